@@ -1,0 +1,155 @@
+import * as vscode from 'vscode';
+import { formatDay } from '../papers/dayGroups';
+import { describeAuthors, type Paper } from '../papers/paper';
+import type { PaperStore } from '../papers/paperStore';
+import type { LazyRenderer } from '../render/lazyRenderer';
+import { repairHfTex } from '../render/texRepair';
+import { Disposable } from '../util/disposable';
+import { showError } from '../util/errors';
+import {
+  parsePaperPanelState,
+  parsePaperWebviewMessage,
+  type HostToPaperWebview,
+  type PaperWebviewToHost,
+} from './paperProtocol';
+import { createNonce, renderShell } from './webviewHtml';
+
+export const PAPER_VIEW_TYPE = 'attractor.paper';
+
+interface PanelContext {
+  readonly extensionUri: vscode.Uri;
+  readonly store: PaperStore;
+  readonly renderer: LazyRenderer;
+  readonly log: vscode.LogOutputChannel;
+}
+
+/** Only the built webview bundles and the extension's media may be loaded into a paper panel. */
+function localResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
+  return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
+}
+
+/** One webview panel showing one paper's abstract. */
+class PaperPanel extends Disposable {
+  constructor(
+    readonly paper: Paper,
+    readonly panel: vscode.WebviewPanel,
+    private readonly ctx: PanelContext,
+  ) {
+    super();
+    this.register(panel.onDidDispose(() => this.dispose()));
+    this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+    panel.title = paper.title;
+    panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'paper.svg');
+    panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(ctx.extensionUri) };
+    panel.webview.html = this.shell();
+  }
+
+  private shell(): string {
+    const { webview } = this.panel;
+    const asset = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extensionUri, ...path)).toString();
+    return renderShell({
+      title: this.paper.title,
+      cspSource: webview.cspSource,
+      nonce: createNonce(),
+      scriptUri: asset('dist', 'webview', 'paper.js'),
+      styleUris: [asset('dist', 'webview', 'katex', 'katex.min.css'), asset('media', 'paper.css')],
+      body: '<main id="paper" aria-busy="true"><p class="loading">Loading…</p></main>',
+    });
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const message = parsePaperWebviewMessage(raw);
+    if (!message) {
+      this.ctx.log.warn(`Ignored an invalid message from the paper panel: ${JSON.stringify(raw)?.slice(0, 200)}`);
+      return;
+    }
+    await this.handle(message);
+  }
+
+  private async handle(message: PaperWebviewToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        return this.render();
+      case 'copyAbstract':
+        await vscode.env.clipboard.writeText(this.paper.abstract);
+        void vscode.window.showInformationMessage('Abstract copied to the clipboard.');
+        return;
+      case 'searchArxiv': {
+        const query = encodeURIComponent(this.paper.title);
+        await vscode.env.openExternal(vscode.Uri.parse(`https://arxiv.org/search/?searchtype=title&query=${query}`));
+        return;
+      }
+    }
+  }
+
+  private async render(): Promise<void> {
+    try {
+      const render = await this.ctx.renderer.get();
+      const started = performance.now();
+      const abstractHtml = render(repairHfTex(this.paper.abstract));
+      this.ctx.log.debug(`Rendered "${this.paper.title}" in ${(performance.now() - started).toFixed(1)} ms`);
+      await this.post({
+        type: 'render',
+        paper: {
+          id: this.paper.id,
+          title: this.paper.title,
+          authors: describeAuthors(this.paper),
+          date: formatDay(this.paper.published),
+          abstractHtml,
+        },
+      });
+    } catch (err) {
+      await this.post({ type: 'error', message: 'The abstract could not be rendered; see Attractor: Show Log.' });
+      await showError(this.ctx.log, `Could not render "${this.paper.title}"`, err);
+    }
+  }
+
+  private async post(message: HostToPaperWebview): Promise<void> {
+    if (!this.isDisposed) await this.panel.webview.postMessage(message);
+  }
+}
+
+/** Opens one panel per paper (a second open reveals it) and restores panels after a window reload. */
+export class PaperPanels extends Disposable implements vscode.WebviewPanelSerializer {
+  private readonly open = new Map<string, PaperPanel>();
+
+  constructor(private readonly ctx: PanelContext) {
+    super();
+    this.register(vscode.window.registerWebviewPanelSerializer(PAPER_VIEW_TYPE, this));
+    this.register({ dispose: () => this.open.forEach((p) => p.dispose()) });
+  }
+
+  async show(paperId: string): Promise<void> {
+    const existing = this.open.get(paperId);
+    if (existing) {
+      existing.panel.reveal();
+      return;
+    }
+    const paper = await this.ctx.store.get(paperId);
+    if (!paper) {
+      void vscode.window.showWarningMessage(`Attractor: no paper with id "${paperId}" in the library. Refresh the Papers view and try again.`);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(PAPER_VIEW_TYPE, paper.title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      enableFindWidget: true,
+      localResourceRoots: localResourceRoots(this.ctx.extensionUri),
+    });
+    this.track(new PaperPanel(paper, panel, this.ctx));
+  }
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const saved = parsePaperPanelState(state);
+    const paper = saved && (await this.ctx.store.get(saved.paperId));
+    if (!paper || this.open.has(paper.id)) {
+      panel.dispose(); // the paper left the library, or is already shown: nothing to restore
+      return;
+    }
+    this.track(new PaperPanel(paper, panel, this.ctx));
+  }
+
+  private track(view: PaperPanel): void {
+    this.open.set(view.paper.id, view);
+    view.panel.onDidDispose(() => this.open.delete(view.paper.id));
+  }
+}

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+
+/** A fresh nonce per render: only scripts carrying it may run. */
+export function createNonce(): string {
+  return randomBytes(18).toString('base64');
+}
+
+export interface WebviewShell {
+  readonly title: string;
+  /** `webview.cspSource`: the origin the webview serves local resources from. */
+  readonly cspSource: string;
+  readonly nonce: string;
+  readonly scriptUri: string;
+  readonly styleUris: readonly string[];
+  readonly body: string;
+}
+
+/**
+ * The strict policy every Attractor webview uses: nothing by default, scripts only with the nonce,
+ * styles and fonts only from the extension. Inline style *attributes* are allowed because KaTeX positions
+ * glyphs with them; inline scripts and event handlers never run.
+ */
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${cspSource} 'unsafe-inline'`,
+    `font-src ${cspSource}`,
+    `img-src ${cspSource} data:`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function renderShell(shell: WebviewShell): string {
+  const styles = shell.styleUris.map((u) => `<link rel="stylesheet" href="${escapeAttribute(u)}">`).join('\n    ');
+  return `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8">
+    <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(shell.cspSource, shell.nonce)}">
+    <meta name="viewport" content="width=device-width, initial-scale=1.0">
+    <title>${escapeAttribute(shell.title)}</title>
+    ${styles}
+  </head>
+  <body>
+    ${shell.body}
+    <script nonce="${shell.nonce}" src="${escapeAttribute(shell.scriptUri)}"></script>
+  </body>
+</html>`;
+}
