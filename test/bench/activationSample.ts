@@ -1,5 +1,5 @@
 /**
- * Runs in a fresh Node process per sample: loads the extension bundle against a do-nothing `vscode` stub,
+ * One activation sample for activation.bench. Runs in a fresh Node process per sample: loads the extension bundle against a do-nothing `vscode` stub,
  * calls activate(), and optionally renders one abstract (which loads markdown-it and KaTeX).
  * Prints JSON timings in milliseconds.
  */
