@@ -37,9 +37,18 @@ type Rule = readonly [pattern: RegExp, replace: (math: (tex: string) => string, 
 
 const NUMBER = String.raw`\d+(?:\.\d+)?`;
 
+/** Code points that lost their `\u` and survive as `x2013` between numbers. */
+const LOST_CODE_POINTS: Readonly<Record<string, string>> = { '2013': '\u2013', '2014': '\u2014', '2212': '\u2212' };
+/** Relations whose backslash was stripped, glued to the number that follows (`approx10`). */
+const GLUED_RELATIONS = ['approx', 'sim', 'leq', 'geq', 'lesssim', 'gtrsim', 'propto'];
+const GREEK_ALTERNATION = [...GREEK, ...GREEK_UPPER].join('|');
+
 const RULES: readonly Rule[] = [
-  // `1.00x201312.14`: an en dash lost as its code point, between numbers.
-  [/(\d)x2013(\d)/g, (_m, a, b) => `${a}\u2013${b}`],
+  // `1.00x201312.14`: an en dash (or em dash, minus) lost as its code point, between numbers.
+  [/(\d)x(2013|2014|2212)(\d)/g, (_m, a, cp, b) => `${a}${LOST_CODE_POINTS[cp]}${b}`],
+  // ``word'' and `word': TeX quotes (a backtick would otherwise open a Markdown code span).
+  [/(^|[\s(])``([^`'\n]{1,80})''/g, (_m, pre, q) => `${pre}\u201c${q}\u201d`],
+  [/(^|[\s(])`([^`'\n]{1,80})'(?=[\s.,;:)]|$)/g, (_m, pre, q) => `${pre}\u2018${q}\u2019`],
   // `R\"ossler`, `Schr\"odinger`: accent commands on one letter.
   [/\\(["'`^~])\{?([A-Za-z])\}?/g, (_m, accent, letter) => `${letter}${ACCENTS[accent]}`.normalize('NFC')],
   [/\\textbf\{([^{}]*)\}|\{\\bf\s+([^{}]*)\}/g, (_m, a, b) => `**${a ?? b}**`],
@@ -57,8 +66,18 @@ const RULES: readonly Rule[] = [
     new RegExp(String.raw`(?<![\w.])(${NUMBER}) ?pm ?(${NUMBER})(?![\w.])`, 'g'),
     (math, a, b) => (a.includes('.') || b.includes('.') ? math(`${a}\\pm ${b}`) : `${a} pm ${b}`),
   ],
-  // `1sigma`, `3times10`: a number glued to a Greek letter or an operator name.
-  [/(?<![\w.])(\d+(?:\.\d+)?)(sigma|times(?=\d))(\d*)(?![\w])/g, (math, n, op, rest) => math(`${n}\\${op}${rest ? ` ${rest}` : ''}`)],
+  // `1sigma`, `3times10`, `30times larger`: a number glued to a Greek letter or an operator name.
+  [/(?<![\w.])(\d+(?:\.\d+)?)(sigma|times)(\d*)(?![\w])/g, (math, n, op, rest) => math(`${n}\\${op}${rest ? ` ${rest}` : ''}`)],
+  // `approx10`, `leq0.5`: a relation glued to a number is never a word.
+  [
+    new RegExp(String.raw`(?<![\w\\])(${GLUED_RELATIONS.join('|')})(${NUMBER})(?![\w])`, 'g'),
+    (math, rel, n) => math(`\\${rel} ${n}`),
+  ],
+  // `alpha_1`, `sigma^2`, `lambda_{max}`: a Greek name with a sub- or superscript ("sigma" alone stays a word).
+  [
+    new RegExp(String.raw`(?<![\w\\])(${GREEK_ALTERNATION})([_^])(\{[-+]?[0-9A-Za-z]{1,6}\}|[0-9A-Za-z])(?![\w])`, 'g'),
+    (math, name, op, script) => math(`\\${name}${op}${script}`),
+  ],
   // `km,s^{-1}`: a unit product whose thin space `\,` lost its backslash.
   [/\b([a-z]{1,3}),([a-z]{1,3})\^\{([-+]?\d+)\}/g, (math, u, v, e) => math(`\\mathrm{${u}\\,${v}}^{${e}}`)],
   // `10^{-6}`, `yr^{-1}`: a braced exponent.
