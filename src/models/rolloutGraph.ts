@@ -1,0 +1,218 @@
+/**
+ * Builds a whole rollout into one ONNX graph: the user's `map` or `flow` graph becomes the body of an ONNX
+ * `Loop`, so a preview chunk is one runtime call instead of N calls from JS (onnxruntime pays ~0.4 µs per node
+ * executed plus a per-call cost; see the bench). For flows the body holds the four RK4 stages. Small graphs run
+ * several steps per loop iteration (the body is unrolled K times) to amortise the per-iteration cost.
+ *
+ * The model built has inputs `(attractor_x0, attractor_iterations[, attractor_dt])` and outputs
+ * `(attractor_x_last, attractor_trajectory)`: the state after `iterations × K` steps (carried into the next
+ * chunk) and the emitted rows `[iterations × K, ...]` — the state, or a map's observation output when it has one,
+ * which keeps the scan output small for models whose state is a large hidden vector. Pure: no vscode.
+ */
+import { onnx } from 'onnx-proto';
+import { BOOL, INT64, boolTensor, floatTensor, int64Tensor, irVersionFor, node, onnxFloatType, valueInfo } from './onnxBuild';
+import { toNumber } from './onnxFile';
+import type { Signature } from './signature';
+
+export const ROLLOUT_INPUTS = { x0: 'attractor_x0', iterations: 'attractor_iterations', dt: 'attractor_dt' } as const;
+export const ROLLOUT_OUTPUTS = { last: 'attractor_x_last', trajectory: 'attractor_trajectory' } as const;
+
+/** Lowest opset whose Loop/Unsqueeze/Slice signatures the builder writes. */
+export const MIN_LOOP_OPSET = 13;
+
+export interface RolloutGraph {
+  readonly bytes: Uint8Array;
+  /** Steps per loop iteration (the body is unrolled this many times). */
+  readonly stepsPerIteration: number;
+  /** Nodes executed per step (user nodes + integrator nodes), for the log and the bench. */
+  readonly nodesPerStep: number;
+}
+
+export interface RolloutGraphOptions {
+  /** Force K (steps per iteration); default: chosen from the graph's node count. */
+  readonly stepsPerIteration?: number;
+}
+
+/**
+ * K from the node count: tiny graphs (a few nodes per step) get up to 16 steps per iteration; graphs with
+ * ≥ 64 nodes per step get 1 (unrolling them only grows the model).
+ */
+export function chooseStepsPerIteration(nodesPerStep: number): number {
+  return Math.max(1, Math.min(16, Math.floor(64 / Math.max(1, nodesPerStep))));
+}
+
+/** Renames every value a cloned step defines, so K copies of the user's graph can live in one body (SSA). */
+class StepInliner {
+  private step = 0;
+  constructor(
+    private readonly nodes: readonly onnx.INodeProto[],
+    private readonly stateInput: string,
+  ) {}
+
+  /** Appends one copy of the user's graph reading `state`; returns the renamed names of the graph's values. */
+  inline(into: onnx.INodeProto[], state: string, tag: string): (name: string) => string {
+    const suffix = `__${tag}${this.step++}`;
+    const defined = new Set<string>();
+    for (const n of this.nodes) for (const o of n.output ?? []) if (o) defined.add(o);
+    const rename = (name: string) => (name === this.stateInput ? state : defined.has(name) ? `${name}${suffix}` : name);
+    for (const n of this.nodes) {
+      into.push({
+        ...n,
+        name: `${n.name || n.opType}${suffix}`,
+        input: (n.input ?? []).map((i) => (i ? rename(i) : i)),
+        output: (n.output ?? []).map((o) => (o ? rename(o) : o)),
+        attribute: (n.attribute ?? []).map((a) => renameInSubgraphs(a, rename)),
+      });
+    }
+    return rename;
+  }
+}
+
+/** Subgraphs (If/Loop/Scan in the user's model) may read the user's values from the outer scope. */
+function renameInSubgraphs(a: onnx.IAttributeProto, rename: (name: string) => string): onnx.IAttributeProto {
+  if (!a.g && !(a.graphs && a.graphs.length)) return a;
+  const fix = (g: onnx.IGraphProto): onnx.IGraphProto => {
+    const local = new Set<string>([
+      ...(g.input ?? []).map((v) => v.name ?? ''),
+      ...(g.initializer ?? []).map((t) => t.name ?? ''),
+      ...(g.node ?? []).flatMap((n) => n.output ?? []),
+    ]);
+    const outer = (name: string) => (!name || local.has(name) ? name : rename(name));
+    return {
+      ...g,
+      node: (g.node ?? []).map((n) => ({
+        ...n,
+        input: (n.input ?? []).map(outer),
+        attribute: (n.attribute ?? []).map((inner) => renameInSubgraphs(inner, outer)),
+      })),
+      output: (g.output ?? []).map((o) => ({ ...o, name: outer(o.name ?? '') })),
+    };
+  };
+  return { ...a, g: a.g ? fix(a.g) : a.g, graphs: a.graphs?.map(fix) };
+}
+
+function stateShape(model: onnx.IModelProto, name: string): onnx.ITensorShapeProto | undefined {
+  return model.graph?.input?.find((i) => i.name === name)?.type?.tensorType?.shape ?? undefined;
+}
+
+/** Wraps a `map` or `flow` model as a Loop rollout. Throws if the model cannot be wrapped (the caller falls back to per-step runs). */
+export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, options: RolloutGraphOptions = {}): RolloutGraph {
+  if (sig.kind === 'rollout') throw new Error('a rollout model already is a rollout');
+  if (sig.opset < MIN_LOOP_OPSET) throw new Error(`opset ${sig.opset} is below ${MIN_LOOP_OPSET}; Attractor runs it step by step`);
+  const g = userModel.graph;
+  if (!g) throw new Error('the model has no graph');
+  const userNodes = g.node ?? [];
+  const isFlow = sig.kind === 'flow';
+  const emitsObservation = !isFlow && sig.observationOutput !== undefined;
+  const integratorNodes = isFlow ? 9 : 0;
+  const nodesPerStep = userNodes.length * (isFlow ? 4 : 1) + integratorNodes;
+  const K = Math.max(1, Math.floor(options.stepsPerIteration ?? chooseStepsPerIteration(nodesPerStep)));
+  const elem = onnxFloatType(sig.elemType);
+  const shape = stateShape(userModel, sig.stateInput);
+  const shapeDims = shape?.dim?.map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? toNumber(d.dimValue) : null));
+
+  const inliner = new StepInliner(userNodes, sig.stateInput);
+  const body: onnx.INodeProto[] = [];
+  const bodyState = 'attractor_s';
+  let state = bodyState;
+  const emitted: string[] = [];
+  for (let k = 0; k < K; k++) {
+    if (!isFlow) {
+      const names = inliner.inline(body, state, 'm');
+      state = names(sig.stateOutput);
+      emitted.push(emitsObservation ? names(sig.observationOutput!) : state);
+      continue;
+    }
+    const f = (x: string) => inliner.inline(body, x, 'f')(sig.stateOutput);
+    const v = (name: string) => `attractor_${name}_${k}`;
+    const k1 = f(state);
+    body.push(node('Mul', ['attractor_h2', k1], [v('a')]), node('Add', [state, v('a')], [v('x2')]));
+    const k2 = f(v('x2'));
+    body.push(node('Mul', ['attractor_h2', k2], [v('b')]), node('Add', [state, v('b')], [v('x3')]));
+    const k3 = f(v('x3'));
+    body.push(node('Mul', [ROLLOUT_INPUTS.dt, k3], [v('c')]), node('Add', [state, v('c')], [v('x4')]));
+    const k4 = f(v('x4'));
+    body.push(
+      node('Sum', [k1, k2, k2, k3, k3, k4], [v('sum')]),
+      node('Mul', ['attractor_h6', v('sum')], [v('inc')]),
+      node('Add', [state, v('inc')], [v('next')]),
+    );
+    state = v('next');
+    emitted.push(state);
+  }
+
+  const bodyOutputs: onnx.IValueInfoProto[] = [valueInfo('attractor_cond_out', BOOL, [])];
+  body.push(node('Identity', ['attractor_cond_in'], ['attractor_cond_out']));
+  // A body output may not also be a body input: with K = 1 and nothing computed, copy the state.
+  body.push(node('Identity', [state], ['attractor_s_out']));
+  bodyOutputs.push(valueInfo('attractor_s_out', elem, shapeDims));
+  if (K === 1) {
+    body.push(node('Identity', [emitted[0]], ['attractor_emit']));
+  } else {
+    const rows = emitted.map((e, k) => {
+      body.push(node('Unsqueeze', [e, 'attractor_axis0'], [`attractor_row_${k}`]));
+      return `attractor_row_${k}`;
+    });
+    body.push(node('Concat', rows, ['attractor_emit'], { axis: 0 }));
+  }
+  bodyOutputs.push(valueInfo('attractor_emit', elem, undefined));
+
+  const bodyGraph: onnx.IGraphProto = {
+    name: 'attractor_step',
+    node: body,
+    input: [valueInfo('attractor_iter', INT64, []), valueInfo('attractor_cond_in', BOOL, []), valueInfo(bodyState, elem, shapeDims)],
+    output: bodyOutputs,
+  };
+
+  const outer: onnx.INodeProto[] = [];
+  const initializers: onnx.ITensorProto[] = [...(g.initializer ?? []), boolTensor('attractor_true', true)];
+  if (K > 1) initializers.push(int64Tensor('attractor_axis0', [1], [0]));
+  const inputs = [valueInfo(ROLLOUT_INPUTS.x0, elem, shapeDims), valueInfo(ROLLOUT_INPUTS.iterations, INT64, [])];
+  if (isFlow) {
+    inputs.push(valueInfo(ROLLOUT_INPUTS.dt, elem, []));
+    initializers.push(floatTensor('attractor_half', [], [0.5], sig.elemType), floatTensor('attractor_sixth', [], [1 / 6], sig.elemType));
+    outer.push(
+      node('Mul', [ROLLOUT_INPUTS.dt, 'attractor_half'], ['attractor_h2']),
+      node('Mul', [ROLLOUT_INPUTS.dt, 'attractor_sixth'], ['attractor_h6']),
+    );
+  }
+  const scan = K === 1 ? ROLLOUT_OUTPUTS.trajectory : 'attractor_scan';
+  outer.push(
+    node('Loop', [ROLLOUT_INPUTS.iterations, 'attractor_true', ROLLOUT_INPUTS.x0], [ROLLOUT_OUTPUTS.last, scan], { body: bodyGraph }),
+  );
+  if (K > 1) {
+    // [M, K, ...row] → [M·K, ...row]
+    initializers.push(
+      int64Tensor('attractor_from2', [1], [2]),
+      int64Tensor('attractor_to_end', [1], [Number.MAX_SAFE_INTEGER]),
+      int64Tensor('attractor_minus1', [1], [-1]),
+    );
+    outer.push(
+      node('Shape', [scan], ['attractor_scan_shape']),
+      node('Slice', ['attractor_scan_shape', 'attractor_from2', 'attractor_to_end', 'attractor_axis0'], ['attractor_row_shape']),
+      node('Concat', ['attractor_minus1', 'attractor_row_shape'], ['attractor_flat_shape'], { axis: 0 }),
+      node('Reshape', [scan, 'attractor_flat_shape'], [ROLLOUT_OUTPUTS.trajectory]),
+    );
+  }
+
+  const opsetImport = (userModel.opsetImport ?? []).map((o) => ({ domain: o.domain ?? '', version: toNumber(o.version) }));
+  const model: onnx.IModelProto = {
+    irVersion: Math.max(toNumber(userModel.irVersion), irVersionFor(sig.opset)),
+    opsetImport,
+    producerName: 'attractor-rollout',
+    graph: {
+      name: 'attractor_rollout',
+      node: outer,
+      initializer: initializers,
+      input: inputs,
+      output: [valueInfo(ROLLOUT_OUTPUTS.last, elem, shapeDims), valueInfo(ROLLOUT_OUTPUTS.trajectory, elem, undefined)],
+    },
+    functions: userModel.functions ?? [],
+  };
+  return { bytes: onnx.ModelProto.encode(model).finish(), stepsPerIteration: K, nodesPerStep };
+}
+
+/** Decodes the full model (with weights) for the builder; raw weight bytes are views, not copies. */
+export function decodeFullModel(bytes: Uint8Array): onnx.ModelProto {
+  return onnx.ModelProto.decode(bytes);
+}
