@@ -12,7 +12,7 @@
 import { onnx } from 'onnx-proto';
 import { BOOL, INT64, boolTensor, floatTensor, int64Tensor, irVersionFor, node, onnxFloatType, valueInfo } from './onnxBuild';
 import { toNumber } from './onnxFile';
-import type { Signature } from './signature';
+import { emitWidth, type Signature } from './signature';
 
 export const ROLLOUT_INPUTS = { x0: 'attractor_x0', iterations: 'attractor_iterations', dt: 'attractor_dt' } as const;
 export const ROLLOUT_OUTPUTS = { last: 'attractor_x_last', trajectory: 'attractor_trajectory' } as const;
@@ -104,6 +104,8 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
   const userNodes = g.node ?? [];
   const isFlow = sig.kind === 'flow';
   const emitsObservation = !isFlow && sig.observationOutput !== undefined;
+  // Emit only the observed components: the scan output is copied, a large hidden state would dominate.
+  const sliceObserved = !emitsObservation && emitWidth(sig) < sig.dim;
   const integratorNodes = isFlow ? 9 : 0;
   const nodesPerStep = userNodes.length * (isFlow ? 4 : 1) + integratorNodes;
   const K = Math.max(1, Math.floor(options.stepsPerIteration ?? chooseStepsPerIteration(nodesPerStep)));
@@ -141,6 +143,12 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
     emitted.push(state);
   }
 
+  if (sliceObserved) {
+    emitted.forEach((e, k) => {
+      body.push(node('Slice', [e, 'attractor_zero', 'attractor_observed', 'attractor_last_axis'], [`attractor_obs_${k}`]));
+      emitted[k] = `attractor_obs_${k}`;
+    });
+  }
   const bodyOutputs: onnx.IValueInfoProto[] = [valueInfo('attractor_cond_out', BOOL, [])];
   body.push(node('Identity', ['attractor_cond_in'], ['attractor_cond_out']));
   // A body output may not also be a body input: with K = 1 and nothing computed, copy the state.
@@ -167,6 +175,13 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
   const outer: onnx.INodeProto[] = [];
   const initializers: onnx.ITensorProto[] = [...(g.initializer ?? []), boolTensor('attractor_true', true)];
   if (K > 1) initializers.push(int64Tensor('attractor_axis0', [1], [0]));
+  if (sliceObserved) {
+    initializers.push(
+      int64Tensor('attractor_zero', [1], [0]),
+      int64Tensor('attractor_observed', [1], [emitWidth(sig)]),
+      int64Tensor('attractor_last_axis', [1], [-1]),
+    );
+  }
   const inputs = [valueInfo(ROLLOUT_INPUTS.x0, elem, shapeDims), valueInfo(ROLLOUT_INPUTS.iterations, INT64, [])];
   if (isFlow) {
     inputs.push(valueInfo(ROLLOUT_INPUTS.dt, elem, []));

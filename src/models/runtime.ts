@@ -10,7 +10,7 @@ import type * as Ort from 'onnxruntime-node';
 import { ModelFileError, ModelRunError, explainRuntimeError } from './modelErrors';
 import { inspectOnnx, type ModelInfo } from './onnxFile';
 import { ROLLOUT_INPUTS, ROLLOUT_OUTPUTS, buildRolloutGraph, decodeFullModel } from './rolloutGraph';
-import type { Signature } from './signature';
+import { emitWidth, type Signature } from './signature';
 
 type OrtModule = typeof Ort;
 type Session = Ort.InferenceSession;
@@ -225,7 +225,7 @@ export class ModelRuntime {
     const sig = req.signature;
     validateRequest(req);
     const e = await this.entry(file);
-    const width = sig.kind === 'map' && sig.observationOutput && sig.observationDim ? sig.observationDim : sig.dim;
+    const width = emitWidth(sig);
     const members = req.initialStates.length;
 
     let stepper: Stepper;
@@ -284,7 +284,7 @@ export class ModelRuntime {
         } catch (err) {
           throw explainRuntimeError(err, { file });
         }
-        scatter(rows, group, n, members, width, data);
+        scatter(rows, group, n, members, width, sig.kind === 'rollout' ? sig.dim : width, data);
       }
       const bad = firstNonFinite(data, members * width);
       const elapsed = performance.now() - t0;
@@ -317,7 +317,7 @@ function validateRequest(req: RolloutRequest): void {
   }
   const members = req.initialStates.length;
   if (members < 1 || members > MAX_MEMBERS) throw new ModelRunError('tooLarge', `An ensemble has 1 to ${MAX_MEMBERS} members (asked: ${members}).`);
-  const width = sig.kind === 'map' && sig.observationDim ? sig.observationDim : sig.dim;
+  const width = emitWidth(sig);
   if (req.steps * members * width > MAX_VALUES) {
     const most = Math.floor(MAX_VALUES / (members * width));
     throw new ModelRunError(
@@ -419,18 +419,22 @@ function perStepStepper(ort: OrtModule, session: Session, sig: Signature, dt: nu
   const f = async (g: Group, x: Float32Array | Float64Array) => (await session.run({ [sig.stateInput]: new ort.Tensor(sig.elemType, x, dims(g)) }));
   return async (group, _rounded, steps) => {
     const d = group.rows * sig.dim;
-    const width = sig.kind === 'map' && sig.observationOutput && sig.observationDim ? sig.observationDim : sig.dim;
+    const width = emitWidth(sig);
+    const observation = sig.kind === 'map' && sig.observationOutput && sig.observationDim === width;
     const out = sig.elemType === 'float64' ? new Float64Array(steps * group.rows * width) : new Float32Array(steps * group.rows * width);
     let x = group.state;
     for (let t = 0; t < steps; t++) {
       if (sig.kind === 'map') {
         const r = await f(group, x);
         x = tensorData(r[sig.stateOutput]).slice();
-        out.set(width === sig.dim ? x : tensorData(r[sig.observationOutput!]), t * group.rows * width);
+        if (observation) {
+          out.set(tensorData(r[sig.observationOutput!]), t * group.rows * width);
+          continue;
+        }
       } else {
         x = await rk4Step(x, dt, d, async (y) => tensorData((await f(group, y))[sig.stateOutput]));
-        out.set(x, t * d);
       }
+      for (let row = 0; row < group.rows; row++) out.set(x.subarray(row * sig.dim, row * sig.dim + width), (t * group.rows + row) * width);
     }
     group.state = x;
     return out;
@@ -457,11 +461,19 @@ async function rk4Step(
   return next;
 }
 
-/** Copies a group's rows `[n', rows, width]` into the chunk `[n, members, width]`. */
-function scatter(rows: Float32Array | Float64Array, group: Group, n: number, members: number, width: number, into: Float32Array): void {
+/** Copies a group's rows `[n', rows, rowWidth]` (the first `width` values of each) into the chunk `[n, members, width]`. */
+function scatter(
+  rows: Float32Array | Float64Array,
+  group: Group,
+  n: number,
+  members: number,
+  width: number,
+  rowWidth: number,
+  into: Float32Array,
+): void {
   for (let t = 0; t < n; t++) {
     for (let r = 0; r < group.members.length; r++) {
-      const from = (t * group.rows + r) * width;
+      const from = (t * group.rows + r) * rowWidth;
       const to = (t * members + group.members[r]) * width;
       for (let j = 0; j < width; j++) into[to + j] = rows[from + j];
     }

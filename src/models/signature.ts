@@ -19,6 +19,7 @@ export const METADATA_KEYS = {
   system: 'dynamics.system',
   paper: 'dynamics.paper',
   observation: 'dynamics.observation',
+  observed: 'dynamics.observed',
 } as const;
 
 export interface DynamicsMetadata {
@@ -30,6 +31,8 @@ export interface DynamicsMetadata {
   readonly paper?: string;
   /** Name of an output to plot instead of the state (e.g. an ESN's readout). */
   readonly observation?: string;
+  /** The first `observed` state components are what is plotted (e.g. [x, reservoir] states of an ESN). */
+  readonly observed?: number;
   /** What was present but unreadable, for the model card. */
   readonly problems: readonly string[];
 }
@@ -79,6 +82,12 @@ export function parseDynamicsMetadata(metadata: Readonly<Record<string, string>>
   if (metadata[METADATA_KEYS.system]) out.system = metadata[METADATA_KEYS.system].trim();
   if (metadata[METADATA_KEYS.paper]) out.paper = metadata[METADATA_KEYS.paper].trim();
   if (metadata[METADATA_KEYS.observation]) out.observation = metadata[METADATA_KEYS.observation].trim();
+  const observed = metadata[METADATA_KEYS.observed];
+  if (observed !== undefined) {
+    const k = Number(observed);
+    if (Number.isInteger(k) && k > 0) out.observed = k;
+    else problems.push(`${METADATA_KEYS.observed} = "${observed}" is not a positive whole number`);
+  }
   return out;
 }
 
@@ -212,6 +221,16 @@ export function recognise(info: ModelInfo, answeredKind?: ModelKind): Recognitio
     ok: true,
     signature: { ...base, ...observation, kind, source, ambiguous, candidates: ['map', 'flow'], stateOutput: next.name },
   };
+}
+
+/**
+ * Values per emitted row: a map's observation output, else the first `dynamics.observed` state components,
+ * else the whole state.
+ */
+export function emitWidth(sig: Signature): number {
+  if (sig.kind === 'map' && sig.observationOutput && sig.observationDim) return sig.observationDim;
+  const k = sig.metadata.observed;
+  return k !== undefined && k < sig.dim ? k : sig.dim;
 }
 
 export function describeShape(t: TensorInfo): string {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { ModelFileError, ModelRunError } from '../../src/models/modelErrors';
 import { inspectOnnx } from '../../src/models/onnxFile';
@@ -318,5 +319,34 @@ describe('models: the runtime (chunks, errors, cache)', function () {
     assert.notDeepEqual(second.rows.slice(0, 3), [3, 3, 3]);
     fs.rmSync(file);
     await assert.rejects(runtime.inspect(file), (err: unknown) => err instanceof ModelFileError && err.problem === 'missing');
+  });
+});
+
+describe('models: dynamics.observed', () => {
+  it('emits only the observed components, in the Loop and per step alike', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attractor-observed-'));
+    const runtime = new ModelRuntime(quietLog);
+    try {
+      const bytes = esnMap(12);
+      const decoded = decodeFullModel(bytes);
+      decoded.metadataProps.push({ key: 'dynamics.observed', value: '2' } as never);
+      const withObserved = onnx.ModelProto.encode(decoded).finish();
+      const file = path.join(dir, 'esn.onnx');
+      fs.writeFileSync(file, withObserved);
+      const sig = signatureOf(withObserved);
+      const x0 = [Array.from({ length: 12 }, (_, i) => i / 20)];
+      const run = async (p: 'loop' | 'perStep') => {
+        const chunks: RolloutChunk[] = [];
+        await runtime.rollout(file, { signature: sig, initialStates: x0, steps: 40, dt: 0, path: p }, (c) => void chunks.push(c));
+        assert.ok(chunks.every((c) => c.width === 2));
+        return chunks.flatMap((c) => [...c.data]);
+      };
+      const loop = await run('loop');
+      assert.equal(loop.length, 80);
+      assert.deepEqual(loop, await run('perStep'));
+    } finally {
+      runtime.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
