@@ -3,12 +3,13 @@ import { PaperPanels } from './panels/paperPanel';
 import { loadDefaultLibrary } from './papers/defaultLibrary';
 import type { Paper } from './papers/paper';
 import { PaperStore } from './papers/paperStore';
+import { registerNotes, type NotesApi } from './notes/register';
 import { registerPapers } from './papers/register';
 import { LazyRenderer } from './render/lazyRenderer';
 import type { Services } from './services';
 
 /** What `activate` returns: used by in-host tests and by other extensions. */
-export interface AttractorApi {
+export interface AttractorApi extends NotesApi {
   listPapers(): Promise<readonly Paper[]>;
   readonly papersTree: vscode.TreeDataProvider<unknown>;
 }
@@ -24,9 +25,10 @@ export function activate(context: vscode.ExtensionContext): AttractorApi {
 
   const services: Services = { context, log, store, renderer, paperPanels };
   const papersTree = registerPapers(services);
+  const notes = registerNotes(services);
 
   log.info(`Attractor activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { listPapers: () => store.all(), papersTree };
+  return { listPapers: () => store.all(), papersTree, ...notes };
 }
 
 export function deactivate(): void {}

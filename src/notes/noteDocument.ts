@@ -17,7 +17,7 @@ export interface NoteFrontmatter {
   readonly tags: readonly string[];
 }
 
-export function paperLinks(paper: Paper): string[] {
+export function noteLinks(paper: Paper): string[] {
   if (paper.arxivId) {
     return [
       `https://arxiv.org/abs/${paper.arxivId}`,
@@ -35,7 +35,7 @@ export function frontmatterOf(paper: Paper): NoteFrontmatter {
     title: paper.title,
     authors: paper.authors,
     date: paper.published,
-    links: paperLinks(paper),
+    links: noteLinks(paper),
     tags: ['paper'],
   };
 }

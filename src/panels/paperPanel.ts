@@ -3,6 +3,7 @@ import { formatDay } from '../papers/dayGroups';
 import { describeAuthors, type Paper } from '../papers/paper';
 import type { PaperStore } from '../papers/paperStore';
 import type { LazyRenderer } from '../render/lazyRenderer';
+import { abstractAsMarkdown } from '../render/abstractMarkdown';
 import { repairHfTex } from '../render/texRepair';
 import { Disposable } from '../util/disposable';
 import { showError } from '../util/errors';
@@ -67,19 +68,57 @@ class PaperPanel extends Disposable {
   }
 
   private async handle(message: PaperWebviewToHost): Promise<void> {
+    const { paper } = this;
     switch (message.type) {
       case 'ready':
         return this.render();
       case 'copyAbstract':
-        await vscode.env.clipboard.writeText(this.paper.abstract);
-        void vscode.window.showInformationMessage('Abstract copied to the clipboard.');
+        await vscode.env.clipboard.writeText(abstractAsMarkdown(paper.abstract));
+        return this.status('Abstract copied as Markdown, math in $…$.');
+      case 'copyBibtex':
+        return this.runCommand('attractor.copyBibtex', 'Copy BibTeX');
+      case 'openArxiv':
+        await vscode.env.openExternal(
+          vscode.Uri.parse(
+            paper.arxivId
+              ? `https://arxiv.org/abs/${paper.arxivId}`
+              : `https://arxiv.org/search/?searchtype=title&query=${encodeURIComponent(paper.title)}`,
+          ),
+        );
         return;
-      case 'searchArxiv': {
-        const query = encodeURIComponent(this.paper.title);
-        await vscode.env.openExternal(vscode.Uri.parse(`https://arxiv.org/search/?searchtype=title&query=${query}`));
+      case 'openHuggingFace':
+        await vscode.env.openExternal(
+          vscode.Uri.parse(
+            paper.arxivId
+              ? `https://huggingface.co/papers/${paper.arxivId}`
+              : `https://huggingface.co/papers?q=${encodeURIComponent(paper.title)}`,
+          ),
+        );
         return;
-      }
+      case 'annotate':
+        return this.runCommand('attractor.annotatePaper', 'Annotate');
+      case 'annotateSelection':
+        return this.runCommand('attractor.annotatePaperPassage', 'Annotate Selection', message.text);
     }
+  }
+
+  /** Actions other capabilities own run as their commands; a missing one is said in the panel, not thrown. */
+  private async runCommand(command: string, label: string, ...args: unknown[]): Promise<void> {
+    const known = await vscode.commands.getCommands(true);
+    if (!known.includes(command)) {
+      this.ctx.log.warn(`${label}: the command ${command} is not available`);
+      return this.status(`${label} is not available in this version.`);
+    }
+    try {
+      await vscode.commands.executeCommand(command, this.paper.id, ...args);
+    } catch (err) {
+      await this.status(`${label} failed; see Attractor: Show Log.`);
+      await showError(this.ctx.log, `${label} failed for "${this.paper.title}"`, err);
+    }
+  }
+
+  private status(message: string): Promise<void> {
+    return this.post({ type: 'status', message });
   }
 
   private async render(): Promise<void> {
@@ -96,6 +135,8 @@ class PaperPanel extends Disposable {
           authors: describeAuthors(this.paper),
           date: formatDay(this.paper.published),
           abstractHtml,
+          originalAbstract: this.paper.abstract,
+          hasArxivId: Boolean(this.paper.arxivId),
         },
       });
     } catch (err) {

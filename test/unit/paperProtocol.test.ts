@@ -8,19 +8,33 @@ describe('paper panel protocol', () => {
     for (const bad of [null, 'ready', [], { type: 'eval' }, { type: 7 }, { kind: 'ready' }]) {
       assert.equal(parsePaperWebviewMessage(bad), undefined, JSON.stringify(bad));
     }
+    for (const type of ['copyAbstract', 'copyBibtex', 'openArxiv', 'openHuggingFace', 'annotate']) {
+      assert.deepEqual(parsePaperWebviewMessage({ type, text: 'x' }), { type });
+    }
+  });
+
+  it('accepts a selection to annotate only as bounded, non-empty text', () => {
+    assert.deepEqual(parsePaperWebviewMessage({ type: 'annotateSelection', text: 'a passage' }), { type: 'annotateSelection', text: 'a passage' });
+    for (const text of [undefined, 3, '', '   ', 'x'.repeat(20_001), { toString: 'x' }]) {
+      assert.equal(parsePaperWebviewMessage({ type: 'annotateSelection', text }), undefined, JSON.stringify(text));
+    }
   });
 
   it('validates restored panel state', () => {
     assert.deepEqual(parsePaperPanelState({ paperId: 'local:abc' }), { paperId: 'local:abc' });
+    assert.deepEqual(parsePaperPanelState({ paperId: 'local:abc', showOriginal: true }), { paperId: 'local:abc', showOriginal: true });
+    assert.deepEqual(parsePaperPanelState({ paperId: 'local:abc', showOriginal: 'yes' }), { paperId: 'local:abc' });
     assert.equal(parsePaperPanelState({ paperId: '' }), undefined);
     assert.equal(parsePaperPanelState({ paperId: 'x'.repeat(500) }), undefined);
     assert.equal(parsePaperPanelState(undefined), undefined);
   });
 
   it('validates host messages in the webview', () => {
-    const paper = { id: 'a', title: 't', authors: '1 author', date: 'Jan 1, 2025', abstractHtml: '<p>x</p>' };
+    const paper = { id: 'a', title: 't', authors: '1 author', date: 'Jan 1, 2025', abstractHtml: '<p>x</p>', originalAbstract: 'x', hasArxivId: false };
     assert.deepEqual(parseHostMessage({ type: 'render', paper }), { type: 'render', paper });
     assert.equal(parseHostMessage({ type: 'render', paper: { ...paper, title: 3 } }), undefined);
+    assert.equal(parseHostMessage({ type: 'render', paper: { ...paper, hasArxivId: 'no' } }), undefined);
+    assert.deepEqual(parseHostMessage({ type: 'status', message: 'Copied' }), { type: 'status', message: 'Copied' });
   });
 });
 

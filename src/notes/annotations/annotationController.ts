@@ -1,0 +1,397 @@
+import { randomUUID } from 'node:crypto';
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { Disposable } from '../../util/disposable';
+import { showError } from '../../util/errors';
+import { annotationsFileName } from '../noteFileName';
+import { notesFolder, replaceFile } from '../notesFolder';
+import { captureAnchor, resolveAnchor, type TextSpan } from './anchoring';
+import {
+  emptyAnnotationFile,
+  parseAnnotationFile,
+  serializeAnnotationFile,
+  type Annotation,
+  type AnnotationComment,
+  type AnnotationFile,
+} from './annotationFile';
+
+export const CONTROLLER_ID = 'attractor.annotations';
+const REANCHOR_DELAY_MS = 120;
+const ORPHAN_QUOTE_CHARS = 80;
+
+/** What tests and other extensions can read about a note's annotations. */
+export interface AnnotationState {
+  readonly id: string;
+  readonly quote: string;
+  /** Offsets in the document as it is now; undefined when the passage is gone (orphaned). */
+  readonly span: TextSpan | undefined;
+  readonly comments: readonly string[];
+  readonly resolved: boolean;
+}
+
+class AnnotationComment_ implements vscode.Comment {
+  mode = vscode.CommentMode.Preview;
+  body: string | vscode.MarkdownString;
+  readonly author: vscode.CommentAuthorInformation;
+  readonly timestamp: Date | undefined;
+  readonly contextValue = 'annotationComment';
+  /** The body before an edit started, for Cancel. */
+  savedBody: string | vscode.MarkdownString;
+
+  constructor(
+    readonly data: AnnotationComment,
+    readonly thread: vscode.CommentThread,
+  ) {
+    this.body = data.body;
+    this.savedBody = data.body;
+    this.author = { name: data.author };
+    this.timestamp = data.created ? new Date(data.created) : undefined;
+  }
+}
+
+/** One note's annotations: the sidecar's content, the threads showing them and where each passage is now. */
+class NoteAnnotations {
+  readonly threads = new Map<string, vscode.CommentThread>();
+  readonly spans = new Map<string, TextSpan | undefined>();
+  timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly note: vscode.Uri,
+    readonly sidecar: vscode.Uri,
+    public file: AnnotationFile,
+  ) {}
+}
+
+function bodyText(body: string | vscode.MarkdownString): string {
+  return typeof body === 'string' ? body : body.value;
+}
+
+function author(): string {
+  try {
+    return os.userInfo().username || 'you';
+  } catch {
+    return 'you';
+  }
+}
+
+/**
+ * Annotations on notes through VS Code's Comments API: select a passage of a note, add a comment; reply, edit,
+ * delete, resolve. Each note's annotations live in a sidecar file next to it, anchored by quote and context,
+ * so they follow the passage when the note is edited; a passage that is gone leaves its annotation orphaned
+ * (a file-level thread saying so), never deleted.
+ */
+export class AnnotationController extends Disposable {
+  private readonly controller: vscode.CommentController;
+  private readonly notes = new Map<string, NoteAnnotations>();
+  private readonly loading = new Map<string, Promise<NoteAnnotations | undefined>>();
+  private readonly highlight = this.register(
+    vscode.window.createTextEditorDecorationType({
+      backgroundColor: new vscode.ThemeColor('attractor.annotationBackground'),
+      borderRadius: '2px',
+      overviewRulerColor: new vscode.ThemeColor('attractor.annotationBackground'),
+      overviewRulerLane: vscode.OverviewRulerLane.Right,
+    }),
+  );
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    super();
+    this.controller = this.register(vscode.comments.createCommentController(CONTROLLER_ID, 'Attractor Annotations'));
+    this.controller.options = { prompt: 'Annotate this passage…', placeHolder: 'What about this passage?' };
+    this.controller.commentingRangeProvider = {
+      provideCommentingRanges: (doc) => (this.isNote(doc.uri) ? [new vscode.Range(0, 0, Math.max(0, doc.lineCount - 1), 0)] : undefined),
+    };
+    this.register(vscode.workspace.onDidOpenTextDocument((d) => void this.track(d)));
+    this.register(vscode.workspace.onDidChangeTextDocument((e) => this.scheduleReanchor(e.document)));
+    this.register(vscode.workspace.onDidSaveTextDocument((d) => void this.onSaved(d)));
+    this.register(vscode.window.onDidChangeVisibleTextEditors(() => this.decorateAll()));
+    this.register({ dispose: () => this.notes.forEach((n) => clearTimeout(n.timer)) });
+    for (const d of vscode.workspace.textDocuments) void this.track(d);
+
+    const command = (id: string, fn: (...args: never[]) => unknown) =>
+      this.register(
+        vscode.commands.registerCommand(id, async (...args: never[]) => {
+          try {
+            return await fn(...args);
+          } catch (err) {
+            await showError(this.log, 'The annotation could not be saved', err);
+            return undefined;
+          }
+        }),
+      );
+    command('attractor.annotations.create', (reply: vscode.CommentReply) => this.createFromReply(reply));
+    command('attractor.annotations.reply', (reply: vscode.CommentReply) => this.reply(reply));
+    command('attractor.annotations.editComment', (c: AnnotationComment_) => this.setMode(c, vscode.CommentMode.Editing));
+    command('attractor.annotations.saveComment', (c: AnnotationComment_) => this.saveComment(c));
+    command('attractor.annotations.cancelEdit', (c: AnnotationComment_) => this.cancelEdit(c));
+    command('attractor.annotations.deleteComment', (c: AnnotationComment_) => this.deleteComment(c));
+    command('attractor.annotations.deleteThread', (t: vscode.CommentThread) => this.deleteThread(t));
+    command('attractor.annotations.resolve', (t: vscode.CommentThread) => this.setResolved(t, true));
+    command('attractor.annotations.unresolve', (t: vscode.CommentThread) => this.setResolved(t, false));
+  }
+
+  /** Markdown files in the notes folder can be annotated. */
+  isNote(uri: vscode.Uri): boolean {
+    const folder = notesFolder();
+    if (folder.kind !== 'ok' || !/\.(md|markdown)$/i.test(uri.path)) return false;
+    const base = folder.uri.path.endsWith('/') ? folder.uri.path : `${folder.uri.path}/`;
+    return uri.scheme === folder.uri.scheme && uri.authority === folder.uri.authority && uri.path.startsWith(base);
+  }
+
+  private sidecarOf(note: vscode.Uri): vscode.Uri {
+    const name = note.path.slice(note.path.lastIndexOf('/') + 1);
+    return vscode.Uri.joinPath(note, '..', annotationsFileName(name));
+  }
+
+  private async track(doc: vscode.TextDocument): Promise<NoteAnnotations | undefined> {
+    if (!this.isNote(doc.uri)) return undefined;
+    const key = doc.uri.toString();
+    const known = this.notes.get(key);
+    if (known) return known;
+    let pending = this.loading.get(key);
+    if (!pending) {
+      pending = this.load(doc).finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async load(doc: vscode.TextDocument): Promise<NoteAnnotations | undefined> {
+    const sidecar = this.sidecarOf(doc.uri);
+    const noteName = doc.uri.path.slice(doc.uri.path.lastIndexOf('/') + 1);
+    let file: AnnotationFile;
+    try {
+      const bytes = await vscode.workspace.fs.readFile(sidecar);
+      file = parseAnnotationFile(Buffer.from(bytes).toString('utf8'), noteName);
+    } catch (err) {
+      if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') file = emptyAnnotationFile(noteName);
+      else {
+        // Never overwrite a sidecar that could not be read: the note is not tracked until it is fixed.
+        await showError(this.log, `Could not read the annotations of ${noteName} (${vscode.workspace.asRelativePath(sidecar)}); fix or move that file`, err);
+        return undefined;
+      }
+    }
+    const state = new NoteAnnotations(doc.uri, sidecar, file);
+    this.notes.set(doc.uri.toString(), state);
+    for (const a of file.annotations) this.createThread(state, a);
+    this.reanchor(state, doc);
+    return state;
+  }
+
+  private createThread(state: NoteAnnotations, a: Annotation, existing?: vscode.CommentThread): vscode.CommentThread {
+    const thread = existing ?? this.controller.createCommentThread(state.note, new vscode.Range(0, 0, 0, 0), []);
+    thread.comments = a.comments.map((c) => new AnnotationComment_(c, thread));
+    thread.canReply = true;
+    thread.state = a.resolved ? vscode.CommentThreadState.Resolved : vscode.CommentThreadState.Unresolved;
+    thread.contextValue = a.resolved ? 'annotation-resolved' : 'annotation';
+    thread.collapsibleState = vscode.CommentThreadCollapsibleState.Collapsed;
+    state.threads.set(a.id, thread);
+    return thread;
+  }
+
+  private scheduleReanchor(doc: vscode.TextDocument): void {
+    const state = this.notes.get(doc.uri.toString());
+    if (!state) return;
+    clearTimeout(state.timer);
+    state.timer = setTimeout(() => this.reanchor(state, doc), REANCHOR_DELAY_MS);
+  }
+
+  /** Finds every annotated passage in the document as it is now and moves threads and highlights there. */
+  private reanchor(state: NoteAnnotations, doc: vscode.TextDocument): void {
+    state.timer = undefined;
+    const text = doc.getText();
+    for (const a of state.file.annotations) {
+      const span = resolveAnchor(text, a.anchor);
+      state.spans.set(a.id, span);
+      const thread = state.threads.get(a.id);
+      if (!thread) continue;
+      if (span) {
+        thread.range = new vscode.Range(doc.positionAt(span.start), doc.positionAt(span.end));
+        thread.label = undefined;
+        thread.contextValue = a.resolved ? 'annotation-resolved' : 'annotation';
+      } else {
+        const quote = a.anchor.quote.replace(/\s+/g, ' ').trim();
+        thread.range = undefined;
+        thread.label = `Orphaned: the passage “${quote.length > ORPHAN_QUOTE_CHARS ? `${quote.slice(0, ORPHAN_QUOTE_CHARS)}…` : quote}” is no longer in the note`;
+        thread.contextValue = 'annotation-orphaned';
+      }
+    }
+    this.decorate(state);
+  }
+
+  private decorateAll(): void {
+    for (const state of this.notes.values()) this.decorate(state);
+  }
+
+  private decorate(state: NoteAnnotations): void {
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (editor.document.uri.toString() !== state.note.toString()) continue;
+      const ranges = state.file.annotations
+        .filter((a) => !a.resolved)
+        .map((a) => state.spans.get(a.id))
+        .filter((s): s is TextSpan => s !== undefined)
+        .map((s) => new vscode.Range(editor.document.positionAt(s.start), editor.document.positionAt(s.end)));
+      editor.setDecorations(this.highlight, ranges);
+    }
+  }
+
+  /** Anchors re-captured from the saved text, so the next edit is measured from where passages are now. */
+  private async onSaved(doc: vscode.TextDocument): Promise<void> {
+    const state = this.notes.get(doc.uri.toString());
+    if (!state || state.file.annotations.length === 0) return;
+    this.reanchor(state, doc);
+    const text = doc.getText();
+    let changed = false;
+    const annotations = state.file.annotations.map((a) => {
+      const span = state.spans.get(a.id);
+      if (!span) return a;
+      const anchor = captureAnchor(text, span.start, span.end);
+      if (JSON.stringify(anchor) === JSON.stringify(a.anchor)) return a;
+      changed = true;
+      return { ...a, anchor };
+    });
+    if (changed) await this.save(state, { ...state.file, annotations });
+  }
+
+  private async save(state: NoteAnnotations, file: AnnotationFile): Promise<void> {
+    state.file = file;
+    await replaceFile(state.sidecar, serializeAnnotationFile(file));
+  }
+
+  private async stateOf(uri: vscode.Uri): Promise<NoteAnnotations> {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const state = await this.track(doc);
+    if (!state) throw new Error(`${vscode.workspace.asRelativePath(uri)} is not a note in the notes folder, or its annotations file could not be read`);
+    return state;
+  }
+
+  private findByThread(thread: vscode.CommentThread): { state: NoteAnnotations; annotation: Annotation } | undefined {
+    for (const state of this.notes.values()) {
+      for (const a of state.file.annotations) if (state.threads.get(a.id) === thread) return { state, annotation: a };
+    }
+    return undefined;
+  }
+
+  /** The passage a new thread is about: its range, or the line's text without quote markers if nothing was selected. */
+  private passageSpan(doc: vscode.TextDocument, range: vscode.Range): TextSpan | undefined {
+    let start = doc.offsetAt(range.start);
+    let end = doc.offsetAt(range.end);
+    if (doc.getText().slice(start, end).trim() === '') {
+      const line = doc.lineAt(range.start.line);
+      const content = /^\s*(?:>\s?)*/.exec(line.text)?.[0].length ?? 0;
+      start = doc.offsetAt(line.range.start) + content;
+      end = doc.offsetAt(line.range.end);
+    }
+    const text = doc.getText();
+    while (start < end && /\s/.test(text[start])) start++;
+    while (end > start && /\s/.test(text[end - 1])) end--;
+    return end > start ? { start, end } : undefined;
+  }
+
+  /** Adds an annotation on a passage of a note; the thread appears there. */
+  async annotate(uri: vscode.Uri, range: vscode.Range, body: string, thread?: vscode.CommentThread): Promise<string> {
+    const state = await this.stateOf(uri);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const span = this.passageSpan(doc, range);
+    if (!span) throw new Error('select the passage to annotate first (the selection is empty)');
+    const now = new Date().toISOString();
+    const annotation: Annotation = {
+      id: randomUUID(),
+      anchor: captureAnchor(doc.getText(), span.start, span.end),
+      comments: [{ id: randomUUID(), author: author(), body, created: now }],
+      resolved: false,
+      created: now,
+    };
+    await this.save(state, { ...state.file, annotations: [...state.file.annotations, annotation] });
+    const t = this.createThread(state, annotation, thread);
+    t.collapsibleState = vscode.CommentThreadCollapsibleState.Expanded;
+    this.reanchor(state, doc);
+    return annotation.id;
+  }
+
+  private async createFromReply(reply: vscode.CommentReply): Promise<void> {
+    const { thread, text } = reply;
+    if (!text.trim()) return;
+    if (!thread.range) throw new Error('an annotation needs a passage of the note');
+    await this.annotate(thread.uri, thread.range, text, thread);
+  }
+
+  private async reply(reply: vscode.CommentReply): Promise<void> {
+    const found = this.findByThread(reply.thread);
+    if (!found) return this.createFromReply(reply);
+    if (!reply.text.trim()) return;
+    const comment: AnnotationComment = { id: randomUUID(), author: author(), body: reply.text, created: new Date().toISOString() };
+    await this.replaceAnnotation(found.state, { ...found.annotation, comments: [...found.annotation.comments, comment] });
+  }
+
+  private async replaceAnnotation(state: NoteAnnotations, next: Annotation | undefined, removeId?: string): Promise<void> {
+    const id = next?.id ?? removeId;
+    const annotations = state.file.annotations.flatMap((a) => (a.id === id ? (next ? [next] : []) : [a]));
+    await this.save(state, { ...state.file, annotations });
+    const thread = id ? state.threads.get(id) : undefined;
+    if (next && thread) this.createThread(state, next, thread);
+    else if (!next && id && thread) {
+      thread.dispose();
+      state.threads.delete(id);
+      state.spans.delete(id);
+    }
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === state.note.toString());
+    if (doc) this.reanchor(state, doc);
+  }
+
+  private setMode(comment: AnnotationComment_, mode: vscode.CommentMode): void {
+    const thread = comment.thread;
+    thread.comments = thread.comments.map((c) => {
+      if (c === comment) c.mode = mode;
+      return c;
+    });
+  }
+
+  private async saveComment(comment: AnnotationComment_): Promise<void> {
+    const found = this.findByThread(comment.thread);
+    if (!found) return;
+    const body = bodyText(comment.body);
+    const comments = found.annotation.comments.map((c) => (c.id === comment.data.id ? { ...c, body, edited: new Date().toISOString() } : c));
+    await this.replaceAnnotation(found.state, { ...found.annotation, comments });
+  }
+
+  private cancelEdit(comment: AnnotationComment_): void {
+    comment.body = comment.savedBody;
+    this.setMode(comment, vscode.CommentMode.Preview);
+  }
+
+  private async deleteComment(comment: AnnotationComment_): Promise<void> {
+    const found = this.findByThread(comment.thread);
+    if (!found) return;
+    const comments = found.annotation.comments.filter((c) => c.id !== comment.data.id);
+    if (comments.length === 0) await this.replaceAnnotation(found.state, undefined, found.annotation.id);
+    else await this.replaceAnnotation(found.state, { ...found.annotation, comments });
+  }
+
+  private async deleteThread(thread: vscode.CommentThread): Promise<void> {
+    const found = this.findByThread(thread);
+    if (!found) {
+      thread.dispose();
+      return;
+    }
+    await this.replaceAnnotation(found.state, undefined, found.annotation.id);
+  }
+
+  private async setResolved(thread: vscode.CommentThread, resolved: boolean): Promise<void> {
+    const found = this.findByThread(thread);
+    if (found) await this.replaceAnnotation(found.state, { ...found.annotation, resolved });
+  }
+
+  /** The annotations of a note as they stand now (for tests and the API). */
+  async stateFor(uri: vscode.Uri): Promise<AnnotationState[]> {
+    const state = await this.stateOf(uri);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    if (state.timer) this.reanchor(state, doc);
+    return state.file.annotations.map((a) => ({
+      id: a.id,
+      quote: a.anchor.quote,
+      span: state.spans.get(a.id),
+      comments: a.comments.map((c) => c.body),
+      resolved: a.resolved,
+    }));
+  }
+}

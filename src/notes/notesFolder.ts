@@ -1,0 +1,89 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parseNotesFolder } from './noteFileName';
+
+export const NOTES_FOLDER_SETTING = 'folder';
+const SECTION = 'attractor.notes';
+
+export type NotesFolder =
+  | { readonly kind: 'ok'; readonly uri: vscode.Uri; readonly workspace: vscode.WorkspaceFolder; readonly relative: string }
+  | { readonly kind: 'noWorkspace' }
+  | { readonly kind: 'invalid'; readonly message: string };
+
+/** The folder notes live in: `attractor.notes.folder` (default `papers/`) inside the first workspace folder. */
+export function notesFolder(): NotesFolder {
+  const workspace = vscode.workspace.workspaceFolders?.[0];
+  if (!workspace) return { kind: 'noWorkspace' };
+  const setting = vscode.workspace.getConfiguration(SECTION, workspace.uri).get<string>(NOTES_FOLDER_SETTING, 'papers/');
+  const parsed = parseNotesFolder(typeof setting === 'string' ? setting : 'papers/');
+  if ('error' in parsed) return { kind: 'invalid', message: `The setting attractor.notes.folder is not usable: ${parsed.error}.` };
+  return { kind: 'ok', uri: vscode.Uri.joinPath(workspace.uri, ...parsed.segments), workspace, relative: parsed.segments.join('/') };
+}
+
+export function onNotesFolderChange(listener: () => void): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${SECTION}.${NOTES_FOLDER_SETTING}`)) listener();
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(listener),
+  );
+}
+
+/** Says why there is nowhere to put notes, and offers the way out (without waiting for the user to answer). */
+export function explainNoNotesFolder(folder: Exclude<NotesFolder, { kind: 'ok' }>): void {
+  if (folder.kind === 'invalid') {
+    void vscode.window.showErrorMessage(`Attractor: ${folder.message}`, 'Open Settings').then((choice) => {
+      if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'attractor.notes.folder');
+    });
+    return;
+  }
+  void vscode.window
+    .showWarningMessage('Attractor: notes are saved in your workspace, and no folder is open. Open a folder to keep notes about papers.', 'Open Folder…')
+    .then((choice) => {
+      if (choice === 'Open Folder…') void vscode.commands.executeCommand('workbench.action.files.openFolder');
+    });
+}
+
+export type WriteOutcome = 'created' | 'exists';
+
+/**
+ * Writes a new file atomically and never over an existing one: the text goes to a temp file that is then
+ * hard-linked into place (`link` fails if the target exists, even when another writer got there first).
+ */
+export async function writeNewFile(uri: vscode.Uri, text: string): Promise<WriteOutcome> {
+  if (uri.scheme !== 'file') {
+    try {
+      await vscode.workspace.fs.stat(uri);
+      return 'exists';
+    } catch {
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+      return 'created';
+    }
+  }
+  const target = uri.fsPath;
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
+  await fs.writeFile(temp, text, { encoding: 'utf8', flag: 'wx' });
+  try {
+    await fs.link(temp, target);
+    return 'created';
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
+    throw err;
+  } finally {
+    await fs.rm(temp, { force: true });
+  }
+}
+
+/** Replaces a file atomically (temp file + rename); for files Attractor owns, such as annotation sidecars. */
+export async function replaceFile(uri: vscode.Uri, text: string): Promise<void> {
+  if (uri.scheme !== 'file') {
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+    return;
+  }
+  await fs.mkdir(path.dirname(uri.fsPath), { recursive: true });
+  const temp = `${uri.fsPath}.${process.pid}.${Date.now()}.tmp`;
+  await fs.writeFile(temp, text, 'utf8');
+  await fs.rename(temp, uri.fsPath);
+}
