@@ -4,31 +4,37 @@ import { loadDefaultLibrary } from './papers/defaultLibrary';
 import type { Paper } from './papers/paper';
 import { PaperStore } from './papers/paperStore';
 import { registerNotes, type NotesApi } from './notes/register';
-import { registerPapers } from './papers/register';
+import type { PapersTreeProvider } from './papers/papersTree';
+import { registerPapers, type PapersApi } from './papers/register';
 import { LazyRenderer } from './render/lazyRenderer';
 import type { Services } from './services';
 
 /** What `activate` returns: used by in-host tests and by other extensions. */
 export interface AttractorApi extends NotesApi {
   listPapers(): Promise<readonly Paper[]>;
-  readonly papersTree: vscode.TreeDataProvider<unknown>;
+  readonly papersTree: PapersTreeProvider;
+  readonly papers: PapersApi;
 }
 
 /** Only wiring happens here: the library, the renderer and KaTeX load when first needed. */
 export function activate(context: vscode.ExtensionContext): AttractorApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Attractor', { log: true });
-  const store = new PaperStore(() => loadDefaultLibrary(context.extensionPath));
+  const store = new PaperStore({
+    file: vscode.Uri.joinPath(context.globalStorageUri, 'library.json').fsPath,
+    seed: () => loadDefaultLibrary(context.extensionPath),
+  });
   const renderer = new LazyRenderer();
   const paperPanels = new PaperPanels({ extensionUri: context.extensionUri, store, renderer, log });
   context.subscriptions.push(log, paperPanels, vscode.commands.registerCommand('attractor.showLog', () => log.show()));
 
   const services: Services = { context, log, store, renderer, paperPanels };
-  const papersTree = registerPapers(services);
+  const papers = registerPapers(services);
+  const papersTree = papers.tree;
   const notes = registerNotes(services);
 
   log.info(`Attractor activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { listPapers: () => store.all(), papersTree, ...notes };
+  return { listPapers: () => store.all(), papersTree, papers, ...notes };
 }
 
 export function deactivate(): void {}

@@ -1,8 +1,15 @@
 /** A paper as Attractor keeps it. Pure data: no vscode import, shared by every capability. */
 export interface Paper {
-  /** Stable id: the arXiv id when known, otherwise `local:<hash of the title>`. */
+  /**
+   * Stable id, never changed once given: the arXiv id (without version) for papers first seen from a source
+   * that knew it, otherwise `local:<hash of the title>` (the default library). A local paper matched to an
+   * arXiv id later keeps its local id and gains `arxivId`.
+   */
   readonly id: string;
+  /** The arXiv id without version, e.g. `2306.04406` or `math/0211159`. */
   readonly arxivId?: string;
+  /** The newest arXiv version seen (`2` for `2306.04406v2`). */
+  readonly arxivVersion?: number;
   readonly title: string;
   /** The abstract as the source gave it (untrusted text, possibly with mangled TeX). */
   readonly abstract: string;
@@ -11,6 +18,22 @@ export interface Paper {
   readonly authorCount: number;
   /** Publication day, ISO `YYYY-MM-DD`. */
   readonly published: string;
+  /** Hugging Face upvotes, when the paper came from there. */
+  readonly upvotes?: number;
+  /** arXiv categories, the primary one first (e.g. `math.DS`). */
+  readonly categories?: readonly string[];
+  /** Links the source gave besides the arXiv and Hugging Face pages (which follow from `arxivId`). */
+  readonly links?: PaperLinks;
+  /** Where the paper has been seen. */
+  readonly sources?: readonly PaperSourceName[];
+}
+
+export type PaperSourceName = 'seed' | 'huggingface' | 'arxiv';
+
+export interface PaperLinks {
+  readonly github?: string;
+  readonly project?: string;
+  readonly doi?: string;
 }
 
 export function describeAuthors(paper: Paper): string {
@@ -19,4 +42,15 @@ export function describeAuthors(paper: Paper): string {
     return paper.authors.length === 1 ? first : `${first} et al.`;
   }
   return paper.authorCount === 1 ? '1 author' : `${paper.authorCount} authors`;
+}
+
+/** Web pages of a paper. Hugging Face and arXiv pages exist only for papers with an arXiv id. */
+export function paperLinks(paper: Paper): { arxiv?: string; pdf?: string; huggingface?: string } {
+  if (!paper.arxivId) return {};
+  const versioned = paper.arxivVersion ? `${paper.arxivId}v${paper.arxivVersion}` : paper.arxivId;
+  return {
+    arxiv: `https://arxiv.org/abs/${paper.arxivId}`,
+    pdf: `https://arxiv.org/pdf/${versioned}`,
+    huggingface: `https://huggingface.co/papers/${paper.arxivId}`,
+  };
 }

@@ -1,90 +1,351 @@
 import * as vscode from 'vscode';
-import { formatDay, groupByDay, type DayGroup } from './dayGroups';
+import { formatDay } from './dayGroups';
+import type { FetchStatus, PaperFeeds } from './feeds';
+import type { LibraryChange, PaperLibrary } from './library/library';
+import type { Collection, DayListing } from './library/schema';
 import { describeAuthors, type Paper } from './paper';
 import type { PaperStore } from './paperStore';
 
-/** Lines of the abstract shown in a row's tooltip. */
+/** Characters of the abstract shown in a row's tooltip. */
 const TOOLTIP_CHARS = 400;
 
-export type PapersNode = DayNode | PaperNode | ErrorNode;
+export type GroupKind = 'daily' | 'search' | 'starred' | 'collections' | 'recent';
+export type PapersNode = GroupNode | DayNode | CollectionNode | PaperNode | StatusNode | InfoNode;
+
+/**
+ * What another capability may add to a paper row (e.g. notes: "has note"). Decorators are asked for every
+ * paper row; what they return is appended to the row's description and tooltip.
+ */
+export type PaperDecorator = (paper: Paper) => { readonly description?: string; readonly tooltip?: string } | undefined;
+
+/** The scheme of paper rows' `resourceUri` (`attractor-paper:/<id>`), for FileDecorationProviders. */
+export const PAPER_URI_SCHEME = 'attractor-paper';
+export function paperUri(paperId: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: PAPER_URI_SCHEME, path: `/${paperId}` });
+}
+
+const GROUPS: Record<GroupKind, { label: string; icon: string; expanded: boolean; empty: string }> = {
+  daily: { label: 'Daily', icon: 'calendar', expanded: true, empty: 'No daily listings yet: use the arrows or the calendar to fetch a day.' },
+  search: { label: 'Search results', icon: 'search', expanded: false, empty: 'Run "Attractor: Search Papers" and choose "Search online".' },
+  starred: { label: 'Starred', icon: 'star-full', expanded: false, empty: 'No starred papers: right-click a paper and choose Star.' },
+  collections: { label: 'Collections', icon: 'folder-library', expanded: false, empty: 'No collections: right-click a paper and choose Add to Collection….' },
+  recent: { label: 'Recent', icon: 'history', expanded: false, empty: 'Papers you open or add appear here.' },
+};
+
+const count = (n: number, what = 'paper') => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+export class GroupNode extends vscode.TreeItem {
+  readonly kind = 'group';
+  constructor(readonly group: GroupKind) {
+    const g = GROUPS[group];
+    super(g.label, g.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    this.id = `group:${group}`;
+    this.iconPath = new vscode.ThemeIcon(g.icon);
+    this.contextValue = `group.${group}`;
+  }
+}
 
 export class DayNode extends vscode.TreeItem {
   readonly kind = 'day';
-  constructor(readonly group: DayGroup) {
-    super(formatDay(group.date), vscode.TreeItemCollapsibleState.Expanded);
-    this.id = `day:${group.date}`;
-    this.description = group.papers.length === 1 ? '1 paper' : `${group.papers.length} papers`;
+  constructor(
+    readonly listing: DayListing,
+    readonly parent: GroupNode,
+  ) {
+    super(formatDay(listing.date), vscode.TreeItemCollapsibleState.Expanded);
+    this.id = `day:${listing.date}`;
+    this.description = count(listing.paperIds.length);
     this.iconPath = new vscode.ThemeIcon('calendar');
     this.contextValue = 'day';
   }
 }
 
-export class PaperNode extends vscode.TreeItem {
-  readonly kind = 'paper';
-  constructor(readonly paper: Paper, parentId: string) {
-    super(paper.title, vscode.TreeItemCollapsibleState.None);
-    this.id = `${parentId}/${paper.id}`;
-    this.description = describeAuthors(paper);
-    this.tooltip = paperTooltip(paper);
-    this.iconPath = new vscode.ThemeIcon('file-text');
-    this.contextValue = 'paper';
-    this.command = { command: 'attractor.openPaper', title: 'Open Paper', arguments: [paper.id] };
-    this.accessibilityInformation = { label: `${paper.title}, ${describeAuthors(paper)}`, role: 'treeitem' };
+export class CollectionNode extends vscode.TreeItem {
+  readonly kind = 'collection';
+  constructor(
+    readonly collection: Collection,
+    readonly parent: GroupNode,
+  ) {
+    super(collection.name, vscode.TreeItemCollapsibleState.Collapsed);
+    this.id = `collection:${collection.id}`;
+    this.description = count(collection.paperIds.length);
+    this.iconPath = new vscode.ThemeIcon('folder');
+    this.contextValue = 'collection';
   }
 }
 
-export class ErrorNode extends vscode.TreeItem {
-  readonly kind = 'error';
-  constructor(message: string) {
-    super(message, vscode.TreeItemCollapsibleState.None);
-    this.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-    this.tooltip = `${message}\nClick to retry.`;
-    this.command = { command: 'attractor.refreshPapers', title: 'Retry' };
+export class PaperNode extends vscode.TreeItem {
+  readonly kind = 'paper';
+  constructor(
+    readonly paper: Paper,
+    readonly parent: DayNode | CollectionNode | GroupNode,
+    starred: boolean,
+    decorations: readonly { description?: string; tooltip?: string }[],
+  ) {
+    super(paper.title, vscode.TreeItemCollapsibleState.None);
+    this.id = `${parent.id}/${paper.id}`;
+    const extra = decorations.flatMap((d) => (d.description ? [d.description] : []));
+    const description = [describeAuthors(paper), ...(paper.upvotes !== undefined ? [`▲ ${paper.upvotes}`] : []), ...extra].join(' · ');
+    this.description = description;
+    this.tooltip = paperTooltip(paper, decorations.flatMap((d) => (d.tooltip ? [d.tooltip] : [])));
+    this.iconPath = new vscode.ThemeIcon(starred ? 'star-full' : 'file-text');
+    this.resourceUri = paperUri(paper.id);
+    const flags = ['paper', starred ? 'starred' : 'unstarred', paper.arxivId ? 'arxiv' : 'local', parent instanceof CollectionNode ? 'incollection' : ''];
+    this.contextValue = flags.filter(Boolean).join(';');
+    this.command = { command: 'attractor.openPaper', title: 'Open Paper', arguments: [paper.id] };
+    this.accessibilityInformation = { label: `${paper.title}, ${description}`, role: 'treeitem' };
+  }
+}
+
+/** A fetch in progress, or one that failed (click to retry). */
+export class StatusNode extends vscode.TreeItem {
+  readonly kind = 'status';
+  constructor(
+    readonly key: string,
+    status: FetchStatus,
+    readonly parent: GroupNode,
+  ) {
+    super(status.state === 'loading' ? `Loading ${status.what}…` : status.message, vscode.TreeItemCollapsibleState.None);
+    this.id = `status:${key}`;
+    if (status.state === 'loading') {
+      this.iconPath = new vscode.ThemeIcon('loading~spin');
+      this.contextValue = 'loading';
+    } else {
+      this.description = 'Retry';
+      this.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+      this.tooltip = `${status.what} failed: ${status.message}\nClick to retry.`;
+      this.contextValue = 'error';
+      this.command = { command: 'attractor.papers.retry', title: 'Retry', arguments: [key] };
+    }
+  }
+}
+
+/** A line of text in a group (empty-state hints). */
+export class InfoNode extends vscode.TreeItem {
+  readonly kind = 'info';
+  constructor(
+    text: string,
+    readonly parent: PapersNode | undefined,
+    id: string,
+  ) {
+    super(text, vscode.TreeItemCollapsibleState.None);
+    this.id = id;
+    this.iconPath = new vscode.ThemeIcon('info');
+    this.contextValue = 'info';
   }
 }
 
 /** Titles and abstracts are untrusted: appendText escapes them, and the tooltip is not trusted. */
-function paperTooltip(paper: Paper): vscode.MarkdownString {
+function paperTooltip(paper: Paper, extra: readonly string[]): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, false);
   md.appendMarkdown('**').appendText(paper.title).appendMarkdown('**\n\n');
-  md.appendText(`${describeAuthors(paper)} · ${formatDay(paper.published)}`).appendMarkdown('\n\n');
+  const meta = [describeAuthors(paper), formatDay(paper.published)];
+  if (paper.arxivId) meta.push(`arXiv:${paper.arxivId}${paper.arxivVersion ? `v${paper.arxivVersion}` : ''}`);
+  if (paper.categories?.length) meta.push(paper.categories.join(', '));
+  if (paper.upvotes !== undefined) meta.push(`▲ ${paper.upvotes} upvotes`);
+  md.appendText(meta.join(' · ')).appendMarkdown('\n\n');
   const abstract = paper.abstract.length > TOOLTIP_CHARS ? `${paper.abstract.slice(0, TOOLTIP_CHARS).trimEnd()}…` : paper.abstract;
   md.appendText(abstract);
+  for (const line of extra) md.appendMarkdown('\n\n').appendText(line);
   return md;
 }
 
-/** The Papers view: papers grouped by day, newest first. */
+const GROUP_OF_CHANGE: Record<LibraryChange, GroupKind[] | 'all'> = {
+  papers: 'all',
+  days: ['daily'],
+  search: ['search'],
+  stars: 'all', // star icons show in every group
+  collections: ['collections'],
+  recent: ['recent'],
+};
+
+/**
+ * The Papers view: Daily (day listings, newest first), Search results, Starred, Collections and Recent.
+ * Fires a change for the group that changed, not the whole tree, where it can.
+ */
 export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
   private readonly changed = new vscode.EventEmitter<PapersNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  readonly groups: Record<GroupKind, GroupNode> = {
+    daily: new GroupNode('daily'),
+    search: new GroupNode('search'),
+    starred: new GroupNode('starred'),
+    collections: new GroupNode('collections'),
+    recent: new GroupNode('recent'),
+  };
+  private readonly decorators = new Set<PaperDecorator>();
+  private readonly subscriptions: { dispose(): void }[] = [];
+  private library: PaperLibrary | undefined;
+  private loadError: string | undefined;
+  private dailyShown = false;
 
   constructor(
     private readonly store: PaperStore,
+    private readonly feeds: PaperFeeds,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+    /** Called once, the first time the Daily group is shown (fetches today's listing). */
+    private readonly onDailyFirstShown: () => void = () => undefined,
+  ) {
+    this.subscriptions.push(
+      feeds.onStatus((key) => {
+        if (key.startsWith('day:')) this.fireGroup('daily');
+        else if (key === 'search') this.fireGroup('search');
+      }),
+    );
+  }
 
+  /** Adds a decorator for paper rows; the returned disposable removes it. */
+  addDecorator(decorator: PaperDecorator): vscode.Disposable {
+    this.decorators.add(decorator);
+    this.refresh();
+    return new vscode.Disposable(() => {
+      this.decorators.delete(decorator);
+      this.refresh();
+    });
+  }
+
+  /** Redraws every row (after decorations changed). */
   refresh(): void {
-    this.store.reset();
     this.changed.fire(undefined);
   }
 
-  getTreeItem(node: PapersNode): vscode.TreeItem {
-    return node;
+  private fireGroup(group: GroupKind): void {
+    this.changed.fire(this.groups[group]);
   }
 
-  async getChildren(node?: PapersNode): Promise<PapersNode[]> {
-    if (node instanceof DayNode) return node.group.papers.map((p) => new PaperNode(p, node.id ?? ''));
-    if (node) return [];
+  private async libraryOrError(): Promise<PaperLibrary | undefined> {
     try {
-      return groupByDay(await this.store.all()).map((g) => new DayNode(g));
+      const library = await this.store.library();
+      this.loadError = undefined;
+      if (library !== this.library) {
+        this.library = library;
+        const sub = library.onChange((change) => {
+          const groups = GROUP_OF_CHANGE[change];
+          if (groups === 'all') this.refresh();
+          else groups.forEach((g) => this.fireGroup(g));
+        });
+        this.subscriptions.push(sub);
+      }
+      return library;
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
       this.log.error(`Could not load the paper library: ${detail}`);
-      return [new ErrorNode(`Could not load the paper library: ${detail}`)];
+      this.loadError = `Could not load the paper library: ${detail}`;
+      return undefined;
+    }
+  }
+
+  getTreeItem(node: PapersNode): vscode.TreeItem {
+    if (node instanceof GroupNode && this.library) node.description = this.groupDescription(node.group, this.library);
+    return node;
+  }
+
+  getParent(node: PapersNode): PapersNode | undefined {
+    return node instanceof GroupNode ? undefined : node.parent;
+  }
+
+  private groupDescription(group: GroupKind, library: PaperLibrary): string {
+    switch (group) {
+      case 'daily': {
+        const days = library.dayListings();
+        return `${count(new Set(days.flatMap((d) => d.paperIds)).size)} · ${count(days.length, 'day')}`;
+      }
+      case 'search':
+        return library.search ? `"${library.search.query}" · ${library.search.paperIds.length}` : '';
+      case 'starred':
+        return String(library.starred().length);
+      case 'collections':
+        return String(library.collections.length);
+      case 'recent':
+        return String(library.recent().length);
+    }
+  }
+
+  private paperNodes(papers: readonly Paper[], parent: DayNode | CollectionNode | GroupNode, library: PaperLibrary): PaperNode[] {
+    const decorators = [...this.decorators];
+    return papers.map((p) => {
+      const decorations = decorators.flatMap((d) => {
+        try {
+          return d(p) ?? [];
+        } catch (err) {
+          this.log.warn(`A paper decorator failed: ${String(err)}`);
+          return [];
+        }
+      });
+      return new PaperNode(p, parent, library.isStarred(p.id), decorations);
+    });
+  }
+
+  private statusNodes(prefix: string, parent: GroupNode): StatusNode[] {
+    return this.feeds.statuses(prefix).map(([key, status]) => new StatusNode(key, status, parent));
+  }
+
+  async getChildren(node?: PapersNode): Promise<PapersNode[]> {
+    const library = await this.libraryOrError();
+    if (!library) {
+      if (node) return [];
+      const row = new InfoNode(this.loadError ?? 'Could not load the paper library', undefined, 'load-error');
+      row.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+      row.description = 'Retry';
+      row.command = { command: 'attractor.refreshPapers', title: 'Retry' };
+      return [row];
+    }
+    if (!node) {
+      if (library.size === 0 && !library.search && library.collections.length === 0) return []; // viewsWelcome
+      return Object.values(this.groups);
+    }
+    if (node instanceof GroupNode) return this.groupChildren(node, library);
+    if (node instanceof DayNode) {
+      const papers = library.papersOf(library.day(node.listing.date)?.paperIds ?? []);
+      if (papers.length === 0) return [new InfoNode(`No papers listed for ${formatDay(node.listing.date)}.`, node, `${node.id}/empty`)];
+      return this.paperNodes(papers, node, library);
+    }
+    if (node instanceof CollectionNode) {
+      const current = library.collection(node.collection.id);
+      const papers = library.papersOf(current?.paperIds ?? []);
+      if (papers.length === 0) return [new InfoNode('Empty: right-click a paper and choose Add to Collection….', node, `${node.id}/empty`)];
+      return this.paperNodes(papers, node, library);
+    }
+    return [];
+  }
+
+  private groupChildren(node: GroupNode, library: PaperLibrary): PapersNode[] {
+    const empty = () => [new InfoNode(GROUPS[node.group].empty, node, `${node.id}/empty`)];
+    switch (node.group) {
+      case 'daily': {
+        if (!this.dailyShown) {
+          this.dailyShown = true;
+          queueMicrotask(this.onDailyFirstShown);
+        }
+        const days = library.dayListings().map((d) => new DayNode(d, node));
+        const rows = [...this.statusNodes('day:', node), ...days];
+        return rows.length ? rows : empty();
+      }
+      case 'search': {
+        const papers = library.search ? library.papersOf(library.search.paperIds) : [];
+        const status = this.statusNodes('search', node);
+        if (library.search && papers.length === 0 && status.length === 0) {
+          return [new InfoNode(`No results for "${library.search.query}".`, node, `${node.id}/none`)];
+        }
+        const rows = [...status, ...this.paperNodes(papers, node, library)];
+        return rows.length ? rows : empty();
+      }
+      case 'starred': {
+        const papers = library.starred();
+        return papers.length ? this.paperNodes(papers, node, library) : empty();
+      }
+      case 'collections': {
+        const collections = library.collections.map((c) => new CollectionNode(c, node));
+        return collections.length ? collections : empty();
+      }
+      case 'recent': {
+        const papers = library.recent();
+        return papers.length ? this.paperNodes(papers, node, library) : empty();
+      }
     }
   }
 
   dispose(): void {
+    this.subscriptions.forEach((s) => s.dispose());
     this.changed.dispose();
   }
 }

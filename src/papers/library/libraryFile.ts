@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { LibraryFormatError, readLibraryData, type LibraryData } from './schema';
+
+export type LibraryLoad =
+  | { readonly status: 'ok'; readonly data: LibraryData; readonly dropped: number }
+  | { readonly status: 'missing' }
+  /** The file could not be read as a library; it was moved to `setAsideAs` (never deleted). */
+  | { readonly status: 'setAside'; readonly reason: string; readonly setAsideAs: string };
+
+/** Reads the library file; a corrupt, truncated or foreign file is renamed aside and reported. */
+export async function loadLibraryFile(file: string, now = new Date()): Promise<LibraryLoad> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
+    throw err;
+  }
+  let reason: string;
+  try {
+    const { data, dropped } = readLibraryData(JSON.parse(text) as unknown);
+    return { status: 'ok', data, dropped };
+  } catch (err) {
+    if (!(err instanceof SyntaxError) && !(err instanceof LibraryFormatError)) throw err;
+    reason = err instanceof SyntaxError ? `it is not valid JSON (${err.message}); it may have been cut off` : err.message;
+  }
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  const setAsideAs = join(dirname(file), `${basename(file, '.json')}.corrupt-${stamp}.json`);
+  await rename(file, setAsideAs);
+  return { status: 'setAside', reason, setAsideAs };
+}
+
+/**
+ * Writes the file atomically: a temp file in the same folder, flushed to disk, then renamed over the old one,
+ * so a crash leaves either the old library or the new one, never half of one.
+ */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+}
+
+export function serializeLibrary(data: LibraryData): string {
+  return JSON.stringify(data);
+}

@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+
+export interface PaperSettings {
+  readonly huggingfaceEndpoint: string;
+  readonly arxivEndpoint: string;
+  readonly fetchOnOpen: boolean;
+  readonly timeoutMs: number;
+}
+
+const DEFAULT_HF = 'https://huggingface.co';
+const DEFAULT_ARXIV = 'https://export.arxiv.org';
+
+function endpoint(value: unknown, fallback: string): string {
+  if (typeof value !== 'string' || !value.trim()) return fallback;
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString().replace(/\/+$/, '') : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** The papers settings, read through one typed accessor; `onDidChange` fires when any of them changes. */
+export class PaperSettingsReader implements vscode.Disposable {
+  private cached: PaperSettings | undefined;
+  private readonly changed = new vscode.EventEmitter<PaperSettings>();
+  readonly onDidChange = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor() {
+    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (['attractor.huggingface', 'attractor.arxiv', 'attractor.papers', 'attractor.network'].some((s) => e.affectsConfiguration(s))) {
+        this.cached = undefined;
+        this.changed.fire(this.current);
+      }
+    });
+  }
+
+  get current(): PaperSettings {
+    if (this.cached) return this.cached;
+    const c = vscode.workspace.getConfiguration('attractor');
+    const timeout = c.get<number>('network.timeoutSeconds', 20);
+    this.cached = {
+      huggingfaceEndpoint: endpoint(c.get('huggingface.endpoint'), DEFAULT_HF),
+      arxivEndpoint: endpoint(c.get('arxiv.endpoint'), DEFAULT_ARXIV),
+      fetchOnOpen: c.get<boolean>('papers.fetchOnOpen', true),
+      timeoutMs: Math.max(1, Math.min(300, Number.isFinite(timeout) ? timeout : 20)) * 1000,
+    };
+    return this.cached;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

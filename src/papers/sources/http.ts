@@ -1,0 +1,197 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { SourceError } from './errors';
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly text: string;
+}
+
+export interface HttpClientOptions {
+  /** Per attempt, until the whole body has arrived. */
+  readonly timeoutMs?: number;
+  /** Attempts in all (first try included) for retryable failures: 429, 5xx, resets, timeouts. */
+  readonly maxAttempts?: number;
+  /** First backoff; doubles per retry, with jitter. */
+  readonly baseDelayMs?: number;
+  /** A Retry-After longer than this is not waited for: the request fails with the time to wait in the message. */
+  readonly maxRetryAfterMs?: number;
+  /** Bodies larger than this are refused. */
+  readonly maxBytes?: number;
+  readonly userAgent?: string;
+  /** Runs each attempt (a rate-limit queue, e.g. arXiv's one request per 3 s). */
+  readonly gate?: <T>(attempt: () => Promise<T>) => Promise<T>;
+  /** DNS lookup (tests inject failures). */
+  readonly lookup?: LookupFunction;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Where retries are reported (the log). */
+  readonly onRetry?: (info: { url: string; attempt: number; delayMs: number; reason: string }) => void;
+}
+
+export interface RequestOptions {
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+const DEFAULTS = {
+  timeoutMs: 20_000,
+  maxAttempts: 3,
+  baseDelayMs: 1_000,
+  maxRetryAfterMs: 30_000,
+  maxBytes: 32 * 1024 * 1024,
+  userAgent: 'Attractor (VS Code extension)',
+};
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const OFFLINE_CODES = new Set(['ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNRESET', 'EPIPE', 'ENETDOWN', 'ECONNABORTED']);
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
+
+/** Seconds (`120`) or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  if (/^\s*\d+\s*$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * GET requests for the paper sources: bounded retries with backoff that honours Retry-After, a timeout per
+ * attempt, a size limit, and coalescing: a second request for a URL already in flight shares its answer.
+ * Plain Node (no vscode), so it is unit-tested against the local fixture server.
+ */
+export class HttpClient {
+  private readonly inFlight = new Map<string, Promise<HttpResponse>>();
+  private readonly opts: Required<Omit<HttpClientOptions, 'gate' | 'lookup' | 'onRetry'>> & HttpClientOptions;
+
+  constructor(options: HttpClientOptions = {}) {
+    this.opts = { ...DEFAULTS, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), ...options };
+  }
+
+  /** Resolves with any final status (callers decide what 404 or 400 mean); rejects with a SourceError. */
+  get(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    const key = `${url}\n${options.headers?.authorization ? 'auth' : ''}`;
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const request = this.withRetries(url, options).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, request);
+    return request;
+  }
+
+  private async withRetries(url: string, options: RequestOptions): Promise<HttpResponse> {
+    const host = new URL(url).host;
+    for (let attempt = 1; ; attempt++) {
+      const run = () => this.once(url, host, options);
+      let outcome: HttpResponse | SourceError;
+      try {
+        outcome = await (this.opts.gate ? this.opts.gate(run) : run());
+      } catch (err) {
+        outcome = err instanceof SourceError ? err : new SourceError('offline', host, String(err));
+      }
+      const failure = this.classify(outcome, host);
+      if (!failure) return outcome as HttpResponse;
+      const retryAfterMs = outcome instanceof SourceError ? undefined : parseRetryAfter(outcome.headers['retry-after']);
+      const retryable = failure.kind === 'rateLimited' || failure.kind === 'unavailable' || failure.kind === 'timeout' || (failure.kind === 'offline' && failure.detail?.code === 'ECONNRESET') || failure.kind === 'truncated';
+      if (!retryable || attempt >= this.opts.maxAttempts) throw failure;
+      if (retryAfterMs !== undefined && retryAfterMs > this.opts.maxRetryAfterMs) throw failure;
+      const backoff = this.opts.baseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
+      const delayMs = retryAfterMs ?? backoff;
+      this.opts.onRetry?.({ url, attempt, delayMs, reason: failure.message });
+      await this.opts.sleep(delayMs);
+    }
+  }
+
+  /** A response that should not be returned as is becomes a SourceError; a success stays undefined. */
+  private classify(outcome: HttpResponse | SourceError, host: string): SourceError | undefined {
+    if (outcome instanceof SourceError) return outcome;
+    const { status } = outcome;
+    if (!RETRYABLE_STATUS.has(status)) return undefined;
+    const retryAfterMs = parseRetryAfter(outcome.headers['retry-after']);
+    const retryAfterSeconds = retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000);
+    return status === 429
+      ? new SourceError('rateLimited', host, `HTTP 429 from ${host}`, { status, retryAfterSeconds })
+      : new SourceError('unavailable', host, `HTTP ${status} from ${host}`, { status, retryAfterSeconds });
+  }
+
+  private once(url: string, host: string, options: RequestOptions): Promise<HttpResponse> {
+    const target = new URL(url);
+    const transport = target.protocol === 'https:' ? https : http;
+    return new Promise<HttpResponse>((resolve, reject) => {
+      let settled = false;
+      const fail = (err: SourceError) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        req.destroy();
+        reject(err);
+      };
+      const req = transport.get(
+        target,
+        {
+          headers: { 'user-agent': this.opts.userAgent, accept: 'application/json, application/atom+xml;q=0.9, */*;q=0.1', ...options.headers },
+          lookup: this.opts.lookup,
+        },
+        (res) => {
+          const announced = Number(res.headers['content-length'] ?? NaN);
+          if (announced > this.opts.maxBytes) {
+            fail(new SourceError('tooLarge', host, `${announced} bytes`));
+            return;
+          }
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > this.opts.maxBytes) fail(new SourceError('tooLarge', host, `more than ${this.opts.maxBytes} bytes`));
+            else chunks.push(chunk);
+          });
+          res.on('aborted', () => fail(new SourceError('truncated', host, 'the connection closed before the end of the answer')));
+          res.on('error', () => fail(new SourceError('truncated', host, 'the connection closed before the end of the answer')));
+          res.on('end', () => {
+            if (!res.complete || (Number.isFinite(announced) && size < announced)) {
+              fail(new SourceError('truncated', host, `received ${size} of ${announced} bytes`));
+              return;
+            }
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
+          });
+        },
+      );
+      const timer = setTimeout(() => fail(new SourceError('timeout', host, `no complete answer within ${this.opts.timeoutMs} ms`)), this.opts.timeoutMs);
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        const code = err.code ?? '';
+        if (DNS_CODES.has(code)) fail(new SourceError('dns', host, `${code} ${host}`, { code }));
+        else if (OFFLINE_CODES.has(code)) fail(new SourceError('offline', host, `${code} ${host}`, { code }));
+        else fail(new SourceError(settled ? 'truncated' : 'offline', host, err.message, { code }));
+      });
+    });
+  }
+}
+
+/** One request at a time, at least `intervalMs` apart (arXiv asks for one every 3 s). */
+export class RateQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+  private last = -Infinity;
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly now: () => number = () => Date.now(),
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(async () => {
+      const wait = this.last + this.intervalMs - this.now();
+      if (wait > 0) await this.sleep(wait);
+      try {
+        return await task();
+      } finally {
+        this.last = this.now();
+      }
+    });
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
