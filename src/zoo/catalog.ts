@@ -1,0 +1,58 @@
+import type { EntryScores, PaperRef, ZooKind } from './zoo';
+
+/**
+ * media/models/index.json: what the zoo holds, readable without decoding any model (the Papers tree uses it to
+ * find the papers that have a model). Written by `npm run build:models`.
+ */
+export const CATALOG_FILE = 'index.json';
+
+export interface CatalogEntry {
+  readonly name: string;
+  readonly file: string;
+  readonly card: string;
+  readonly title: string;
+  readonly kind: ZooKind;
+  readonly system: string;
+  readonly papers: readonly PaperRef[];
+  readonly bytes: number;
+  readonly scores?: {
+    readonly validPredictionLyapunovTimes: number | null;
+    readonly validPredictionSteps: number;
+    readonly threshold: number;
+    readonly stateSpaceDivergence: number;
+    readonly spectralDistance: number;
+    readonly lyapunovModel: number;
+    readonly lyapunovSystem: number;
+    readonly steps: number;
+  };
+}
+
+export interface Catalog {
+  readonly version: string;
+  readonly models: readonly CatalogEntry[];
+}
+
+const r = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)) : v);
+
+export function catalogScores(s: EntryScores): CatalogEntry['scores'] {
+  return {
+    validPredictionLyapunovTimes: s.validPrediction.lyapunovTimes === undefined ? null : r(s.validPrediction.lyapunovTimes),
+    validPredictionSteps: s.validPrediction.steps,
+    threshold: s.validPrediction.threshold,
+    stateSpaceDivergence: r(s.stateSpaceDivergence),
+    spectralDistance: r(s.spectralDistance),
+    lyapunovModel: r(s.lyapunovModel),
+    lyapunovSystem: r(s.lyapunovSystem),
+    steps: s.steps,
+  };
+}
+
+/** Reads and checks a catalog; throws with what is wrong. */
+export function parseCatalog(value: unknown): Catalog {
+  const v = value as Partial<Catalog> | null;
+  if (typeof v !== 'object' || v === null || !Array.isArray(v.models)) throw new Error('the model catalog has no "models" list');
+  for (const m of v.models) {
+    if (typeof m?.name !== 'string' || typeof m.file !== 'string' || !Array.isArray(m.papers)) throw new Error('a model catalog entry lacks name, file or papers');
+  }
+  return { version: String(v.version ?? ''), models: v.models };
+}

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { fft, pairPeriodograms } from '../../src/metrics/fft';
+import { compareTrajectories, largestLyapunov, spectralDistance, stateSpaceDivergence, validPredictionTime } from '../../src/metrics/index';
+import { advance, iterate, polynomialRk4, type Trajectory } from '../../src/zoo/integrate';
+import { findSystem, REFERENCE_SYSTEMS } from '../../src/zoo/systems';
+
+const lorenz = findSystem('lorenz63')!;
+const lorenzMap = () => polynomialRk4(lorenz.field, lorenz.dt);
+const onAttractor = (steps = 2000) => advance(lorenzMap(), lorenz.initialState, steps);
+
+describe('metrics', () => {
+  it('scores identical trajectories 0 on every measure (and the whole length valid)', () => {
+    const tr = iterate(lorenzMap(), onAttractor(), 20_000);
+    const s = compareTrajectories(tr, tr, { dt: lorenz.dt, lyapunovMax: lorenz.lyapunovMax });
+    assert.equal(s.stateSpaceDivergence, 0);
+    assert.equal(s.spectralDistance, 0);
+    assert.equal(s.validPrediction.steps, 20_000);
+    assert.ok(Math.abs(s.validPrediction.lyapunovTimes! - 20_000 * lorenz.dt * lorenz.lyapunovMax) < 1e-9);
+  });
+
+  it("estimates Lorenz-63's largest Lyapunov exponent within 5% of 0.906", () => {
+    const lambda = largestLyapunov(lorenzMap(), onAttractor(), { dt: lorenz.dt, steps: 40_000 });
+    assert.ok(Math.abs(lambda - 0.906) / 0.906 < 0.05, `λmax = ${lambda}`);
+  });
+
+  it('finds λmax ≈ 0 for the Van der Pol limit cycle and < 0 for a contracting linear map', () => {
+    const vdp = findSystem('vanderpol')!;
+    const lambda = largestLyapunov(polynomialRk4(vdp.field, vdp.dt), vdp.initialState, { dt: vdp.dt, steps: 20_000 });
+    assert.ok(Math.abs(lambda) < 0.01, `λ = ${lambda}`);
+    const contracting = { dim: 2, observed: 2, step: (x: Float64Array, o: Float64Array) => { o[0] = 0.5 * x[0]; o[1] = 0.5 * x[1]; } };
+    assert.ok(Math.abs(largestLyapunov(contracting, [1, 1], { dt: 1, steps: 100 }) - Math.log(0.5)) < 1e-9);
+  });
+
+  it('measures the valid prediction time where the normalised error first exceeds the threshold', () => {
+    const data = new Float64Array(100).map((_, i) => Math.sin(i / 5));
+    const truth: Trajectory = { data, length: 100, dim: 1 };
+    const forecast: Trajectory = { data: data.map((v, i) => (i >= 30 ? v + 10 : v)), length: 100, dim: 1 };
+    const v = validPredictionTime(truth, forecast, { dt: 0.5, lyapunovMax: 2 });
+    assert.equal(v.steps, 30);
+    assert.equal(v.time, 15);
+    assert.equal(v.lyapunovTimes, 30);
+    assert.equal(validPredictionTime(truth, forecast, { dt: 0.5, lyapunovMax: 0 }).lyapunovTimes, undefined);
+  });
+
+  it('tells a different attractor apart: D_stsp and D_H grow with the mismatch', () => {
+    const tr = iterate(lorenzMap(), onAttractor(), 30_000);
+    const other = iterate(lorenzMap(), advance(lorenzMap(), onAttractor(), 7_777), 30_000);
+    const rossler = findSystem('rossler')!;
+    const far = iterate(polynomialRk4(rossler.field, rossler.dt), advance(polynomialRk4(rossler.field, rossler.dt), rossler.initialState, 1000), 30_000);
+    const near = stateSpaceDivergence(tr, other);
+    assert.ok(near > 0 && near < 0.2, `same system, another stretch: ${near}`);
+    assert.ok(stateSpaceDivergence(tr, far) > 5 * near);
+    const nearH = spectralDistance(tr, other);
+    assert.ok(nearH > 0 && nearH < 0.15, `D_H same system ${nearH}`);
+    assert.ok(spectralDistance(tr, far) > 2 * nearH);
+  });
+
+  it('keeps D_stsp finite when the model leaves the box or goes NaN', () => {
+    const tr = iterate(lorenzMap(), onAttractor(), 5_000);
+    const bad: Trajectory = { data: new Float64Array(15_000).fill(Number.NaN), length: 5_000, dim: 3 };
+    const d = stateSpaceDivergence(tr, bad);
+    assert.ok(Number.isFinite(d) && d > 1);
+  });
+
+  it('computes the FFT like a direct DFT and splits packed real pairs', () => {
+    const n = 64;
+    const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i) + 0.3 * Math.cos(3 * i * i));
+    const y = Float64Array.from({ length: n }, (_, i) => Math.exp(-i / 10));
+    const re = Float64Array.from(x);
+    const im = new Float64Array(n);
+    fft(re, im);
+    const dft = (s: Float64Array, k: number) => {
+      let r = 0;
+      let m = 0;
+      for (let t = 0; t < n; t++) {
+        r += s[t] * Math.cos((2 * Math.PI * k * t) / n);
+        m -= s[t] * Math.sin((2 * Math.PI * k * t) / n);
+      }
+      return [r, m];
+    };
+    for (let k = 0; k < n; k++) {
+      const [r, m] = dft(x, k);
+      assert.ok(Math.abs(re[k] - r) < 1e-9 && Math.abs(im[k] - m) < 1e-9);
+    }
+    const [px, py] = pairPeriodograms(x, y, n);
+    for (let k = 1; k <= n / 2; k++) {
+      const [xr, xi] = dft(x, k);
+      const [yr, yi] = dft(y, k);
+      assert.ok(Math.abs(px[k - 1] - (xr * xr + xi * xi)) < 1e-8);
+      assert.ok(Math.abs(py[k - 1] - (yr * yr + yi * yi)) < 1e-8);
+    }
+  });
+
+  it('integrates every reference system onto a bounded attractor', () => {
+    for (const s of REFERENCE_SYSTEMS) {
+      const tr = iterate(polynomialRk4(s.field, s.dt), s.initialState, 20_000);
+      assert.equal(tr.length, 20_000, `${s.id} blew up`);
+    }
+  });
+});
