@@ -31,7 +31,7 @@ const host = {
 
 const webviews = {
   ...common,
-  entryPoints: { paper: 'webview/paper/main.ts' },
+  entryPoints: { paper: 'webview/paper/main.ts', modelPreview: 'webview/model/preview.ts', modelCard: 'webview/model/card.ts' },
   outdir: 'dist/webview',
   platform: 'browser',
   format: 'iife',

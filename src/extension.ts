@@ -3,6 +3,7 @@ import { PaperPanels } from './panels/paperPanel';
 import { loadDefaultLibrary } from './papers/defaultLibrary';
 import type { Paper } from './papers/paper';
 import { PaperStore } from './papers/paperStore';
+import { registerModels, type ModelsApi } from './models/register';
 import { registerNotes, type NotesApi } from './notes/register';
 import type { PapersTreeProvider } from './papers/papersTree';
 import { registerPapers, type PapersApi } from './papers/register';
@@ -14,6 +15,7 @@ export interface AttractorApi extends NotesApi {
   listPapers(): Promise<readonly Paper[]>;
   readonly papersTree: PapersTreeProvider;
   readonly papers: PapersApi;
+  readonly models: ModelsApi;
 }
 
 /** Only wiring happens here: the library, the renderer and KaTeX load when first needed. */
@@ -32,9 +34,10 @@ export function activate(context: vscode.ExtensionContext): AttractorApi {
   const papers = registerPapers(services);
   const papersTree = papers.tree;
   const notes = registerNotes(services);
+  const models = registerModels(services);
 
   log.info(`Attractor activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { listPapers: () => store.all(), papersTree, papers, ...notes };
+  return { listPapers: () => store.all(), papersTree, papers, models, ...notes };
 }
 
 export function deactivate(): void {}

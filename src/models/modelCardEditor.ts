@@ -1,0 +1,95 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Disposable } from '../util/disposable';
+import { createNonce, renderShell } from '../panels/webviewHtml';
+import type { KindAnswers } from './kindAnswers';
+import { ModelFileError } from './modelErrors';
+import { renderCardError, renderModelCard } from './modelCardHtml';
+import { parseCardMessage } from './previewProtocol';
+import type { ModelRuntime } from './runtime';
+import { recognise } from './signature';
+
+export const MODEL_CARD_VIEW_TYPE = 'attractor.modelCard';
+
+interface CardContext {
+  readonly extensionUri: vscode.Uri;
+  readonly runtime: ModelRuntime;
+  readonly answers: KindAnswers;
+  readonly log: vscode.LogOutputChannel;
+}
+
+/**
+ * The read-only custom editor for *.onnx: a model card (file facts, inputs/outputs, metadata, ops, what Attractor
+ * recognised) with a Preview button. It reads the file with onnx-proto only; onnxruntime is not loaded.
+ */
+export class ModelCardEditorProvider extends Disposable implements vscode.CustomReadonlyEditorProvider {
+  private readonly open = new Map<string, Set<vscode.WebviewPanel>>();
+
+  constructor(private readonly ctx: CardContext) {
+    super();
+    this.register(
+      vscode.window.registerCustomEditorProvider(MODEL_CARD_VIEW_TYPE, this, {
+        supportsMultipleEditorsPerDocument: true,
+        webviewOptions: { retainContextWhenHidden: false },
+      }),
+    );
+  }
+
+  openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
+    return { uri, dispose: () => undefined };
+  }
+
+  async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
+    const key = document.uri.fsPath;
+    const panels = this.open.get(key) ?? new Set();
+    panels.add(panel);
+    this.open.set(key, panels);
+    panel.onDidDispose(() => {
+      panels.delete(panel);
+      if (panels.size === 0) this.open.delete(key);
+    });
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.ctx.extensionUri, 'media')],
+    };
+    panel.webview.onDidReceiveMessage(async (raw: unknown) => {
+      const message = parseCardMessage(raw);
+      if (!message) {
+        this.ctx.log.warn(`Ignored an invalid message from a model card: ${JSON.stringify(raw)?.slice(0, 200)}`);
+        return;
+      }
+      if (message.type === 'preview') await vscode.commands.executeCommand('attractor.previewModel', document.uri);
+      else if (message.type === 'reveal') await vscode.commands.executeCommand('attractor.revealModel', document.uri);
+    });
+    await this.render(document.uri, panel);
+  }
+
+  /** The file changed on disk: re-read it in every card showing it. */
+  async fileChanged(uri: vscode.Uri): Promise<void> {
+    for (const panel of this.open.get(uri.fsPath) ?? []) await this.render(uri, panel);
+  }
+
+  private async render(uri: vscode.Uri, panel: vscode.WebviewPanel): Promise<void> {
+    const fileName = path.basename(uri.fsPath);
+    let body: string;
+    try {
+      const started = performance.now();
+      const { info } = await this.ctx.runtime.inspect(uri.fsPath);
+      body = renderModelCard(fileName, info, recognise(info, this.ctx.answers.get(uri)));
+      this.ctx.log.debug(`Model card of ${fileName} read in ${(performance.now() - started).toFixed(1)} ms`);
+    } catch (err) {
+      if (!(err instanceof ModelFileError)) this.ctx.log.error(`Could not read ${uri.fsPath}`, err);
+      else if (err.detail) this.ctx.log.info(`${uri.fsPath}: ${err.message} (${err.detail})`);
+      body = renderCardError(fileName, err instanceof Error ? err : new Error(String(err)));
+    }
+    const asset = (...p: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extensionUri, ...p)).toString();
+    panel.webview.html = renderShell({
+      title: fileName,
+      cspSource: panel.webview.cspSource,
+      nonce: createNonce(),
+      scriptUri: asset('dist', 'webview', 'modelCard.js'),
+      styleUris: [asset('media', 'model.css')],
+      body,
+    });
+  }
+}

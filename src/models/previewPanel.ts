@@ -1,0 +1,395 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { createNonce, renderShell } from '../panels/webviewHtml';
+import { Disposable } from '../util/disposable';
+import type { CompletedRun, PreviewComparisons } from './comparisons';
+import { trajectoryCsv, trajectoryNpy } from './exportFormats';
+import type { KindAnswers } from './kindAnswers';
+import { ModelFileError, ModelRunError } from './modelErrors';
+import {
+  parsePreviewMessage,
+  parsePreviewPanelState,
+  type HostToPreview,
+  type PreviewModel,
+  type PreviewToHost,
+  type RunParameters,
+} from './previewProtocol';
+import { MAX_MEMBERS, MAX_STEPS, MAX_VALUES, type ModelRuntime, type RolloutChunk } from './runtime';
+import { emitWidth, recognise, type Signature } from './signature';
+
+export const MODEL_PREVIEW_VIEW_TYPE = 'attractor.modelPreview';
+
+export interface PreviewContext {
+  readonly extensionUri: vscode.Uri;
+  readonly runtime: ModelRuntime;
+  readonly answers: KindAnswers;
+  readonly comparisons: PreviewComparisons;
+  readonly log: vscode.LogOutputChannel;
+}
+
+function localResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
+  return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
+}
+
+/** Deterministic standard normal draws (Box–Muller over mulberry32) for ensemble perturbations. */
+function gaussian(seed: number): () => number {
+  let a = seed >>> 0;
+  const u = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
+  };
+  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+}
+
+export function ensembleStates(x0: readonly number[], members: number, perturbation: number): number[][] {
+  const draw = gaussian(1234);
+  return Array.from({ length: members }, (_, m) => (m === 0 ? [...x0] : x0.map((v) => v + perturbation * draw())));
+}
+
+/** Writes next to the target and renames, so a crash never leaves half a file. */
+async function writeAtomically(target: vscode.Uri, bytes: Uint8Array): Promise<void> {
+  if (target.scheme !== 'file') {
+    await vscode.workspace.fs.writeFile(target, bytes);
+    return;
+  }
+  const temp = `${target.fsPath}.${randomBytes(4).toString('hex')}.tmp`;
+  await fs.writeFile(temp, bytes);
+  await fs.rename(temp, target.fsPath);
+}
+
+interface RunState {
+  readonly id: number;
+  readonly params: RunParameters;
+  readonly signature: Signature;
+  readonly signal: { cancelled: boolean; reason?: 'cancelled' | 'fileChanged' };
+  readonly chunks: RolloutChunk[];
+  readonly timeStep: number;
+  finished: boolean;
+}
+
+/** One preview panel for one model file. */
+class ModelPreviewPanel extends Disposable {
+  private signature: Signature | undefined;
+  private model: PreviewModel | undefined;
+  private run: RunState | undefined;
+  private runCount = 0;
+
+  constructor(
+    readonly uri: vscode.Uri,
+    readonly panel: vscode.WebviewPanel,
+    private readonly ctx: PreviewContext,
+  ) {
+    super();
+    this.register(panel.onDidDispose(() => this.dispose()));
+    this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+    this.register({ dispose: () => this.cancel('cancelled') });
+    panel.title = `Preview: ${path.basename(uri.fsPath)}`;
+    panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'model.svg');
+    panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(ctx.extensionUri) };
+    const asset = (...p: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(ctx.extensionUri, ...p)).toString();
+    panel.webview.html = renderShell({
+      title: panel.title,
+      cspSource: panel.webview.cspSource,
+      nonce: createNonce(),
+      scriptUri: asset('dist', 'webview', 'modelPreview.js'),
+      styleUris: [asset('media', 'model.css')],
+      body: '<main id="preview" aria-busy="true"><p class="loading">Reading the model…</p></main>',
+    });
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const message = parsePreviewMessage(raw);
+    if (!message) {
+      this.ctx.log.warn(`Ignored an invalid message from a model preview: ${JSON.stringify(raw)?.slice(0, 200)}`);
+      return;
+    }
+    try {
+      await this.handle(message);
+    } catch (err) {
+      this.ctx.log.error(`Model preview of ${this.uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`, err);
+      await this.post({ type: 'runFailed', runId: null, problem: 'internal', message: `Something went wrong: ${err instanceof Error ? err.message : String(err)} (details in Attractor: Show Log).` });
+    }
+  }
+
+  private async handle(message: PreviewToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        return this.load();
+      case 'run':
+        return this.start(message.params);
+      case 'cancel':
+        return this.cancel('cancelled');
+      case 'export':
+        return this.exportTrajectory(message.format);
+      case 'exportPng':
+        return this.exportPng(message.dataUrl);
+      case 'compare':
+        if (this.run?.finished) await this.compare(this.run);
+        return;
+    }
+  }
+
+  /** Reads the file, recognises it (asking map-or-flow once when needed) and sends the webview its defaults. */
+  async load(): Promise<void> {
+    const file = this.uri.fsPath;
+    try {
+      const { info } = await this.ctx.runtime.inspect(file);
+      let recognition = recognise(info, this.ctx.answers.get(this.uri));
+      if (recognition.ok && recognition.signature.ambiguous) {
+        const answer = await this.ctx.answers.ask(this.uri, recognition.signature.kind);
+        if (answer) recognition = recognise(info, answer);
+      }
+      if (!recognition.ok) {
+        this.signature = undefined;
+        await this.post({ type: 'runFailed', runId: null, problem: 'signature', message: recognition.reason });
+        return;
+      }
+      this.signature = recognition.signature;
+      this.model = describeForPreview(file, recognition.signature);
+      await this.post({ type: 'init', model: this.model });
+    } catch (err) {
+      await this.fail(null, err);
+    }
+  }
+
+  private async start(params: RunParameters): Promise<void> {
+    this.cancel('cancelled');
+    const sig = this.signature;
+    if (!sig || !this.model) {
+      await this.post({ type: 'runFailed', runId: null, problem: 'signature', message: 'This model cannot be previewed (see above).' });
+      return;
+    }
+    const id = ++this.runCount;
+    const steps = Math.round(params.steps);
+    const members = Math.round(params.members);
+    const burnIn = Math.max(0, Math.min(Math.round(params.burnIn), steps - 1));
+    const timeStep = sig.kind === 'map' ? (sig.metadata.dt ?? 1) : params.dt;
+    const run: RunState = { id, params: { ...params, steps, members, burnIn }, signature: sig, signal: { cancelled: false }, chunks: [], timeStep, finished: false };
+    this.run = run;
+    const received = performance.now();
+    try {
+      const width = emitWidth(sig);
+      await this.post({ type: 'runStarted', runId: id, steps, members, width, burnIn, timeStep });
+      let first = 0;
+      const result = await this.ctx.runtime.rollout(
+        this.uri.fsPath,
+        { signature: sig, initialStates: ensembleStates(params.initialState, members, params.perturbation), steps, dt: params.dt },
+        async (chunk) => {
+          run.chunks.push(chunk);
+          if (!first) first = performance.now() - received;
+          await this.post({ type: 'chunk', runId: id, start: chunk.start, steps: chunk.steps, members: chunk.members, width: chunk.width, data: chunk.data });
+        },
+        run.signal,
+      );
+      run.finished = true;
+      const how =
+        result.path === 'loop'
+          ? `one ONNX Loop per chunk, ${result.stepsPerIteration} step${result.stepsPerIteration > 1 ? 's' : ''} per iteration`
+          : result.path === 'rollout'
+            ? "the model's own rollout"
+            : 'one runtime call per step';
+      const summary = `${steps.toLocaleString('en-US')} steps × ${members} in ${result.elapsedMs.toFixed(0)} ms (${how}; ${result.chunks} chunks; first points after ${first.toFixed(0)} ms).`;
+      this.ctx.log.info(`Preview ${path.basename(this.uri.fsPath)}: ${summary} Session ${result.sessionMs.toFixed(0)} ms.`);
+      await this.post({ type: 'runFinished', runId: id, steps, summary });
+      await this.compare(run);
+    } catch (err) {
+      await this.fail(id, err);
+    }
+  }
+
+  cancel(reason: 'cancelled' | 'fileChanged'): void {
+    const run = this.run;
+    if (run && !run.finished && !run.signal.cancelled) {
+      run.signal.cancelled = true;
+      run.signal.reason = reason;
+    }
+  }
+
+  /** The watcher saw the file change or go: stop a run, then re-read it (or say it is gone). */
+  async fileChanged(kind: 'changed' | 'deleted'): Promise<void> {
+    this.cancel('fileChanged');
+    if (kind === 'deleted') {
+      this.signature = undefined;
+      await this.post({ type: 'runFailed', runId: null, problem: 'missing', message: `The model file ${path.basename(this.uri.fsPath)} was deleted. Close this preview, or restore the file and reopen it.` });
+      return;
+    }
+    await this.post({ type: 'notice', message: 'The model file changed on disk; it was read again and the next run uses the new version.' });
+    await this.load();
+  }
+
+  private async fail(runId: number | null, err: unknown): Promise<void> {
+    if (err instanceof ModelRunError || err instanceof ModelFileError) {
+      const level = err instanceof ModelRunError && (err.problem === 'cancelled' || err.problem === 'diverged') ? 'info' : 'warn';
+      this.ctx.log[level](`Preview ${this.uri.fsPath}: ${err.message}${err.detail ? ` (${err.detail})` : ''}`);
+      await this.post({
+        type: 'runFailed',
+        runId,
+        problem: err instanceof ModelRunError ? err.problem : err.problem,
+        message: err.message,
+        step: err instanceof ModelRunError ? err.step : undefined,
+      });
+      return;
+    }
+    this.ctx.log.error(`Preview ${this.uri.fsPath} failed`, err);
+    await this.post({ type: 'runFailed', runId, problem: 'internal', message: `The preview failed: ${err instanceof Error ? err.message : String(err)} (details in Attractor: Show Log).` });
+  }
+
+  /** The finished run's rows after the burn-in, `[steps, members, width]`. */
+  private rows(run: RunState): { data: Float32Array; steps: number; members: number; width: number } {
+    const members = run.params.members;
+    const width = emitWidth(run.signature);
+    const total = run.chunks.reduce((s, c) => s + c.steps, 0);
+    const burnIn = Math.min(run.params.burnIn, total);
+    const data = new Float32Array((total - burnIn) * members * width);
+    let offset = 0;
+    for (const c of run.chunks) {
+      const skip = Math.max(0, burnIn - c.start);
+      if (skip >= c.steps) continue;
+      const part = c.data.subarray(skip * members * width);
+      data.set(part, offset);
+      offset += part.length;
+    }
+    return { data, steps: total - burnIn, members, width };
+  }
+
+  private async compare(run: RunState): Promise<void> {
+    const comparisons = this.ctx.comparisons.applicable({ file: this.uri.fsPath, metadata: run.signature.metadata });
+    if (comparisons.length === 0) return;
+    const rows = this.rows(run);
+    const completed: CompletedRun = { file: this.uri.fsPath, signature: run.signature, metadata: run.signature.metadata, params: run.params, timeStep: run.timeStep, ...rows };
+    for (const c of comparisons) {
+      try {
+        const table = await c.compare(completed, run.signal);
+        if (table && this.run === run) await this.post({ type: 'metrics', runId: run.id, table });
+      } catch (err) {
+        this.ctx.log.warn(`Comparison ${c.id} failed for ${this.uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+
+  private async exportTrajectory(format: 'csv' | 'npy'): Promise<void> {
+    const run = this.run;
+    if (!run || run.chunks.length === 0) {
+      void vscode.window.showWarningMessage('Attractor: run the preview first; there is no trajectory to export yet.');
+      return;
+    }
+    const base = path.basename(this.uri.fsPath, '.onnx');
+    const target = await vscode.window.showSaveDialog({
+      title: `Export the trajectory as ${format === 'csv' ? 'CSV' : 'NumPy .npy'}`,
+      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(path.dirname(this.uri.fsPath)), `${base}-trajectory.${format}`),
+      filters: format === 'csv' ? { CSV: ['csv'] } : { NumPy: ['npy'] },
+    });
+    if (!target) return;
+    const rows = this.rows(run);
+    const bytes =
+      format === 'csv'
+        ? new TextEncoder().encode(trajectoryCsv({ ...rows, names: this.model?.stateNames ?? [], firstStep: run.params.burnIn + 1, timeStep: run.timeStep }))
+        : trajectoryNpy(rows);
+    await writeAtomically(target, bytes);
+    void vscode.window.showInformationMessage(`Attractor: trajectory written to ${vscode.workspace.asRelativePath(target)}.`);
+  }
+
+  private async exportPng(dataUrl: string): Promise<void> {
+    const target = await vscode.window.showSaveDialog({
+      title: 'Export the plots as PNG',
+      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(path.dirname(this.uri.fsPath)), `${path.basename(this.uri.fsPath, '.onnx')}-preview.png`),
+      filters: { PNG: ['png'] },
+    });
+    if (!target) return;
+    await writeAtomically(target, Buffer.from(dataUrl.slice('data:image/png;base64,'.length), 'base64'));
+    void vscode.window.showInformationMessage(`Attractor: plots written to ${vscode.workspace.asRelativePath(target)}.`);
+  }
+
+  private async post(message: HostToPreview): Promise<void> {
+    if (!this.isDisposed) await this.panel.webview.postMessage(message);
+  }
+}
+
+/** Defaults and labels the webview needs. */
+export function describeForPreview(file: string, sig: Signature): PreviewModel {
+  const fileName = path.basename(file);
+  const width = emitWidth(sig);
+  const meta = sig.metadata;
+  const notes: string[] = [];
+  const names =
+    sig.kind === 'map' && sig.observationOutput
+      ? Array.from({ length: width }, (_, j) => `${sig.observationOutput}[${j}]`)
+      : Array.from({ length: width }, (_, j) => meta.stateNames?.[j] ?? `x${j}`);
+  let initialState = meta.initialState && meta.initialState.length === sig.dim ? [...meta.initialState] : undefined;
+  let burnIn = 0;
+  const steps = Math.min(10_000, Math.floor(MAX_VALUES / width / 4));
+  if (!initialState) {
+    // No stated initial state: start near (not at) the origin, which is often a fixed point, and drop a transient
+    // so the plot shows the attractor rather than the approach to it.
+    initialState = Array.from({ length: sig.dim }, (_, j) => +(0.1 * (1 + (j % 3)) * (j % 2 ? -1 : 1)).toFixed(3));
+    burnIn = Math.floor(steps / 10);
+    notes.push('No dynamics.initial_state: starting near the origin and dropping the first 10% of the run as burn-in.');
+    if (meta.initialState) notes.push(`dynamics.initial_state has ${meta.initialState.length} values but the state has ${sig.dim}.`);
+  }
+  if (sig.kind === 'flow' && meta.dt === undefined) notes.push('No dynamics.dt: integrating with dt = 0.01.');
+  if (sig.source === 'answer') notes.push(`Run as a ${sig.kind}, as you chose for this file.`);
+  return {
+    file,
+    fileName,
+    kind: sig.kind,
+    kindSource: sig.source,
+    dim: sig.dim,
+    width,
+    stateNames: names,
+    elemType: sig.elemType,
+    dtIsInput: sig.kind === 'flow' || (sig.kind === 'rollout' && sig.dtInput !== undefined),
+    defaults: { initialState, steps, dt: meta.dt ?? (sig.kind === 'map' ? 1 : 0.01), members: 1, perturbation: 1e-3, burnIn },
+    system: meta.system,
+    paper: meta.paper,
+    notes,
+    limits: { maxSteps: MAX_STEPS, maxMembers: MAX_MEMBERS, maxValues: MAX_VALUES },
+  };
+}
+
+/** Opens one preview per model file (a second open reveals it) and restores them after a reload. */
+export class ModelPreviews extends Disposable implements vscode.WebviewPanelSerializer {
+  private readonly open = new Map<string, ModelPreviewPanel>();
+
+  constructor(private readonly ctx: PreviewContext) {
+    super();
+    this.register(vscode.window.registerWebviewPanelSerializer(MODEL_PREVIEW_VIEW_TYPE, this));
+    this.register({ dispose: () => this.open.forEach((p) => p.dispose()) });
+  }
+
+  show(uri: vscode.Uri): void {
+    const existing = this.open.get(uri.fsPath);
+    if (existing) {
+      existing.panel.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(MODEL_PREVIEW_VIEW_TYPE, `Preview: ${path.basename(uri.fsPath)}`, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      localResourceRoots: localResourceRoots(this.ctx.extensionUri),
+    });
+    this.track(new ModelPreviewPanel(uri, panel, this.ctx));
+  }
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const saved = parsePreviewPanelState(state);
+    if (!saved || this.open.has(saved.file)) {
+      panel.dispose();
+      return;
+    }
+    this.track(new ModelPreviewPanel(vscode.Uri.file(saved.file), panel, this.ctx));
+  }
+
+  /** Called by the file watcher. */
+  async fileChanged(uri: vscode.Uri, kind: 'changed' | 'deleted'): Promise<void> {
+    await this.open.get(uri.fsPath)?.fileChanged(kind);
+  }
+
+  private track(view: ModelPreviewPanel): void {
+    this.open.set(view.uri.fsPath, view);
+    view.panel.onDidDispose(() => this.open.delete(view.uri.fsPath));
+  }
+}

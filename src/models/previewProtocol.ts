@@ -1,0 +1,220 @@
+/**
+ * The messages between a model preview panel and its webview. Imported by both sides (no vscode, no DOM);
+ * whatever arrives is validated before use.
+ *
+ * Flow: the webview says `ready`; the host answers `init` (the model, its defaults). `run` starts a rollout: the
+ * host answers `runStarted`, then `chunk`s as they are computed (the plot grows), then `runFinished` or
+ * `runFailed` (cancelled, diverged at step N, …). `cancel` stops a run within one chunk (~100 ms).
+ *
+ * Metrics seam (for "Model zoo and metrics"): after a run finishes, the host asks every registered
+ * `PreviewComparison` (see src/models/comparisons.ts) for a table and posts it as `metrics`; the webview shows
+ * it under the plots. A comparison can also be triggered again by the webview with `compare`.
+ */
+
+export type PreviewKind = 'map' | 'flow' | 'rollout';
+
+export interface PreviewModel {
+  /** The file's path, kept in the webview's state so the panel comes back after a reload. */
+  readonly file: string;
+  readonly fileName: string;
+  readonly kind: PreviewKind;
+  /** How the kind was decided: `metadata`, `shapes` (with `answer` once the user chose), … */
+  readonly kindSource: string;
+  readonly dim: number;
+  /** Values per plotted row (d, a map's observation size, or dynamics.observed). */
+  readonly width: number;
+  /** One name per plotted value. */
+  readonly stateNames: readonly string[];
+  readonly elemType: string;
+  /** Whether `dt` is an input of the run (flows, rollouts with a dt input); for maps it only scales the time axis. */
+  readonly dtIsInput: boolean;
+  readonly defaults: PreviewDefaults;
+  readonly system?: string;
+  readonly paper?: string;
+  /** Lines shown above the controls (e.g. "no dynamics.initial_state: starting near 0 with a burn-in"). */
+  readonly notes: readonly string[];
+  readonly limits: { readonly maxSteps: number; readonly maxMembers: number; readonly maxValues: number };
+}
+
+export interface PreviewDefaults {
+  readonly initialState: readonly number[];
+  readonly steps: number;
+  readonly dt: number;
+  readonly members: number;
+  readonly perturbation: number;
+  readonly burnIn: number;
+}
+
+export interface RunParameters {
+  readonly initialState: readonly number[];
+  readonly steps: number;
+  readonly dt: number;
+  /** Ensemble size, 1 = the initial state alone. */
+  readonly members: number;
+  /** Standard deviation of the perturbation of members 2..n. */
+  readonly perturbation: number;
+  /** Rows dropped from plots and exports. */
+  readonly burnIn: number;
+}
+
+export interface MetricsRow {
+  readonly name: string;
+  readonly value: string;
+  readonly reference?: string;
+  readonly note?: string;
+}
+
+export interface MetricsTable {
+  readonly title: string;
+  readonly rows: readonly MetricsRow[];
+  readonly note?: string;
+}
+
+export type HostToPreview =
+  | { readonly type: 'init'; readonly model: PreviewModel }
+  | { readonly type: 'runStarted'; readonly runId: number; readonly steps: number; readonly members: number; readonly width: number; readonly burnIn: number; readonly timeStep: number }
+  | { readonly type: 'chunk'; readonly runId: number; readonly start: number; readonly steps: number; readonly members: number; readonly width: number; readonly data: Float32Array }
+  | { readonly type: 'runFinished'; readonly runId: number; readonly steps: number; readonly summary: string }
+  | { readonly type: 'runFailed'; readonly runId: number | null; readonly problem: string; readonly message: string; readonly step?: number }
+  | { readonly type: 'metrics'; readonly runId: number; readonly table: MetricsTable }
+  | { readonly type: 'notice'; readonly message: string };
+
+export type PreviewToHost =
+  | { readonly type: 'ready' }
+  | { readonly type: 'run'; readonly params: RunParameters }
+  | { readonly type: 'cancel' }
+  | { readonly type: 'export'; readonly format: 'csv' | 'npy' }
+  | { readonly type: 'exportPng'; readonly dataUrl: string }
+  | { readonly type: 'compare' };
+
+/** The model card's buttons (the card itself is rendered by the host). */
+export type CardToHost = { readonly type: 'preview' } | { readonly type: 'reveal' } | { readonly type: 'setKind'; readonly kind: 'map' | 'flow' };
+
+export function parseCardMessage(value: unknown): CardToHost | undefined {
+  if (!isRecord(value)) return undefined;
+  if (value.type === 'preview' || value.type === 'reveal') return { type: value.type };
+  if (value.type === 'setKind' && (value.kind === 'map' || value.kind === 'flow')) return { type: 'setKind', kind: value.kind };
+  return undefined;
+}
+
+/** Persisted by the webview so the panel comes back after a reload. */
+export interface PreviewPanelState {
+  readonly file: string;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const MAX_PNG_URL = 40_000_000;
+
+export function parseRunParameters(v: unknown): RunParameters | undefined {
+  if (!isRecord(v)) return undefined;
+  const { initialState, steps, dt, members, perturbation, burnIn } = v;
+  if (!Array.isArray(initialState) || initialState.length === 0 || initialState.length > 100_000 || !initialState.every(finite)) return undefined;
+  if (!finite(steps) || !finite(dt) || !finite(members) || !finite(perturbation) || !finite(burnIn)) return undefined;
+  return { initialState: initialState as number[], steps, dt, members, perturbation, burnIn };
+}
+
+export function parsePreviewMessage(value: unknown): PreviewToHost | undefined {
+  if (!isRecord(value)) return undefined;
+  switch (value.type) {
+    case 'ready':
+    case 'cancel':
+    case 'compare':
+      return { type: value.type };
+    case 'run': {
+      const params = parseRunParameters(value.params);
+      return params ? { type: 'run', params } : undefined;
+    }
+    case 'export':
+      return value.format === 'csv' || value.format === 'npy' ? { type: 'export', format: value.format } : undefined;
+    case 'exportPng':
+      return typeof value.dataUrl === 'string' && value.dataUrl.startsWith('data:image/png;base64,') && value.dataUrl.length < MAX_PNG_URL
+        ? { type: 'exportPng', dataUrl: value.dataUrl }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function toFloat32(v: unknown): Float32Array | undefined {
+  if (v instanceof Float32Array) return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'number' || x === null)) return Float32Array.from(v as number[], (x) => (x === null ? NaN : x));
+  // Some transports deliver typed arrays as plain objects with numeric keys.
+  if (isRecord(v)) {
+    const values = Object.values(v);
+    if (values.every((x) => typeof x === 'number')) return Float32Array.from(values as number[]);
+  }
+  return undefined;
+}
+
+function parseMetrics(v: unknown): MetricsTable | undefined {
+  if (!isRecord(v) || typeof v.title !== 'string' || !Array.isArray(v.rows)) return undefined;
+  const rows: MetricsRow[] = [];
+  for (const r of v.rows) {
+    if (!isRecord(r) || typeof r.name !== 'string' || typeof r.value !== 'string') return undefined;
+    rows.push({
+      name: r.name,
+      value: r.value,
+      reference: typeof r.reference === 'string' ? r.reference : undefined,
+      note: typeof r.note === 'string' ? r.note : undefined,
+    });
+  }
+  return { title: v.title, rows, note: typeof v.note === 'string' ? v.note : undefined };
+}
+
+/** Validates what the host sent (the webview side). */
+export function parseHostToPreview(value: unknown): HostToPreview | undefined {
+  if (!isRecord(value)) return undefined;
+  switch (value.type) {
+    case 'init':
+      return isRecord(value.model) && typeof value.model.fileName === 'string' && isRecord(value.model.defaults)
+        ? { type: 'init', model: value.model as unknown as PreviewModel }
+        : undefined;
+    case 'runStarted':
+      return ['runId', 'steps', 'members', 'width', 'burnIn', 'timeStep'].every((k) => finite(value[k]))
+        ? (value as unknown as HostToPreview)
+        : undefined;
+    case 'chunk': {
+      if (!['runId', 'start', 'steps', 'members', 'width'].every((k) => finite(value[k]))) return undefined;
+      const data = toFloat32(value.data);
+      const n = (value.steps as number) * (value.members as number) * (value.width as number);
+      if (!data || data.length !== n) return undefined;
+      return {
+        type: 'chunk',
+        runId: value.runId as number,
+        start: value.start as number,
+        steps: value.steps as number,
+        members: value.members as number,
+        width: value.width as number,
+        data,
+      };
+    }
+    case 'runFinished':
+      return finite(value.runId) && finite(value.steps) && typeof value.summary === 'string' ? (value as unknown as HostToPreview) : undefined;
+    case 'runFailed':
+      return typeof value.message === 'string' && typeof value.problem === 'string'
+        ? {
+            type: 'runFailed',
+            runId: finite(value.runId) ? value.runId : null,
+            problem: value.problem,
+            message: value.message,
+            step: finite(value.step) ? value.step : undefined,
+          }
+        : undefined;
+    case 'metrics': {
+      const table = parseMetrics(value.table);
+      return table && finite(value.runId) ? { type: 'metrics', runId: value.runId, table } : undefined;
+    }
+    case 'notice':
+      return typeof value.message === 'string' ? { type: 'notice', message: value.message } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function parsePreviewPanelState(value: unknown): PreviewPanelState | undefined {
+  return isRecord(value) && typeof value.file === 'string' && value.file.length > 0 && value.file.length < 4096 ? { file: value.file } : undefined;
+}

@@ -1,0 +1,106 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { showError } from '../util/errors';
+import { PreviewComparisons, type PreviewComparison } from './comparisons';
+import { KindAnswers } from './kindAnswers';
+import { MODEL_CARD_VIEW_TYPE, ModelCardEditorProvider } from './modelCardEditor';
+import { ModelItem, ModelsTreeProvider } from './modelsTree';
+import { ModelPreviews } from './previewPanel';
+import { ModelRuntime } from './runtime';
+
+/** What other capabilities (the model zoo, papers) use of model previews. */
+export interface ModelsApi {
+  /** Opens (or reveals) the preview of a model file. */
+  preview(uri: vscode.Uri): void;
+  /** Adds a ground-truth comparison shown as a metrics table under a finished preview. */
+  registerComparison(comparison: PreviewComparison): vscode.Disposable;
+  /** Where downloaded models go; the Models view lists *.onnx there. */
+  readonly downloadedModelsDir: vscode.Uri;
+  /** Re-lists the Models view (after a download). */
+  refresh(): void;
+}
+
+/** Accepts what menus, the card and other commands pass: a Uri, a tree item, or a path. */
+function toUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (arg instanceof ModelItem) return arg.uri;
+  if (typeof arg === 'string' && arg.length > 0) return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
+  return undefined;
+}
+
+/**
+ * The Models view, the .onnx model card editor, model previews and their commands. Nothing heavy loads here:
+ * onnx-proto reads a file when a card or preview opens, onnxruntime-node on the first preview run.
+ */
+export function registerModels(services: Services): ModelsApi {
+  const { context, log } = services;
+  const runtime = new ModelRuntime(log);
+  const answers = new KindAnswers(context.workspaceState);
+  const comparisons = new PreviewComparisons();
+  const bundledDir = vscode.Uri.joinPath(context.extensionUri, 'media', 'models');
+  const downloadedDir = vscode.Uri.joinPath(context.globalStorageUri, 'models');
+  const tree = new ModelsTreeProvider(bundledDir, downloadedDir, log);
+  const cards = new ModelCardEditorProvider({ extensionUri: context.extensionUri, runtime, answers, log });
+  const previews = new ModelPreviews({ extensionUri: context.extensionUri, runtime, answers, comparisons, log });
+
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.onnx');
+  const onFile = (kind: 'created' | 'changed' | 'deleted') => async (uri: vscode.Uri) => {
+    runtime.invalidate(uri.fsPath);
+    if (kind !== 'changed') tree.refresh();
+    await previews.fileChanged(uri, kind === 'deleted' ? 'deleted' : 'changed');
+    if (kind !== 'deleted') await cards.fileChanged(uri);
+  };
+
+  async function pickModel(): Promise<vscode.Uri | undefined> {
+    const known = await tree.all();
+    const browse = { label: '$(folder-opened) Browse…', description: 'choose an .onnx file', uri: undefined as vscode.Uri | undefined };
+    const items = [
+      ...known.map(({ uri, source }) => ({ label: path.basename(uri.fsPath), description: source === 'workspace' ? vscode.workspace.asRelativePath(uri) : source, uri })),
+      browse,
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: 'Preview Model', placeHolder: 'An ONNX model to run', matchOnDescription: true });
+    if (!picked) return undefined;
+    if (picked.uri) return picked.uri;
+    const chosen = await vscode.window.showOpenDialog({ title: 'Preview Model', canSelectMany: false, filters: { 'ONNX models': ['onnx'] } });
+    return chosen?.[0];
+  }
+
+  context.subscriptions.push(
+    runtime,
+    tree,
+    cards,
+    previews,
+    watcher,
+    watcher.onDidCreate(onFile('created')),
+    watcher.onDidChange(onFile('changed')),
+    watcher.onDidDelete(onFile('deleted')),
+    vscode.window.createTreeView('attractor.models', { treeDataProvider: tree }),
+    vscode.commands.registerCommand('attractor.previewModel', async (arg?: unknown) => {
+      try {
+        const uri = toUri(arg) ?? (await pickModel());
+        if (uri) previews.show(uri);
+      } catch (err) {
+        await showError(log, 'Could not open the model preview', err);
+      }
+    }),
+    vscode.commands.registerCommand('attractor.openModelCard', async (arg?: unknown) => {
+      const uri = toUri(arg) ?? (await pickModel());
+      if (uri) await vscode.commands.executeCommand('vscode.openWith', uri, MODEL_CARD_VIEW_TYPE);
+    }),
+    vscode.commands.registerCommand('attractor.revealModel', async (arg?: unknown) => {
+      const uri = toUri(arg);
+      if (!uri) return;
+      if (vscode.workspace.getWorkspaceFolder(uri)) await vscode.commands.executeCommand('revealInExplorer', uri);
+      else await vscode.commands.executeCommand('revealFileInOS', uri);
+    }),
+    vscode.commands.registerCommand('attractor.refreshModels', () => tree.refresh()),
+  );
+
+  return {
+    preview: (uri) => previews.show(uri),
+    registerComparison: (comparison) => new vscode.Disposable(comparisons.register(comparison)),
+    downloadedModelsDir: downloadedDir,
+    refresh: () => tree.refresh(),
+  };
+}

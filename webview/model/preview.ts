@@ -1,0 +1,349 @@
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import {
+  parseHostToPreview,
+  type MetricsTable,
+  type PreviewModel,
+  type PreviewPanelState,
+  type PreviewToHost,
+  type RunParameters,
+} from '../../src/models/previewProtocol';
+import { vscodeApi } from '../paper/vscodeApi';
+import {
+  attachRotation,
+  defaultView,
+  drawPhase,
+  drawSeries,
+  drawSpectrum,
+  powerSpectrum,
+  readTheme,
+  MAX_LANES,
+  type Spectrum,
+  type Theme,
+  type Trajectory,
+  type View3d,
+} from './plots';
+
+const vscode = vscodeApi<PreviewToHost, PreviewPanelState>();
+const root = document.getElementById('preview') as HTMLElement;
+
+interface TextField extends HTMLElement {
+  value: string;
+}
+
+let model: PreviewModel | undefined;
+let traj: (Trajectory & { runId: number; steps: number }) | undefined;
+let view: View3d = defaultView(3);
+let theme: Theme = readTheme();
+let spectrum: Spectrum | undefined;
+let running = false;
+let runClickedAt = 0;
+let firstDrawMs: number | undefined;
+let frame = 0;
+let lastSpectrum = 0;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function button(id: string, label: string, icon: string, secondary = true): HTMLElement {
+  const b = document.createElement('vscode-button');
+  b.id = id;
+  if (secondary) b.setAttribute('secondary', '');
+  b.setAttribute('icon', icon);
+  b.textContent = label;
+  return b;
+}
+
+function field(id: string, label: string, value: string, help: string): HTMLElement {
+  const wrap = el('label', { class: 'field', for: id });
+  wrap.append(el('span', { class: 'field-label' }, label));
+  const input = document.createElement('vscode-textfield') as TextField;
+  input.id = id;
+  input.setAttribute('value', value);
+  input.setAttribute('aria-label', label);
+  input.title = help;
+  wrap.append(input);
+  return wrap;
+}
+
+function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  return document.getElementById(id) as T;
+}
+
+function setStatus(text: string, kind: 'info' | 'error' | 'done' = 'info'): void {
+  const s = byId('status');
+  s.textContent = text;
+  s.className = `status ${kind}`;
+}
+
+function setRunning(on: boolean): void {
+  running = on;
+  byId('run').toggleAttribute('disabled', on);
+  byId('cancel').toggleAttribute('disabled', !on);
+  root.setAttribute('aria-busy', on ? 'true' : 'false');
+}
+
+function axisSelect(id: string, index: number, m: PreviewModel): HTMLElement {
+  const wrap = el('label', { class: 'axis' });
+  wrap.append(el('span', {}, ['x', 'y', 'z'][index]));
+  const sel = document.createElement('vscode-single-select') as TextField;
+  sel.id = id;
+  sel.setAttribute('aria-label', `3D axis ${['x', 'y', 'z'][index]}`);
+  m.stateNames.forEach((name, j) => {
+    const o = document.createElement('vscode-option');
+    o.setAttribute('value', String(j));
+    if (j === view.axes[index]) o.setAttribute('selected', '');
+    o.textContent = name;
+    sel.append(o);
+  });
+  sel.addEventListener('change', () => {
+    view.axes[index] = Number(sel.value);
+    schedule();
+  });
+  wrap.append(sel);
+  return wrap;
+}
+
+function render(m: PreviewModel): void {
+  model = m;
+  view = defaultView(m.width);
+  vscode.setState({ file: m.file });
+  const header = el('header', { class: 'preview-header' });
+  header.append(el('h1', {}, m.fileName));
+  const facts = [`${m.kind}${m.kindSource === 'metadata' ? '' : ` (${m.kindSource === 'answer' ? 'your choice' : 'from its shapes'})`}`, `d = ${m.dim}`, m.elemType];
+  if (m.width !== m.dim) facts.push(`plotting ${m.width} values`);
+  if (m.system) facts.push(`system: ${m.system}`);
+  if (m.paper) facts.push(`paper: arXiv ${m.paper}`);
+  header.append(el('p', { class: 'meta' }, facts.join(' · ')));
+  if (m.notes.length) {
+    const ul = el('ul', { class: 'notes' });
+    for (const n of m.notes) ul.append(el('li', {}, n));
+    header.append(ul);
+  }
+
+  const d = m.defaults;
+  const controls = el('section', { class: 'controls', 'aria-label': 'Run parameters' });
+  controls.append(
+    field('x0', 'Initial state', d.initialState.join(', '), `${m.dim} numbers, separated by commas`),
+    field('steps', 'Steps', String(d.steps), `1 to ${m.limits.maxSteps.toLocaleString('en-US')}`),
+    field('dt', m.dtIsInput ? 'dt' : 'dt (time axis only)', String(d.dt), m.dtIsInput ? 'integration step' : 'time between steps, for the axes and the spectrum'),
+    field('members', 'Ensemble', String(d.members), `1 to ${m.limits.maxMembers}: the initial state plus perturbed copies`),
+    field('perturbation', 'Perturbation σ', String(d.perturbation), 'standard deviation of the perturbation of ensemble members'),
+    field('burnIn', 'Burn-in', String(d.burnIn), 'steps dropped from plots and exports'),
+  );
+  const actions = el('div', { class: 'actions' });
+  actions.append(button('run', 'Run', 'play', false), button('cancel', 'Cancel', 'debug-stop'));
+  controls.append(actions);
+
+  const progress = el('progress', { id: 'progress', max: '1', value: '0', 'aria-label': 'Progress' });
+  const status = el('p', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' });
+
+  const plots = el('section', { class: 'plots', 'aria-label': 'Plots' });
+  const phaseHead = el('div', { class: 'plot-head' });
+  phaseHead.append(el('h2', {}, '3D projection'));
+  const axes = el('div', { class: 'axes' });
+  axes.append(axisSelect('axis-x', 0, m), axisSelect('axis-y', 1, m), axisSelect('axis-z', 2, m));
+  phaseHead.append(axes);
+  const exports = el('div', { class: 'exports' });
+  exports.append(button('export-png', 'PNG', 'file-media'), button('export-csv', 'CSV', 'table'), button('export-npy', '.npy', 'save'));
+  phaseHead.append(exports);
+  const phase = el('canvas', { id: 'phase', class: 'plot phase', tabindex: '0', role: 'img', 'aria-label': '3D projection of the trajectory' });
+  const series = el('canvas', { id: 'series', class: 'plot series', role: 'img', 'aria-label': 'Time series of each component' });
+  const spectrumCanvas = el('canvas', { id: 'spectrum', class: 'plot spectrum', role: 'img', 'aria-label': 'Power spectrum of each component' });
+  series.style.height = `${Math.min(m.width, MAX_LANES) * 70 + 20}px`;
+  plots.append(phaseHead, phase, el('h2', {}, m.width > MAX_LANES ? `Time series (first ${MAX_LANES} of ${m.width})` : 'Time series'), series, el('h2', {}, 'Power spectrum'), spectrumCanvas);
+  const metrics = el('section', { id: 'metrics', class: 'metrics', 'aria-label': 'Comparison with ground truth' });
+  metrics.hidden = true;
+
+  root.replaceChildren(header, controls, progress, status, plots, metrics);
+  root.setAttribute('aria-busy', 'false');
+  setRunning(false);
+
+  byId('run').addEventListener('click', run);
+  byId('cancel').addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
+  byId('export-csv').addEventListener('click', () => vscode.postMessage({ type: 'export', format: 'csv' }));
+  byId('export-npy').addEventListener('click', () => vscode.postMessage({ type: 'export', format: 'npy' }));
+  byId('export-png').addEventListener('click', exportPng);
+  attachRotation(phase, () => view, schedule, () => (view = { ...defaultView(m.width), axes: view.axes }));
+  draw();
+}
+
+function numberField(id: string): number {
+  return Number(byId<TextField>(id).value.trim());
+}
+
+function readParams(m: PreviewModel): RunParameters | string {
+  const x0 = byId<TextField>('x0')
+    .value.split(/[,\s]+/)
+    .filter((s) => s.length > 0)
+    .map(Number);
+  if (x0.length !== m.dim || !x0.every(Number.isFinite)) return `The initial state needs ${m.dim} numbers (got ${x0.length}).`;
+  const params = {
+    initialState: x0,
+    steps: numberField('steps'),
+    dt: numberField('dt'),
+    members: numberField('members'),
+    perturbation: numberField('perturbation'),
+    burnIn: numberField('burnIn'),
+  };
+  for (const [k, v] of Object.entries(params)) if (k !== 'initialState' && !Number.isFinite(v as number)) return `${k} must be a number.`;
+  return params;
+}
+
+function run(): void {
+  if (!model || running) return;
+  const params = readParams(model);
+  if (typeof params === 'string') {
+    setStatus(params, 'error');
+    return;
+  }
+  runClickedAt = performance.now();
+  firstDrawMs = undefined;
+  byId('status').removeAttribute('data-first-draw-ms');
+  setRunning(true);
+  setStatus('Starting…');
+  vscode.postMessage({ type: 'run', params });
+}
+
+function exportPng(): void {
+  const canvases = ['phase', 'series', 'spectrum'].map((id) => byId<HTMLCanvasElement>(id));
+  const width = Math.max(...canvases.map((c) => c.width));
+  const height = canvases.reduce((s, c) => s + c.height, 0);
+  const out = document.createElement('canvas');
+  out.width = width;
+  out.height = height;
+  const ctx = out.getContext('2d')!;
+  ctx.fillStyle = theme.background;
+  ctx.fillRect(0, 0, width, height);
+  let y = 0;
+  for (const c of canvases) {
+    ctx.drawImage(c, 0, y);
+    y += c.height;
+  }
+  vscode.postMessage({ type: 'exportPng', dataUrl: out.toDataURL('image/png') });
+}
+
+function schedule(): void {
+  if (!frame) frame = requestAnimationFrame(draw);
+}
+
+function draw(): void {
+  frame = 0;
+  if (!model) return;
+  const t = traj ?? { data: new Float32Array(0), members: 1, width: model.width, rows: 0, burnIn: 0, timeStep: 1, names: model.stateNames };
+  const points = drawPhase(byId<HTMLCanvasElement>('phase'), t, view, theme);
+  drawSeries(byId<HTMLCanvasElement>('series'), t, theme);
+  const now = performance.now();
+  if (traj && (!running || now - lastSpectrum > 750)) {
+    spectrum = powerSpectrum(traj, Math.min(traj.width, MAX_LANES));
+    lastSpectrum = now;
+  }
+  drawSpectrum(byId<HTMLCanvasElement>('spectrum'), t, traj ? spectrum : undefined, theme);
+  if (points > 0 && firstDrawMs === undefined && runClickedAt > 0) {
+    firstDrawMs = now - runClickedAt;
+    byId('status').setAttribute('data-first-draw-ms', firstDrawMs.toFixed(0));
+  }
+  byId('phase').setAttribute('data-points', String(points));
+}
+
+function showMetrics(table: MetricsTable): void {
+  const section = byId('metrics');
+  const t = el('table', { class: 'grid' });
+  const head = el('tr');
+  for (const h of ['metric', 'model', 'reference', '']) head.append(el('th', {}, h));
+  t.append(head);
+  for (const r of table.rows) {
+    const tr = el('tr');
+    tr.append(el('td', {}, r.name), el('td', {}, r.value), el('td', {}, r.reference ?? ''), el('td', { class: 'muted' }, r.note ?? ''));
+    t.append(tr);
+  }
+  section.replaceChildren(el('h2', {}, table.title), t);
+  if (table.note) section.append(el('p', { class: 'muted' }, table.note));
+  section.hidden = false;
+}
+
+function showFatal(message: string): void {
+  const existing = document.getElementById('status');
+  if (existing && model) {
+    setStatus(message, 'error');
+    setRunning(false);
+    return;
+  }
+  const p = el('p', { id: 'status', class: 'status error', role: 'alert' }, message);
+  root.replaceChildren(p);
+  root.setAttribute('aria-busy', 'false');
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const message = parseHostToPreview(event.data);
+  if (!message) return;
+  switch (message.type) {
+    case 'init':
+      render(message.model);
+      return;
+    case 'runStarted': {
+      traj = {
+        runId: message.runId,
+        steps: message.steps,
+        data: new Float32Array(message.steps * message.members * message.width),
+        members: message.members,
+        width: message.width,
+        rows: 0,
+        burnIn: message.burnIn,
+        timeStep: message.timeStep,
+        names: model?.stateNames ?? [],
+      };
+      spectrum = undefined;
+      byId('metrics').hidden = true;
+      setStatus(`Running ${message.steps.toLocaleString('en-US')} steps…`);
+      schedule();
+      return;
+    }
+    case 'chunk': {
+      if (!traj || message.runId !== traj.runId) return;
+      traj.data.set(message.data, message.start * traj.members * traj.width);
+      traj.rows = message.start + message.steps;
+      (byId('progress') as HTMLProgressElement).value = traj.rows / traj.steps;
+      setStatus(`${traj.rows.toLocaleString('en-US')} of ${traj.steps.toLocaleString('en-US')} steps…`);
+      schedule();
+      return;
+    }
+    case 'runFinished':
+      if (traj && message.runId !== traj.runId) return;
+      setRunning(false);
+      setStatus(`Done: ${message.summary}`, 'done');
+      lastSpectrum = 0;
+      schedule();
+      return;
+    case 'runFailed':
+      if (message.runId !== null && traj && message.runId !== traj.runId) return;
+      setRunning(false);
+      if (message.problem === 'cancelled') setStatus(message.message, 'info');
+      else showFatal(message.message);
+      byId('status')?.setAttribute('data-problem', message.problem);
+      if (message.step !== undefined) byId('status')?.setAttribute('data-step', String(message.step));
+      schedule();
+      return;
+    case 'metrics':
+      if (traj && message.runId === traj.runId) showMetrics(message.table);
+      return;
+    case 'notice':
+      setStatus(message.message);
+      return;
+  }
+});
+
+// Follow theme changes (VS Code swaps the body's classes) and resizes.
+new MutationObserver(() => {
+  theme = readTheme();
+  schedule();
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+new ResizeObserver(() => schedule()).observe(document.body);
+
+vscode.postMessage({ type: 'ready' });
