@@ -5,6 +5,7 @@ import type { Paper } from './papers/paper';
 import { PaperStore } from './papers/paperStore';
 import { registerModels, type ModelsApi } from './models/register';
 import { registerNotes, type NotesApi } from './notes/register';
+import { registerZoo } from './zoo/register';
 import type { PapersTreeProvider } from './papers/papersTree';
 import { registerPapers, type PapersApi } from './papers/register';
 import { LazyRenderer } from './render/lazyRenderer';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): AttractorApi {
   const papersTree = papers.tree;
   const notes = registerNotes(services);
   const models = registerModels(services);
+  registerZoo(services, { models, papers });
 
   log.info(`Attractor activated in ${(performance.now() - started).toFixed(1)} ms`);
   return { listPapers: () => store.all(), papersTree, papers, models, ...notes };

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CompletedRun } from '../../src/models/comparisons';
+import { parseSeedListing } from '../../src/papers/seedListing';
+import { parseCatalog } from '../../src/zoo/catalog';
+import { compareRunWithTruth, groundTruthComparison } from '../../src/zoo/groundTruthComparison';
+import { iterate, polynomialRk4 } from '../../src/zoo/integrate';
+import { modelsForPaper, paperForModel } from '../../src/zoo/paperLinks';
+import { findSystem } from '../../src/zoo/systems';
+
+const root = join(__dirname, '..', '..', '..');
+const catalog = parseCatalog(JSON.parse(readFileSync(join(root, 'media', 'models', 'index.json'), 'utf8')));
+const library = parseSeedListing(JSON.parse(readFileSync(join(root, 'media', 'library', 'default-listing.json'), 'utf8')), 2026);
+
+describe('zoo ↔ papers and the preview comparison', () => {
+  it('finds the zoo models of default-library papers, and each model its library paper', () => {
+    const byTitle = (t: string) => library.find((p) => p.title.startsWith(t))!;
+    const names = (t: string) => modelsForPaper(catalog, byTitle(t)).map((m) => m.name).sort();
+    assert.deepEqual(names('Generalized Teacher Forcing'), ['lorenz63-plrnn']);
+    assert.deepEqual(names('Limits and Powers of Koopman'), ['vanderpol-edmd']);
+    assert.deepEqual(names('SINDy-RL'), ['lorenz63-sindy']);
+    assert.ok(names('Chaos as an interpretable benchmark').includes('lorenz63-rk4-rollout'));
+    assert.deepEqual(names('Information Theory and Statistical Mechanics'), []);
+    const plrnn = catalog.models.find((m) => m.name === 'lorenz63-plrnn')!;
+    assert.equal(paperForModel(plrnn, library)?.id, byTitle('Generalized Teacher Forcing').id);
+    assert.match(paperForModel(plrnn, library)!.id, /^local:[0-9a-f]{12}$/);
+    // an arXiv id matches too, whatever the title's spelling
+    assert.deepEqual(modelsForPaper(catalog, { id: '2306.04406', arxivId: '2306.04406', title: 'GTF' }).map((m) => m.name), ['lorenz63-plrnn']);
+  });
+
+  it('scores a preview run of the true system as perfect and a wrong one as poor', async () => {
+    const lorenz = findSystem('lorenz63')!;
+    const x0 = [1, 2, 20];
+    const steps = 3000;
+    const burnIn = 100;
+    const all = iterate(polynomialRk4(lorenz.field, lorenz.dt), x0, steps + burnIn);
+    const data = Float32Array.from(all.data.subarray(burnIn * 3));
+    const run = (d: Float32Array): CompletedRun => ({
+      file: 'x.onnx',
+      signature: {} as CompletedRun['signature'],
+      metadata: { system: 'lorenz63', problems: [] },
+      params: { initialState: x0, steps: steps + burnIn, dt: lorenz.dt, members: 1, perturbation: 0, burnIn },
+      steps,
+      members: 1,
+      width: 3,
+      timeStep: lorenz.dt,
+      data: d,
+    });
+    const good = compareRunWithTruth(run(data), lorenz, 0.9);
+    const value = (t: typeof good, name: string) => t.rows.find((r) => r.name === name)!.value;
+    assert.ok(Number(value(good, 'D_stsp')) < 1e-3 && Number(value(good, 'D_H')) < 1e-3);
+    assert.match(value(good, 'Valid prediction time'), /Lyapunov times/);
+    const stuck = compareRunWithTruth(run(new Float32Array(data.length).fill(5)), lorenz);
+    assert.ok(Number(value(stuck, 'D_stsp')) > 1);
+    assert.equal(value(stuck, 'λmax'), '—');
+    const comparison = groundTruthComparison();
+    assert.equal(comparison.appliesTo({ file: 'x.onnx', metadata: { system: 'lorenz63', problems: [] } }), true);
+    assert.equal(comparison.appliesTo({ file: 'x.onnx', metadata: { problems: [] } }), false);
+    assert.ok(await comparison.compare(run(data), { cancelled: false }));
+  });
+});
