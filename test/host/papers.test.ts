@@ -1,0 +1,183 @@
+/**
+ * The Papers capability inside the real extension host: the tree's groups over the library, refresh and its
+ * faults against the local fixture server, Add Paper, search, stars, collections and BibTeX export.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { AttractorApi } from '../../src/extension';
+import type { PapersNode } from '../../src/papers/papersTree';
+import { startFixtureServer, type FixtureServer } from '../fixtures/server';
+import { ARXIV_ERROR, arxivEntry, arxivFeed, DAILY, hfPaper, SEED_TITLE } from '../unit/papersFixtures';
+
+const EXTENSION_ID = 'attractor-dev.attractor';
+
+function today(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+describe('papers (in host)', function () {
+  this.timeout(60_000);
+  let server: FixtureServer;
+  let api: AttractorApi;
+  const config = () => vscode.workspace.getConfiguration('attractor');
+
+  const children = async (node?: PapersNode) => (await api.papersTree.getChildren(node)) ?? [];
+  const group = async (kind: string) => (await children()).find((n) => n.id === `group:${kind}`)!;
+  const labels = (nodes: readonly vscode.TreeItem[]) => nodes.map((n) => String(typeof n.label === 'string' ? n.label : n.label?.label));
+
+  before(async () => {
+    server = await startFixtureServer();
+    await config().update('huggingface.endpoint', server.url, vscode.ConfigurationTarget.Global);
+    await config().update('arxiv.endpoint', server.url, vscode.ConfigurationTarget.Global);
+    await config().update('papers.fetchOnOpen', false, vscode.ConfigurationTarget.Global);
+    await config().update('network.timeoutSeconds', 2, vscode.ConfigurationTarget.Global);
+    const ext = vscode.extensions.getExtension<AttractorApi>(EXTENSION_ID)!;
+    api = await ext.activate();
+  });
+
+  after(async () => {
+    for (const key of ['huggingface.endpoint', 'arxiv.endpoint', 'papers.fetchOnOpen', 'network.timeoutSeconds']) {
+      await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
+    await server.close();
+  });
+
+  beforeEach(() => server.reset());
+
+  it('shows Daily, Search results, Starred, Collections and Recent; Daily holds the 38 default papers by day', async () => {
+    assert.deepEqual(labels(await children()), ['Daily', 'Search results', 'Starred', 'Collections', 'Recent']);
+    const daily = await group('daily');
+    assert.equal(daily.collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
+    const days = await children(daily);
+    assert.ok(days.length > 5);
+    assert.equal(days[0].collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
+    let papers = 0;
+    for (const day of days) papers += (await children(day)).filter((n) => n.kind === 'paper').length;
+    assert.equal(papers, 38);
+    const item = (await children(days[0]))[0] as vscode.TreeItem;
+    assert.match(String(item.description), /^\d+ authors?$/);
+    assert.ok(item.tooltip instanceof vscode.MarkdownString);
+    assert.equal(item.resourceUri?.scheme, 'attractor-paper', 'a seam for decorations');
+  });
+
+  it('refresh fetches today; two refreshes at once make one request', async () => {
+    server.route('/api/daily_papers', { body: DAILY, delayMs: 200 });
+    await Promise.all([vscode.commands.executeCommand('attractor.refreshPapers'), vscode.commands.executeCommand('attractor.refreshPapers')]);
+    assert.equal(server.requestsTo('/api/daily_papers').length, 1);
+    assert.equal(server.requestsTo('/api/daily_papers')[0].query.get('date'), today());
+    const days = await children(await group('daily'));
+    const todayNode = days.find((d) => d.id === `day:${today()}`);
+    assert.ok(todayNode, 'a day group for today');
+    const rows = await children(todayNode);
+    assert.deepEqual(labels(rows), ['Koopman Operators for Chaotic Flows', 'Neural ODEs Meet Lorenz-63']);
+    assert.match(String(rows[0].description), /▲ 42/);
+  });
+
+  for (const [fault, expected] of [
+    [{ kind: 'unavailable' }, /having trouble \(HTTP 503\)/],
+    [{ kind: 'serverError' }, /having trouble \(HTTP 500\)/],
+    [{ kind: 'truncate' }, /cut off/],
+    [{ kind: 'malformed' }, /could not be read/],
+    [{ kind: 'rateLimit', retryAfter: 600 }, /Try again in 600 s/],
+    [{ kind: 'hang' }, /did not answer in time/],
+  ] as const) {
+    it(`a ${fault.kind} answer shows an error row with Retry and keeps the last good listing`, async function () {
+      this.timeout(30_000);
+      server.route('/api/daily_papers', { body: DAILY });
+      server.fault('/api/daily_papers', fault);
+      await vscode.commands.executeCommand('attractor.refreshPapers');
+      const rows = await children(await group('daily'));
+      const error = rows.find((n) => n.kind === 'status');
+      assert.ok(error, `an error row in: ${labels(rows).join(' | ')}`);
+      assert.match(String(error.label), expected);
+      assert.equal(error.command?.command, 'attractor.papers.retry');
+      const todayNode = rows.find((d) => d.id === `day:${today()}`);
+      assert.equal((await children(todayNode)).length, 2, 'the listing fetched before is still there');
+      server.clearFaults();
+      await vscode.commands.executeCommand(error.command!.command, ...(error.command!.arguments ?? []));
+      assert.ok(!(await children(await group('daily'))).some((n) => n.kind === 'status'), 'Retry clears the error');
+    });
+  }
+
+  it('offline: an unreachable endpoint shows an offline error row', async () => {
+    await config().update('huggingface.endpoint', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('attractor.refreshPapers');
+      const error = (await children(await group('daily'))).find((n) => n.kind === 'status');
+      assert.match(String(error?.label), /you may be offline/);
+    } finally {
+      await config().update('huggingface.endpoint', server.url, vscode.ConfigurationTarget.Global);
+    }
+    await vscode.commands.executeCommand('attractor.papers.retry', `day:${today()}`);
+  });
+
+  it('an empty listing shows "No papers listed"', async () => {
+    server.route('/api/daily_papers', { body: [] });
+    await vscode.commands.executeCommand('attractor.papers.pickDay', '2025-11-01');
+    const day = (await children(await group('daily'))).find((d) => d.id === 'day:2025-11-01');
+    assert.deepEqual(labels(await children(day)), ['No papers listed for Nov 1, 2025.']);
+  });
+
+  it('Add Paper matches a default paper to its arXiv id without duplicating it, and opens it', async () => {
+    server.route('/api/query', { body: arxivFeed([arxivEntry({ id: '2305.06446v2', title: SEED_TITLE, authors: ['Matthew J. Colbrook', 'Igor Mezić'] })]) });
+    server.route('/api/papers/2305.06446', { body: hfPaper({ id: '2305.06446', title: SEED_TITLE, upvotes: 11 }) });
+    const before = (await api.listPapers()).length;
+    const id = await vscode.commands.executeCommand<string>('attractor.addPaper', 'https://arxiv.org/abs/2305.06446v2');
+    assert.ok(id?.startsWith('local:'), `kept the local id: ${id}`);
+    const papers = await api.listPapers();
+    assert.equal(papers.length, before, 'no duplicate');
+    const paper = papers.find((p) => p.id === id)!;
+    assert.equal(paper.arxivId, '2305.06446');
+    assert.equal(paper.upvotes, 11);
+    assert.equal(server.requestsTo('/api/query')[0].query.get('id_list'), '2305.06446v2');
+    assert.deepEqual(labels(await children(await group('recent')))[0], SEED_TITLE);
+  });
+
+  it('Add Paper rejects other input and reports an arXiv error entry without changing the library', async () => {
+    const before = JSON.stringify(await api.listPapers());
+    assert.equal(await vscode.commands.executeCommand('attractor.addPaper', 'not an id'), undefined);
+    server.route('/api/query', { status: 400, body: ARXIV_ERROR });
+    assert.equal(await vscode.commands.executeCommand('attractor.addPaper', '2401.00001'), undefined);
+    assert.equal(JSON.stringify(await api.listPapers()), before);
+  });
+
+  it('searches the library (typo-tolerant, prefixes) and online into "Search results"', async () => {
+    const index = await api.papers.search.index();
+    assert.ok(index.search('koopmn').some((h) => h.paper.title === SEED_TITLE));
+    assert.ok(index.search('westerl').some((h) => /Westerlund/.test(h.paper.title)));
+    server.route('/api/papers/search', { body: DAILY });
+    server.route('/api/query', { body: arxivFeed([arxivEntry({ id: '2402.00003v1', title: 'Koopman from arXiv' })]) });
+    await vscode.commands.executeCommand('attractor.searchOnline', 'koopman');
+    const search = await group('search');
+    assert.deepEqual(labels(await children(search)).sort(), ['Koopman Operators for Chaotic Flows', 'Koopman from arXiv', 'Neural ODEs Meet Lorenz-63'].sort());
+    assert.match(String((api.papersTree.getTreeItem(search) as vscode.TreeItem).description), /"koopman" · 3/);
+    const fresh = await api.papers.search.index();
+    const hit = (await api.listPapers()).find((p) => p.title === 'Koopman Operators for Chaotic Flows')!;
+    assert.ok(fresh.similar(hit, 5).length > 0, 'similar papers from the rebuilt index');
+  });
+
+  it('stars, collections, BibTeX copy and export', async () => {
+    const papers = await api.listPapers();
+    const koopman = papers.find((p) => p.title === SEED_TITLE)!;
+    await vscode.commands.executeCommand('attractor.papers.star', koopman.id);
+    assert.deepEqual(labels(await children(await group('starred'))), [SEED_TITLE]);
+    const collectionId = await vscode.commands.executeCommand<string>('attractor.papers.newCollection', 'Koopman & friends');
+    await vscode.commands.executeCommand('attractor.papers.addToCollection', koopman.id, collectionId);
+    await vscode.commands.executeCommand('attractor.papers.addToCollection', '2510.11111', collectionId);
+    const collections = await children(await group('collections'));
+    assert.deepEqual(labels(collections), ['Koopman & friends']);
+    assert.equal(collections[0].description, '2 papers');
+    const bib = await vscode.commands.executeCommand<string>('attractor.papers.copyBibtex', koopman.id);
+    assert.match(bib, /eprint\s+= \{2305\.06446\}/);
+    assert.equal(await vscode.env.clipboard.readText(), bib);
+    const target = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'attractor-bib-')), 'koopman.bib');
+    await vscode.commands.executeCommand('attractor.papers.exportCollection', collectionId, target);
+    const text = fs.readFileSync(target, 'utf8');
+    assert.equal((text.match(/^@misc\{/gm) ?? []).length, 2);
+    assert.match(text, /colbrook2023limits/);
+  });
+});
