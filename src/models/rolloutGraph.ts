@@ -31,6 +31,8 @@ export interface RolloutGraph {
 export interface RolloutGraphOptions {
   /** Force K (steps per iteration); default: chosen from the graph's node count. */
   readonly stepsPerIteration?: number;
+  /** Fold RK4 step sizes into a flow's linear output layer when it has one (default true; off for benchmarks). */
+  readonly foldOutputLayer?: boolean;
 }
 
 /**
@@ -95,6 +97,45 @@ function stateShape(model: onnx.IModelProto, name: string): onnx.ITensorShapePro
   return model.graph?.input?.find((i) => i.name === name)?.type?.tensorType?.shape ?? undefined;
 }
 
+interface FoldableLayer {
+  /** The user's nodes up to (without) the output layer. */
+  readonly featureNodes: readonly onnx.INodeProto[];
+  /** The value the output layer multiplies: [B, F]. */
+  readonly features: string;
+  /** The constant weight [F, d] (or [d, F] with transB). */
+  readonly weight: string;
+  readonly transB: number;
+  readonly alpha: number;
+}
+
+/**
+ * A flow whose output is a linear layer without bias, `MatMul(F, W)` or `Gemm(F, W)` with W a constant — e.g. a
+ * vector field written as one MatMul over a feature vector, or an MLP's last layer — lets the RK4 step sizes be
+ * folded into W. Requires a batched state [B, d] (Gemm is 2-D).
+ */
+function foldableOutputLayer(model: onnx.IModelProto, sig: Signature): FoldableLayer | undefined {
+  const g = model.graph;
+  if (!g || sig.batch === 'none') return undefined;
+  const nodes = g.node ?? [];
+  const last = nodes.find((n) => (n.output ?? []).includes(sig.stateOutput));
+  if (!last || (last.output ?? []).length !== 1 || (last.domain && last.domain !== 'ai.onnx')) return undefined;
+  const [features, weight, bias] = last.input ?? [];
+  const init = (g.initializer ?? []).find((t) => t.name === weight);
+  if (!features || !init || (init.dims ?? []).length !== 2) return undefined;
+  if (nodes.some((n) => n !== last && (n.input ?? []).includes(sig.stateOutput))) return undefined;
+  const attr = (name: string) => (last.attribute ?? []).find((a) => a.name === name);
+  let transB = 0;
+  let alpha = 1;
+  if (last.opType === 'Gemm') {
+    if (bias || toNumber(attr('transA')?.i) !== 0) return undefined;
+    transB = toNumber(attr('transB')?.i);
+    alpha = attr('alpha')?.f ?? 1;
+  } else if (last.opType !== 'MatMul') {
+    return undefined;
+  }
+  return { featureNodes: nodes.filter((n) => n !== last), features, weight: weight!, transB, alpha };
+}
+
 /** Wraps a `map` or `flow` model as a Loop rollout. Throws if the model cannot be wrapped (the caller falls back to per-step runs). */
 export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, options: RolloutGraphOptions = {}): RolloutGraph {
   if (sig.kind === 'rollout') throw new Error('a rollout model already is a rollout');
@@ -106,14 +147,16 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
   const emitsObservation = !isFlow && sig.observationOutput !== undefined;
   // Emit only the observed components: the scan output is copied, a large hidden state would dominate.
   const sliceObserved = !emitsObservation && emitWidth(sig) < sig.dim;
-  const integratorNodes = isFlow ? 9 : 0;
-  const nodesPerStep = userNodes.length * (isFlow ? 4 : 1) + integratorNodes;
+  const fold = isFlow && options.foldOutputLayer !== false ? foldableOutputLayer(userModel, sig) : undefined;
+  const stageNodes = fold ? fold.featureNodes : userNodes;
+  const integratorNodes = !isFlow ? 0 : fold ? 5 : 9;
+  const nodesPerStep = stageNodes.length * (isFlow ? 4 : 1) + integratorNodes;
   const K = Math.max(1, Math.floor(options.stepsPerIteration ?? chooseStepsPerIteration(nodesPerStep)));
   const elem = onnxFloatType(sig.elemType);
   const shape = stateShape(userModel, sig.stateInput);
   const shapeDims = shape?.dim?.map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? toNumber(d.dimValue) : null));
 
-  const inliner = new StepInliner(userNodes, sig.stateInput);
+  const inliner = new StepInliner(stageNodes, sig.stateInput);
   const body: onnx.INodeProto[] = [];
   const bodyState = 'attractor_s';
   let state = bodyState;
@@ -125,8 +168,25 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
       emitted.push(emitsObservation ? names(sig.observationOutput!) : state);
       continue;
     }
-    const f = (x: string) => inliner.inline(body, x, 'f')(sig.stateOutput);
     const v = (name: string) => `attractor_${name}_${k}`;
+    if (fold) {
+      // The step sizes live in pre-scaled copies of the output weights: each stage is features + one Gemm
+      // (F·(h W) + x), and the RK4 combination is one Sum of features and one Gemm.
+      const features = (x: string) => inliner.inline(body, x, 'f')(fold.features);
+      const gemm = (a: string, w: string, out: string) => node('Gemm', [a, w, state], [out], { alpha: { float: fold.alpha }, transB: fold.transB });
+      const F1 = features(state);
+      body.push(gemm(F1, 'attractor_W_h2', v('x2')));
+      const F2 = features(v('x2'));
+      body.push(gemm(F2, 'attractor_W_h2', v('x3')));
+      const F3 = features(v('x3'));
+      body.push(gemm(F3, 'attractor_W_dt', v('x4')));
+      const F4 = features(v('x4'));
+      body.push(node('Sum', [F1, F2, F2, F3, F3, F4], [v('fsum')]), gemm(v('fsum'), 'attractor_W_h6', v('next')));
+      state = v('next');
+      emitted.push(state);
+      continue;
+    }
+    const f = (x: string) => inliner.inline(body, x, 'f')(sig.stateOutput);
     const k1 = f(state);
     body.push(node('Mul', ['attractor_h2', k1], [v('a')]), node('Add', [state, v('a')], [v('x2')]));
     const k2 = f(v('x2'));
@@ -190,6 +250,13 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
       node('Mul', [ROLLOUT_INPUTS.dt, 'attractor_half'], ['attractor_h2']),
       node('Mul', [ROLLOUT_INPUTS.dt, 'attractor_sixth'], ['attractor_h6']),
     );
+    if (fold) {
+      outer.push(
+        node('Mul', [fold.weight, 'attractor_h2'], ['attractor_W_h2']),
+        node('Mul', [fold.weight, ROLLOUT_INPUTS.dt], ['attractor_W_dt']),
+        node('Mul', [fold.weight, 'attractor_h6'], ['attractor_W_h6']),
+      );
+    }
   }
   const scan = K === 1 ? ROLLOUT_OUTPUTS.trajectory : 'attractor_scan';
   outer.push(

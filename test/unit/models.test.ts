@@ -133,8 +133,8 @@ describe('models: recognising map, flow and rollout', () => {
   });
 });
 
-async function runLoop(bytes: Uint8Array, sig: Signature, x0: number[], iterations: number, dt: number, K?: number) {
-  const built = buildRolloutGraph(decodeFullModel(bytes), sig, { stepsPerIteration: K });
+async function runLoop(bytes: Uint8Array, sig: Signature, x0: number[], iterations: number, dt: number, K?: number, foldOutputLayer?: boolean) {
+  const built = buildRolloutGraph(decodeFullModel(bytes), sig, { stepsPerIteration: K, foldOutputLayer });
   const session = await ort.InferenceSession.create(built.bytes);
   const T = sig.elemType === 'float64' ? Float64Array : Float32Array;
   const feeds: Record<string, ort.Tensor> = {
@@ -176,19 +176,22 @@ describe('models: the Loop rollout graph', () => {
     }
   });
 
-  it('integrates a flow with RK4 inside the Loop (float64 matches a JS RK4 to 1e-9)', async () => {
-    const bytes = lorenzFlow({ type: 'float64' });
-    const sig = signatureOf(bytes);
-    const dt = 0.01;
-    const { trajectory, built } = await runLoop(bytes, sig, [1, 1, 1], 50, dt, 2);
-    assert.equal(built.nodesPerStep, 4 * 4 + 9);
-    let x = [1, 1, 1];
-    const data = trajectory.data as Float64Array;
-    for (let t = 0; t < 100; t++) {
-      x = lorenzRk4(x, dt);
-      for (let i = 0; i < 3; i++) assert.ok(Math.abs(data[t * 3 + i] - x[i]) < 1e-9, `step ${t + 1}: ${data[t * 3 + i]} vs ${x[i]}`);
-    }
-  });
+  for (const fold of [true, false]) {
+    it(`integrates a flow with RK4 inside the Loop, ${fold ? 'step sizes folded into the output MatMul' : 'plain stages'} (float64 matches a JS RK4 to 1e-9)`, async () => {
+      const bytes = lorenzFlow({ type: 'float64' });
+      const sig = signatureOf(bytes);
+      const dt = 0.01;
+      const { trajectory, built } = await runLoop(bytes, sig, [1, 1, 1], 50, dt, 2, fold);
+      // 4 stages × the field's nodes (3 feature nodes + the MatMul, folded into one Gemm per stage) + the combination
+      assert.equal(built.nodesPerStep, fold ? 4 * 3 + 5 : 4 * 4 + 9);
+      let x = [1, 1, 1];
+      const data = trajectory.data as Float64Array;
+      for (let t = 0; t < 100; t++) {
+        x = lorenzRk4(x, dt);
+        for (let i = 0; i < 3; i++) assert.ok(Math.abs(data[t * 3 + i] - x[i]) < 1e-9, `step ${t + 1}: ${data[t * 3 + i]} vs ${x[i]}`);
+      }
+    });
+  }
 
   for (const opset of [13, 21]) {
     it(`builds from opset ${opset} models (rank-1 state)`, async () => {
@@ -203,7 +206,7 @@ describe('models: the Loop rollout graph', () => {
   it('picks several steps per iteration only for small graphs', () => {
     const small = buildRolloutGraph(decodeFullModel(lorenzFlow()), signatureOf(lorenzFlow()));
     const esn = buildRolloutGraph(decodeFullModel(esnMap(20)), signatureOf(esnMap(20)));
-    assert.equal(small.stepsPerIteration, 2);
+    assert.equal(small.stepsPerIteration, 3);
     assert.equal(esn.stepsPerIteration, 16);
   });
 });
