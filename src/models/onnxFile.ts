@@ -242,11 +242,6 @@ export function inspectOnnx(bytes: Uint8Array): ModelInfo {
   };
 }
 
-/** The default-domain opset of a model (0 when it imports none). */
-export function defaultOpset(info: Pick<ModelInfo, 'opsets'>): number {
-  return info.opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 0;
-}
-
 function looksLikeText(bytes: Uint8Array): boolean {
   const n = Math.min(bytes.length, 512);
   for (let i = 0; i < n; i++) {

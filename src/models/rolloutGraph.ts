@@ -12,10 +12,10 @@
 import { onnx } from 'onnx-proto';
 import { BOOL, INT64, boolTensor, floatTensor, int64Tensor, irVersionFor, node, onnxFloatType, valueInfo } from './onnxBuild';
 import { toNumber } from './onnxFile';
+import { ROLLOUT_INPUTS, ROLLOUT_OUTPUTS } from './rolloutNames';
 import { emitWidth, type Signature } from './signature';
 
-export const ROLLOUT_INPUTS = { x0: 'attractor_x0', iterations: 'attractor_iterations', dt: 'attractor_dt' } as const;
-export const ROLLOUT_OUTPUTS = { last: 'attractor_x_last', trajectory: 'attractor_trajectory' } as const;
+export { ROLLOUT_INPUTS, ROLLOUT_OUTPUTS };
 
 /** Lowest opset whose Loop/Unsqueeze/Slice signatures the builder writes. */
 export const MIN_LOOP_OPSET = 13;

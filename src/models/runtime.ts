@@ -8,9 +8,16 @@
 import { readFile, stat } from 'node:fs/promises';
 import type * as Ort from 'onnxruntime-node';
 import { ModelFileError, ModelRunError, explainRuntimeError } from './modelErrors';
-import { inspectOnnx, type ModelInfo } from './onnxFile';
-import { ROLLOUT_INPUTS, ROLLOUT_OUTPUTS, buildRolloutGraph, decodeFullModel } from './rolloutGraph';
+import type { ModelInfo } from './onnxFile';
+import { ROLLOUT_INPUTS, ROLLOUT_OUTPUTS } from './rolloutNames';
 import { emitWidth, type Signature } from './signature';
+
+/**
+ * onnx-proto and protobufjs (and the modules built on them) load on first use, not at activation: the bundler
+ * turns these requires into lazily initialised modules.
+ */
+const onnxFile = () => require('./onnxFile') as typeof import('./onnxFile');
+const rolloutGraph = () => require('./rolloutGraph') as typeof import('./rolloutGraph');
 
 type OrtModule = typeof Ort;
 type Session = Ort.InferenceSession;
@@ -174,7 +181,7 @@ export class ModelRuntime {
     }
     const created = (async (): Promise<CacheEntry> => {
       const bytes = new Uint8Array(await readFile(file));
-      return { stamp, bytes, info: inspectOnnx(bytes), loops: new Map() };
+      return { stamp, bytes, info: onnxFile().inspectOnnx(bytes), loops: new Map() };
     })();
     this.cache.set(file, created);
     created.catch(() => this.cache.get(file) === created && this.cache.delete(file));
@@ -200,6 +207,7 @@ export class ModelRuntime {
     if (!loop) {
       loop = (async () => {
         const ort = await this.runtime();
+        const { buildRolloutGraph, decodeFullModel } = rolloutGraph();
         const built = buildRolloutGraph(decodeFullModel(e.bytes), sig, { stepsPerIteration });
         const session = await ort.InferenceSession.create(built.bytes, SESSION_OPTIONS);
         this.log.info(`Loop rollout for ${file}: ${built.nodesPerStep} nodes per step, ${built.stepsPerIteration} steps per iteration`);

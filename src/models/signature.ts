@@ -5,7 +5,7 @@
  * Pure: no vscode.
  */
 import type { FloatType } from './onnxBuild';
-import { defaultOpset, type ModelInfo, type TensorInfo } from './onnxFile';
+import type { ModelInfo, TensorInfo } from './onnxFile';
 
 export type ModelKind = 'map' | 'flow' | 'rollout';
 export const MODEL_KINDS: readonly ModelKind[] = ['map', 'flow', 'rollout'];
@@ -127,6 +127,11 @@ export const EXPECTED_SIGNATURES =
   'Attractor runs three kinds of models: a map x_t → x_{t+1} (one float input [B, d] or [d], an output of the same shape), ' +
   'a flow x → dx/dt (same shapes; Attractor integrates it with RK4), or a rollout (x0 [B, d], steps int64 scalar) → trajectory [T, B, d]. ' +
   'Set the metadata property dynamics.kind to say which.';
+
+/** The default-domain opset of a model (0 when it imports none). */
+export function defaultOpset(info: Pick<ModelInfo, 'opsets'>): number {
+  return info.opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 0;
+}
 
 const isFloat = (t: TensorInfo) => t.elemType === 'float32' || t.elemType === 'float64';
 const isInteger = (t: TensorInfo) => t.elemType === 'int64' || t.elemType === 'int32';
