@@ -6,8 +6,10 @@ import { PreviewComparisons, type PreviewComparison } from './comparisons';
 import { KindAnswers } from './kindAnswers';
 import { MODEL_CARD_VIEW_TYPE, ModelCardEditorProvider } from './modelCardEditor';
 import { ModelItem, ModelsTreeProvider } from './modelsTree';
-import { ModelPreviews } from './previewPanel';
+import { describeForPreview, ModelPreviews } from './previewPanel';
+import { ModelRunError } from './modelErrors';
 import { ModelRuntime } from './runtime';
+import { recognise } from './signature';
 
 /** What other capabilities (the model zoo, papers) use of model previews. */
 export interface ModelsApi {
@@ -19,6 +21,31 @@ export interface ModelsApi {
   readonly downloadedModelsDir: vscode.Uri;
   /** Re-lists the Models view (after a download). */
   refresh(): void;
+  /** The Models view's data (bundled, workspace, downloaded). */
+  readonly tree: vscode.TreeDataProvider<unknown>;
+  /**
+   * Runs a model without a panel (papers, metrics, tests): the same recognition, runtime and limits as a preview.
+   * Throws ModelFileError/ModelRunError with a message for people. A model that fits both map and flow runs as
+   * `kind`, else as the user's remembered answer, else as guessed from its shapes.
+   */
+  run(uri: vscode.Uri, request: HeadlessRun): Promise<HeadlessResult>;
+}
+
+export interface HeadlessRun {
+  readonly steps: number;
+  /** Default: dynamics.initial_state, else the preview's default. */
+  readonly initialState?: readonly number[];
+  readonly dt?: number;
+  readonly kind?: 'map' | 'flow';
+}
+
+export interface HeadlessResult {
+  /** `[steps, width]` float32. */
+  readonly data: Float32Array;
+  readonly steps: number;
+  readonly width: number;
+  readonly path: string;
+  readonly elapsedMs: number;
 }
 
 /** Accepts what menus, the card and other commands pass: a Uri, a tree item, or a path. */
@@ -102,5 +129,22 @@ export function registerModels(services: Services): ModelsApi {
     registerComparison: (comparison) => new vscode.Disposable(comparisons.register(comparison)),
     downloadedModelsDir: downloadedDir,
     refresh: () => tree.refresh(),
+    tree,
+    run: async (uri, request) => {
+      const { info } = await runtime.inspect(uri.fsPath);
+      const recognition = recognise(info, request.kind ?? answers.get(uri));
+      if (!recognition.ok) throw new ModelRunError('signature', recognition.reason);
+      const sig = recognition.signature;
+      const defaults = describeForPreview(uri.fsPath, sig).defaults;
+      const parts: Float32Array[] = [];
+      const result = await runtime.rollout(
+        uri.fsPath,
+        { signature: sig, initialStates: [request.initialState ?? defaults.initialState], steps: request.steps, dt: request.dt ?? defaults.dt },
+        (chunk) => void parts.push(chunk.data),
+      );
+      const data = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+      parts.reduce((offset, p) => (data.set(p, offset), offset + p.length), 0);
+      return { data, steps: result.steps, width: data.length / Math.max(1, result.steps), path: result.path, elapsedMs: result.elapsedMs };
+    },
   };
 }
