@@ -209,7 +209,9 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
   }
 
   private fireGroup(group: GroupKind): void {
-    this.changed.fire(this.groups[group]);
+    // The expanded Daily group is refreshed from the root: refreshing an expanded element while its first
+    // children are still being shown left it empty in VS Code 1.100.
+    this.changed.fire(group === 'daily' ? undefined : this.groups[group]);
   }
 
   private async libraryOrError(): Promise<PaperLibrary | undefined> {

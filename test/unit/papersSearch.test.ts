@@ -71,3 +71,11 @@ describe('papers: search index', () => {
     assert.equal(boundedDistance('abc', 'xyz', 1), 2);
   });
 });
+
+describe('papers: one-edit check', () => {
+  it('agrees with the bounded distance', async () => {
+    const { withinOneEdit } = await import('../../src/papers/search/searchIndex.js');
+    const words = ['koopman', 'koopmn', 'kopoman', 'kooopman', 'koopmen', 'koop', 'namqook', 'okopman', 'koopmans'];
+    for (const a of words) for (const b of words) assert.equal(withinOneEdit(a, b), boundedDistance(a, b, 1) <= 1, `${a} ${b}`);
+  });
+});

@@ -38,6 +38,21 @@ class Int32Buffer {
   }
 }
 
+/** Whether a and b differ by at most one insertion, deletion, substitution or adjacent transposition (linear). */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (la === lb) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true; // substitution
+    return i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // transposition
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
 /** Damerau–Levenshtein distance of a and b if it is at most `max`, else max + 1 (with early exit). */
 export function boundedDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
@@ -80,6 +95,7 @@ export class SearchIndex {
   // Scratch space reused by queries.
   private readonly hit: Uint8Array;
   private readonly score: Float32Array;
+  private readonly touched: Int32Array;
 
   constructor(papers: readonly Paper[]) {
     this.papers = papers;
@@ -158,6 +174,7 @@ export class SearchIndex {
     this.idf = idf;
     this.hit = new Uint8Array(n);
     this.score = new Float32Array(n);
+    this.touched = new Int32Array(n);
   }
 
   get termCount(): number {
@@ -197,7 +214,8 @@ export class SearchIndex {
       if (range.length > MAX_PREFIX_TERMS) range.sort((a, b) => this.df(b) - this.df(a));
       for (const r of range.slice(0, MAX_PREFIX_TERMS)) found.set(r, PREFIX);
     }
-    if (token.length >= 4 && /^\p{L}/u.test(token)) {
+    // Typos are looked for only when the word as typed matches nothing: a real word is taken at its word.
+    if (found.size === 0 && token.length >= 4 && /^\p{L}/u.test(token)) {
       const max = token.length >= 8 ? 2 : 1;
       const first = token[0];
       const start = this.lowerBound(first);
@@ -207,7 +225,7 @@ export class SearchIndex {
         const term = this.terms[r];
         const candidate = asPrefix && term.length > token.length ? term.slice(0, token.length) : term;
         if (Math.abs(candidate.length - token.length) > max) continue;
-        if (boundedDistance(token, candidate, max) <= max) found.set(r, FUZZY);
+        if (max === 1 ? withinOneEdit(token, candidate) : boundedDistance(token, candidate, max) <= max) found.set(r, FUZZY);
       }
     }
     return found;
@@ -232,17 +250,17 @@ export class SearchIndex {
     const cost = (e: Map<number, number>) => [...e.keys()].reduce((s, r) => s + this.df(r), 0);
     expanded.sort((a, b) => cost(a) - cost(b));
 
-    const { hit, score, docs, weights, offsets } = this;
-    const touched: number[] = [];
+    const { hit, score, docs, weights, offsets, touched } = this;
+    let touchedCount = 0;
     expanded.forEach((terms, i) => {
       const bit = 1 << i;
       for (const [r, factor] of terms) {
         for (let k = offsets[r]; k < offsets[r + 1]; k++) {
           const d = docs[k];
           if (i === 0) {
-            if (hit[d] === 0) touched.push(d);
+            if (hit[d] === 0) touched[touchedCount++] = d;
           } else if (hit[d] === 0) continue;
-          // A word matched through several spellings counts once, by its best posting.
+          // A word matched through several spellings counts once, by its first posting.
           if ((hit[d] & bit) === 0) {
             hit[d] |= bit;
             score[d] += weights[k] * factor;
@@ -251,10 +269,12 @@ export class SearchIndex {
       }
     });
     const full = (1 << expanded.length) - 1;
-    const results = topK(touched.filter((d) => hit[d] === full), score, limit);
-    for (const d of touched) {
-      hit[d] = 0;
-      score[d] = 0;
+    const matches: number[] = [];
+    for (let i = 0; i < touchedCount; i++) if (hit[touched[i]] === full) matches.push(touched[i]);
+    const results = topK(matches, score, limit);
+    for (let i = 0; i < touchedCount; i++) {
+      hit[touched[i]] = 0;
+      score[touched[i]] = 0;
     }
     return results.map(([d, s]) => ({ paper: this.papers[d], score: s }));
   }

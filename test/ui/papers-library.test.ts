@@ -1,0 +1,120 @@
+/**
+ * The paper library as a user drives it, against the local fixture server: today's listing fetched on open
+ * (first failing with 503: an error row, then Retry), Add Paper by arXiv ID, and Search Papers with a typo.
+ */
+import * as assert from 'assert';
+import { useWorkbench } from '../harness/mocha';
+import { waitFor } from '../harness/poll';
+import { startFixtureServer, type FixtureServer } from '../fixtures/server';
+import { arxivEntry, arxivFeed, DAILY, hfPaper } from '../unit/papersFixtures';
+
+const ADDED = 'Generalized Teacher Forcing for Learning Chaotic Dynamics';
+
+describe('papers library (UI)', function () {
+  let server: FixtureServer;
+  const settings: Record<string, unknown> = {};
+  before(async () => {
+    server = await startFixtureServer();
+    server.route('/api/daily_papers', { body: DAILY });
+    server.fault('/api/daily_papers', { kind: 'unavailable' });
+    server.route('/api/query', { body: arxivFeed([arxivEntry({ id: '2306.04406v2', title: ADDED, authors: ['Florian Hess', 'Daniel Durstewitz'] })]) });
+    server.route('/api/papers/2306.04406', { body: hfPaper({ id: '2306.04406', title: ADDED, upvotes: 12 }) });
+    Object.assign(settings, {
+      'attractor.huggingface.endpoint': server.url,
+      'attractor.arxiv.endpoint': server.url,
+      'attractor.network.timeoutSeconds': 3,
+    });
+  });
+  after(() => server?.close());
+  const ui = useWorkbench({ host: { settings } });
+
+  /** Runs a command whose own quick input replaces the palette (runCommand waits for the palette to close). */
+  async function runInputCommand(title: string, inputTitle: string): Promise<void> {
+    const { page } = ui.wb;
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    // A focused webview (the paper panel) keeps F1 to itself: give the workbench the focus first.
+    await page.evaluate(() => {
+      const active = document.activeElement as HTMLElement | null;
+      if (active && active.tagName === 'IFRAME') active.blur();
+    });
+    for (let attempt = 0; ; attempt++) {
+      await page.keyboard.press('F1');
+      try {
+        await input.waitFor({ state: 'visible', timeout: 5_000 });
+        await input.fill(`>${title}`, { timeout: 5_000 });
+        break;
+      } catch (err) {
+        if (attempt >= 2) throw err;
+        await page.keyboard.press('Escape');
+        await ui.wb.view('Papers').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+      }
+    }
+    await page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: title }).first().waitFor();
+    await input.press('Enter');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: inputTitle }).waitFor({ timeout: 15_000 });
+  }
+
+  it('shows the groups, day groups under Daily, and an error row with Retry when the fetch fails', async () => {
+    await ui.wb.openViewContainer('Attractor');
+    const items = await waitFor(
+      async () => {
+        const all = await ui.wb.treeItems('Papers');
+        return all.some((i) => i.level === 2 && /having trouble/.test(i.label)) && all.some((i) => i.level === 3) ? all : undefined;
+      },
+      { timeout: 60_000, message: 'an error row and the default papers' },
+    );
+    // Rows below the fold are virtualized: Daily (expanded, first) is what is sure to be rendered.
+    const top = items.filter((i) => i.level === 1);
+    assert.strictEqual(top[0].label, 'Daily');
+    assert.strictEqual(top[0].expanded, true);
+    // Rows are virtualized (the side bar shares its height with other views): the in-host test counts all 38.
+    assert.ok(items.filter((i) => i.level === 2 && /^[A-Z][a-z]{2} \d{1,2}, \d{4}$/.test(i.label)).length > 0, 'day groups one level under Daily');
+    const error = items.find((i) => /having trouble/.test(i.label))!;
+    assert.strictEqual(error.description, 'Retry');
+
+    server.clearFaults();
+    await ui.wb.treeRows('Papers').filter({ hasText: 'having trouble' }).first().click();
+    await waitFor(
+      async () => {
+        const all = await ui.wb.treeItems('Papers');
+        return !all.some((i) => /having trouble/.test(i.label)) && all.some((i) => i.label === 'Koopman Operators for Chaotic Flows' && i.level === 3);
+      },
+      { timeout: 30_000, message: "today's papers after Retry" },
+    );
+    const rows = await ui.wb.treeItems('Papers');
+    assert.match(rows.find((i) => i.label === 'Koopman Operators for Chaotic Flows')!.description, /▲ 42/);
+  });
+
+  it('Add Paper explains bad input, then adds an arXiv id and opens the paper', async () => {
+    const { page } = ui.wb;
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await runInputCommand('Attractor: Add Paper by arXiv ID or URL', 'Add Paper by arXiv ID or URL');
+    await input.fill('not a paper');
+    await page.locator('.quick-input-message', { hasText: 'Expected an arXiv id' }).waitFor({ timeout: 10_000 });
+    await input.fill('arXiv:2306.04406v2');
+    await input.press('Enter');
+    await waitFor(async () => (await ui.wb.activeEditorTitle()) === ADDED, { timeout: 30_000, message: 'the added paper open in a panel' });
+    assert.strictEqual(server.requestsTo('/api/query')[0].query.get('id_list'), '2306.04406v2');
+  });
+
+  it('Search Papers finds papers as you type, with typos, and offers an online search', async () => {
+    const { page } = ui.wb;
+    await runInputCommand('Attractor: Search Papers', 'Search Papers');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill('koopmn');
+    const labels = await waitFor(
+      async () => {
+        const texts = (await page.locator('.quick-input-list .monaco-list-row .label-name').allTextContents()).map((t) => t.trim());
+        return texts.includes('Limits and Powers of Koopman Learning') ? texts : undefined;
+      },
+      { timeout: 20_000, message: 'Koopman papers in the quick pick' },
+    );
+    assert.ok(labels.some((l) => /Search online for "koopmn"/.test(l)), labels.join(' | '));
+    await input.fill('durstew');
+    await waitFor(
+      async () => (await page.locator('.quick-input-list .monaco-list-row .label-name').allTextContents()).some((t) => t.trim() === ADDED),
+      { timeout: 20_000, message: 'the added paper found by an author prefix' },
+    );
+    await page.keyboard.press('Escape');
+  });
+});
