@@ -1,0 +1,296 @@
+/**
+ * Reading and annotating as a user does it, in a real VS Code (code-server) driven by Chromium: repaired math in
+ * the seed abstracts, a note created from the Papers tree, a comment that follows its passage through edits, the
+ * Markdown preview with paper links and math, snippets, and hostile input that must stay inert.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { FrameLocator } from 'playwright-core';
+import { noteFileName } from '../../src/notes/noteFileName';
+import { formatDay } from '../../src/papers/dayGroups';
+import { localPaperId, parseSeedListing } from '../../src/papers/seedListing';
+import { repoRoot } from '../harness/paths';
+import { useWorkbench } from '../harness/mocha';
+import { waitFor } from '../harness/poll';
+import { escapeRegExp } from '../harness/workbench';
+
+const WESTERLUND = 'Structure and Dynamics of the Young Massive Star Cluster Westerlund 1';
+const GROKKING = 'Provable Scaling Laws of Feature Emergence from Learning Dynamics of Grokking';
+const ALMOST_LINEAR = 'Almost-Linear RNNs Yield Highly Interpretable Symbolic Codes in Dynamical Systems Reconstruction';
+const INFORMATION = 'Opening the Black Box of Deep Neural Networks via Information';
+const PASSAGE = 'backpropagated gradient';
+
+describe('notes and math (UI)', function () {
+  const ui = useWorkbench();
+  const notesDir = () => path.join(ui.host.workspace, 'papers');
+  const notePath = (title: string) => path.join(notesDir(), noteFileName(localPaperId(title)));
+
+  /** Types into the quick input opened by `key` (F1: the palette; Control+p: Quick Open) and accepts `row`. */
+  async function quickInput(key: string, text: string, row: RegExp | string): Promise<void> {
+    const { page } = ui.wb;
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await page.evaluate(() => {
+          const active = document.activeElement as HTMLElement | null;
+          if (active && active.tagName === 'IFRAME') active.blur();
+        });
+        await page.keyboard.press(key);
+        await input.waitFor({ state: 'visible', timeout: 5_000 });
+        await input.fill(text);
+        const match = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: row }) }).first();
+        await match.waitFor({ timeout: 10_000 });
+        await match.click();
+        return;
+      } catch (err) {
+        await page.keyboard.press('Escape');
+        if (attempt >= 2) throw err;
+      }
+    }
+  }
+
+  async function openPaper(title: string): Promise<FrameLocator> {
+    await quickInput('F1', '>Attractor: Open Paper', /^Attractor: Open Paper$/);
+    const input = ui.wb.page.locator('.quick-input-widget .quick-input-box input');
+    await ui.wb.page.locator('.quick-input-widget .quick-input-box input[placeholder="Type to filter papers by title"]').waitFor();
+    await input.fill(title);
+    await ui.wb.page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: ui.wb.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
+      .first()
+      .click();
+    const frame = await ui.wb.webview(title);
+    await frame.locator('.markdown-body').first().waitFor({ timeout: 30_000 });
+    return frame;
+  }
+
+  /** The TeX source of every formula KaTeX rendered in the abstract. */
+  async function texOf(frame: FrameLocator): Promise<string[]> {
+    return frame.locator('.markdown-body annotation[encoding="application/x-tex"]').allTextContents();
+  }
+
+  async function openFile(relative: string): Promise<void> {
+    const name = path.basename(relative);
+    await waitFor(
+      async () => {
+        if ((await ui.wb.activeEditorTitle()) === name) return true;
+        await quickInput('Control+p', relative, new RegExp(`^${escapeRegExp(name)}$`));
+        await waitFor(async () => (await ui.wb.activeEditorTitle()) === name, { timeout: 5_000 });
+        return true;
+      },
+      { timeout: 45_000, message: `${relative} to open` },
+    );
+  }
+
+  it('renders the repaired math of the seed abstracts with KaTeX, and shows the original on request', async () => {
+    const frame = await openPaper(WESTERLUND);
+    await frame.locator('.katex').first().waitFor();
+    const tex = await texOf(frame);
+    for (const expected of ['\\Lambda_{\\rm MSR}=1.11\\pm 0.11', '1\\sigma', '3.42\\pm 0.10', '\\mathrm{km\\,s}^{-1}', 'M_\\odot']) {
+      assert.ok(tex.includes(expected), `${expected} in ${JSON.stringify(tex)}`);
+    }
+    const text = await frame.locator('.markdown-body').innerText();
+    assert.ok(text.includes('1.00\u201312.14'), 'the lost en dash is back');
+    assert.doesNotMatch(text, /Lambda_rm|x2013|M_odot|pm0\.11/);
+    assert.strictEqual(await frame.locator('.markdown-body .katex-error').count(), 0);
+
+    await frame.getByRole('button', { name: 'Show Original' }).click();
+    const original = frame.locator('pre.original-abstract');
+    await original.waitFor({ state: 'visible' });
+    assert.match(await original.innerText(), /Lambda_rm MSR=1\.11pm0\.11, only above 1 by 1sigma/);
+    assert.strictEqual(await frame.locator('.markdown-body').isVisible(), false);
+    await frame.getByRole('button', { name: 'Show Rendered' }).click();
+    await frame.locator('.markdown-body').waitFor({ state: 'visible' });
+
+    const grokking = await openPaper(GROKKING);
+    assert.ok((await texOf(grokking)).includes('\\mathrm{Li}_2'));
+    assert.ok((await texOf(grokking)).includes('G_F'));
+    assert.deepStrictEqual(await grokking.locator('.markdown-body strong').allTextContents(), ['L', 'i', 'i']);
+    assert.ok((await (await openPaper(ALMOST_LINEAR)).locator('.markdown-body').innerText()).includes('R\u00f6ssler'));
+    assert.deepStrictEqual(await (await openPaper(INFORMATION)).locator('.markdown-body em').allTextContents(), ['compression']);
+  });
+
+  it('creates a note from the Papers tree with the paper in its frontmatter, and marks the row', async () => {
+    await ui.wb.openViewContainer('Attractor');
+    // Expand the paper's day (the Papers tree groups papers by publication day).
+    const listing: unknown = JSON.parse(fs.readFileSync(path.join(repoRoot, 'media', 'library', 'default-listing.json'), 'utf8'));
+    const published = parseSeedListing(listing, new Date().getFullYear()).find((p) => p.title === GROKKING)?.published;
+    assert.ok(published);
+    const day = ui.wb
+      .treeRows('Papers')
+      .filter({ has: ui.wb.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(formatDay(published))}$`) }) })
+      .first();
+    await day.waitFor({ timeout: 30_000 });
+    if ((await day.getAttribute('aria-expanded')) === 'false') await day.click();
+    const row = ui.wb
+      .treeRows('Papers')
+      .filter({ has: ui.wb.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(GROKKING)}$`) }) })
+      .first();
+    await row.waitFor({ timeout: 30_000 });
+    // The tree re-renders while it loads (rows are replaced): retry the right-click until the menu shows.
+    const menuItem = ui.wb.page.locator('.monaco-menu .action-label', { hasText: /^Annotate Paper$/ });
+    await waitFor(async () => {
+      await row.click({ button: 'right', timeout: 5_000 });
+      await menuItem.waitFor({ timeout: 3_000 });
+      return true;
+    }, { message: 'the context menu of the paper row' });
+    await menuItem.click();
+    const file = notePath(GROKKING);
+    await waitFor(async () => (await ui.wb.activeEditorTitle()) === path.basename(file), { message: 'the note to open' });
+    const text = fs.readFileSync(file, 'utf8');
+    const fm = text.slice(0, text.indexOf('\n---\n', 4) + 5);
+    assert.strictEqual(
+      fm,
+      [
+        '---',
+        `id: "${localPaperId(GROKKING)}"`,
+        'arxiv: null',
+        `title: "${GROKKING}"`,
+        'authors: []',
+        fm.match(/^date: "\d{4}-\d{2}-\d{2}"$/m)?.[0] ?? 'date: <missing>',
+        'links:',
+        `  - "https://huggingface.co/papers?q=${encodeURIComponent(GROKKING)}"`,
+        'tags:',
+        '  - "paper"',
+        '---',
+        '',
+      ].join('\n'),
+    );
+    assert.match(text, /^> .*named \$\\mathrm\{Li\}_2\$, .*\(I\) \*\*L\*\*azy learning/m);
+    assert.match(text, /\n## Notes\n/);
+    // The row now carries the "has a note" decoration.
+    await waitFor(async () => (await row.locator('.monaco-icon-label').getAttribute('class'))?.includes('monaco-decoration') || undefined, {
+      message: 'the note decoration on the paper row',
+    });
+  });
+
+  it('keeps a comment on its passage when the text around it is edited', async () => {
+    const { page } = ui.wb;
+    const file = notePath(GROKKING);
+    if ((await ui.wb.activeEditorTitle()) !== path.basename(file)) await openFile(`papers/${path.basename(file)}`);
+    const selectPassage = async () => {
+      await page.locator('.part.editor .monaco-editor .view-lines').first().click();
+      await page.keyboard.press('Control+f');
+      const find = page.locator('.part.editor .find-widget textarea, .part.editor .find-widget input').first();
+      await find.fill(PASSAGE);
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Escape');
+    };
+    await selectPassage();
+    await ui.wb.runCommand('Comments: Add Comment on Current Selection');
+    const form = page.locator('.review-widget .comment-form >> visible=true').first();
+    await form.waitFor({ state: 'visible' });
+    const prompt = form.locator('.monaco-button', { hasText: 'Annotate this passage…' });
+    if (await prompt.isVisible()) await prompt.click();
+    await form.locator('.monaco-editor').first().click();
+    await page.keyboard.type('Where does G_F come from?');
+    const annotate = page.locator('.review-widget .monaco-button >> visible=true', { hasText: /^Annotate$/ }).first();
+    await annotate.waitFor({ timeout: 10_000 }).catch(async () => {
+      throw new Error(`no Annotate button; the form has: ${JSON.stringify(await form.locator('.monaco-button, a, button').allTextContents())}`);
+    });
+    await annotate.click();
+    await page.locator('.review-widget .review-comment .comment-body', { hasText: 'Where does G_F come from?' }).waitFor();
+
+    const sidecar = file.replace(/\.md$/, '.annotations.json');
+    const stored = await waitFor(() => (fs.existsSync(sidecar) ? JSON.parse(fs.readFileSync(sidecar, 'utf8')) : undefined), {
+      message: 'the annotations file next to the note',
+    });
+    assert.strictEqual(stored.annotations.length, 1);
+    assert.strictEqual(stored.annotations[0].quote, PASSAGE);
+
+    // Type right before and right after the passage, then save.
+    await selectPassage();
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.type('fully ');
+    await selectPassage();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.type(' (edited)');
+    await page.keyboard.press('Control+s');
+    const saved = await waitFor(
+      () => {
+        const note = fs.readFileSync(file, 'utf8');
+        if (!note.includes(`fully ${PASSAGE} (edited)`)) return undefined;
+        const a = JSON.parse(fs.readFileSync(sidecar, 'utf8')).annotations[0];
+        return a.offset === note.indexOf(PASSAGE) ? { a, note } : undefined;
+      },
+      { message: 'the saved note and the annotation anchored at the moved passage' },
+    );
+    assert.strictEqual(saved.a.quote, PASSAGE);
+    assert.ok(saved.a.prefix.endsWith('fully '), saved.a.prefix);
+    assert.ok(saved.a.suffix.startsWith(' (edited)'), saved.a.suffix);
+    // The thread is still shown, not orphaned.
+    assert.ok(await page.locator('.review-widget .review-comment .comment-body', { hasText: 'Where does G_F come from?' }).isVisible());
+    assert.strictEqual(await page.locator('.review-widget', { hasText: 'Orphaned' }).count(), 0);
+  });
+
+  it('renders a paper link and math in the Markdown preview', async () => {
+    assert.ok(fs.existsSync(notesDir()), `${notesDir()} exists: ${JSON.stringify(fs.existsSync(ui.host.workspace) && fs.readdirSync(ui.host.workspace))}`);
+    const file = path.join(notesDir(), 'links.md');
+    fs.writeFileSync(file, `# Links\n\nSee [[${localPaperId(WESTERLUND)}]] and [[arXiv:2306.04406]].\n\nLorenz: $\\dot x = \\sigma (y - x)$\n`);
+    await openFile('papers/links.md');
+    await ui.wb.runCommand('Markdown: Open Preview');
+    const frame = await ui.wb.webview('Preview links.md');
+    const link = frame.locator('a.attractor-paper-link', { hasText: WESTERLUND });
+    await link.waitFor({ timeout: 30_000 });
+    assert.ok((await frame.locator('a.attractor-paper-link', { hasText: 'arXiv:2306.04406' }).count()) === 1);
+    await frame.locator('.katex').first().waitFor();
+    assert.ok((await frame.locator('annotation[encoding="application/x-tex"]').allTextContents()).includes('\\dot x = \\sigma (y - x)'));
+  });
+
+  it('offers the snippets in a Markdown file', async () => {
+    const { page } = ui.wb;
+    await openFile('papers/links.md');
+    await page.locator('.part.editor .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('model-ca');
+    await page.keyboard.press('Control+Space');
+    const suggestion = page.locator('.suggest-widget .monaco-list-row', { hasText: 'model-card' });
+    await suggestion.first().waitFor({ timeout: 15_000 });
+    await suggestion.first().click();
+    await waitFor(async () => (await page.locator('.part.editor .monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ').includes('## Model:') || undefined, {
+      message: 'the model card snippet to be inserted',
+    });
+    await ui.wb.runCommand('File: Revert File');
+  });
+
+  it('keeps hostile notes inert in the preview: no script runs, no javascript: links', async () => {
+    const file = path.join(notesDir(), 'hostile.md');
+    const bigTex = `$${'x^{2}+'.repeat(16_000)}1$`;
+    fs.writeFileSync(
+      file,
+      [
+        '# Hostile',
+        '<img src="x" onerror="window.__attractorXss = 1">',
+        '<script>window.__attractorXss = 2</script>',
+        '[click](javascript:window.__attractorXss=3)',
+        '[[arXiv:<img src=x onerror=window.__attractorXss=4>]] [[<script>window.__attractorXss=5</script>]]',
+        '$\\href{javascript:window.__attractorXss=6}{x}$ $\\url{javascript:alert(1)}$ $\\htmlClass{evil}{y}$',
+        'Unbalanced $x^{2 and {braces and $$',
+        bigTex,
+        '',
+      ].join('\n\n'),
+    );
+    await openFile('papers/hostile.md');
+    await ui.wb.runCommand('Markdown: Open Preview');
+    const frame = await ui.wb.webview('Preview hostile.md');
+    await frame.locator('h1', { hasText: 'Hostile' }).waitFor({ timeout: 30_000 });
+    // Give any handler a chance to run, then look.
+    await frame.locator('body').evaluate(() => new Promise((r) => setTimeout(r, 1500)));
+    const found = await frame.locator('body').evaluate(() => ({
+      xss: (window as unknown as { __attractorXss?: number }).__attractorXss,
+      paperLinkMarkup: Array.from(document.querySelectorAll('a.attractor-paper-link *')).length,
+      scriptSrc: (document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '')
+        .split(';')
+        .map((d) => d.trim())
+        .find((d) => d.startsWith('script-src')),
+      jsLinks: Array.from(document.querySelectorAll('a[href]')).filter((a) => /^\s*javascript:/i.test(a.getAttribute('href') ?? '')).length,
+      evil: document.querySelectorAll('.evil').length,
+    }));
+    assert.ok(found.scriptSrc && !found.scriptSrc.includes("'unsafe-inline'"), `inline handlers are blocked by the CSP: ${found.scriptSrc}`);
+    assert.deepStrictEqual({ ...found, scriptSrc: undefined }, { xss: undefined, paperLinkMarkup: 0, jsLinks: 0, evil: 0, scriptSrc: undefined });
+    // The hostile [[…]] links stay visible as text.
+    assert.ok((await frame.locator('body').innerText()).includes('[[arXiv:<img src=x onerror=window.__attractorXss=4>]]'));
+  });
+});
