@@ -118,7 +118,8 @@ class ModelPreviewPanel extends Disposable {
   private async handle(message: PreviewToHost): Promise<void> {
     switch (message.type) {
       case 'ready':
-        return this.load();
+        await this.load();
+        return;
       case 'run':
         return this.start(message.params);
       case 'cancel':
@@ -134,7 +135,7 @@ class ModelPreviewPanel extends Disposable {
   }
 
   /** Reads the file, recognises it (asking map-or-flow once when needed) and sends the webview its defaults. */
-  async load(): Promise<void> {
+  async load(): Promise<boolean> {
     const file = this.uri.fsPath;
     try {
       const { info } = await this.ctx.runtime.inspect(file);
@@ -146,13 +147,15 @@ class ModelPreviewPanel extends Disposable {
       if (!recognition.ok) {
         this.signature = undefined;
         await this.post({ type: 'runFailed', runId: null, problem: 'signature', message: recognition.reason });
-        return;
+        return false;
       }
       this.signature = recognition.signature;
       this.model = describeForPreview(file, recognition.signature);
       await this.post({ type: 'init', model: this.model });
+      return true;
     } catch (err) {
       await this.fail(null, err);
+      return false;
     }
   }
 
@@ -217,8 +220,9 @@ class ModelPreviewPanel extends Disposable {
       await this.post({ type: 'runFailed', runId: null, problem: 'missing', message: `The model file ${path.basename(this.uri.fsPath)} was deleted. Close this preview, or restore the file and reopen it.` });
       return;
     }
-    await this.post({ type: 'notice', message: 'The model file changed on disk; it was read again and the next run uses the new version.' });
-    await this.load();
+    if (await this.load()) {
+      await this.post({ type: 'notice', message: 'The model file changed on disk; it was read again and the next run uses the new version.' });
+    }
   }
 
   private async fail(runId: number | null, err: unknown): Promise<void> {

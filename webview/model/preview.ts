@@ -323,7 +323,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       return;
     case 'runFailed':
       if (message.runId !== null && traj && message.runId !== traj.runId) return;
-      setRunning(false);
+      if (model) setRunning(false);
       if (message.problem === 'cancelled') setStatus(message.message, 'info');
       else showFatal(message.message);
       byId('status')?.setAttribute('data-problem', message.problem);
