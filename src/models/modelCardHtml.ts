@@ -57,8 +57,8 @@ function recognitionSection(r: Recognition): string {
   return `<section class="recognition" aria-label="Recognised as">
     <h2>Recognised as ${escapeHtml(KIND_WORDS[s.kind])}</h2>
     <p>${source}; ${extra.join('; ')}.</p>
-    <div class="actions"><vscode-button id="preview" icon="play">Preview</vscode-button>
-    <vscode-button id="reveal" secondary icon="folder-opened">Reveal in Explorer</vscode-button></div>
+    <div class="actions"><vscode-button id="preview">Preview</vscode-button>
+    <vscode-button id="reveal" secondary>Reveal in Explorer</vscode-button></div>
   </section>`;
 }
 

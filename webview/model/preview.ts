@@ -51,11 +51,10 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
-function button(id: string, label: string, icon: string, secondary = true): HTMLElement {
+function button(id: string, label: string, secondary = true): HTMLElement {
   const b = document.createElement('vscode-button');
   b.id = id;
   if (secondary) b.setAttribute('secondary', '');
-  b.setAttribute('icon', icon);
   b.textContent = label;
   return b;
 }
@@ -138,7 +137,7 @@ function render(m: PreviewModel): void {
     field('burnIn', 'Burn-in', String(d.burnIn), 'steps dropped from plots and exports'),
   );
   const actions = el('div', { class: 'actions' });
-  actions.append(button('run', 'Run', 'play', false), button('cancel', 'Cancel', 'debug-stop'));
+  actions.append(button('run', 'Run', false), button('cancel', 'Cancel'));
   controls.append(actions);
 
   const progress = el('progress', { id: 'progress', max: '1', value: '0', 'aria-label': 'Progress' });
@@ -151,7 +150,7 @@ function render(m: PreviewModel): void {
   axes.append(axisSelect('axis-x', 0, m), axisSelect('axis-y', 1, m), axisSelect('axis-z', 2, m));
   phaseHead.append(axes);
   const exports = el('div', { class: 'exports' });
-  exports.append(button('export-png', 'PNG', 'file-media'), button('export-csv', 'CSV', 'table'), button('export-npy', '.npy', 'save'));
+  exports.append(button('export-png', 'Export PNG'), button('export-csv', 'Export CSV'), button('export-npy', 'Export .npy'));
   phaseHead.append(exports);
   const phase = el('canvas', { id: 'phase', class: 'plot phase', tabindex: '0', role: 'img', 'aria-label': '3D projection of the trajectory' });
   const series = el('canvas', { id: 'series', class: 'plot series', role: 'img', 'aria-label': 'Time series of each component' });
