@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -63,7 +64,7 @@ export async function writeNewFile(uri: vscode.Uri, text: string): Promise<Write
   }
   const target = uri.fsPath;
   await fs.mkdir(path.dirname(target), { recursive: true });
-  const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
+  const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
   await fs.writeFile(temp, text, { encoding: 'utf8', flag: 'wx' });
   try {
     await fs.link(temp, target);
@@ -83,7 +84,7 @@ export async function replaceFile(uri: vscode.Uri, text: string): Promise<void> 
     return;
   }
   await fs.mkdir(path.dirname(uri.fsPath), { recursive: true });
-  const temp = `${uri.fsPath}.${process.pid}.${Date.now()}.tmp`;
+  const temp = `${uri.fsPath}.${randomBytes(6).toString('hex')}.tmp`;
   await fs.writeFile(temp, text, 'utf8');
   await fs.rename(temp, uri.fsPath);
 }

@@ -11,9 +11,11 @@ import { noteFileName } from '../../src/notes/noteFileName';
 import { formatDay } from '../../src/papers/dayGroups';
 import { localPaperId, parseSeedListing } from '../../src/papers/seedListing';
 import { repoRoot } from '../harness/paths';
+import { startFixtureServer, type FixtureServer } from '../fixtures/server';
 import { useWorkbench } from '../harness/mocha';
 import { waitFor } from '../harness/poll';
 import { escapeRegExp } from '../harness/workbench';
+import { arxivEntry, arxivFeed, hfPaper } from '../unit/papersFixtures';
 
 const WESTERLUND = 'Structure and Dynamics of the Young Massive Star Cluster Westerlund 1';
 const GROKKING = 'Provable Scaling Laws of Feature Emergence from Learning Dynamics of Grokking';
@@ -21,8 +23,33 @@ const ALMOST_LINEAR = 'Almost-Linear RNNs Yield Highly Interpretable Symbolic Co
 const INFORMATION = 'Opening the Black Box of Deep Neural Networks via Information';
 const PASSAGE = 'backpropagated gradient';
 
+/** A paper from the network that tries everything: raw HTML, script links, KaTeX commands that make links, 100 KB of TeX. */
+const HOSTILE_ID = '2401.00001';
+const HOSTILE_TITLE = 'Chaos <img src=x onerror="window.__attractorXss=1"> <script>window.__attractorXss=2</script>';
+const HOSTILE_ABSTRACT = [
+  'We study <img src=x onerror="window.__attractorXss=3"> and <script>window.__attractorXss=4</script> flows.',
+  '[a link](javascript:window.__attractorXss=5) <a href="javascript:window.__attractorXss=6">raw</a>',
+  '$\\href{javascript:window.__attractorXss=7}{click}$ $\\url{javascript:alert(1)}$ $\\htmlClass{evil}{y}$ $\\htmlData{x=1}{z}$',
+  'Unbalanced $x^{2 and {braces} and $$ and \\(x',
+  `$${'x^{2}+'.repeat(16_000)}1$`,
+].join(' ');
+
 describe('notes and math (UI)', function () {
-  const ui = useWorkbench();
+  let server: FixtureServer;
+  const settings: Record<string, unknown> = {};
+  before(async () => {
+    server = await startFixtureServer();
+    server.route('/api/query', { body: arxivFeed([arxivEntry({ id: `${HOSTILE_ID}v1`, title: HOSTILE_TITLE, summary: HOSTILE_ABSTRACT })]) });
+    server.route(`/api/papers/${HOSTILE_ID}`, { body: hfPaper({ id: HOSTILE_ID, title: HOSTILE_TITLE, summary: HOSTILE_ABSTRACT }) });
+    server.route('/api/daily_papers', { body: [] });
+    Object.assign(settings, {
+      'attractor.huggingface.endpoint': server.url,
+      'attractor.arxiv.endpoint': server.url,
+      'attractor.network.timeoutSeconds': 5,
+    });
+  });
+  after(() => server?.close());
+  const ui = useWorkbench({ host: { settings } });
   const notesDir = () => path.join(ui.host.workspace, 'papers');
   const notePath = (title: string) => path.join(notesDir(), noteFileName(localPaperId(title)));
 
@@ -109,6 +136,68 @@ describe('notes and math (UI)', function () {
     assert.deepStrictEqual(await grokking.locator('.markdown-body strong').allTextContents(), ['L', 'i', 'i']);
     assert.ok((await (await openPaper(ALMOST_LINEAR)).locator('.markdown-body').innerText()).includes('R\u00f6ssler'));
     assert.deepStrictEqual(await (await openPaper(INFORMATION)).locator('.markdown-body em').allTextContents(), ['compression']);
+  });
+
+  it('annotates a passage selected in the abstract panel, math included', async () => {
+    const frame = await openPaper(WESTERLUND);
+    await frame.locator('.katex').first().waitFor();
+    const selected = await frame.locator('.markdown-body').evaluate((body) => {
+      const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent?.indexOf('ratio of ') ?? -1;
+        const formula = node.nextSibling;
+        if (at < 0 || !(formula instanceof HTMLElement) || !formula.classList.contains('katex')) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEndAfter(formula);
+        const selection = document.getSelection()!;
+        selection.removeAllRanges();
+        selection.addRange(range);
+        return selection.toString().length > 0;
+      }
+      return false;
+    });
+    assert.ok(selected, 'selected "ratio of" and the formula after it');
+    await frame.getByRole('button', { name: 'Annotate Selection' }).click();
+    const input = ui.wb.page.locator('.quick-input-widget .quick-input-box input');
+    await ui.wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Annotate Selection' }).waitFor({ timeout: 15_000 });
+    await input.fill('Only 1σ above 1: weak evidence.');
+    await input.press('Enter');
+    const file = notePath(WESTERLUND);
+    await waitFor(async () => (await ui.wb.activeEditorTitle()) === path.basename(file), { message: 'the note to open' });
+    const sidecar = file.replace(/\.md$/, '.annotations.json');
+    const stored = await waitFor(() => (fs.existsSync(sidecar) ? JSON.parse(fs.readFileSync(sidecar, 'utf8')) : undefined), {
+      message: 'the annotation stored next to the note',
+    });
+    assert.strictEqual(stored.annotations[0].quote, 'ratio of $\\Lambda_{\\rm MSR}=1.11\\pm 0.11$');
+    assert.strictEqual(stored.annotations[0].comments[0].body, 'Only 1σ above 1: weak evidence.');
+    await ui.wb.page.locator('.review-widget .review-comment .comment-body', { hasText: 'Only 1σ above 1' }).waitFor();
+  });
+
+  it('renders a hostile paper from the network as harmless text: no script runs', async () => {
+    const { page } = ui.wb;
+    await quickInput('F1', '>Attractor: Add Paper by arXiv ID or URL', /^Attractor: Add Paper by arXiv ID or URL$/);
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Add Paper by arXiv ID or URL' }).waitFor({ timeout: 15_000 });
+    await page.locator('.quick-input-widget .quick-input-box input').fill(HOSTILE_ID);
+    await page.keyboard.press('Enter');
+    await waitFor(async () => (await ui.wb.activeEditorTitle())?.startsWith('Chaos') || undefined, { timeout: 60_000, message: 'the hostile paper to open' });
+    const frame = await ui.wb.webview();
+    await frame.locator('.markdown-body').waitFor({ timeout: 60_000 });
+    await frame.locator('body').evaluate(() => new Promise((r) => setTimeout(r, 1500)));
+    const found = await frame.locator('#paper').evaluate((root) => ({
+      xss: (window as unknown as { __attractorXss?: number }).__attractorXss,
+      elements: root.querySelectorAll('img, script, iframe, object, embed, [onerror], [onload], .evil').length,
+      links: Array.from(root.querySelectorAll('a')).map((a) => a.getAttribute('href')),
+      title: root.querySelector('.paper-title')?.textContent,
+      formulas: root.querySelectorAll('.markdown-body .katex').length,
+    }));
+    assert.strictEqual(found.xss, undefined, 'no injected script ran');
+    assert.strictEqual(found.elements, 0, 'no element came from the untrusted text');
+    assert.deepStrictEqual(found.links, [], 'no link, javascript: or otherwise');
+    assert.ok(found.title?.includes('<img src=x onerror="window.__attractorXss=1">'), `the title is shown as text: ${found.title}`);
+    assert.ok(found.formulas > 0, 'the long formula is still rendered');
+    const text = await frame.locator('.markdown-body').innerText();
+    assert.ok(text.includes('<script>window.__attractorXss=4</script>'), 'raw HTML is shown as text');
   });
 
   it('creates a note from the Papers tree with the paper in its frontmatter, and marks the row', async () => {
@@ -205,20 +294,24 @@ describe('notes and math (UI)', function () {
     await page.keyboard.type('fully ');
     await selectPassage();
     await page.keyboard.press('ArrowRight');
-    await page.keyboard.type(' (edited)');
+    await page.keyboard.type(' as edited');
+    const lines = page.locator('.part.editor .monaco-editor .view-lines').first();
+    await waitFor(async () => (await lines.innerText()).replace(/\u00a0/g, ' ').includes(`fully ${PASSAGE} as edited`) || undefined, {
+      message: 'the edits in the editor',
+    });
     await page.keyboard.press('Control+s');
     const saved = await waitFor(
       () => {
         const note = fs.readFileSync(file, 'utf8');
-        if (!note.includes(`fully ${PASSAGE} (edited)`)) return undefined;
+        if (!note.includes(`fully ${PASSAGE} as edited`)) return undefined;
         const a = JSON.parse(fs.readFileSync(sidecar, 'utf8')).annotations[0];
-        return a.offset === note.indexOf(PASSAGE) ? { a, note } : undefined;
+        return a.offset === note.indexOf(PASSAGE) && a.suffix.startsWith(' as edited') ? { a, note } : undefined;
       },
       { message: 'the saved note and the annotation anchored at the moved passage' },
     );
     assert.strictEqual(saved.a.quote, PASSAGE);
     assert.ok(saved.a.prefix.endsWith('fully '), saved.a.prefix);
-    assert.ok(saved.a.suffix.startsWith(' (edited)'), saved.a.suffix);
+    assert.ok(saved.a.suffix.startsWith(' as edited'), saved.a.suffix);
     // The thread is still shown, not orphaned.
     assert.ok(await page.locator('.review-widget .review-comment .comment-body', { hasText: 'Where does G_F come from?' }).isVisible());
     assert.strictEqual(await page.locator('.review-widget', { hasText: 'Orphaned' }).count(), 0);

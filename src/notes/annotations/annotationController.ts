@@ -54,6 +54,8 @@ class NoteAnnotations {
   readonly threads = new Map<string, vscode.CommentThread>();
   readonly spans = new Map<string, TextSpan | undefined>();
   timer: NodeJS.Timeout | undefined;
+  /** Writes of the sidecar, one after another, so the file always ends with the latest state. */
+  writing: Promise<void> = Promise.resolve();
 
   constructor(
     readonly note: vscode.Uri,
@@ -252,9 +254,11 @@ export class AnnotationController extends Disposable {
     if (changed) await this.save(state, { ...state.file, annotations });
   }
 
-  private async save(state: NoteAnnotations, file: AnnotationFile): Promise<void> {
+  private save(state: NoteAnnotations, file: AnnotationFile): Promise<void> {
     state.file = file;
-    await replaceFile(state.sidecar, serializeAnnotationFile(file));
+    const write = state.writing.then(() => replaceFile(state.sidecar, serializeAnnotationFile(state.file)));
+    state.writing = write.catch(() => undefined);
+    return write;
   }
 
   private async stateOf(uri: vscode.Uri): Promise<NoteAnnotations> {
