@@ -1,0 +1,294 @@
+/**
+ * A throw-away VS Code (code-server) for one test run: its own HOME, XDG dirs, TMPDIR, user-data and extensions
+ * dirs, a free port, and the whole server process group killed by `stop()` (and when this process exits).
+ */
+import { spawn, ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { codeServerEntry, extensionFolderName, repoRoot } from './paths';
+
+export interface HostOptions {
+  /** Folder to open. Default: a fresh copy of examples/workspace/ inside the run's temp dir. */
+  workspace?: string;
+  /** User settings, merged over the harness defaults and written to user-data/User/settings.json. */
+  settings?: Record<string, unknown>;
+  /**
+   * How the extension is loaded:
+   * - 'dev' (default): the repo is symlinked into the extensions dir as publisher.name-version;
+   * - { vsix }: the package is installed with `--install-extension` first;
+   * - 'none': not loaded (e.g. for `runInHostTests`, which loads it as the development extension).
+   */
+  extension?: 'dev' | 'none' | { vsix: string };
+  /** The extension folder for 'dev' (default: the repo root). */
+  extensionPath?: string;
+  /** Extra environment for code-server; the extension host inherits it. */
+  env?: Record<string, string>;
+  /** Ms to wait for /healthz (default 60 000). */
+  startTimeout?: number;
+  /** Keep the temp dir after stop() (it is also kept when ATTRACTOR_KEEP_HOST_DIR=1). */
+  keepDir?: boolean;
+}
+
+export interface Host {
+  port: number;
+  /** http://127.0.0.1:PORT (no trailing slash) */
+  url: string;
+  /** Absolute path of the opened folder. */
+  workspace: string;
+  /** The run's temp dir. */
+  dir: string;
+  /** Server output (stdout and stderr). */
+  logFile: string;
+  userDataDir: string;
+  extensionsDir: string;
+  /** The server output so far. */
+  readLog(): string;
+  /** Kills the server process group and removes the temp dir. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Settings that keep the workbench quiet and deterministic for tests. */
+export const defaultSettings: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'security.workspace.trust.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
+  'chat.commandCenter.enabled': false,
+  'window.restoreWindows': 'none',
+};
+
+// ---- process-group bookkeeping: never leave a server behind -------------------------------------------------
+
+/** Process group id → temp dir to remove at exit ('' to keep). */
+const liveGroups = new Map<number, string>();
+let exitHooksInstalled = false;
+
+function killGroup(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false; // already gone
+  }
+}
+
+function registryFile(pid: number): string | undefined {
+  // scripts/test.mjs sets this so it can kill hosts a crashed test process left behind.
+  const dir = process.env.ATTRACTOR_HOST_REGISTRY;
+  return dir ? path.join(dir, String(pid)) : undefined;
+}
+
+function installExitHooks(): void {
+  if (exitHooksInstalled) return;
+  exitHooksInstalled = true;
+  process.on('exit', () => {
+    for (const [pid, dir] of liveGroups) {
+      killGroup(pid, 'SIGKILL');
+      const reg = registryFile(pid);
+      try {
+        if (reg) fs.rmSync(reg, { force: true });
+        if (dir) fs.rmSync(dir, { recursive: true, force: true });
+      } catch {
+        /* best effort */
+      }
+    }
+  });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => process.exit(sig === 'SIGINT' ? 130 : 143)); // the exit hook cleans up
+  }
+}
+
+// ---- helpers ----------------------------------------------------------------------------------------------------
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function httpOk(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
+  });
+}
+
+function tail(text: string, lines = 60): string {
+  return text.split('\n').slice(-lines).join('\n');
+}
+
+function serverEnv(dir: string, extra: Record<string, string> | undefined): NodeJS.ProcessEnv {
+  const home = path.join(dir, 'home');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_DATA_HOME: path.join(home, '.local', 'share'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    TMPDIR: path.join(dir, 'tmp'),
+    EXTENSIONS_GALLERY: '{}',
+    ...extra,
+  };
+  // Don't let a parent VS Code / code-server session leak into ours.
+  for (const key of Object.keys(env)) {
+    if (/^(VSCODE_|ELECTRON_RUN_AS_NODE$|CODE_SERVER_)/.test(key) && !(extra && key in extra)) delete env[key];
+  }
+  return env;
+}
+
+function runToEnd(args: string[], env: NodeJS.ProcessEnv, logFile: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fd = fs.openSync(logFile, 'a');
+    const child = spawn(process.execPath, [codeServerEntry, ...args], { env, stdio: ['ignore', fd, fd] });
+    fs.closeSync(fd);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`code-server ${args.join(' ')} exited with ${code}:\n${tail(fs.readFileSync(logFile, 'utf8'))}`));
+    });
+  });
+}
+
+// ---- startHost --------------------------------------------------------------------------------------------------
+
+export async function startHost(opts: HostOptions = {}): Promise<Host> {
+  if (!fs.existsSync(codeServerEntry)) {
+    throw new Error(`code-server is not installed (${codeServerEntry}); run \`npm test\` or \`npm start\` once to install it`);
+  }
+  installExitHooks();
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attractor-host-'));
+  const home = path.join(dir, 'home');
+  const userDataDir = path.join(dir, 'user-data');
+  const extensionsDir = path.join(dir, 'extensions');
+  const logFile = path.join(dir, 'server.log');
+  for (const d of [home, path.join(home, '.config'), path.join(home, '.local', 'share'), path.join(dir, 'tmp'),
+    path.join(userDataDir, 'User'), extensionsDir]) {
+    fs.mkdirSync(d, { recursive: true });
+  }
+  fs.writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ ...defaultSettings, ...opts.settings }, null, 2),
+  );
+  const configFile = path.join(dir, 'config.yaml');
+  fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
+
+  let workspace = opts.workspace;
+  if (!workspace) {
+    workspace = path.join(dir, 'workspace');
+    const example = path.join(repoRoot, 'examples', 'workspace');
+    if (fs.existsSync(example)) fs.cpSync(example, workspace, { recursive: true });
+    else fs.mkdirSync(workspace, { recursive: true });
+  }
+  workspace = path.resolve(workspace);
+
+  const env = serverEnv(dir, opts.env);
+  const dirArgs = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--config', configFile];
+
+  const extension = opts.extension ?? 'dev';
+  if (extension === 'dev') {
+    const extensionPath = path.resolve(opts.extensionPath ?? repoRoot);
+    fs.symlinkSync(extensionPath, path.join(extensionsDir, extensionFolderName(extensionPath)), 'dir');
+  } else if (extension !== 'none') {
+    await runToEnd([...dirArgs, '--install-extension', path.resolve(extension.vsix)], env, logFile);
+  }
+
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const fd = fs.openSync(logFile, 'a');
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      codeServerEntry,
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--auth', 'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--ignore-last-opened',
+      ...dirArgs,
+      workspace,
+    ],
+    { env, detached: true, stdio: ['ignore', fd, fd] },
+  );
+  fs.closeSync(fd);
+  const pid = child.pid!;
+  const keep = !!opts.keepDir || process.env.ATTRACTOR_KEEP_HOST_DIR === '1';
+  liveGroups.set(pid, keep ? '' : dir);
+  const reg = registryFile(pid);
+  if (reg) {
+    fs.mkdirSync(path.dirname(reg), { recursive: true });
+    fs.writeFileSync(reg, `${pid}\n${keep ? '' : dir}\n`);
+  }
+  let exited: number | null | undefined;
+  const exitPromise = new Promise<void>((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = code ?? (signal ? -1 : null);
+      resolve();
+    });
+  });
+
+  const readLog = () => {
+    try {
+      return fs.readFileSync(logFile, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    killGroup(pid, 'SIGTERM');
+    const done = await Promise.race([exitPromise.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
+    // The extension host and file watchers are in the same group; make sure none of them lingers.
+    killGroup(pid, 'SIGKILL');
+    if (!done) await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 2000))]);
+    liveGroups.delete(pid);
+    if (reg) fs.rmSync(reg, { force: true });
+    if (!keep) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  };
+
+  const deadline = Date.now() + (opts.startTimeout ?? 60_000);
+  for (;;) {
+    if (exited !== undefined) {
+      const log = readLog();
+      await stop();
+      throw new Error(`code-server exited (${exited}) before it was ready. Its output:\n${tail(log)}`);
+    }
+    if (await httpOk(`${url}/healthz`)) break;
+    if (Date.now() > deadline) {
+      const log = readLog();
+      await stop();
+      throw new Error(`code-server did not answer ${url}/healthz in time. Its output:\n${tail(log)}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+
+  return { port, url, workspace, dir, logFile, userDataDir, extensionsDir, readLog, stop };
+}

@@ -1,0 +1,370 @@
+/**
+ * Drives the VS Code workbench of a test host in headless Chromium (playwright-core + Debian's chromium),
+ * the way a user would. All waits are condition waits.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { chromium, Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
+import type { Host } from './host';
+import { waitFor } from './poll';
+
+export const CHROMIUM_PATH = process.env.ATTRACTOR_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+export interface WorkbenchOptions {
+  /** Default 1400x1800: tall, so that virtualized tree rows all render. */
+  viewport?: { width: number; height: number };
+  /** Ms to wait for `.monaco-workbench` (default 60 000). */
+  timeout?: number;
+}
+
+export interface TreeItem {
+  label: string;
+  description: string;
+  /** aria-level: 1 for top-level rows. */
+  level: number;
+  /** true/false for collapsible rows, undefined for leaves. */
+  expanded: boolean | undefined;
+}
+
+export interface Workbench {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  host: Host;
+  /** Runs a command from the command palette by its full title, e.g. `Attractor: Show Log`. */
+  runCommand(title: string): Promise<void>;
+  /** Shows a view container from the activity bar (no-op when it is already showing). */
+  openViewContainer(name: string): Promise<void>;
+  /** Locator of a view's pane in the side bar (by its name, e.g. `Papers`), or of the whole side bar. */
+  view(viewName?: string): Locator;
+  /** Locator of the tree rows of a view (or of the side bar), without sticky-scroll copies. */
+  treeRows(viewName?: string): Locator;
+  /** Labels, descriptions and levels of the rendered tree rows of a view (or of the side bar), top to bottom. */
+  treeItems(viewName?: string): Promise<TreeItem[]>;
+  /**
+   * All rows of a view's tree, top to bottom, also those the virtualized list has not rendered: scrolls the
+   * tree from top to bottom with the mouse wheel, collecting rows (and leaves it scrolled to the bottom).
+   */
+  allTreeItems(viewName: string): Promise<TreeItem[]>;
+  /** Scrolls a view's tree until a row with this label is rendered, and returns that row. */
+  revealTreeItem(viewName: string, label: string | RegExp): Promise<Locator>;
+  /** Frame of the active webview (editor panel); with `title`, the active editor tab must have that title. */
+  webview(title?: string): Promise<FrameLocator>;
+  /** Titles of the open editor tabs, in order. */
+  editorTabs(): Promise<string[]>;
+  /** Title of the active editor tab. */
+  activeEditorTitle(): Promise<string | undefined>;
+  /** The name of the channel shown in the Output view, and its visible text. */
+  outputView(): Promise<{ channel: string; text: string }>;
+  /** Text of notifications (toasts) currently visible. */
+  notifications(): Promise<string[]>;
+  screenshot(file: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function openWorkbench(host: Host, opts: WorkbenchOptions = {}): Promise<Workbench> {
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 1800 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    await page.goto(`${host.url}/?folder=${encodeURIComponent(host.workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: opts.timeout ?? 60_000 });
+    return makeWorkbench(host, browser, context, page);
+  } catch (err) {
+    await browser.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, page: Page): Workbench {
+  const quickInput = page.locator('.quick-input-widget .quick-input-box input');
+
+  async function openQuickInput(): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      // Keys typed while a webview has focus are forwarded by it, but only once it is ready; make sure the
+      // workbench itself has focus.
+      await page.evaluate(() => {
+        const active = document.activeElement as HTMLElement | null;
+        if (active && active.tagName === 'IFRAME') active.blur();
+      });
+      await page.keyboard.press('F1');
+      try {
+        await quickInput.waitFor({ state: 'visible', timeout: 5_000 });
+        return;
+      } catch {
+        await page.keyboard.press('Escape');
+      }
+    }
+    throw new Error('the command palette did not open');
+  }
+
+  async function runCommand(title: string): Promise<void> {
+    const row = page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
+      .first();
+    // Right after the workbench loads, extension commands may not be registered yet and the palette does not
+    // update while open: reopen it until the command shows up.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await openQuickInput();
+      await quickInput.fill(`>${title}`);
+      try {
+        await row.waitFor({ timeout: 3_000 });
+        break;
+      } catch {
+        const shown = await page.locator('.quick-input-list .monaco-list-row .label-name').allTextContents();
+        await page.keyboard.press('Escape');
+        await quickInput.waitFor({ state: 'hidden' });
+        if (Date.now() > deadline) {
+          throw new Error(`command "${title}" is not in the command palette (shown: ${JSON.stringify(shown.slice(0, 10))})`);
+        }
+      }
+    }
+    await row.click();
+    await quickInput.waitFor({ state: 'hidden' });
+  }
+
+  async function openViewContainer(name: string): Promise<void> {
+    const item = page.locator('.part.activitybar .action-item[role="tab"]').filter({
+      has: page.locator(`a.action-label[aria-label^="${name.replace(/"/g, '\\"')}"]`),
+    });
+    await item.first().waitFor({ timeout: 30_000 });
+    const isShown = async () =>
+      (await item.first().getAttribute('aria-selected')) === 'true' && (await page.locator('.part.sidebar').isVisible());
+    if (!(await isShown())) await item.first().locator('a.action-label').click();
+    await page
+      .locator('.part.sidebar .composite.title h2')
+      .filter({ hasText: new RegExp(`^${escapeRegExp(name)}`, 'i') })
+      .waitFor({ timeout: 15_000 });
+  }
+
+  function view(viewName?: string): Locator {
+    const sidebar = page.locator('.part.sidebar');
+    if (!viewName) return sidebar;
+    return sidebar
+      .locator('.pane')
+      .filter({ has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^${escapeRegExp(viewName)}$`, 'i') }) });
+  }
+
+  function treeRows(viewName?: string): Locator {
+    // Not the copies of ancestor rows that sticky scroll pins to the top of a scrolled tree.
+    return view(viewName).locator('.monaco-list-row[role="treeitem"]:not(.monaco-tree-sticky-row)');
+  }
+
+  async function treeItems(viewName?: string): Promise<TreeItem[]> {
+    return treeRows(viewName).evaluateAll((rows) =>
+      rows
+        .map((row) => {
+          const expanded = row.getAttribute('aria-expanded');
+          return {
+            top: parseFloat((row as HTMLElement).style.top || '0'),
+            label: (row.querySelector('.label-name')?.textContent ?? row.getAttribute('aria-label') ?? '').trim(),
+            description: (row.querySelector('.label-description')?.textContent ?? '').trim(),
+            level: Number(row.getAttribute('aria-level') ?? '1'),
+            expanded: expanded === null ? undefined : expanded === 'true',
+          };
+        })
+        .sort((a, b) => a.top - b.top)
+        .map(({ top: _top, ...item }) => item),
+    );
+  }
+
+  /** The scroll position of a view's list and its viewport/content heights. */
+  async function listScroll(viewName: string): Promise<{ top: number; height: number; content: number }> {
+    return view(viewName)
+      .locator('.monaco-list')
+      .first()
+      .evaluate((list) => {
+        const rows = list.querySelector('.monaco-list-rows') as HTMLElement | null;
+        return {
+          top: -parseFloat(rows?.style.top || '0'),
+          height: (list as HTMLElement).getBoundingClientRect().height,
+          content: parseFloat(rows?.style.height || '0'),
+        };
+      });
+  }
+
+  /** How far one wheel notch scrolls a list (measured on first use; Monaco lists move a fixed step per event). */
+  let pxPerNotch: number | undefined;
+
+  /** Wheels the list by about `dy` px; resolves false when it did not move (at the end). */
+  async function wheelList(viewName: string, dy: number): Promise<boolean> {
+    const list = view(viewName).locator('.monaco-list').first();
+    const box = await list.boundingBox();
+    if (!box) throw new Error(`the ${viewName} view's tree is not visible`);
+    const before = (await listScroll(viewName)).top;
+    await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 40));
+    const notches = pxPerNotch ? Math.max(1, Math.floor(Math.abs(dy) / pxPerNotch)) : 1;
+    for (let i = 0; i < notches; i++) await page.mouse.wheel(0, Math.sign(dy) * 100);
+    try {
+      const after = await waitFor(
+        async () => {
+          const top = (await listScroll(viewName)).top;
+          return top !== before ? { top } : undefined;
+        },
+        { timeout: 1_500, interval: 50 },
+      );
+      if (!pxPerNotch && notches === 1) {
+        const moved = Math.abs(after.top - before);
+        const { top, height, content } = await listScroll(viewName);
+        // Only a move that did not stop at either end measures the step.
+        if (moved > 0 && top > 0 && top < content - height) pxPerNotch = moved;
+      }
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async function scrollListToTop(viewName: string): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      const { top } = await listScroll(viewName);
+      if (top <= 0 || !(await wheelList(viewName, -(top + 100)))) break;
+    }
+  }
+
+  async function renderedRows(viewName: string): Promise<Array<TreeItem & { index: number }>> {
+    return treeRows(viewName).evaluateAll((rows) =>
+      rows.map((row) => {
+        const expanded = row.getAttribute('aria-expanded');
+        return {
+          index: Number(row.getAttribute('data-index') ?? '-1'),
+          label: (row.querySelector('.label-name')?.textContent ?? row.getAttribute('aria-label') ?? '').trim(),
+          description: (row.querySelector('.label-description')?.textContent ?? '').trim(),
+          level: Number(row.getAttribute('aria-level') ?? '1'),
+          expanded: expanded === null ? undefined : expanded === 'true',
+        };
+      }),
+    );
+  }
+
+  /** One pass over the whole tree, top to bottom. */
+  async function collectTree(viewName: string): Promise<TreeItem[]> {
+    await scrollListToTop(viewName);
+    const seen = new Map<number, TreeItem>();
+    for (let i = 0; i < 1000; i++) {
+      for (const { index, ...item } of await renderedRows(viewName)) seen.set(index, item);
+      const { height } = await listScroll(viewName);
+      if (!(await wheelList(viewName, Math.max(height * 0.8, 22)))) break;
+    }
+    return [...seen.entries()].sort(([a], [b]) => a - b).map(([, item]) => item);
+  }
+
+  async function allTreeItems(viewName: string): Promise<TreeItem[]> {
+    await treeRows(viewName).first().waitFor({ timeout: 30_000 });
+    // Rows may come and go while we scroll (e.g. a refresh finishing): read until two passes agree.
+    let previous = await collectTree(viewName);
+    for (let pass = 0; pass < 5; pass++) {
+      const items = await collectTree(viewName);
+      if (JSON.stringify(items) === JSON.stringify(previous)) return items;
+      previous = items;
+    }
+    throw new Error(`the ${viewName} tree kept changing while it was read`);
+  }
+
+  async function revealTreeItem(viewName: string, label: string | RegExp): Promise<Locator> {
+    const re = typeof label === 'string' ? new RegExp(`^${escapeRegExp(label)}$`) : label;
+    const row = treeRows(viewName).filter({ has: page.locator('.label-name', { hasText: re }) }).first();
+    await treeRows(viewName).first().waitFor({ timeout: 30_000 });
+    if ((await row.count()) > 0) return row;
+    await scrollListToTop(viewName);
+    for (let i = 0; i < 1000; i++) {
+      if ((await row.count()) > 0) return row;
+      const { height } = await listScroll(viewName);
+      if (!(await wheelList(viewName, Math.max(height * 0.8, 22)))) break;
+    }
+    if ((await row.count()) > 0) return row;
+    throw new Error(`no row "${String(label)}" in the ${viewName} view`);
+  }
+
+  async function activeEditorTitle(): Promise<string | undefined> {
+    const active = page.locator('.part.editor .tabs-container .tab.active .label-name').first();
+    if ((await active.count()) === 0) return undefined;
+    return (await active.textContent())?.trim();
+  }
+
+  async function webview(title?: string): Promise<FrameLocator> {
+    if (title !== undefined) {
+      await page
+        .locator('.part.editor .tabs-container .tab.active .label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) })
+        .waitFor({ timeout: 30_000 });
+    }
+    // A webview's iframe lives outside the editor, in a container that points back at its editor's placeholder.
+    // Prefer the active editor group's webview; otherwise the (only) visible one.
+    const placeholder = page
+      .locator('.part.editor .editor-group-container.active .editor-instance [id^="webview-editor-element-"]')
+      .first();
+    let outerSelector = 'iframe.webview.ready >> visible=true';
+    try {
+      await placeholder.waitFor({ state: 'attached', timeout: 10_000 });
+      const id = await placeholder.getAttribute('id');
+      if (id) outerSelector = `[data-parent-flow-to-element-id="${id}"] > iframe.webview.ready`;
+    } catch {
+      /* not an editor webview: fall back to the visible one */
+    }
+    await page.locator(outerSelector).first().waitFor({ timeout: 30_000 });
+    const frame = page.frameLocator(outerSelector).first().frameLocator('iframe#active-frame');
+    await frame.locator('body').waitFor({ timeout: 30_000 });
+    return frame;
+  }
+
+  async function editorTabs(): Promise<string[]> {
+    const labels = await page.locator('.part.editor .tabs-container .tab .label-name').allTextContents();
+    return labels.map((l) => l.trim());
+  }
+
+  async function outputView(): Promise<{ channel: string; text: string }> {
+    const panel = page.locator('.part.panel');
+    const select = panel.locator('.title-actions select.monaco-select-box');
+    const channel = (await select.count()) ? await select.first().inputValue() : '';
+    const lines = panel.locator('.monaco-editor .view-lines');
+    const text = (await lines.count()) ? await lines.first().innerText() : '';
+    // Monaco renders spaces as no-break spaces.
+    return { channel, text: text.replace(/\u00a0/g, ' ') };
+  }
+
+  async function notifications(): Promise<string[]> {
+    const texts = await page.locator('.notifications-toasts .notification-list-item-message').allTextContents();
+    return texts.map((t) => t.trim());
+  }
+
+  async function screenshot(file: string): Promise<void> {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    await page.screenshot({ path: file });
+  }
+
+  let closed = false;
+  async function close(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    await Promise.race([browser.close(), delay(10_000)]).catch(() => undefined);
+  }
+
+  return {
+    browser, context, page, host,
+    runCommand, openViewContainer, view, treeRows, treeItems, allTreeItems, revealTreeItem, webview, editorTabs, activeEditorTitle,
+    outputView, notifications, screenshot, close,
+  };
+}
+
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
