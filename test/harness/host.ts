@@ -65,6 +65,11 @@ export const defaultSettings: Record<string, unknown> = {
   'git.openRepositoryInParentFolders': 'never',
   'chat.commandCenter.enabled': false,
   'window.restoreWindows': 'none',
+  // Tests never touch the internet: no fetch when the Papers view opens, and the sources point at a closed
+  // local port unless a test sets them to its fixture server.
+  'attractor.papers.fetchOnOpen': false,
+  'attractor.huggingface.endpoint': 'http://127.0.0.1:9',
+  'attractor.arxiv.endpoint': 'http://127.0.0.1:9',
 };
 
 // ---- process-group bookkeeping: never leave a server behind -------------------------------------------------
