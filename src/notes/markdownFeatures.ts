@@ -1,5 +1,6 @@
 import type MarkdownIt from 'markdown-it';
 import * as vscode from 'vscode';
+import { citeKey } from '../papers/bibtex';
 import { formatDay } from '../papers/dayGroups';
 import { describeAuthors, type Paper } from '../papers/paper';
 import { Disposable } from '../util/disposable';
@@ -68,7 +69,7 @@ export class PaperLinkFeatures extends Disposable implements vscode.HoverProvide
     }
     const p = found.paper;
     md.appendMarkdown('**').appendText(p.title).appendMarkdown('**\n\n');
-    md.appendText(`${describeAuthors(p)} · ${formatDay(p.published)}`).appendMarkdown('\n\n');
+    md.appendText(`${describeAuthors(p)} · ${formatDay(p.published)} · @${citeKey(p)}`).appendMarkdown('\n\n');
     const abstract = p.abstract.length > HOVER_ABSTRACT_CHARS ? `${p.abstract.slice(0, HOVER_ABSTRACT_CHARS).trimEnd()}…` : p.abstract;
     md.appendText(abstract).appendMarkdown('\n\n');
     const args = encodeURIComponent(JSON.stringify([p.id]));
@@ -93,10 +94,10 @@ export class PaperLinkFeatures extends Disposable implements vscode.HoverProvide
         const link = PaperDirectory.linkTextOf(p);
         const item = new vscode.CompletionItem({ label: p.title, description: link }, vscode.CompletionItemKind.Reference);
         item.insertText = `${link}${closing}`;
-        item.filterText = `${link} ${p.title}`;
+        item.filterText = `${link} ${citeKey(p)} ${p.title}`;
         item.sortText = String(i).padStart(6, '0');
         item.range = range;
-        item.detail = `${describeAuthors(p)} · ${formatDay(p.published)}`;
+        item.detail = `${describeAuthors(p)} · ${formatDay(p.published)} · @${citeKey(p)}`;
         item.documentation = new vscode.MarkdownString().appendText(p.abstract.slice(0, HOVER_ABSTRACT_CHARS));
         return item;
       });

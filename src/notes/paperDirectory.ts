@@ -1,3 +1,4 @@
+import { citeKey } from '../papers/bibtex';
 import type { Paper } from '../papers/paper';
 import type { PaperStore } from '../papers/paperStore';
 import type { PaperRef } from './paperLinks';
@@ -12,6 +13,8 @@ const FRESH_MS = 5_000;
 export class PaperDirectory {
   private byId = new Map<string, Paper>();
   private byArxiv = new Map<string, Paper>();
+  /** Cite keys that name exactly one paper (an ambiguous key resolves to nothing rather than a guess). */
+  private byKey = new Map<string, Paper>();
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
 
@@ -25,6 +28,12 @@ export class PaperDirectory {
         const first = this.loadedAt === 0;
         this.byId = new Map(papers.map((p) => [p.id, p]));
         this.byArxiv = new Map(papers.filter((p) => p.arxivId).map((p) => [p.arxivId!.toLowerCase(), p]));
+        const keys = new Map<string, Paper | null>();
+        for (const p of papers) {
+          const key = citeKey(p);
+          keys.set(key, keys.has(key) ? null : p);
+        }
+        this.byKey = new Map([...keys].filter((e): e is [string, Paper] => e[1] !== null));
         this.loadedAt = Date.now();
         if (first) this.onLoaded();
       })
@@ -51,7 +60,7 @@ export class PaperDirectory {
   resolve(ref: PaperRef): Paper | undefined {
     this.touch();
     if (ref.kind === 'arxiv') return this.byArxiv.get(ref.arxivId.replace(/v\d+$/, '').toLowerCase()) ?? this.byId.get(ref.arxivId);
-    return this.byId.get(ref.key) ?? this.byArxiv.get(ref.key.toLowerCase());
+    return this.byId.get(ref.key) ?? this.byArxiv.get(ref.key.toLowerCase()) ?? this.byKey.get(ref.key);
   }
 
   /** What a link to this paper is written as: `arXiv:ID` when it has one, otherwise its library id. */

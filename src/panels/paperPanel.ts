@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { formatDay } from '../papers/dayGroups';
+import { citeKey, toBibtex } from '../papers/bibtex';
 import { describeAuthors, type Paper } from '../papers/paper';
 import type { PaperStore } from '../papers/paperStore';
 import type { LazyRenderer } from '../render/lazyRenderer';
@@ -76,7 +77,8 @@ class PaperPanel extends Disposable {
         await vscode.env.clipboard.writeText(abstractAsMarkdown(paper.abstract));
         return this.status('Abstract copied as Markdown, math in $…$.');
       case 'copyBibtex':
-        return this.runCommand('attractor.copyBibtex', 'Copy BibTeX');
+        await vscode.env.clipboard.writeText(toBibtex(paper));
+        return this.status(`BibTeX copied (@${citeKey(paper)}).`);
       case 'openArxiv':
         await vscode.env.openExternal(
           vscode.Uri.parse(

@@ -4,6 +4,8 @@
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { citeKey } from '../../src/papers/bibtex';
+import type { Paper } from '../../src/papers/paper';
 
 const EXTENSION_ID = 'attractor-dev.attractor';
 const WESTERLUND = 'Structure and Dynamics of the Young Massive Star Cluster Westerlund 1';
@@ -17,7 +19,7 @@ interface AnnotationState {
   resolved: boolean;
 }
 interface Api {
-  listPapers(): Promise<readonly { id: string; title: string; abstract: string }[]>;
+  listPapers(): Promise<readonly Paper[]>;
   extendMarkdownIt(md: unknown): unknown;
   annotationsOf(note: vscode.Uri): Promise<AnnotationState[]>;
 }
@@ -195,6 +197,19 @@ describe('notes (in host)', function () {
     const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n').replace(/&nbsp;/g, ' ');
     assert.ok(hoverText.includes(WESTERLUND), hoverText);
     assert.match(hoverText, /command:attractor\.openNote/);
+  });
+
+  it('resolves a unique cite key and leaves an ambiguous one alone', async () => {
+    const papers = await (await api()).listPapers();
+    const counts = new Map<string, number>();
+    for (const p of papers) counts.set(citeKey(p), (counts.get(citeKey(p)) ?? 0) + 1);
+    const unique = papers.find((p) => counts.get(citeKey(p)) === 1);
+    assert.ok(unique, 'some paper has a cite key of its own');
+    const html = await vscode.commands.executeCommand<string>('markdown.api.render', `[[${citeKey(unique)}]]`);
+    assert.match(html, /class="attractor-paper-link"/, html);
+    assert.ok(html.includes(unique.title.replace(/&/g, '&amp;')), html);
+    const shared = [...counts].find(([, n]) => n > 1)?.[0];
+    if (shared) assert.doesNotMatch(await vscode.commands.executeCommand<string>('markdown.api.render', `[[${shared}]]`), /attractor-paper-link/);
   });
 
   it('completes paper ids after [[', async () => {

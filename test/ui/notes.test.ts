@@ -129,6 +129,10 @@ describe('notes and math (UI)', function () {
     assert.strictEqual(await frame.locator('.markdown-body').isVisible(), false);
     await frame.getByRole('button', { name: 'Show Rendered' }).click();
     await frame.locator('.markdown-body').waitFor({ state: 'visible' });
+    await frame.getByRole('button', { name: 'Copy BibTeX' }).click();
+    await frame.locator('.status', { hasText: /^BibTeX copied \(@anon\d{4}structure\)\.$/ }).waitFor();
+    await frame.getByRole('button', { name: 'Copy Abstract' }).click();
+    await frame.locator('.status', { hasText: 'Abstract copied as Markdown' }).waitFor();
 
     const grokking = await openPaper(GROKKING);
     assert.ok((await texOf(grokking)).includes('\\mathrm{Li}_2'));
