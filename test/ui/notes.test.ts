@@ -390,4 +390,33 @@ describe('notes and math (UI)', function () {
     // The hostile [[…]] links stay visible as text.
     assert.ok((await frame.locator('body').innerText()).includes('[[arXiv:<img src=x onerror=window.__attractorXss=4>]]'));
   });
+
+  it('says that notes need a folder, and offers to open one, when no folder is open', async () => {
+    const page = await ui.wb.context.newPage();
+    try {
+      await page.goto(`${ui.host.url}/?ew=true`);
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await waitFor(
+        async () => {
+          await page.keyboard.press('F1');
+          await input.waitFor({ state: 'visible', timeout: 5_000 });
+          await input.fill('>Attractor: Annotate Paper');
+          const row = page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: /^Attractor: Annotate Paper$/ }).first();
+          await row.waitFor({ timeout: 5_000 });
+          await row.click();
+          await page.locator('.quick-input-widget .quick-input-box input[placeholder="Type to filter papers by title"]').waitFor({ timeout: 10_000 });
+          return true;
+        },
+        { timeout: 60_000, message: 'Annotate Paper to ask for a paper' },
+      );
+      await input.fill(GROKKING);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: GROKKING }).first().click();
+      const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'no folder is open' });
+      await toast.waitFor({ timeout: 20_000 });
+      assert.ok(await toast.locator('.monaco-button', { hasText: 'Open Folder…' }).isVisible());
+    } finally {
+      await page.close();
+    }
+  });
 });
