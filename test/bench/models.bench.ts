@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { inspectOnnx } from '../../src/models/onnxFile';
 import { ROLLOUT_INPUTS, ROLLOUT_OUTPUTS, buildRolloutGraph, decodeFullModel } from '../../src/models/rolloutGraph';
-import { ModelRuntime, type RolloutRequest } from '../../src/models/runtime';
+import { ModelRuntime, SESSION_OPTIONS, type RolloutRequest } from '../../src/models/runtime';
 import { recognise, type Signature } from '../../src/models/signature';
 import { LORENZ, esnMap, lorenzFlow, naiveLorenzRk4Map } from '../fixtures/models/models';
 import { median } from './stats';
@@ -21,7 +21,8 @@ const root = path.join(__dirname, '..', '..', '..');
 const DT = 0.01;
 const SKIP_ABOVE_MS = 4000;
 const quiet = { info: () => undefined, warn: () => undefined };
-const sessionOptions: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', executionMode: 'sequential', logSeverityLevel: 3 };
+/** The runtime's own session options (one thread, no spinning), so every ORT column measures what previews use. */
+const sessionOptions = SESSION_OPTIONS;
 
 function signatureOf(bytes: Uint8Array): Signature {
   const r = recognise(inspectOnnx(bytes));
