@@ -116,13 +116,22 @@ interface FoldableLayer {
 function foldableOutputLayer(model: onnx.IModelProto, sig: Signature): FoldableLayer | undefined {
   const g = model.graph;
   if (!g || sig.batch === 'none') return undefined;
-  const nodes = g.node ?? [];
-  const last = nodes.find((n) => (n.output ?? []).includes(sig.stateOutput));
+  let nodes = g.node ?? [];
+  let output = sig.stateOutput;
+  let last = nodes.find((n) => (n.output ?? []).includes(output));
+  // Exporters often end with Identity nodes (renaming the output); look through them.
+  while (last && last.opType === 'Identity' && (last.input ?? []).length === 1) {
+    const dropped = last;
+    output = dropped.input![0];
+    if (nodes.some((n) => n !== dropped && (n.input ?? []).includes(output))) return undefined;
+    nodes = nodes.filter((n) => n !== dropped);
+    last = nodes.find((n) => (n.output ?? []).includes(output));
+  }
   if (!last || (last.output ?? []).length !== 1 || (last.domain && last.domain !== 'ai.onnx')) return undefined;
   const [features, weight, bias] = last.input ?? [];
   const init = (g.initializer ?? []).find((t) => t.name === weight);
   if (!features || !init || (init.dims ?? []).length !== 2) return undefined;
-  if (nodes.some((n) => n !== last && (n.input ?? []).includes(sig.stateOutput))) return undefined;
+  if (nodes.some((n) => n !== last && (n.input ?? []).includes(output))) return undefined;
   const attr = (name: string) => (last.attribute ?? []).find((a) => a.name === name);
   let transB = 0;
   let alpha = 1;

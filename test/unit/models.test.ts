@@ -353,3 +353,20 @@ describe('models: dynamics.observed', () => {
     }
   });
 });
+
+describe('models: folding through trailing Identity nodes', () => {
+  it('folds a flow whose MatMul output is renamed by an Identity, and still integrates exactly', async () => {
+    const decoded = decodeFullModel(lorenzFlow({ type: 'float64' }));
+    const g = decoded.graph!;
+    g.node!.find((n) => n.opType === 'MatMul')!.output = ['field'];
+    g.node!.push(onnx.NodeProto.create({ opType: 'Identity', input: ['field'], output: ['dxdt'], name: 'rename' }));
+    const bytes = onnx.ModelProto.encode(decoded).finish();
+    const sig = signatureOf(bytes);
+    const { trajectory, built } = await runLoop(bytes, sig, [1, 1, 1], 10, 0.01, 1);
+    assert.equal(built.nodesPerStep, 4 * 3 + 5);
+    let x = [1, 1, 1];
+    for (let t = 0; t < 10; t++) x = lorenzRk4(x, 0.01);
+    const data = trajectory.data as Float64Array;
+    for (let i = 0; i < 3; i++) assert.ok(Math.abs(data[27 + i] - x[i]) < 1e-9);
+  });
+});
