@@ -119,6 +119,11 @@ class PaperPanel extends Disposable {
     }
   }
 
+  /** Asks the webview for its selection; it answers with an `annotateSelection` message. */
+  requestSelection(): Promise<void> {
+    return this.post({ type: 'requestSelection' });
+  }
+
   private status(message: string): Promise<void> {
     return this.post({ type: 'status', message });
   }
@@ -159,6 +164,7 @@ export class PaperPanels extends Disposable implements vscode.WebviewPanelSerial
   constructor(private readonly ctx: PanelContext) {
     super();
     this.register(vscode.window.registerWebviewPanelSerializer(PAPER_VIEW_TYPE, this));
+    this.register(vscode.commands.registerCommand('attractor.annotatePanelSelection', () => this.annotateActiveSelection()));
     this.register({ dispose: () => this.open.forEach((p) => p.dispose()) });
   }
 
@@ -179,6 +185,12 @@ export class PaperPanels extends Disposable implements vscode.WebviewPanelSerial
       localResourceRoots: localResourceRoots(this.ctx.extensionUri),
     });
     this.track(new PaperPanel(paper, panel, this.ctx));
+  }
+
+  /** Annotate Selection from the panel's context menu: the focused paper panel sends its selection. */
+  async annotateActiveSelection(): Promise<void> {
+    const active = [...this.open.values()].find((p) => p.panel.active);
+    await active?.requestSelection();
   }
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {

@@ -20,7 +20,9 @@ export type HostToPaperWebview =
   | { readonly type: 'render'; readonly paper: PaperView }
   | { readonly type: 'error'; readonly message: string }
   /** A short, muted line under the actions: what an action did or why it could not. */
-  | { readonly type: 'status'; readonly message: string };
+  | { readonly type: 'status'; readonly message: string }
+  /** Send the current selection back as `annotateSelection` (the panel's context menu, Annotate Selection). */
+  | { readonly type: 'requestSelection' };
 
 export type PaperWebviewToHost =
   | { readonly type: 'ready' }
@@ -77,6 +79,7 @@ export function parseHostMessage(value: unknown): HostToPaperWebview | undefined
   if ((value.type === 'error' || value.type === 'status') && typeof value.message === 'string') {
     return { type: value.type, message: value.message };
   }
+  if (value.type === 'requestSelection') return { type: 'requestSelection' };
   if (value.type !== 'render' || !isRecord(value.paper)) return undefined;
   const p = value.paper;
   const fields = ['id', 'title', 'authors', 'date', 'abstractHtml', 'originalAbstract'] as const;

@@ -176,6 +176,43 @@ describe('notes and math (UI)', function () {
     assert.strictEqual(stored.annotations[0].quote, 'ratio of $\\Lambda_{\\rm MSR}=1.11\\pm 0.11$');
     assert.strictEqual(stored.annotations[0].comments[0].body, 'Only 1σ above 1: weak evidence.');
     await ui.wb.page.locator('.review-widget .review-comment .comment-body', { hasText: 'Only 1σ above 1' }).waitFor();
+
+    // The same from the panel's context menu, on a plain-text passage.
+    const again = await openPaper(WESTERLUND);
+    const where = await again.locator('.markdown-body').evaluate((body) => {
+      const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent?.indexOf('minimum spanning tree length') ?? -1;
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + 'minimum spanning tree length'.length);
+        document.getSelection()!.removeAllRanges();
+        document.getSelection()!.addRange(range);
+        const r = range.getClientRects()[0]; // the first line of the passage: right-clicking inside keeps the selection
+        const b = body.getBoundingClientRect();
+        return { x: r.left - b.left + r.width / 2, y: r.top - b.top + r.height / 2 };
+      }
+      return undefined;
+    });
+    assert.ok(where, 'the passage is in the abstract');
+    await again.locator('.markdown-body').click({ button: 'right', position: where });
+    const item = ui.wb.page.locator('.monaco-menu .action-item', { hasText: /^Annotate Selection$/ });
+    await item.waitFor();
+    // A menu ignores the mouse for a moment after it opens: choose with the keyboard, as a user may.
+    await item.hover();
+    await ui.wb.page.keyboard.press('Enter');
+    await ui.wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Annotate Selection' }).waitFor({ timeout: 15_000 });
+    await input.fill('Compare with the MST method of Allison et al.');
+    await input.press('Enter');
+    const both = await waitFor(
+      () => {
+        const a = JSON.parse(fs.readFileSync(sidecar, 'utf8')).annotations;
+        return a.length === 2 ? a : undefined;
+      },
+      { message: 'the second annotation' },
+    );
+    assert.strictEqual(both[1].quote, 'minimum spanning tree length');
   });
 
   it('renders a hostile paper from the network as harmless text: no script runs', async () => {
@@ -210,17 +247,31 @@ describe('notes and math (UI)', function () {
     const listing: unknown = JSON.parse(fs.readFileSync(path.join(repoRoot, 'media', 'library', 'default-listing.json'), 'utf8'));
     const published = parseSeedListing(listing, new Date().getFullYear()).find((p) => p.title === GROKKING)?.published;
     assert.ok(published);
-    const day = ui.wb
-      .treeRows('Papers')
-      .filter({ has: ui.wb.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(formatDay(published))}$`) }) })
-      .first();
-    await day.waitFor({ timeout: 30_000 });
-    if ((await day.getAttribute('aria-expanded')) === 'false') await day.click();
-    const row = ui.wb
-      .treeRows('Papers')
-      .filter({ has: ui.wb.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(GROKKING)}$`) }) })
-      .first();
-    await row.waitFor({ timeout: 30_000 });
+    const rowLabelled = (label: string) =>
+      ui.wb
+        .treeRows('Papers')
+        .filter({ has: ui.wb.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
+        .first();
+    const day = rowLabelled(formatDay(published));
+    const row = rowLabelled(GROKKING);
+    // Rows are virtualised: scroll the tree to the top, then down until the paper or its day is rendered.
+    await ui.wb.treeRows('Papers').first().waitFor({ timeout: 30_000 });
+    const box = await ui.wb.view('Papers').locator('.monaco-list').first().boundingBox();
+    assert.ok(box, 'the Papers tree is shown');
+    await ui.wb.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await ui.wb.page.mouse.wheel(0, -100_000);
+    await waitFor(
+      async () => {
+        if (await row.isVisible()) return true;
+        if (await day.isVisible()) {
+          if ((await day.getAttribute('aria-expanded')) === 'false') await day.click();
+          return undefined;
+        }
+        await ui.wb.page.mouse.wheel(0, box.height / 2);
+        return undefined;
+      },
+      { timeout: 30_000, interval: 300, message: `"${GROKKING}" in the Papers tree` },
+    );
     // The tree re-renders while it loads (rows are replaced): retry the right-click until the menu shows.
     const menuItem = ui.wb.page.locator('.monaco-menu .action-label', { hasText: /^Annotate Paper$/ });
     await waitFor(async () => {
@@ -415,6 +466,9 @@ describe('notes and math (UI)', function () {
       const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'no folder is open' });
       await toast.waitFor({ timeout: 20_000 });
       assert.ok(await toast.locator('.monaco-button', { hasText: 'Open Folder…' }).isVisible());
+    } catch (err) {
+      await page.screenshot({ path: path.join(repoRoot, 'test-results', 'notes-no-folder-window.png') }).catch(() => undefined);
+      throw err;
     } finally {
       await page.close();
     }

@@ -35,6 +35,7 @@ describe('paper panel protocol', () => {
     assert.equal(parseHostMessage({ type: 'render', paper: { ...paper, title: 3 } }), undefined);
     assert.equal(parseHostMessage({ type: 'render', paper: { ...paper, hasArxivId: 'no' } }), undefined);
     assert.deepEqual(parseHostMessage({ type: 'status', message: 'Copied' }), { type: 'status', message: 'Copied' });
+    assert.deepEqual(parseHostMessage({ type: 'requestSelection', extra: 1 }), { type: 'requestSelection' });
   });
 });
 

@@ -11,6 +11,8 @@ import { vscodeApi } from './vscodeApi';
 const vscode = vscodeApi<PaperWebviewToHost, PaperPanelState>();
 const root = document.getElementById('paper') as HTMLElement;
 let showOriginal = vscode.getState()?.showOriginal === true;
+/** Sends the selected passage for annotation; set once a paper is rendered. */
+let sendSelection: () => void = () => undefined;
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
@@ -55,11 +57,12 @@ function render(paper: PaperView): void {
     vscode.setState({ paperId: paper.id, showOriginal });
   });
   toggle.classList.add('toggle-original');
-  const annotateSelection = button('Annotate Selection', 'comment-add', () => {
+  sendSelection = () => {
     const text = selectedPassage(showOriginal ? original : body, document.getSelection());
     if (text) vscode.postMessage({ type: 'annotateSelection', text });
     else status.textContent = 'Select a passage of the abstract first, then choose Annotate Selection.';
-  }, 'Comment on the selected passage in the paper’s note');
+  };
+  const annotateSelection = button('Annotate Selection', 'comment-add', () => sendSelection(), 'Comment on the selected passage in the paper’s note');
   annotateSelection.classList.add('annotate-selection');
 
   function applyToggle(): void {
@@ -85,6 +88,8 @@ function render(paper: PaperView): void {
 
   const abstract = element('section', 'paper-abstract');
   abstract.setAttribute('aria-label', 'Abstract');
+  // The panel's context menu offers Annotate Selection here (webview/context, webviewSection == abstract).
+  abstract.dataset.vscodeContext = JSON.stringify({ webviewSection: 'abstract' });
   abstract.append(element('h2', 'section-title', 'Abstract'), body, original);
   applyToggle();
 
@@ -109,6 +114,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (!message) return;
   if (message.type === 'render') render(message.paper);
   else if (message.type === 'status') showStatus(message.message);
+  else if (message.type === 'requestSelection') sendSelection();
   else showError(message.message);
 });
 
