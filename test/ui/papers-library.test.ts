@@ -23,6 +23,7 @@ describe('papers library (UI)', function () {
       'attractor.huggingface.endpoint': server.url,
       'attractor.arxiv.endpoint': server.url,
       'attractor.network.timeoutSeconds': 3,
+      'attractor.papers.fetchOnOpen': true,
     });
   });
   after(() => server?.close());
