@@ -218,7 +218,12 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
     const extensionPath = path.resolve(opts.extensionPath ?? repoRoot);
     fs.symlinkSync(extensionPath, path.join(extensionsDir, extensionFolderName(extensionPath)), 'dir');
   } else if (extension !== 'none') {
-    await runToEnd([...dirArgs, '--install-extension', path.resolve(extension.vsix)], env, logFile);
+    try {
+      await runToEnd([...dirArgs, '--install-extension', path.resolve(extension.vsix)], env, logFile);
+    } catch (err) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
   }
 
   const port = await freePort();

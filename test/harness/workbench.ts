@@ -262,7 +262,8 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
     const seen = new Map<number, TreeItem>();
     for (let i = 0; i < 1000; i++) {
       for (const { index, ...item } of await renderedRows(viewName)) seen.set(index, item);
-      const { height } = await listScroll(viewName);
+      const { top, height, content } = await listScroll(viewName);
+      if (top + height >= content - 1) break; // at the bottom
       if (!(await wheelList(viewName, Math.max(height * 0.8, 22)))) break;
     }
     return [...seen.entries()].sort(([a], [b]) => a - b).map(([, item]) => item);
@@ -288,7 +289,8 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
     await scrollListToTop(viewName);
     for (let i = 0; i < 1000; i++) {
       if ((await row.count()) > 0) return row;
-      const { height } = await listScroll(viewName);
+      const { top, height, content } = await listScroll(viewName);
+      if (top + height >= content - 1) break;
       if (!(await wheelList(viewName, Math.max(height * 0.8, 22)))) break;
     }
     if ((await row.count()) > 0) return row;
