@@ -309,7 +309,7 @@ describe('notes and math (UI)', function () {
     });
   });
 
-  it('keeps a comment on its passage when the text around it is edited', async () => {
+  it('keeps a comment on its passage when the text around it is edited; reply, resolve, reopen, delete', async () => {
     const { page } = ui.wb;
     const file = notePath(GROKKING);
     if ((await ui.wb.activeEditorTitle()) !== path.basename(file)) await openFile(`papers/${path.basename(file)}`);
@@ -325,7 +325,7 @@ describe('notes and math (UI)', function () {
     await ui.wb.runCommand('Comments: Add Comment on Current Selection');
     const form = page.locator('.review-widget .comment-form >> visible=true').first();
     await form.waitFor({ state: 'visible' });
-    const prompt = form.locator('.monaco-button', { hasText: 'Annotate this passage…' });
+    const prompt = form.getByText('Add a comment…');
     if (await prompt.isVisible()) await prompt.click();
     await form.locator('.monaco-editor').first().click();
     await page.keyboard.type('Where does G_F come from?');
@@ -370,6 +370,32 @@ describe('notes and math (UI)', function () {
     // The thread is still shown, not orphaned.
     assert.ok(await page.locator('.review-widget .review-comment .comment-body', { hasText: 'Where does G_F come from?' }).isVisible());
     assert.strictEqual(await page.locator('.review-widget', { hasText: 'Orphaned' }).count(), 0);
+
+    // Reply, resolve and delete through the thread's own controls; the sidecar follows each step.
+    const thread = page.locator('.review-widget', { hasText: 'Where does G_F come from?' }).first();
+    const annotations = () => JSON.parse(fs.readFileSync(sidecar, 'utf8')).annotations as { resolved: boolean; comments: { body: string }[] }[];
+    await thread.getByText('Add a comment…').click();
+    await thread.locator('.comment-form .monaco-editor >> visible=true').first().click();
+    await page.keyboard.type('From the top layer, once it has overfitted.');
+    await thread.locator('.monaco-button >> visible=true', { hasText: /^Reply$/ }).first().click();
+    await waitFor(() => annotations()[0]?.comments.length === 2 || undefined, { message: 'the reply in the annotations file' });
+    assert.strictEqual(annotations()[0].comments[1].body, 'From the top layer, once it has overfitted.');
+
+    // The thread's title actions are redrawn when the thread changes: retry a click that lands on a stale one.
+    const clickAction = async (label: string, done: () => boolean) =>
+      waitFor(
+        async () => {
+          if (done()) return true;
+          await thread.locator(`.head .action-label[aria-label="${label}"]`).click({ timeout: 3_000 }).catch(() => undefined);
+          return undefined;
+        },
+        { interval: 500, message: `${label} to take effect` },
+      );
+    await clickAction('Resolve', () => annotations()[0]?.resolved === true);
+    // A resolved thread collapses; the Comments panel opens it again.
+    await page.locator('.part.panel .monaco-list-row', { hasText: 'Where does G_F come from?' }).first().click();
+    await clickAction('Reopen', () => annotations()[0]?.resolved === false);
+    await clickAction('Delete Annotation', () => annotations().length === 0);
   });
 
   it('renders a paper link and math in the Markdown preview', async () => {

@@ -18,6 +18,17 @@ import {
 export const CONTROLLER_ID = 'attractor.annotations';
 const REANCHOR_DELAY_MS = 120;
 const ORPHAN_QUOTE_CHARS = 80;
+const LABEL_QUOTE_CHARS = 60;
+
+/** Every assignment to a thread property redraws its widget in the editor: assign only what changed. */
+function setIfChanged<K extends 'label' | 'contextValue'>(thread: vscode.CommentThread, key: K, value: vscode.CommentThread[K]): void {
+  if (thread[key] !== value) thread[key] = value;
+}
+
+function shorten(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
 
 /** What tests and other extensions can read about a note's annotations. */
 export interface AnnotationState {
@@ -98,7 +109,7 @@ export class AnnotationController extends Disposable {
   constructor(private readonly log: vscode.LogOutputChannel) {
     super();
     this.controller = this.register(vscode.comments.createCommentController(CONTROLLER_ID, 'Attractor Annotations'));
-    this.controller.options = { prompt: 'Annotate this passage…', placeHolder: 'What about this passage?' };
+    this.controller.options = { prompt: 'Add a comment…', placeHolder: 'What about this passage?' };
     this.controller.commentingRangeProvider = {
       provideCommentingRanges: (doc) => (this.isNote(doc.uri) ? [new vscode.Range(0, 0, Math.max(0, doc.lineCount - 1), 0)] : undefined),
     };
@@ -182,10 +193,12 @@ export class AnnotationController extends Disposable {
   private createThread(state: NoteAnnotations, a: Annotation, existing?: vscode.CommentThread): vscode.CommentThread {
     const thread = existing ?? this.controller.createCommentThread(state.note, new vscode.Range(0, 0, 0, 0), []);
     thread.comments = a.comments.map((c) => new AnnotationComment_(c, thread));
-    thread.canReply = true;
-    thread.state = a.resolved ? vscode.CommentThreadState.Resolved : vscode.CommentThreadState.Unresolved;
-    thread.contextValue = a.resolved ? 'annotation-resolved' : 'annotation';
-    thread.collapsibleState = vscode.CommentThreadCollapsibleState.Collapsed;
+    if (thread.canReply !== true) thread.canReply = true;
+    const threadState = a.resolved ? vscode.CommentThreadState.Resolved : vscode.CommentThreadState.Unresolved;
+    if (thread.state !== threadState) thread.state = threadState;
+    setIfChanged(thread, 'contextValue', a.resolved ? 'annotation-resolved' : 'annotation');
+    // Threads loaded with the note start collapsed; one the user is working in keeps its state.
+    if (!existing) thread.collapsibleState = vscode.CommentThreadCollapsibleState.Collapsed;
     state.threads.set(a.id, thread);
     return thread;
   }
@@ -207,14 +220,14 @@ export class AnnotationController extends Disposable {
       const thread = state.threads.get(a.id);
       if (!thread) continue;
       if (span) {
-        thread.range = new vscode.Range(doc.positionAt(span.start), doc.positionAt(span.end));
-        thread.label = undefined;
-        thread.contextValue = a.resolved ? 'annotation-resolved' : 'annotation';
+        const range = new vscode.Range(doc.positionAt(span.start), doc.positionAt(span.end));
+        if (!thread.range?.isEqual(range)) thread.range = range;
+        setIfChanged(thread, 'label', `On “${shorten(doc.getText().slice(span.start, span.end), LABEL_QUOTE_CHARS)}”`);
+        setIfChanged(thread, 'contextValue', a.resolved ? 'annotation-resolved' : 'annotation');
       } else {
-        const quote = a.anchor.quote.replace(/\s+/g, ' ').trim();
-        thread.range = undefined;
-        thread.label = `Orphaned: the passage “${quote.length > ORPHAN_QUOTE_CHARS ? `${quote.slice(0, ORPHAN_QUOTE_CHARS)}…` : quote}” is no longer in the note`;
-        thread.contextValue = 'annotation-orphaned';
+        if (thread.range !== undefined) thread.range = undefined;
+        setIfChanged(thread, 'label', `Orphaned: the passage “${shorten(a.anchor.quote, ORPHAN_QUOTE_CHARS)}” is no longer in the note`);
+        setIfChanged(thread, 'contextValue', 'annotation-orphaned');
       }
     }
     this.decorate(state);
