@@ -18,7 +18,14 @@ const stub: Stub = new Proxy(function () {} as unknown as Stub, {
 
 /** The bundle copies the module's own keys (esbuild's ESM interop), so the names it uses must exist. */
 const vscodeModule = Object.fromEntries(
-  ['window', 'commands', 'env', 'workspace', 'Uri', 'TreeItem', 'TreeItemCollapsibleState', 'ThemeIcon', 'ThemeColor', 'EventEmitter', 'MarkdownString', 'ViewColumn'].map((k) => [k, stub]),
+  [
+    'window', 'commands', 'env', 'workspace', 'Uri', 'TreeItem', 'TreeItemCollapsibleState', 'ThemeIcon', 'ThemeColor', 'EventEmitter',
+    'MarkdownString', 'ViewColumn',
+    // notes and annotations
+    'Disposable', 'languages', 'comments', 'RelativePattern', 'FileDecoration', 'OverviewRulerLane', 'Range', 'Position', 'Selection',
+    'Location', 'Hover', 'CompletionItem', 'CompletionItemKind', 'CommentMode', 'CommentThreadState', 'CommentThreadCollapsibleState',
+    'FileSystemError', 'TextEditorRevealType', 'ConfigurationTarget',
+  ].map((k) => [k, stub]),
 );
 const loader = Module as unknown as { _load(request: string, ...rest: unknown[]): unknown };
 const originalLoad = loader._load;
