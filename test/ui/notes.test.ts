@@ -309,7 +309,7 @@ describe('notes and math (UI)', function () {
     });
   });
 
-  it('keeps a comment on its passage when the text around it is edited; reply, resolve, reopen, delete', async () => {
+  it('keeps a comment on its passage when the text around it is edited; edit, reply, resolve, reopen, delete', async () => {
     const { page } = ui.wb;
     const file = notePath(GROKKING);
     if ((await ui.wb.activeEditorTitle()) !== path.basename(file)) await openFile(`papers/${path.basename(file)}`);
@@ -371,9 +371,18 @@ describe('notes and math (UI)', function () {
     assert.ok(await page.locator('.review-widget .review-comment .comment-body', { hasText: 'Where does G_F come from?' }).isVisible());
     assert.strictEqual(await page.locator('.review-widget', { hasText: 'Orphaned' }).count(), 0);
 
-    // Reply, resolve and delete through the thread's own controls; the sidecar follows each step.
-    const thread = page.locator('.review-widget', { hasText: 'Where does G_F come from?' }).first();
-    const annotations = () => JSON.parse(fs.readFileSync(sidecar, 'utf8')).annotations as { resolved: boolean; comments: { body: string }[] }[];
+    // Edit, reply, resolve and delete through the thread's own controls; the sidecar follows each step.
+    const thread = page.locator('.review-widget', { hasText: 'Where does G_F come from' }).first();
+    const annotations = () =>
+      JSON.parse(fs.readFileSync(sidecar, 'utf8')).annotations as { resolved: boolean; comments: { body: string; edited?: string }[] }[];
+    await thread.locator('.review-comment .action-label[aria-label="Edit"]').first().click();
+    const editor = thread.locator('.review-comment .monaco-editor >> visible=true').first();
+    await editor.click();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('Where does G_F come from, exactly?');
+    await thread.locator('.monaco-button >> visible=true', { hasText: /^Save$/ }).first().click();
+    await waitFor(() => annotations()[0]?.comments[0].body === 'Where does G_F come from, exactly?' || undefined, { message: 'the edited comment' });
+    assert.ok(annotations()[0].comments[0].edited, 'the edit is dated');
     await thread.getByText('Add a comment…').click();
     await thread.locator('.comment-form .monaco-editor >> visible=true').first().click();
     await page.keyboard.type('From the top layer, once it has overfitted.');
@@ -393,7 +402,7 @@ describe('notes and math (UI)', function () {
       );
     await clickAction('Resolve', () => annotations()[0]?.resolved === true);
     // A resolved thread collapses; the Comments panel opens it again.
-    await page.locator('.part.panel .monaco-list-row', { hasText: 'Where does G_F come from?' }).first().click();
+    await page.locator('.part.panel .monaco-list-row', { hasText: 'Where does G_F come from, exactly?' }).first().click();
     await clickAction('Reopen', () => annotations()[0]?.resolved === false);
     await clickAction('Delete Annotation', () => annotations().length === 0);
   });
