@@ -40,7 +40,8 @@ export interface AnnotationState {
   readonly resolved: boolean;
 }
 
-class AnnotationComment_ implements vscode.Comment {
+/** One comment as the Comments API shows it, tied to the stored comment it came from. */
+class CommentView implements vscode.Comment {
   mode = vscode.CommentMode.Preview;
   body: string | vscode.MarkdownString;
   readonly author: vscode.CommentAuthorInformation;
@@ -133,10 +134,10 @@ export class AnnotationController extends Disposable {
       );
     command('attractor.annotations.create', (reply: vscode.CommentReply) => this.createFromReply(reply));
     command('attractor.annotations.reply', (reply: vscode.CommentReply) => this.reply(reply));
-    command('attractor.annotations.editComment', (c: AnnotationComment_) => this.setMode(c, vscode.CommentMode.Editing));
-    command('attractor.annotations.saveComment', (c: AnnotationComment_) => this.saveComment(c));
-    command('attractor.annotations.cancelEdit', (c: AnnotationComment_) => this.cancelEdit(c));
-    command('attractor.annotations.deleteComment', (c: AnnotationComment_) => this.deleteComment(c));
+    command('attractor.annotations.editComment', (c: CommentView) => this.setMode(c, vscode.CommentMode.Editing));
+    command('attractor.annotations.saveComment', (c: CommentView) => this.saveComment(c));
+    command('attractor.annotations.cancelEdit', (c: CommentView) => this.cancelEdit(c));
+    command('attractor.annotations.deleteComment', (c: CommentView) => this.deleteComment(c));
     command('attractor.annotations.deleteThread', (t: vscode.CommentThread) => this.deleteThread(t));
     command('attractor.annotations.resolve', (t: vscode.CommentThread) => this.setResolved(t, true));
     command('attractor.annotations.unresolve', (t: vscode.CommentThread) => this.setResolved(t, false));
@@ -192,7 +193,7 @@ export class AnnotationController extends Disposable {
 
   private createThread(state: NoteAnnotations, a: Annotation, existing?: vscode.CommentThread): vscode.CommentThread {
     const thread = existing ?? this.controller.createCommentThread(state.note, new vscode.Range(0, 0, 0, 0), []);
-    thread.comments = a.comments.map((c) => new AnnotationComment_(c, thread));
+    thread.comments = a.comments.map((c) => new CommentView(c, thread));
     if (thread.canReply !== true) thread.canReply = true;
     const threadState = a.resolved ? vscode.CommentThreadState.Resolved : vscode.CommentThreadState.Unresolved;
     if (thread.state !== threadState) thread.state = threadState;
@@ -355,7 +356,7 @@ export class AnnotationController extends Disposable {
     if (doc) this.reanchor(state, doc);
   }
 
-  private setMode(comment: AnnotationComment_, mode: vscode.CommentMode): void {
+  private setMode(comment: CommentView, mode: vscode.CommentMode): void {
     const thread = comment.thread;
     thread.comments = thread.comments.map((c) => {
       if (c === comment) c.mode = mode;
@@ -363,7 +364,7 @@ export class AnnotationController extends Disposable {
     });
   }
 
-  private async saveComment(comment: AnnotationComment_): Promise<void> {
+  private async saveComment(comment: CommentView): Promise<void> {
     const found = this.findByThread(comment.thread);
     if (!found) return;
     const body = bodyText(comment.body);
@@ -371,12 +372,12 @@ export class AnnotationController extends Disposable {
     await this.replaceAnnotation(found.state, { ...found.annotation, comments });
   }
 
-  private cancelEdit(comment: AnnotationComment_): void {
+  private cancelEdit(comment: CommentView): void {
     comment.body = comment.savedBody;
     this.setMode(comment, vscode.CommentMode.Preview);
   }
 
-  private async deleteComment(comment: AnnotationComment_): Promise<void> {
+  private async deleteComment(comment: CommentView): Promise<void> {
     const found = this.findByThread(comment.thread);
     if (!found) return;
     const comments = found.annotation.comments.filter((c) => c.id !== comment.data.id);
