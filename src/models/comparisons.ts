@@ -1,9 +1,10 @@
 /**
  * The seam through which "Model zoo and metrics" adds a ground-truth comparison to previews without touching the
  * panel: register a `PreviewComparison`; after each finished run the panel asks those that apply for a
- * `MetricsTable` and shows it under the plots (message `metrics`, see previewProtocol.ts). Pure: no vscode.
+ * `MetricsTable` and shows it under the plots (message `metrics`, see previewProtocol.ts), with the reference
+ * trajectory, when there is one, overlaid on the plots. Pure: no vscode.
  */
-import type { MetricsTable, RunParameters } from './previewProtocol';
+import type { MetricsTable, ReferenceTrack, RunParameters } from './previewProtocol';
 import type { DynamicsMetadata, Signature } from './signature';
 
 export interface CompletedRun {
@@ -22,11 +23,17 @@ export interface CompletedRun {
   readonly data: Float32Array;
 }
 
+export interface ComparisonResult {
+  readonly table: MetricsTable;
+  /** What the run was compared with (decimated, see decimateReference), drawn over the model's plots. */
+  readonly reference?: ReferenceTrack;
+}
+
 export interface PreviewComparison {
   readonly id: string;
   /** E.g. only models whose metadata names a reference system (`dynamics.system`). */
   appliesTo(model: { readonly file: string; readonly metadata: DynamicsMetadata }): boolean;
-  compare(run: CompletedRun, signal: { readonly cancelled: boolean }): Promise<MetricsTable | undefined>;
+  compare(run: CompletedRun, signal: { readonly cancelled: boolean }): Promise<ComparisonResult | undefined>;
 }
 
 export class PreviewComparisons {

@@ -5,6 +5,7 @@ import { createNonce, renderShell } from '../panels/webviewHtml';
 import type { KindAnswers } from './kindAnswers';
 import { ModelFileError } from './modelErrors';
 import { renderCardError, renderModelCard } from './modelCardHtml';
+import type { ModelPaperLink, ModelPaperLinks } from './modelPaperLinks';
 import { parseCardMessage } from './previewProtocol';
 import type { ModelRuntime } from './runtime';
 import { recognise } from './signature';
@@ -15,6 +16,7 @@ interface CardContext {
   readonly extensionUri: vscode.Uri;
   readonly runtime: ModelRuntime;
   readonly answers: KindAnswers;
+  readonly paperLinks: ModelPaperLinks;
   readonly log: vscode.LogOutputChannel;
 }
 
@@ -24,6 +26,8 @@ interface CardContext {
  */
 export class ModelCardEditorProvider extends Disposable implements vscode.CustomReadonlyEditorProvider {
   private readonly open = new Map<string, Set<vscode.WebviewPanel>>();
+  /** The paper link shown in each card, for its `openPaper` message. */
+  private readonly links = new WeakMap<vscode.WebviewPanel, ModelPaperLink>();
 
   constructor(private readonly ctx: CardContext) {
     super();
@@ -60,6 +64,10 @@ export class ModelCardEditorProvider extends Disposable implements vscode.Custom
       }
       if (message.type === 'preview') await vscode.commands.executeCommand('attractor.previewModel', document.uri);
       else if (message.type === 'reveal') await vscode.commands.executeCommand('attractor.revealModel', document.uri);
+      else if (message.type === 'openPaper') {
+        const link = this.links.get(panel);
+        if (link) await link.open().catch((err: unknown) => this.ctx.log.error(`Could not open the paper of ${document.uri.fsPath}`, err));
+      }
     });
     await this.render(document.uri, panel);
   }
@@ -75,7 +83,12 @@ export class ModelCardEditorProvider extends Disposable implements vscode.Custom
     try {
       const started = performance.now();
       const { info } = await this.ctx.runtime.inspect(uri.fsPath);
-      body = renderModelCard(fileName, info, recognise(info, this.ctx.answers.get(uri)));
+      const recognition = recognise(info, this.ctx.answers.get(uri));
+      const metadata = recognition.ok ? recognition.signature.metadata : recognition.metadata;
+      const link = await this.ctx.paperLinks.linkFor({ file: uri.fsPath, metadata }, (err) => this.ctx.log.warn(`A model paper link failed: ${String(err)}`));
+      if (link) this.links.set(panel, link);
+      else this.links.delete(panel);
+      body = renderModelCard(fileName, info, recognition, link && { title: link.title, detail: link.detail });
       this.ctx.log.debug(`Model card of ${fileName} read in ${(performance.now() - started).toFixed(1)} ms`);
     } catch (err) {
       if (!(err instanceof ModelFileError)) this.ctx.log.error(`Could not read ${uri.fsPath}`, err);

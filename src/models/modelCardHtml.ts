@@ -62,7 +62,20 @@ function recognitionSection(r: Recognition): string {
   </section>`;
 }
 
-export function renderModelCard(fileName: string, info: ModelInfo, recognition: Recognition): string {
+/** The paper a model belongs to, shown as a link under the card's title. */
+export interface CardPaper {
+  readonly title: string;
+  readonly detail?: string;
+}
+
+function paperSection(paper: CardPaper | undefined): string {
+  if (!paper) return '';
+  return `<section class="paper-link" aria-label="Paper"><h2>Paper</h2>
+    <p><a href="#" id="open-paper" role="button" title="Open the paper's abstract">${escapeHtml(paper.title)}</a>${paper.detail ? ` <span class="muted">— ${escapeHtml(paper.detail)}</span>` : ''}</p>
+  </section>`;
+}
+
+export function renderModelCard(fileName: string, info: ModelInfo, recognition: Recognition, paper?: CardPaper): string {
   const ops = Object.entries(info.opCounts)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .map(([op, n]) => `<li><code>${escapeHtml(op)}</code> × ${n}</li>`)
@@ -75,6 +88,7 @@ export function renderModelCard(fileName: string, info: ModelInfo, recognition: 
   const opsets = info.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ');
   return `<main class="model-card">
   <header><h1>${escapeHtml(fileName)}</h1>${info.docString ? `<p class="doc">${escapeHtml(info.docString)}</p>` : ''}</header>
+  ${paperSection(paper)}
   ${recognitionSection(recognition)}
   <section aria-label="File"><h2>File</h2><table class="facts"><tbody>
     ${row('Size', formatBytes(info.sizeBytes))}

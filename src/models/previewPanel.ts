@@ -267,8 +267,8 @@ class ModelPreviewPanel extends Disposable {
     const completed: CompletedRun = { file: this.uri.fsPath, signature: run.signature, metadata: run.signature.metadata, params: run.params, timeStep: run.timeStep, ...rows };
     for (const c of comparisons) {
       try {
-        const table = await c.compare(completed, run.signal);
-        if (table && this.run === run) await this.post({ type: 'metrics', runId: run.id, table });
+        const result = await c.compare(completed, run.signal);
+        if (result && this.run === run) await this.post({ type: 'metrics', runId: run.id, table: result.table, reference: result.reference });
       } catch (err) {
         this.ctx.log.warn(`Comparison ${c.id} failed for ${this.uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
       }

@@ -8,7 +8,9 @@
  *
  * Metrics seam (for "Model zoo and metrics"): after a run finishes, the host asks every registered
  * `PreviewComparison` (see src/models/comparisons.ts) for a table and posts it as `metrics`; the webview shows
- * it under the plots. A comparison can also be triggered again by the webview with `compare`.
+ * it under the plots. A comparison can also be triggered again by the webview with `compare`. The message may
+ * carry the reference (true) trajectory, decimated to at most MAX_REFERENCE_VALUES numbers, which the webview
+ * overlays on the 3D projection and the time series.
  */
 
 export type PreviewKind = 'map' | 'flow' | 'rollout';
@@ -70,13 +72,47 @@ export interface MetricsTable {
   readonly note?: string;
 }
 
+/**
+ * The true system's trajectory from the run's initial state, for the overlay: row `i` is the run's row
+ * `burnIn + i * stride`; its `width` values are the run's first `width` plotted components.
+ */
+export interface ReferenceTrack {
+  readonly label: string;
+  readonly stride: number;
+  readonly rows: number;
+  readonly width: number;
+  /** `[rows, width]` float32, row-major. */
+  readonly data: Float32Array;
+}
+
+/** Numbers a reference track may carry (what the plots can show, not the whole run). */
+export const MAX_REFERENCE_VALUES = 60_000;
+
+/**
+ * Keeps every `stride`-th of `steps` rows of `width` values (rows 0, stride, 2·stride, …), with the stride chosen
+ * so that at most `maxValues` numbers remain.
+ */
+export function decimateReference(
+  label: string,
+  data: ArrayLike<number>,
+  steps: number,
+  width: number,
+  maxValues = MAX_REFERENCE_VALUES,
+): ReferenceTrack {
+  const stride = Math.max(1, Math.ceil((steps * width) / maxValues));
+  const rows = Math.ceil(steps / stride);
+  const out = new Float32Array(rows * width);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < width; j++) out[i * width + j] = data[i * stride * width + j];
+  return { label, stride, rows, width, data: out };
+}
+
 export type HostToPreview =
   | { readonly type: 'init'; readonly model: PreviewModel }
   | { readonly type: 'runStarted'; readonly runId: number; readonly steps: number; readonly members: number; readonly width: number; readonly burnIn: number; readonly timeStep: number }
   | { readonly type: 'chunk'; readonly runId: number; readonly start: number; readonly steps: number; readonly members: number; readonly width: number; readonly data: Float32Array }
   | { readonly type: 'runFinished'; readonly runId: number; readonly steps: number; readonly summary: string }
   | { readonly type: 'runFailed'; readonly runId: number | null; readonly problem: string; readonly message: string; readonly step?: number }
-  | { readonly type: 'metrics'; readonly runId: number; readonly table: MetricsTable }
+  | { readonly type: 'metrics'; readonly runId: number; readonly table: MetricsTable; readonly reference?: ReferenceTrack }
   | { readonly type: 'notice'; readonly message: string };
 
 export type PreviewToHost =
@@ -88,11 +124,15 @@ export type PreviewToHost =
   | { readonly type: 'compare' };
 
 /** The model card's buttons (the card itself is rendered by the host). */
-export type CardToHost = { readonly type: 'preview' } | { readonly type: 'reveal' } | { readonly type: 'setKind'; readonly kind: 'map' | 'flow' };
+export type CardToHost =
+  | { readonly type: 'preview' }
+  | { readonly type: 'reveal' }
+  | { readonly type: 'openPaper' }
+  | { readonly type: 'setKind'; readonly kind: 'map' | 'flow' };
 
 export function parseCardMessage(value: unknown): CardToHost | undefined {
   if (!isRecord(value)) return undefined;
-  if (value.type === 'preview' || value.type === 'reveal') return { type: value.type };
+  if (value.type === 'preview' || value.type === 'reveal' || value.type === 'openPaper') return { type: value.type };
   if (value.type === 'setKind' && (value.kind === 'map' || value.kind === 'flow')) return { type: 'setKind', kind: value.kind };
   return undefined;
 }
@@ -165,6 +205,15 @@ function parseMetrics(v: unknown): MetricsTable | undefined {
   return { title: v.title, rows, note: typeof v.note === 'string' ? v.note : undefined };
 }
 
+function parseReference(v: unknown): ReferenceTrack | undefined {
+  if (!isRecord(v) || typeof v.label !== 'string') return undefined;
+  const { stride, rows, width } = v;
+  if (![stride, rows, width].every((n) => finite(n) && Number.isInteger(n) && (n as number) >= 1)) return undefined;
+  const data = toFloat32(v.data);
+  if (!data || data.length > MAX_REFERENCE_VALUES || data.length !== (rows as number) * (width as number)) return undefined;
+  return { label: v.label.slice(0, 200), stride: stride as number, rows: rows as number, width: width as number, data };
+}
+
 /** Validates what the host sent (the webview side). */
 export function parseHostToPreview(value: unknown): HostToPreview | undefined {
   if (!isRecord(value)) return undefined;
@@ -206,7 +255,10 @@ export function parseHostToPreview(value: unknown): HostToPreview | undefined {
         : undefined;
     case 'metrics': {
       const table = parseMetrics(value.table);
-      return table && finite(value.runId) ? { type: 'metrics', runId: value.runId, table } : undefined;
+      if (!table || !finite(value.runId)) return undefined;
+      if (value.reference === undefined) return { type: 'metrics', runId: value.runId, table };
+      const reference = parseReference(value.reference);
+      return reference ? { type: 'metrics', runId: value.runId, table, reference } : undefined;
     }
     case 'notice':
       return typeof value.message === 'string' ? { type: 'notice', message: value.message } : undefined;

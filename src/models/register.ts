@@ -5,6 +5,7 @@ import { showError } from '../util/errors';
 import { PreviewComparisons, type PreviewComparison } from './comparisons';
 import { KindAnswers } from './kindAnswers';
 import { MODEL_CARD_VIEW_TYPE, ModelCardEditorProvider } from './modelCardEditor';
+import { ModelPaperLinks, type ModelPaperLinkProvider } from './modelPaperLinks';
 import { ModelItem, ModelsTreeProvider } from './modelsTree';
 import { describeForPreview, ModelPreviews } from './previewPanel';
 import { ModelRunError } from './modelErrors';
@@ -17,6 +18,8 @@ export interface ModelsApi {
   preview(uri: vscode.Uri): void;
   /** Adds a ground-truth comparison shown as a metrics table under a finished preview. */
   registerComparison(comparison: PreviewComparison): vscode.Disposable;
+  /** Names a model's paper; the model card shows it as a link that opens the paper. */
+  registerPaperLinks(provider: ModelPaperLinkProvider): vscode.Disposable;
   /** Where downloaded models go; the Models view lists *.onnx there. */
   readonly downloadedModelsDir: vscode.Uri;
   /** Re-lists the Models view (after a download). */
@@ -65,10 +68,11 @@ export function registerModels(services: Services): ModelsApi {
   const runtime = new ModelRuntime(log);
   const answers = new KindAnswers(context.workspaceState);
   const comparisons = new PreviewComparisons();
+  const paperLinks = new ModelPaperLinks();
   const bundledDir = vscode.Uri.joinPath(context.extensionUri, 'media', 'models');
   const downloadedDir = vscode.Uri.joinPath(context.globalStorageUri, 'models');
   const tree = new ModelsTreeProvider(bundledDir, downloadedDir, log);
-  const cards = new ModelCardEditorProvider({ extensionUri: context.extensionUri, runtime, answers, log });
+  const cards = new ModelCardEditorProvider({ extensionUri: context.extensionUri, runtime, answers, paperLinks, log });
   const previews = new ModelPreviews({ extensionUri: context.extensionUri, runtime, answers, comparisons, log });
 
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.onnx');
@@ -127,6 +131,7 @@ export function registerModels(services: Services): ModelsApi {
   return {
     preview: (uri) => previews.show(uri),
     registerComparison: (comparison) => new vscode.Disposable(comparisons.register(comparison)),
+    registerPaperLinks: (provider) => new vscode.Disposable(paperLinks.register(provider)),
     downloadedModelsDir: downloadedDir,
     refresh: () => tree.refresh(),
     tree,

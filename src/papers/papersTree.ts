@@ -14,9 +14,17 @@ export type PapersNode = GroupNode | DayNode | CollectionNode | PaperNode | Stat
 
 /**
  * What another capability may add to a paper row (e.g. notes: "has note"). Decorators are asked for every
- * paper row; what they return is appended to the row's description and tooltip.
+ * paper row; what they return is appended to the row's description and tooltip. `icon` (a codicon id) replaces
+ * the row's icon unless the paper is starred; `contextFlags` are appended to its contextValue (`paper;…;model`),
+ * so menus can test them with `viewItem =~ /;model(;|$)/`.
  */
-export type PaperDecorator = (paper: Paper) => { readonly description?: string; readonly tooltip?: string } | undefined;
+export interface PaperDecoration {
+  readonly description?: string;
+  readonly tooltip?: string;
+  readonly icon?: string;
+  readonly contextFlags?: readonly string[];
+}
+export type PaperDecorator = (paper: Paper) => PaperDecoration | undefined;
 
 /** The scheme of paper rows' `resourceUri` (`attractor-paper:/<id>`), for FileDecorationProviders. */
 export const PAPER_URI_SCHEME = 'attractor-paper';
@@ -79,7 +87,7 @@ export class PaperNode extends vscode.TreeItem {
     readonly paper: Paper,
     readonly parent: DayNode | CollectionNode | GroupNode,
     starred: boolean,
-    decorations: readonly { description?: string; tooltip?: string }[],
+    decorations: readonly PaperDecoration[],
   ) {
     super(paper.title, vscode.TreeItemCollapsibleState.None);
     this.id = `${parent.id}/${paper.id}`;
@@ -87,9 +95,11 @@ export class PaperNode extends vscode.TreeItem {
     const description = [describeAuthors(paper), ...(paper.upvotes !== undefined ? [`▲ ${paper.upvotes}`] : []), ...extra].join(' · ');
     this.description = description;
     this.tooltip = paperTooltip(paper, decorations.flatMap((d) => (d.tooltip ? [d.tooltip] : [])));
-    this.iconPath = new vscode.ThemeIcon(starred ? 'star-full' : 'file-text');
+    const icon = decorations.find((d) => d.icon)?.icon;
+    this.iconPath = new vscode.ThemeIcon(starred ? 'star-full' : (icon ?? 'file-text'));
     this.resourceUri = paperUri(paper.id);
-    const flags = ['paper', starred ? 'starred' : 'unstarred', paper.arxivId ? 'arxiv' : 'local', parent instanceof CollectionNode ? 'incollection' : ''];
+    const extraFlags = decorations.flatMap((d) => d.contextFlags ?? []).filter((f) => /^[a-z][a-zA-Z0-9-]*$/.test(f));
+    const flags = ['paper', starred ? 'starred' : 'unstarred', paper.arxivId ? 'arxiv' : 'local', parent instanceof CollectionNode ? 'incollection' : '', ...extraFlags];
     this.contextValue = flags.filter(Boolean).join(';');
     this.command = { command: 'attractor.openPaper', title: 'Open Paper', arguments: [paper.id] };
     this.accessibilityInformation = { label: `${paper.title}, ${description}`, role: 'treeitem' };

@@ -40,6 +40,14 @@ export interface PapersApi {
   readonly feeds: PaperFeeds;
   readonly search: LazySearch;
   readonly store: PaperStore;
+  /** The Hugging Face Hub as the settings say: endpoint, the HTTP client (retries, timeouts) and the token. */
+  huggingFaceHub(): HuggingFaceHub;
+}
+
+export interface HuggingFaceHub {
+  readonly endpoint: string;
+  readonly http: HttpClient;
+  token(): Promise<string | undefined>;
 }
 
 /** The Papers view and its commands. */
@@ -49,10 +57,12 @@ export function registerPapers(services: Services): PapersApi {
   const arxivQueue = new RateQueue(ARXIV_INTERVAL_MS);
 
   let sources: FeedSources | undefined;
+  let hfHttp: HttpClient | undefined;
+  const onRetry = (i: { url: string; attempt: number; delayMs: number; reason: string }) =>
+    log.warn(`Retrying ${new URL(i.url).host} in ${Math.round(i.delayMs)} ms after attempt ${i.attempt}: ${i.reason}`);
+  const currentHfHttp = () => (hfHttp ??= new HttpClient({ timeoutMs: settings.current.timeoutMs, onRetry }));
   const makeSources = (s: PaperSettings): FeedSources => {
-    const onRetry = (i: { url: string; attempt: number; delayMs: number; reason: string }) =>
-      log.warn(`Retrying ${new URL(i.url).host} in ${Math.round(i.delayMs)} ms after attempt ${i.attempt}: ${i.reason}`);
-    const hfHttp = new HttpClient({ timeoutMs: s.timeoutMs, onRetry });
+    const hfHttp = currentHfHttp();
     const arxivHttp = new HttpClient({ timeoutMs: s.timeoutMs, onRetry, gate: (attempt) => arxivQueue.run(attempt) });
     return {
       huggingface: new HuggingFaceSource({ endpoint: s.huggingfaceEndpoint, http: hfHttp, token: async () => context.secrets.get(TOKEN_KEY) }),
@@ -165,6 +175,7 @@ export function registerPapers(services: Services): PapersApi {
     view,
     settings.onDidChange(() => {
       sources = undefined;
+      hfHttp = undefined;
     }),
     store.onNotice((n) => {
       if (n.kind === 'setAside') {
@@ -398,5 +409,11 @@ export function registerPapers(services: Services): PapersApi {
     }, 'Could not remove the token'),
   );
 
-  return { tree, feeds, search, store };
+  const huggingFaceHub = (): HuggingFaceHub => ({
+    endpoint: settings.current.huggingfaceEndpoint,
+    http: currentHfHttp(),
+    token: async () => context.secrets.get(TOKEN_KEY),
+  });
+
+  return { tree, feeds, search, store, huggingFaceHub };
 }

@@ -1,6 +1,6 @@
 import { compareTrajectories, DEFAULT_VPT_THRESHOLD } from '../metrics/index';
-import type { CompletedRun, PreviewComparison } from '../models/comparisons';
-import type { MetricsTable } from '../models/previewProtocol';
+import type { ComparisonResult, CompletedRun, PreviewComparison } from '../models/comparisons';
+import { decimateReference, type MetricsTable } from '../models/previewProtocol';
 import type { DynamicsMetadata } from '../models/signature';
 import { advance, iterate, polynomialRk4, type Trajectory } from './integrate';
 import { findSystem, type ReferenceSystem } from './systems';
@@ -35,9 +35,19 @@ export function firstMember(run: Pick<CompletedRun, 'data' | 'steps' | 'members'
 const f = (v: number, digits = 3) => (!Number.isFinite(v) ? '—' : v !== 0 && Math.abs(v) < 0.01 ? v.toExponential(1) : v.toFixed(digits));
 
 export function compareRunWithTruth(run: CompletedRun, system: ReferenceSystem, modelLyapunov?: number): MetricsTable {
+  return compareWithTruth(run, system, modelLyapunov).table;
+}
+
+/** The metrics table and, for the overlay, the true trajectory decimated to what the plots draw. */
+export function compareWithTruth(run: CompletedRun, system: ReferenceSystem, modelLyapunov?: number): ComparisonResult {
   const d = system.stateNames.length;
   if (run.width < d) throw new Error(`the run has ${run.width} values per row; ${system.name} has ${d}`);
   const truth = truthForRun(system, run);
+  return { table: metricsTable(run, system, truth, modelLyapunov), reference: decimateReference(`${system.name} (true system, RK4)`, truth.data, truth.length, d) };
+}
+
+function metricsTable(run: CompletedRun, system: ReferenceSystem, truth: Trajectory, modelLyapunov: number | undefined): MetricsTable {
+  const d = system.stateNames.length;
   const model = firstMember(run, d);
   const s = compareTrajectories(truth, model, { dt: run.timeStep, lyapunovMax: system.lyapunovMax });
   const vpt = s.validPrediction;
@@ -69,7 +79,7 @@ export function groundTruthComparison(options: GroundTruthOptions = {}): Preview
     async compare(run, signal) {
       const system = findSystem(run.metadata.system);
       if (!system || signal.cancelled || run.steps < 4) return undefined;
-      return compareRunWithTruth(run, system, options.modelLyapunov?.(run.file));
+      return compareWithTruth(run, system, options.modelLyapunov?.(run.file));
     },
   };
 }

@@ -1,13 +1,20 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ModelPaperLink } from '../models/modelPaperLinks';
 import type { ModelsApi } from '../models/register';
+import { parseArxivInput } from '../papers/arxivId';
 import type { PapersApi } from '../papers/register';
 import type { Services } from '../services';
 import { showError } from '../util/errors';
 import { CATALOG_FILE, parseCatalog, type Catalog, type CatalogEntry } from './catalog';
 import { groundTruthComparison } from './groundTruthComparison';
-import { modelsForPaper, paperForModel, type PaperLike } from './paperLinks';
+import { registerFindModels } from './findModels';
+import { modelsForPaper, normaliseTitle, paperForModel, type PaperLike } from './paperLinks';
+
+/** Paper rows with a zoo model: their icon, and the contextValue flag that shows Launch Model Preview. */
+export const PAPER_WITH_MODEL_ICON = 'pulse';
+export const PAPER_WITH_MODEL_FLAG = 'model';
 
 /**
  * Papers and zoo models together: the preview's ground-truth metrics table, a mark on papers that have a zoo
@@ -60,27 +67,56 @@ export function registerZoo(services: Services, deps: { readonly models: ModelsA
     if (chosen) deps.models.preview(uriOf(chosen));
   };
 
+  const openPaper = async (id: string) => void (await vscode.commands.executeCommand('attractor.openPaper', id));
+  const addPaper = async (arxiv: string) => void (await vscode.commands.executeCommand('attractor.addPaper', arxiv));
+
+  /**
+   * The paper of a model file: the first of its zoo entry's papers that the library has, else one with an arXiv
+   * id (opening it adds it to the library), else the file's `dynamics.paper` arXiv id.
+   */
+  const paperLink = async (file: string, metadataPaper?: string): Promise<ModelPaperLink | undefined> => {
+    const entry = entryForFile(file);
+    const library = await deps.papers.store.all();
+    if (entry && entry.papers.length > 0) {
+      const paper = paperForModel(entry, library);
+      if (paper) {
+        const ref = entry.papers.find((r) => (r.arxiv && r.arxiv === paper.arxivId) || normaliseTitle(r.title) === normaliseTitle(paper.title));
+        return { title: paper.title, detail: ref?.relation, open: () => openPaper(paper.id) };
+      }
+      const ref = entry.papers.find((r) => r.arxiv);
+      if (ref?.arxiv) {
+        const arxiv = ref.arxiv;
+        return { title: ref.title, detail: `${ref.relation}; not in the library yet: opening adds it`, open: () => addPaper(arxiv) };
+      }
+    }
+    const arxiv = metadataPaper ? parseArxivInput(metadataPaper)?.id : undefined;
+    if (!arxiv) return undefined;
+    const paper = library.find((p) => p.arxivId === arxiv);
+    return paper
+      ? { title: paper.title, detail: `dynamics.paper = ${arxiv}`, open: () => openPaper(paper.id) }
+      : { title: `arXiv:${arxiv}`, detail: 'dynamics.paper; not in the library yet: opening adds it', open: () => addPaper(arxiv) };
+  };
+
   const openModelPaper = async (arg: unknown) => {
     const file = arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'string' ? arg : (arg as { uri?: vscode.Uri } | undefined)?.uri?.fsPath;
-    const entry = file ? entryForFile(file) : undefined;
-    if (!entry || entry.papers.length === 0) {
-      void vscode.window.showInformationMessage('This model names no paper of the library.');
-      return;
-    }
-    const paper = paperForModel(entry, await deps.papers.store.all());
-    if (paper) await vscode.commands.executeCommand('attractor.openPaper', paper.id);
-    else {
-      const ref = entry.papers[0];
-      void vscode.window.showInformationMessage(`“${ref.title}”${ref.arxiv ? ` (arXiv:${ref.arxiv})` : ''} is not in the library.`);
-    }
+    const link = file ? await paperLink(file) : undefined;
+    if (link) await link.open();
+    else void vscode.window.showInformationMessage('This model names no paper.');
   };
 
   context.subscriptions.push(
     deps.models.registerComparison(groundTruthComparison({ modelLyapunov: (file) => entryForFile(file)?.scores?.lyapunovModel })),
+    deps.models.registerPaperLinks((model) => paperLink(model.file, model.metadata.paper)),
+    registerFindModels(log, deps),
     deps.papers.tree.addDecorator((paper) => {
       const models = modelsForPaper(zoo(), paper);
       if (models.length === 0) return undefined;
-      return { description: `◆ ${models.length === 1 ? 'model' : `${models.length} models`}`, tooltip: `Zoo: ${models.map((m) => m.title).join(', ')} (Launch Model Preview)` };
+      return {
+        description: `◆ ${models.length === 1 ? 'model' : `${models.length} models`}`,
+        tooltip: `Zoo: ${models.map((m) => m.title).join(', ')} (Launch Model Preview)`,
+        icon: PAPER_WITH_MODEL_ICON,
+        contextFlags: [PAPER_WITH_MODEL_FLAG],
+      };
     }),
     vscode.commands.registerCommand('attractor.launchModelPreview', (arg?: unknown) => launch(arg).catch((err) => showError(log, 'Could not launch the model preview', err))),
     vscode.commands.registerCommand('attractor.openModelPaper', (arg?: unknown) => openModelPaper(arg).catch((err) => showError(log, "Could not open the model's paper", err))),

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { CompletedRun } from '../../src/models/comparisons';
 import { parseSeedListing } from '../../src/papers/seedListing';
 import { parseCatalog } from '../../src/zoo/catalog';
-import { compareRunWithTruth, groundTruthComparison } from '../../src/zoo/groundTruthComparison';
+import { decimateReference, MAX_REFERENCE_VALUES, parseHostToPreview } from '../../src/models/previewProtocol';
+import { compareRunWithTruth, compareWithTruth, groundTruthComparison } from '../../src/zoo/groundTruthComparison';
 import { iterate, polynomialRk4 } from '../../src/zoo/integrate';
 import { modelsForPaper, paperForModel } from '../../src/zoo/paperLinks';
 import { findSystem } from '../../src/zoo/systems';
@@ -58,5 +59,47 @@ describe('zoo ↔ papers and the preview comparison', () => {
     assert.equal(comparison.appliesTo({ file: 'x.onnx', metadata: { system: 'lorenz63', problems: [] } }), true);
     assert.equal(comparison.appliesTo({ file: 'x.onnx', metadata: { problems: [] } }), false);
     assert.ok(await comparison.compare(run(data), { cancelled: false }));
+  });
+});
+
+describe('zoo: the truth overlay sent with the metrics', () => {
+  it('decimates the true trajectory to a bounded track aligned with the run, and the webview validates it', () => {
+    const lorenz = findSystem('lorenz63')!;
+    const steps = 100_000;
+    const all = iterate(polynomialRk4(lorenz.field, lorenz.dt), [1, 2, 20], steps);
+    const run: CompletedRun = {
+      file: 'x.onnx',
+      signature: {} as CompletedRun['signature'],
+      metadata: { system: 'lorenz63', problems: [] },
+      params: { initialState: [1, 2, 20], steps, dt: lorenz.dt, members: 1, perturbation: 0, burnIn: 0 },
+      steps,
+      members: 1,
+      width: 3,
+      timeStep: lorenz.dt,
+      data: Float32Array.from(all.data),
+    };
+    const { table, reference } = compareWithTruth(run, lorenz);
+    assert.deepEqual(table.rows.map((r) => r.name), ['Valid prediction time', 'D_stsp', 'D_H', 'λmax']);
+    assert.ok(reference);
+    assert.ok(reference.data.length <= MAX_REFERENCE_VALUES, `${reference.data.length} values`);
+    assert.equal(reference.width, 3);
+    assert.equal(reference.rows, Math.ceil(steps / reference.stride));
+    // row i of the track is the run's row i·stride: the truth equals this run (it is the true system)
+    for (const i of [0, 1, 17, reference.rows - 1]) {
+      for (let j = 0; j < 3; j++) assert.ok(Math.abs(reference.data[i * 3 + j] - run.data[i * reference.stride * 3 + j]) < 1e-3, `row ${i}`);
+    }
+    const message = { type: 'metrics', runId: 3, table, reference };
+    const parsed = parseHostToPreview(message);
+    assert.equal(parsed?.type === 'metrics' && parsed.reference?.rows, reference.rows);
+    assert.equal(parseHostToPreview({ ...message, reference: { ...reference, rows: reference.rows + 1 } }), undefined, 'rows × width must match the data');
+    const huge = { label: 'x', stride: 1, rows: MAX_REFERENCE_VALUES, width: 2, data: new Float32Array(MAX_REFERENCE_VALUES * 2) };
+    assert.equal(parseHostToPreview({ ...message, reference: huge }), undefined, 'a track over the bound is refused');
+    assert.equal(parseHostToPreview({ type: 'metrics', runId: 3, table })?.type, 'metrics', 'the overlay is optional');
+  });
+
+  it('decimateReference keeps every stride-th row and never exceeds the bound', () => {
+    const data = Float32Array.from({ length: 7 * 2 }, (_, i) => i);
+    assert.deepEqual(decimateReference('t', data, 7, 2, 8), { label: 't', stride: 2, rows: 4, width: 2, data: Float32Array.of(0, 1, 4, 5, 8, 9, 12, 13) });
+    assert.equal(decimateReference('t', data, 7, 2, 100).stride, 1);
   });
 });

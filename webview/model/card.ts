@@ -6,3 +6,7 @@ import { vscodeApi } from '../paper/vscodeApi';
 const vscode = vscodeApi<CardToHost, never>();
 document.getElementById('preview')?.addEventListener('click', () => vscode.postMessage({ type: 'preview' }));
 document.getElementById('reveal')?.addEventListener('click', () => vscode.postMessage({ type: 'reveal' }));
+document.getElementById('open-paper')?.addEventListener('click', (event) => {
+  event.preventDefault();
+  vscode.postMessage({ type: 'openPaper' });
+});

@@ -1,8 +1,10 @@
 /**
  * The preview's plots on a 2D canvas, theme-aware (colours from VS Code's CSS variables): a rotatable 3D
  * projection of three chosen components, time series of each component, and power spectra. Ensemble members
- * are overlaid. Long trajectories are decimated for drawing (the data itself is kept whole).
+ * are overlaid, and so is the true system's trajectory when the host sent one (a `ReferenceTrack`, drawn in the
+ * theme's chart foreground colour). Long trajectories are decimated for drawing (the data itself is kept whole).
  */
+import type { ReferenceTrack } from '../../src/models/previewProtocol';
 
 export interface Trajectory {
   /** `[capacity, members, width]`, rows filled up to `rows`. */
@@ -22,6 +24,8 @@ export interface Theme {
   readonly grid: string;
   readonly background: string;
   readonly series: readonly string[];
+  /** The ground-truth overlay. */
+  readonly reference: string;
   readonly font: string;
 }
 
@@ -44,6 +48,7 @@ export function readTheme(): Theme {
       cssVar(s, '--vscode-charts-purple', '#b180d7'),
       cssVar(s, '--vscode-charts-yellow', '#cca700'),
     ],
+    reference: cssVar(s, '--vscode-charts-foreground', cssVar(s, '--vscode-editor-foreground', '#888')),
     font: `${cssVar(s, '--vscode-font-size', '13px')} ${cssVar(s, '--vscode-font-family', 'sans-serif')}`,
   };
 }
@@ -75,13 +80,26 @@ function value(t: Trajectory, row: number, member: number, j: number): number {
   return t.data[(row * t.members + member) * t.width + j];
 }
 
-function range(t: Trajectory, j: number): [number, number] {
+/** Reference rows that fall inside the trajectory drawn so far. */
+function referenceRows(t: Trajectory, ref: ReferenceTrack): number {
+  return Math.min(ref.rows, Math.ceil(Math.max(0, t.rows - t.burnIn) / ref.stride));
+}
+
+function range(t: Trajectory, j: number, ref?: ReferenceTrack): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   const stride = Math.max(1, Math.floor((t.rows - t.burnIn) / 50_000));
   for (let r = t.burnIn; r < t.rows; r += stride) {
     for (let m = 0; m < t.members; m++) {
       const v = value(t, r, m, j);
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  if (ref && j < ref.width) {
+    // Both curves in one frame (a model that drifts off the attractor stays comparable with the truth).
+    for (let i = 0, n = referenceRows(t, ref); i < n; i++) {
+      const v = ref.data[i * ref.width + j];
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
@@ -110,15 +128,24 @@ export function defaultView(width: number): View3d {
   return { axes: [0, Math.min(1, width - 1), Math.min(2, width - 1)], yaw: -0.6, pitch: 0.35, zoom: 1 };
 }
 
-export function drawPhase(canvas: HTMLCanvasElement, t: Trajectory, view: View3d, theme: Theme): number {
+export interface PlotResult {
+  /** Points of the model's trajectory drawn. */
+  readonly points: number;
+  /** Points of the reference trajectory drawn (0 when hidden or not comparable on these axes). */
+  readonly referencePoints: number;
+}
+
+/** The 3D projection; `reference` (when given) is drawn when the three axes are among its components. */
+export function drawPhase(canvas: HTMLCanvasElement, t: Trajectory, view: View3d, theme: Theme, reference?: ReferenceTrack): PlotResult {
   const { ctx, w, h } = prepare(canvas, theme);
   if (t.rows <= t.burnIn) {
     ctx.fillStyle = theme.muted;
     ctx.fillText('No points yet: press Run.', 12, 24);
-    return 0;
+    return { points: 0, referencePoints: 0 };
   }
   const [a, b, c] = view.axes;
-  const ranges = [range(t, a), range(t, b), range(t, c)];
+  const ref = reference && view.axes.every((k) => k < reference.width) ? reference : undefined;
+  const ranges = [range(t, a, ref), range(t, b, ref), range(t, c, ref)];
   const norm = (v: number, k: number) => (2 * (v - ranges[k][0])) / (ranges[k][1] - ranges[k][0]) - 1;
   const cy = Math.cos(view.yaw);
   const sy = Math.sin(view.yaw);
@@ -168,10 +195,30 @@ export function drawPhase(canvas: HTMLCanvasElement, t: Trajectory, view: View3d
     }
     ctx.stroke();
   }
+  let referencePoints = 0;
+  if (ref) {
+    // Drawn over the model, thinner and translucent: where they agree the model shows through.
+    ctx.strokeStyle = theme.reference;
+    ctx.globalAlpha = 0.6;
+    ctx.setLineDash([4, 3]);
+    ctx.beginPath();
+    let started = false;
+    for (let i = 0, n = referenceRows(t, ref); i < n; i++) {
+      const o = i * ref.width;
+      const [px, py] = project(norm(ref.data[o + a], 0), norm(ref.data[o + b], 1), norm(ref.data[o + c], 2));
+      if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
+      if (started) ctx.lineTo(px, py);
+      else ctx.moveTo(px, py);
+      started = true;
+      referencePoints++;
+    }
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
   ctx.globalAlpha = 1;
   ctx.fillStyle = theme.muted;
   ctx.fillText('drag to rotate · wheel to zoom · double-click to reset', 8, h - 8);
-  return drawn;
+  return { points: drawn, referencePoints };
 }
 
 /** Mouse and keyboard control of a View3d. */
@@ -230,7 +277,9 @@ export function attachRotation(canvas: HTMLCanvasElement, view: () => View3d, re
 /** Components drawn as lanes (the first few; the 3D axes pick from all). */
 export const MAX_LANES = 6;
 
-export function drawSeries(canvas: HTMLCanvasElement, t: Trajectory, theme: Theme): void {
+/** Time series lanes; returns the reference points drawn (its components among the lanes). */
+export function drawSeries(canvas: HTMLCanvasElement, t: Trajectory, theme: Theme, reference?: ReferenceTrack): number {
+  let referencePoints = 0;
   const { ctx, w, h } = prepare(canvas, theme);
   const lanes = Math.min(t.width, MAX_LANES);
   const left = 56;
@@ -241,7 +290,8 @@ export function drawSeries(canvas: HTMLCanvasElement, t: Trajectory, theme: Them
   const total = Math.max(visible, 1);
   for (let j = 0; j < lanes; j++) {
     const top = j * laneH;
-    const [lo, hi] = visible > 0 ? range(t, j) : [-1, 1];
+    const ref = reference && j < reference.width ? reference : undefined;
+    const [lo, hi] = visible > 0 ? range(t, j, ref) : [-1, 1];
     const y = (v: number) => top + 4 + (laneH - 8) * (1 - (v - lo) / (hi - lo));
     ctx.strokeStyle = theme.grid;
     ctx.lineWidth = 1;
@@ -276,6 +326,22 @@ export function drawSeries(canvas: HTMLCanvasElement, t: Trajectory, theme: Them
       }
       ctx.stroke();
     }
+    if (ref) {
+      ctx.strokeStyle = theme.reference;
+      ctx.globalAlpha = 0.75;
+      ctx.setLineDash([4, 3]);
+      ctx.beginPath();
+      for (let i = 0, n = referenceRows(t, ref); i < n; i++) {
+        const x = left + ((i * ref.stride) / total) * columns;
+        const py = y(ref.data[i * ref.width + j]);
+        if (!Number.isFinite(py)) continue;
+        if (i === 0) ctx.moveTo(x, py);
+        else ctx.lineTo(x, py);
+        referencePoints++;
+      }
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
     ctx.globalAlpha = 1;
   }
   ctx.fillStyle = theme.muted;
@@ -284,6 +350,7 @@ export function drawSeries(canvas: HTMLCanvasElement, t: Trajectory, theme: Them
   ctx.fillText(`t = ${formatTick(tStart)}`, left, h - 4);
   const endLabel = `t = ${formatTick(tEnd)}`;
   ctx.fillText(endLabel, w - right - ctx.measureText(endLabel).width, h - 4);
+  return referencePoints;
 }
 
 // ---- power spectrum ----------------------------------------------------------------------------------------------

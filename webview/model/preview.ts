@@ -1,4 +1,5 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
@@ -8,6 +9,7 @@ import {
   type PreviewModel,
   type PreviewPanelState,
   type PreviewToHost,
+  type ReferenceTrack,
   type RunParameters,
 } from '../../src/models/previewProtocol';
 import { vscodeApi } from '../paper/vscodeApi';
@@ -38,6 +40,9 @@ let traj: (Trajectory & { runId: number; steps: number }) | undefined;
 let view: View3d = defaultView(3);
 let theme: Theme = readTheme();
 let spectrum: Spectrum | undefined;
+/** The true system's trajectory sent with the metrics of the current run, and whether it is drawn. */
+let reference: ReferenceTrack | undefined;
+let showReference = true;
 let running = false;
 let runClickedAt = 0;
 let firstDrawMs: number | undefined;
@@ -152,11 +157,13 @@ function render(m: PreviewModel): void {
   const exports = el('div', { class: 'exports' });
   exports.append(button('export-png', 'Export PNG'), button('export-csv', 'Export CSV'), button('export-npy', 'Export .npy'));
   phaseHead.append(exports);
+  const legend = el('div', { id: 'legend', class: 'legend', role: 'group', 'aria-label': 'Legend' });
+  legend.hidden = true;
   const phase = el('canvas', { id: 'phase', class: 'plot phase', tabindex: '0', role: 'img', 'aria-label': '3D projection of the trajectory' });
   const series = el('canvas', { id: 'series', class: 'plot series', role: 'img', 'aria-label': 'Time series of each component' });
   const spectrumCanvas = el('canvas', { id: 'spectrum', class: 'plot spectrum', role: 'img', 'aria-label': 'Power spectrum of each component' });
   series.style.height = `${Math.min(m.width, MAX_LANES) * 70 + 20}px`;
-  plots.append(phaseHead, phase, el('h2', {}, m.width > MAX_LANES ? `Time series (first ${MAX_LANES} of ${m.width})` : 'Time series'), series, el('h2', {}, 'Power spectrum'), spectrumCanvas);
+  plots.append(phaseHead, legend, phase, el('h2', {}, m.width > MAX_LANES ? `Time series (first ${MAX_LANES} of ${m.width})` : 'Time series'), series, el('h2', {}, 'Power spectrum'), spectrumCanvas);
   const metrics = el('section', { id: 'metrics', class: 'metrics', 'aria-label': 'Comparison with ground truth' });
   metrics.hidden = true;
 
@@ -236,8 +243,11 @@ function draw(): void {
   frame = 0;
   if (!model) return;
   const t = traj ?? { data: new Float32Array(0), members: 1, width: model.width, rows: 0, burnIn: 0, timeStep: 1, names: model.stateNames };
-  const points = drawPhase(byId<HTMLCanvasElement>('phase'), t, view, theme);
-  drawSeries(byId<HTMLCanvasElement>('series'), t, theme);
+  const overlay = showReference ? reference : undefined;
+  const { points, referencePoints } = drawPhase(byId<HTMLCanvasElement>('phase'), t, view, theme, overlay);
+  const seriesReference = drawSeries(byId<HTMLCanvasElement>('series'), t, theme, overlay);
+  byId('phase').setAttribute('data-reference-points', String(referencePoints));
+  byId('series').setAttribute('data-reference-points', String(seriesReference));
   const now = performance.now();
   if (traj && (!running || now - lastSpectrum > 750)) {
     spectrum = powerSpectrum(traj, Math.min(traj.width, MAX_LANES));
@@ -249,6 +259,37 @@ function draw(): void {
     byId('status').setAttribute('data-first-draw-ms', firstDrawMs.toFixed(0));
   }
   byId('phase').setAttribute('data-points', String(points));
+}
+
+/** Swatches for the model and the truth, with a checkbox that hides or shows the truth. */
+function showLegend(ref: ReferenceTrack | undefined): void {
+  const legend = byId('legend');
+  if (!ref) {
+    legend.hidden = true;
+    legend.replaceChildren();
+    return;
+  }
+  const swatch = (colour: string, dashed: boolean) => {
+    const s = el('span', { class: `swatch${dashed ? ' dashed' : ''}`, 'aria-hidden': 'true' });
+    s.style.borderTopColor = colour;
+    return s;
+  };
+  const modelEntry = el('span', { class: 'legend-entry' });
+  modelEntry.append(swatch(theme.series[0], false), el('span', {}, traj && traj.members > 1 ? 'model (ensemble)' : 'model'));
+  const toggle = document.createElement('vscode-checkbox') as HTMLElement & { checked: boolean };
+  toggle.id = 'show-reference';
+  toggle.checked = showReference;
+  if (showReference) toggle.setAttribute('checked', '');
+  toggle.setAttribute('aria-label', `Show ${ref.label}`);
+  toggle.addEventListener('change', () => {
+    showReference = toggle.checked;
+    schedule();
+  });
+  const truthEntry = el('span', { class: 'legend-entry' });
+  const comps = ref.width < (model?.width ?? ref.width) ? ` (first ${ref.width} components)` : '';
+  truthEntry.append(toggle, swatch(theme.reference, true), el('span', { id: 'reference-label' }, `truth: ${ref.label}${comps}`));
+  legend.replaceChildren(modelEntry, truthEntry);
+  legend.hidden = false;
 }
 
 function showMetrics(table: MetricsTable): void {
@@ -299,6 +340,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
         names: model?.stateNames ?? [],
       };
       spectrum = undefined;
+      reference = undefined;
+      showLegend(undefined);
       byId('metrics').hidden = true;
       setStatus(`Running ${message.steps.toLocaleString('en-US')} steps…`);
       schedule();
@@ -330,7 +373,11 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       schedule();
       return;
     case 'metrics':
-      if (traj && message.runId === traj.runId) showMetrics(message.table);
+      if (!traj || message.runId !== traj.runId) return;
+      showMetrics(message.table);
+      reference = message.reference;
+      showLegend(reference);
+      schedule();
       return;
     case 'notice':
       setStatus(message.message);
@@ -341,6 +388,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 // Follow theme changes (VS Code swaps the body's classes) and resizes.
 new MutationObserver(() => {
   theme = readTheme();
+  if (reference) showLegend(reference);
   schedule();
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 new ResizeObserver(() => schedule()).observe(document.body);

@@ -18,7 +18,7 @@ export class SourceError extends Error {
     /** The host asked, for the message (never the full URL: it may carry a query the user typed). */
     readonly host: string,
     message: string,
-    readonly detail?: { status?: number; retryAfterSeconds?: number; code?: string },
+    readonly detail?: { status?: number; retryAfterSeconds?: number; code?: string; bytes?: number },
   ) {
     super(message);
     this.name = 'SourceError';

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { LookupFunction } from 'node:net';
@@ -33,6 +34,41 @@ export interface HttpClientOptions {
 export interface RequestOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
+
+export interface DownloadOptions extends RequestOptions {
+  /** A body larger than this (announced by Content-Length or X-Linked-Size, or received) is refused. */
+  readonly maxBytes: number;
+  /** Bytes received so far in this attempt, and the announced total when known. */
+  readonly onProgress?: (received: number, total: number | undefined) => void;
+  /** Aborting stops the transfer (DownloadStopped 'cancelled'); it is not retried. */
+  readonly signal?: AbortSignal;
+  /** Redirects followed per attempt (default 5); Authorization is not sent to another host. */
+  readonly maxRedirects?: number;
+}
+
+export interface DownloadResult {
+  /** The final status; for a non-2xx status nothing was written. */
+  readonly status: number;
+  /** Headers of the final response. */
+  readonly headers: http.IncomingHttpHeaders;
+  /** Headers of the first response (the Hub puts X-Linked-Etag and X-Linked-Size on its redirect to a CDN). */
+  readonly firstHeaders: http.IncomingHttpHeaders;
+  /** Bytes written to the file. */
+  readonly bytes: number;
+}
+
+/** A download that stopped for a reason of ours, not the network's: cancelled, or the file could not be written. */
+export class DownloadStopped extends Error {
+  constructor(
+    readonly reason: 'cancelled' | 'write',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DownloadStopped';
+  }
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 const DEFAULTS = {
   timeoutMs: 20_000,
@@ -74,23 +110,34 @@ export class HttpClient {
     const key = `${url}\n${options.headers?.authorization ? 'auth' : ''}`;
     const pending = this.inFlight.get(key);
     if (pending) return pending;
-    const request = this.withRetries(url, options).finally(() => this.inFlight.delete(key));
+    const host = new URL(url).host;
+    const request = this.withRetries(url, () => this.once(url, host, options)).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, request);
     return request;
   }
 
-  private async withRetries(url: string, options: RequestOptions): Promise<HttpResponse> {
+  /**
+   * Streams a GET body into `file` (written afresh by each attempt), with the retries, backoff and gate of get().
+   * Follows redirects. The timeout is for silence (no bytes for timeoutMs), not for the whole transfer. A body
+   * that ends before its Content-Length is 'truncated' (retried). On failure the file may hold part of a body:
+   * callers download to a temporary name and remove it.
+   */
+  download(url: string, file: string, options: DownloadOptions): Promise<DownloadResult> {
+    return this.withRetries(url, () => this.downloadOnce(url, file, options, 0, undefined));
+  }
+
+  private async withRetries<T extends Pick<HttpResponse, 'status' | 'headers'>>(url: string, attemptOnce: () => Promise<T>): Promise<T> {
     const host = new URL(url).host;
     for (let attempt = 1; ; attempt++) {
-      const run = () => this.once(url, host, options);
-      let outcome: HttpResponse | SourceError;
+      let outcome: T | SourceError;
       try {
-        outcome = await (this.opts.gate ? this.opts.gate(run) : run());
+        outcome = await (this.opts.gate ? this.opts.gate(attemptOnce) : attemptOnce());
       } catch (err) {
+        if (err instanceof DownloadStopped) throw err;
         outcome = err instanceof SourceError ? err : new SourceError('offline', host, String(err));
       }
       const failure = this.classify(outcome, host);
-      if (!failure) return outcome as HttpResponse;
+      if (!failure) return outcome as T;
       const retryAfterMs = outcome instanceof SourceError ? undefined : parseRetryAfter(outcome.headers['retry-after']);
       const retryable = failure.kind === 'rateLimited' || failure.kind === 'unavailable' || failure.kind === 'timeout' || (failure.kind === 'offline' && failure.detail?.code === 'ECONNRESET') || failure.kind === 'truncated';
       if (!retryable || attempt >= this.opts.maxAttempts) throw failure;
@@ -103,7 +150,7 @@ export class HttpClient {
   }
 
   /** A response that should not be returned as is becomes a SourceError; a success stays undefined. */
-  private classify(outcome: HttpResponse | SourceError, host: string): SourceError | undefined {
+  private classify(outcome: Pick<HttpResponse, 'status' | 'headers'> | SourceError, host: string): SourceError | undefined {
     if (outcome instanceof SourceError) return outcome;
     const { status } = outcome;
     if (!RETRYABLE_STATUS.has(status)) return undefined;
@@ -112,6 +159,118 @@ export class HttpClient {
     return status === 429
       ? new SourceError('rateLimited', host, `HTTP 429 from ${host}`, { status, retryAfterSeconds })
       : new SourceError('unavailable', host, `HTTP ${status} from ${host}`, { status, retryAfterSeconds });
+  }
+
+  private downloadOnce(url: string, file: string, options: DownloadOptions, redirects: number, firstHeaders: http.IncomingHttpHeaders | undefined): Promise<DownloadResult> {
+    const target = new URL(url);
+    const host = target.host;
+    const transport = target.protocol === 'https:' ? https : http;
+    return new Promise<DownloadResult>((resolve, reject) => {
+      let settled = false;
+      let out: fs.WriteStream | undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const finish = () => {
+        settled = true;
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+      };
+      const fail = (err: Error) => {
+        if (settled) return;
+        finish();
+        req.destroy();
+        out?.destroy();
+        reject(err);
+      };
+      const onAbort = () => fail(new DownloadStopped('cancelled', 'the download was cancelled'));
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => fail(new SourceError('timeout', host, `no data for ${this.opts.timeoutMs} ms`)), this.opts.timeoutMs);
+      };
+      const sizeOf = (headers: http.IncomingHttpHeaders, name: string) => {
+        const v = Number(headers[name] ?? NaN);
+        return Number.isFinite(v) && v >= 0 ? v : undefined;
+      };
+      const req = transport.get(target, { headers: { 'user-agent': this.opts.userAgent, accept: '*/*', ...options.headers }, lookup: this.opts.lookup }, (res) => {
+        arm();
+        const status = res.statusCode ?? 0;
+        const first = firstHeaders ?? res.headers;
+        const linked = sizeOf(res.headers, 'x-linked-size');
+        if (linked !== undefined && linked > options.maxBytes) {
+          fail(new SourceError('tooLarge', host, `${linked} bytes`, { bytes: linked }));
+          return;
+        }
+        const location = res.headers.location;
+        if (REDIRECTS.has(status) && location) {
+          res.resume();
+          if (redirects >= (options.maxRedirects ?? 5)) {
+            fail(new SourceError('http', host, `more than ${options.maxRedirects ?? 5} redirects`, { status }));
+            return;
+          }
+          const next = new URL(location, target);
+          const headers = { ...options.headers };
+          if (next.host !== target.host) for (const k of Object.keys(headers)) if (k.toLowerCase() === 'authorization') delete headers[k];
+          finish();
+          this.downloadOnce(next.toString(), file, { ...options, headers }, redirects + 1, first).then(resolve, reject);
+          return;
+        }
+        if (status < 200 || status >= 300) {
+          res.resume();
+          finish();
+          resolve({ status, headers: res.headers, firstHeaders: first, bytes: 0 });
+          return;
+        }
+        const announced = sizeOf(res.headers, 'content-length');
+        if (announced !== undefined && announced > options.maxBytes) {
+          fail(new SourceError('tooLarge', host, `${announced} bytes`, { bytes: announced }));
+          return;
+        }
+        const sink = fs.createWriteStream(file);
+        out = sink;
+        sink.on('error', (err) => fail(new DownloadStopped('write', `could not write the file: ${err.message}`)));
+        let received = 0;
+        res.on('data', (chunk: Buffer) => {
+          if (settled) return;
+          arm();
+          received += chunk.length;
+          if (received > options.maxBytes) {
+            fail(new SourceError('tooLarge', host, `more than ${options.maxBytes} bytes`));
+            return;
+          }
+          if (!sink.write(chunk)) {
+            res.pause();
+            sink.once('drain', () => res.resume());
+          }
+          options.onProgress?.(received, announced);
+        });
+        const cut = () => fail(new SourceError('truncated', host, `the connection closed after ${received}${announced !== undefined ? ` of ${announced}` : ''} bytes`));
+        res.on('aborted', cut);
+        res.on('error', cut);
+        res.on('end', () => {
+          if (settled) return;
+          if (!res.complete || (announced !== undefined && received !== announced)) {
+            cut();
+            return;
+          }
+          sink.end(() => {
+            if (settled) return;
+            finish();
+            resolve({ status, headers: res.headers, firstHeaders: first, bytes: received });
+          });
+        });
+      });
+      if (options.signal?.aborted) {
+        onAbort();
+        return;
+      }
+      options.signal?.addEventListener('abort', onAbort);
+      arm();
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        const code = err.code ?? '';
+        if (DNS_CODES.has(code)) fail(new SourceError('dns', host, `${code} ${host}`, { code }));
+        else if (OFFLINE_CODES.has(code) && !out) fail(new SourceError('offline', host, `${code} ${host}`, { code }));
+        else fail(new SourceError(out ? 'truncated' : 'offline', host, err.message, { code }));
+      });
+    });
   }
 
   private once(url: string, host: string, options: RequestOptions): Promise<HttpResponse> {
