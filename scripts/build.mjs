@@ -1,7 +1,7 @@
 // Builds the extension host bundle (Node, CommonJS) and the webview bundles (browser, IIFE).
 // Usage: node scripts/build.mjs [--watch] [--production]
 import { build, context } from 'esbuild';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,15 +18,47 @@ const common = {
   absWorkingDir: root,
 };
 
+/**
+ * Libraries the host only needs after a user action (rendering, parsing arXiv's Atom) are bundled on their own
+ * into dist/vendor/, so loading the extension does not parse them; the host bundle requires them lazily.
+ */
+const VENDORED = {
+  katex: 'katex',
+  'markdown-it': 'markdown-it',
+  'fast-xml-parser': 'fast-xml-parser',
+  // onnx-proto and the protobufjs Reader it decodes with share one protobufjs, so they share one file.
+  'onnx-proto': 'protobuf',
+  'protobufjs/minimal': 'protobuf',
+};
+
+const vendorAsLazyFile = {
+  name: 'vendor-as-lazy-file',
+  setup(b) {
+    const filter = new RegExp(`^(${Object.keys(VENDORED).join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: `./vendor/${VENDORED[args.path]}.js`, external: true }));
+  },
+};
+
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+
 const host = {
-  ...common,
+  ...node,
   entryPoints: ['src/extension.ts'],
   outfile: 'dist/extension.js',
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
   // onnxruntime-node loads its native binding by a relative path, so it ships as a folder, not bundled.
   external: ['vscode', 'onnxruntime-node'],
+  plugins: [vendorAsLazyFile],
+};
+
+const vendors = {
+  ...node,
+  entryPoints: {
+    katex: 'katex',
+    'markdown-it': 'markdown-it',
+    'fast-xml-parser': 'fast-xml-parser',
+    protobuf: 'scripts/vendor/protobuf.js',
+  },
+  outdir: 'dist/vendor',
 };
 
 const webviews = {
@@ -38,13 +70,16 @@ const webviews = {
   target: 'es2022',
 };
 
-/** KaTeX's stylesheet and fonts are served to webviews from dist/, inside localResourceRoots. */
-function copyKatexAssets() {
-  const from = join(root, 'node_modules', 'katex', 'dist');
-  const to = join(root, 'dist', 'webview', 'katex');
-  mkdirSync(to, { recursive: true });
-  cpSync(join(from, 'katex.min.css'), join(to, 'katex.min.css'));
-  cpSync(join(from, 'fonts'), join(to, 'fonts'), { recursive: true, filter: (p) => !/\.(ttf|woff)$/.test(p) });
+/** KaTeX's stylesheet and fonts and the codicon font are served to webviews from dist/webview/. */
+function copyWebviewAssets() {
+  const katex = join(root, 'node_modules', 'katex', 'dist');
+  const to = join(root, 'dist', 'webview');
+  mkdirSync(join(to, 'katex'), { recursive: true });
+  cpSync(join(katex, 'katex.min.css'), join(to, 'katex', 'katex.min.css'));
+  cpSync(join(katex, 'fonts'), join(to, 'katex', 'fonts'), { recursive: true, filter: (p) => !/\.(ttf|woff)$/.test(p) });
+  const codicons = join(root, 'node_modules', '@vscode', 'codicons', 'dist');
+  mkdirSync(join(to, 'codicons'), { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) cpSync(join(codicons, file), join(to, 'codicons', file));
 }
 
 /** Logs the markers the F5 background task waits for. */
@@ -56,11 +91,12 @@ const watchMarkers = {
   },
 };
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
-copyKatexAssets();
+// dist/ is overwritten in place, never deleted first: a running test host keeps its files.
+copyWebviewAssets();
+const targets = [host, vendors, webviews];
 if (watch) {
-  const contexts = await Promise.all([host, webviews].map((o) => context({ ...o, plugins: [watchMarkers] })));
+  const contexts = await Promise.all(targets.map((o) => context({ ...o, plugins: [...(o.plugins ?? []), watchMarkers] })));
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
-  await Promise.all([build(host), build(webviews)]);
+  await Promise.all(targets.map((o) => build(o)));
 }

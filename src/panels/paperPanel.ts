@@ -55,6 +55,7 @@ class PaperPanel extends Disposable {
       nonce: createNonce(),
       scriptUri: asset('dist', 'webview', 'paper.js'),
       styleUris: [asset('dist', 'webview', 'katex', 'katex.min.css'), asset('media', 'paper.css')],
+      codiconsUri: asset('dist', 'webview', 'codicons', 'codicon.css'),
       body: '<main id="paper" aria-busy="true"><p class="loading">Loading…</p></main>',
     });
   }

@@ -12,6 +12,11 @@ export interface WebviewShell {
   readonly nonce: string;
   readonly scriptUri: string;
   readonly styleUris: readonly string[];
+  /**
+   * The codicon stylesheet (dist/webview/codicons/codicon.css), for `@vscode-elements` icons: the elements find
+   * it by the id `vscode-codicon-stylesheet`.
+   */
+  readonly codiconsUri?: string;
   readonly body: string;
 }
 
@@ -37,7 +42,11 @@ function escapeAttribute(text: string): string {
 }
 
 export function renderShell(shell: WebviewShell): string {
-  const styles = shell.styleUris.map((u) => `<link rel="stylesheet" href="${escapeAttribute(u)}">`).join('\n    ');
+  const links = shell.styleUris.map((u) => `<link rel="stylesheet" href="${escapeAttribute(u)}">`);
+  if (shell.codiconsUri) {
+    links.push(`<link rel="stylesheet" id="vscode-codicon-stylesheet" href="${escapeAttribute(shell.codiconsUri)}">`);
+  }
+  const styles = links.join('\n    ');
   return `<!DOCTYPE html>
 <html lang="en">
   <head>
