@@ -112,7 +112,7 @@ describe('papers (UI)', function () {
       },
       { timeout: 20_000, message: 'the Attractor output channel with "activated in"' },
     );
-    assert.match(out.text, /activated in/);
+    console.log(`      in the real host: ${/Attractor activated in [\d.]+ ms/.exec(out.text)?.[0]}`);
   });
 
   it('updates media/screenshot.png (ATTRACTOR_UPDATE_SCREENSHOT=1)', async function () {
