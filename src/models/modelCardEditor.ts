@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../util/disposable';
-import { createNonce, renderShell } from '../panels/webviewHtml';
+import { extensionWebviewHtml, webviewOptions } from '../panels/extensionWebview';
 import type { KindAnswers } from './kindAnswers';
 import { ModelFileError } from './modelErrors';
 import { renderCardError, renderModelCard } from './modelCardHtml';
@@ -52,10 +52,7 @@ export class ModelCardEditorProvider extends Disposable implements vscode.Custom
       panels.delete(panel);
       if (panels.size === 0) this.open.delete(key);
     });
-    panel.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.ctx.extensionUri, 'media')],
-    };
+    panel.webview.options = webviewOptions(this.ctx.extensionUri);
     panel.webview.onDidReceiveMessage(async (raw: unknown) => {
       const message = parseCardMessage(raw);
       if (!message) {
@@ -95,13 +92,10 @@ export class ModelCardEditorProvider extends Disposable implements vscode.Custom
       else if (err.detail) this.ctx.log.info(`${uri.fsPath}: ${err.message} (${err.detail})`);
       body = renderCardError(fileName, err instanceof Error ? err : new Error(String(err)));
     }
-    const asset = (...p: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extensionUri, ...p)).toString();
-    panel.webview.html = renderShell({
+    panel.webview.html = extensionWebviewHtml(panel.webview, this.ctx.extensionUri, {
       title: fileName,
-      cspSource: panel.webview.cspSource,
-      nonce: createNonce(),
-      scriptUri: asset('dist', 'webview', 'modelCard.js'),
-      styleUris: [asset('media', 'model.css')],
+      script: 'modelCard',
+      styles: [['media', 'model.css']],
       body,
     });
   }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { createNonce, renderShell } from '../panels/webviewHtml';
+import { extensionWebviewHtml, webviewOptions } from '../panels/extensionWebview';
 import { Disposable } from '../util/disposable';
 import type { CompletedRun, PreviewComparisons } from './comparisons';
 import { trajectoryCsv, trajectoryNpy } from './exportFormats';
@@ -27,10 +27,6 @@ export interface PreviewContext {
   readonly answers: KindAnswers;
   readonly comparisons: PreviewComparisons;
   readonly log: vscode.LogOutputChannel;
-}
-
-function localResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
-  return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
 }
 
 /** Deterministic standard normal draws (Box–Muller over mulberry32) for ensemble perturbations. */
@@ -89,14 +85,11 @@ class ModelPreviewPanel extends Disposable {
     this.register({ dispose: () => this.cancel('cancelled') });
     panel.title = `Preview: ${path.basename(uri.fsPath)}`;
     panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'model.svg');
-    panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(ctx.extensionUri) };
-    const asset = (...p: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(ctx.extensionUri, ...p)).toString();
-    panel.webview.html = renderShell({
+    panel.webview.options = webviewOptions(ctx.extensionUri);
+    panel.webview.html = extensionWebviewHtml(panel.webview, ctx.extensionUri, {
       title: panel.title,
-      cspSource: panel.webview.cspSource,
-      nonce: createNonce(),
-      scriptUri: asset('dist', 'webview', 'modelPreview.js'),
-      styleUris: [asset('media', 'model.css')],
+      script: 'modelPreview',
+      styles: [['media', 'model.css']],
       body: '<main id="preview" aria-busy="true"><p class="loading">Reading the model…</p></main>',
     });
   }
@@ -371,9 +364,8 @@ export class ModelPreviews extends Disposable implements vscode.WebviewPanelSeri
       return;
     }
     const panel = vscode.window.createWebviewPanel(MODEL_PREVIEW_VIEW_TYPE, `Preview: ${path.basename(uri.fsPath)}`, vscode.ViewColumn.Active, {
-      enableScripts: true,
+      ...webviewOptions(this.ctx.extensionUri),
       retainContextWhenHidden: true,
-      localResourceRoots: localResourceRoots(this.ctx.extensionUri),
     });
     this.track(new ModelPreviewPanel(uri, panel, this.ctx));
   }

@@ -14,7 +14,7 @@ import {
   type HostToPaperWebview,
   type PaperWebviewToHost,
 } from './paperProtocol';
-import { createNonce, renderShell } from './webviewHtml';
+import { extensionWebviewHtml, webviewOptions } from './extensionWebview';
 
 export const PAPER_VIEW_TYPE = 'attractor.paper';
 
@@ -25,10 +25,6 @@ interface PanelContext {
   readonly log: vscode.LogOutputChannel;
 }
 
-/** Only the built webview bundles and the extension's media may be loaded into a paper panel. */
-function localResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
-  return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
-}
 
 /** One webview panel showing one paper's abstract. */
 class PaperPanel extends Disposable {
@@ -42,20 +38,15 @@ class PaperPanel extends Disposable {
     this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
     panel.title = paper.title;
     panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'paper.svg');
-    panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(ctx.extensionUri) };
+    panel.webview.options = webviewOptions(ctx.extensionUri);
     panel.webview.html = this.shell();
   }
 
   private shell(): string {
-    const { webview } = this.panel;
-    const asset = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extensionUri, ...path)).toString();
-    return renderShell({
+    return extensionWebviewHtml(this.panel.webview, this.ctx.extensionUri, {
       title: this.paper.title,
-      cspSource: webview.cspSource,
-      nonce: createNonce(),
-      scriptUri: asset('dist', 'webview', 'paper.js'),
-      styleUris: [asset('dist', 'webview', 'katex', 'katex.min.css'), asset('media', 'paper.css')],
-      codiconsUri: asset('dist', 'webview', 'codicons', 'codicon.css'),
+      script: 'paper',
+      styles: [['dist', 'webview', 'katex', 'katex.min.css'], ['media', 'paper.css']],
       body: '<main id="paper" aria-busy="true"><p class="loading">Loading…</p></main>',
     });
   }
@@ -181,9 +172,8 @@ export class PaperPanels extends Disposable implements vscode.WebviewPanelSerial
       return;
     }
     const panel = vscode.window.createWebviewPanel(PAPER_VIEW_TYPE, paper.title, vscode.ViewColumn.Active, {
-      enableScripts: true,
+      ...webviewOptions(this.ctx.extensionUri),
       enableFindWidget: true,
-      localResourceRoots: localResourceRoots(this.ctx.extensionUri),
     });
     this.track(new PaperPanel(paper, panel, this.ctx));
   }
