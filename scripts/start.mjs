@@ -17,6 +17,9 @@ import {
   log,
   repoRoot,
 } from './lib/setup.mjs';
+import codeServer from './lib/code-server.cjs';
+
+const { profileEnv, serveArgs } = codeServer;
 
 const port = Number(process.env.ATTRACTOR_PORT || 8080);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) {
@@ -99,31 +102,10 @@ async function main() {
   const workspace = path.join(repoRoot, 'examples', 'workspace');
   fs.mkdirSync(workspace, { recursive: true });
 
-  const env = {
-    ...process.env,
-    HOME: home,
-    XDG_CONFIG_HOME: path.join(home, '.config'),
-    XDG_DATA_HOME: path.join(home, '.local', 'share'),
-    XDG_CACHE_HOME: path.join(home, '.cache'),
-    TMPDIR: path.join(profile, 'tmp'),
-    EXTENSIONS_GALLERY: '{}',
-  };
+  const env = profileEnv(profile);
   const child = spawn(
     process.execPath,
-    [
-      codeServerEntry,
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--auth', 'none',
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      '--disable-getting-started-override',
-      '--ignore-last-opened',
-      '--user-data-dir', userData,
-      '--extensions-dir', extensionsDir,
-      '--config', configFile,
-      workspace,
-    ],
+    [codeServerEntry, ...serveArgs({ port, workspace, userDataDir: userData, extensionsDir, configFile })],
     { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
 

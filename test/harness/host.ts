@@ -10,6 +10,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { codeServerEntry, extensionFolderName, repoRoot } from './paths';
 
+/** The code-server command line, shared with `npm start` (scripts/lib/code-server.cjs). */
+interface CodeServerCli {
+  profileEnv(profileDir: string, extra?: Record<string, string>): NodeJS.ProcessEnv;
+  profileArgs(dirs: { userDataDir: string; extensionsDir: string; configFile: string }): string[];
+  serveArgs(opts: { port: number; workspace: string; userDataDir: string; extensionsDir: string; configFile: string }): string[];
+}
+const cli = require(path.join(repoRoot, 'scripts', 'lib', 'code-server.cjs')) as CodeServerCli;
+
 export interface HostOptions {
   /** Folder to open. Default: a fresh copy of examples/workspace/ inside the run's temp dir. */
   workspace?: string;
@@ -145,25 +153,6 @@ function tail(text: string, lines = 60): string {
   return text.split('\n').slice(-lines).join('\n');
 }
 
-function serverEnv(dir: string, extra: Record<string, string> | undefined): NodeJS.ProcessEnv {
-  const home = path.join(dir, 'home');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HOME: home,
-    XDG_CONFIG_HOME: path.join(home, '.config'),
-    XDG_DATA_HOME: path.join(home, '.local', 'share'),
-    XDG_CACHE_HOME: path.join(home, '.cache'),
-    TMPDIR: path.join(dir, 'tmp'),
-    EXTENSIONS_GALLERY: '{}',
-    ...extra,
-  };
-  // Don't let a parent VS Code / code-server session leak into ours.
-  for (const key of Object.keys(env)) {
-    if (/^(VSCODE_|ELECTRON_RUN_AS_NODE$|CODE_SERVER_)/.test(key) && !(extra && key in extra)) delete env[key];
-  }
-  return env;
-}
-
 function runToEnd(args: string[], env: NodeJS.ProcessEnv, logFile: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const fd = fs.openSync(logFile, 'a');
@@ -210,8 +199,8 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
   }
   workspace = path.resolve(workspace);
 
-  const env = serverEnv(dir, opts.env);
-  const dirArgs = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--config', configFile];
+  const env = cli.profileEnv(dir, opts.env);
+  const dirArgs = cli.profileArgs({ userDataDir, extensionsDir, configFile });
 
   const extension = opts.extension ?? 'dev';
   if (extension === 'dev') {
@@ -231,18 +220,7 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
   const fd = fs.openSync(logFile, 'a');
   const child: ChildProcess = spawn(
     process.execPath,
-    [
-      codeServerEntry,
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--auth', 'none',
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      '--disable-getting-started-override',
-      '--ignore-last-opened',
-      ...dirArgs,
-      workspace,
-    ],
+    [codeServerEntry, ...cli.serveArgs({ port, workspace, userDataDir, extensionsDir, configFile })],
     { env, detached: true, stdio: ['ignore', fd, fd] },
   );
   fs.closeSync(fd);
