@@ -2,7 +2,7 @@ import { formatArxivRef, parseArxivId } from '../arxivId';
 import type { Paper } from '../paper';
 import { SourceError } from './errors';
 import type { HttpClient } from './http';
-import { cleanText, isoDay, MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, type PaperSource, type SourceResult } from './source';
+import { cleanText, isoDay, MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, sourcePaper, type PaperSource, type SourceResult } from './source';
 
 type Node = Record<string, unknown>;
 const isRecord = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -78,21 +78,12 @@ function readEntry(entry: Node, warnings: string[]): Paper | undefined {
     .filter((c): c is string => typeof c === 'string' && /^[\w.-]{1,40}$/.test(c))
     .filter((c, i, all) => all.indexOf(c) === i);
   const published = isoDay(textOf(entry.published)) ?? isoDay(textOf(entry.updated));
-  if (!published) warnings.push(`${ref.id} has no date`);
   const doi = cleanText(textOf(entry['arxiv:doi']), 200).text;
-  return {
-    id: ref.id,
-    arxivId: ref.id,
-    ...(ref.version ? { arxivVersion: ref.version } : {}),
-    title: title.text,
-    abstract: abstract.text,
-    authors,
-    authorCount: authors.length,
-    published: published ?? '1970-01-01',
+  const extra = {
     ...(categories.length ? { categories } : {}),
     ...(doi ? { links: { doi: `https://doi.org/${encodeURI(doi)}` } } : {}),
-    sources: ['arxiv'],
   };
+  return sourcePaper(ref, { title: title.text, abstract: abstract.text, authors, published }, 'arxiv', extra, warnings);
 }
 
 export interface ArxivOptions {

@@ -2,7 +2,7 @@ import { parseArxivId } from '../arxivId';
 import type { Paper, PaperLinks } from '../paper';
 import { SourceError } from './errors';
 import type { HttpClient } from './http';
-import { cleanText, isoDay, MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, safeUrl, type PaperSource, type SourceResult } from './source';
+import { cleanText, isoDay, MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, safeUrl, sourcePaper, type PaperSource, type SourceResult } from './source';
 
 type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -33,22 +33,13 @@ export function readHfPaper(value: unknown, fallbackDay: string | undefined, war
       })
     : [];
   const published = isoDay(paper.publishedAt) ?? isoDay(value.publishedAt) ?? fallbackDay;
-  if (!published) warnings.push(`${ref.id} has no date`);
   const links: PaperLinks = { github: safeUrl(paper.githubRepo), project: safeUrl(paper.projectPage) };
   const upvotes = typeof paper.upvotes === 'number' && Number.isFinite(paper.upvotes) ? Math.max(0, Math.round(paper.upvotes)) : undefined;
-  return {
-    id: ref.id,
-    arxivId: ref.id,
-    ...(ref.version ? { arxivVersion: ref.version } : {}),
-    title: title.text,
-    abstract: abstract.text,
-    authors,
-    authorCount: authors.length,
-    published: published ?? '1970-01-01',
+  const extra = {
     ...(upvotes !== undefined ? { upvotes } : {}),
     ...(links.github || links.project ? { links: stripUndefined(links) } : {}),
-    sources: ['huggingface'],
   };
+  return sourcePaper(ref, { title: title.text, abstract: abstract.text, authors, published }, 'huggingface', extra, warnings);
 }
 
 function stripUndefined<T extends object>(o: T): T {

@@ -1,4 +1,5 @@
-import type { Paper } from '../paper';
+import type { ArxivRef } from '../arxivId';
+import type { Paper, PaperSourceName } from '../paper';
 
 /**
  * What a paper source can be asked. A source implements the requests it supports and leaves the others out;
@@ -51,4 +52,35 @@ export function safeUrl(value: unknown): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What every source reads for a paper; the rest (links, upvotes, categories) is source-specific. */
+export interface PaperCore {
+  readonly title: string;
+  readonly abstract: string;
+  readonly authors: string[];
+  readonly published: string | undefined;
+}
+
+/** A paper as a source reports it, keyed by its arXiv id; a missing date is logged and kept as the epoch. */
+export function sourcePaper(
+  ref: ArxivRef,
+  core: PaperCore,
+  source: PaperSourceName,
+  extra: Partial<Paper>,
+  warnings: string[],
+): Paper {
+  if (!core.published) warnings.push(`${ref.id} has no date`);
+  return {
+    id: ref.id,
+    arxivId: ref.id,
+    ...(ref.version ? { arxivVersion: ref.version } : {}),
+    title: core.title,
+    abstract: core.abstract,
+    authors: core.authors,
+    authorCount: core.authors.length,
+    published: core.published ?? '1970-01-01',
+    ...extra,
+    sources: [source],
+  };
 }
