@@ -46,6 +46,7 @@ describe('papers: search index', () => {
     assert.ok(titles('kooopman').includes('Limits and Powers of Koopman Learning'), 'insertion');
     assert.ok(titles('westerlnud').some((t) => t.includes('Westerlund')), 'transposition');
     assert.ok(titles('attarctor').length > 0);
+    assert.ok(titles('teacher forcng').includes('Generalized Teacher Forcing for Learning Chaotic Dynamics'), 'a letter missing in the word being typed');
   });
 
   it('requires every word', () => {

@@ -76,11 +76,26 @@ export function boundedDistance(a: string, b: string, max: number): number {
   return prev[n];
 }
 
+/** A query word's vocabulary words (sorted positions) with their score factors, best upper bound first. */
+interface Expansion {
+  readonly terms: Int32Array;
+  readonly factors: Float64Array;
+  /** Postings of all its words together: the cost of scoring the word in full. */
+  readonly cost: number;
+}
+
+const EXPANSION_CACHE = 512;
+
 /**
  * An inverted index over titles, authors, arXiv ids and abstracts, scored with BM25. Postings are stored
- * term-major in flat typed arrays (CSR), with each posting's BM25 weight precomputed, so a query touches only
- * the postings of its words. The vocabulary is sorted for prefix lookups; typos are matched by bounded edit
- * distance among words with the same first letter. Pure (no vscode); loaded on the first search.
+ * term-major in flat typed arrays (CSR) and, within each word, by impact: the precomputed BM25 weight,
+ * highest first (ties: lower document first), so a word's first posting is its upper bound. A query scores
+ * its rarer words in full into dense scratch arrays and walks its most common word in impact order, merged
+ * over its spellings, stopping as soon as no remaining posting can enter the top k (max-score pruning); a
+ * single-word query thus reads little more than k postings. The results are exactly those of scoring every
+ * posting (`searchExhaustive`). The vocabulary is sorted for prefix lookups; typos are matched by bounded
+ * edit distance among words with the same first letter; expansions are cached. Pure (no vscode); loaded on
+ * the first search.
  */
 export class SearchIndex {
   readonly papers: readonly Paper[];
@@ -89,24 +104,32 @@ export class SearchIndex {
   /** Start of each sorted term's postings in `docs`/`weights` (length terms + 1). */
   private readonly offsets: Int32Array;
   private readonly docs: Int32Array;
+  /** BM25 weight of each posting; non-increasing within a term. */
   private readonly weights: Float32Array;
   private readonly idf: Float32Array;
   private readonly termIndex: Map<string, number>;
-  // Scratch space reused by queries.
+  private readonly expansions = new Map<string, Expansion>();
+  // Scratch space reused by queries (left zeroed after each).
   private readonly hit: Uint8Array;
   private readonly score: Float32Array;
+  private readonly best: Float32Array;
   private readonly touched: Int32Array;
+  private readonly wordTouched: Int32Array;
 
   constructor(papers: readonly Paper[]) {
     this.papers = papers;
+    const n = papers.length;
     const ids = new Map<string, number>();
     const names: string[] = [];
+    let lastDoc = new Int32Array(1 << 14).fill(-1);
+    let tfAcc = new Int32Array(1 << 14);
+    let dfOf = new Int32Array(1 << 14);
     const pairTerm = new Int32Buffer();
     const pairTf = new Int32Buffer();
-    const docStart = new Int32Array(papers.length + 1);
-    const docLen = new Float32Array(papers.length);
-    const tf = new Map<number, number>();
-    const add = (text: string, weight: number) => {
+    const docStart = new Int32Array(n + 1);
+    const docLen = new Float32Array(n);
+    const docTerms: number[] = [];
+    const add = (text: string, weight: number, d: number) => {
       for (const token of tokenize(text)) {
         if (STOP_WORDS.has(token)) continue;
         let id = ids.get(token);
@@ -114,27 +137,43 @@ export class SearchIndex {
           id = names.length;
           ids.set(token, id);
           names.push(token);
+          if (id === lastDoc.length) {
+            const grow = (a: Int32Array, fill: number) => {
+              const next = new Int32Array(a.length * 2).fill(fill);
+              next.set(a);
+              return next;
+            };
+            lastDoc = grow(lastDoc, -1);
+            tfAcc = grow(tfAcc, 0);
+            dfOf = grow(dfOf, 0);
+          }
         }
-        tf.set(id, (tf.get(id) ?? 0) + weight);
+        if (lastDoc[id] !== d) {
+          lastDoc[id] = d;
+          tfAcc[id] = 0;
+          dfOf[id]++;
+          docTerms.push(id);
+        }
+        tfAcc[id] += weight;
       }
     };
-    for (let d = 0; d < papers.length; d++) {
+    for (let d = 0; d < n; d++) {
       const p = papers[d];
-      tf.clear();
-      add(p.title, WEIGHT.title);
-      add(p.authors.join(' '), WEIGHT.authors);
-      if (p.arxivId) add(p.arxivId, WEIGHT.id);
-      add(p.abstract, WEIGHT.abstract);
+      docTerms.length = 0;
+      add(p.title, WEIGHT.title, d);
+      add(p.authors.join(' '), WEIGHT.authors, d);
+      if (p.arxivId) add(p.arxivId, WEIGHT.id, d);
+      add(p.abstract, WEIGHT.abstract, d);
       docStart[d] = pairTerm.length;
       let len = 0;
-      for (const [term, count] of tf) {
+      for (const term of docTerms) {
         pairTerm.push(term);
-        pairTf.push(count);
-        len += count;
+        pairTf.push(tfAcc[term]);
+        len += tfAcc[term];
       }
       docLen[d] = len;
     }
-    docStart[papers.length] = pairTerm.length;
+    docStart[n] = pairTerm.length;
 
     // Sorted vocabulary; rank[termId] = position in sorted order.
     const order = names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
@@ -142,31 +181,41 @@ export class SearchIndex {
     order.forEach((termId, r) => (rank[termId] = r));
     this.terms = order.map((i) => names[i]);
     this.termIndex = new Map(this.terms.map((t, r) => [t, r]));
+    const termCount = this.terms.length;
 
-    // Transpose doc-major pairs into term-major postings (counting sort).
+    // BM25 weight of every (document, term) pair, in document order.
     const total = pairTerm.length;
-    const offsets = new Int32Array(this.terms.length + 1);
-    for (let i = 0; i < total; i++) offsets[rank[pairTerm.data[i]] + 1]++;
-    for (let r = 0; r < this.terms.length; r++) offsets[r + 1] += offsets[r];
-    const fill = offsets.slice(0, this.terms.length);
-    const docs = new Int32Array(total);
-    const weights = new Float32Array(total);
-    const n = papers.length;
-    const avgLen = n > 0 ? docLen.reduce((a, b) => a + b, 0) / n : 1;
-    const idf = new Float32Array(this.terms.length);
-    for (let r = 0; r < this.terms.length; r++) {
+    const offsets = new Int32Array(termCount + 1);
+    for (let id = 0; id < names.length; id++) offsets[rank[id] + 1] = dfOf[id];
+    for (let r = 0; r < termCount; r++) offsets[r + 1] += offsets[r];
+    const idf = new Float32Array(termCount);
+    for (let r = 0; r < termCount; r++) {
       const df = offsets[r + 1] - offsets[r];
       idf[r] = Math.log(1 + (n - df + 0.5) / (df + 0.5));
     }
+    const avgLen = n > 0 ? docLen.reduce((a, b) => a + b, 0) / n : 1;
+    const pairWeight = new Float32Array(total);
+    const pairDoc = new Int32Array(total);
     for (let d = 0; d < n; d++) {
       const norm = K1 * (1 - B + (B * docLen[d]) / avgLen);
       for (let i = docStart[d]; i < docStart[d + 1]; i++) {
-        const r = rank[pairTerm.data[i]];
         const f = pairTf.data[i];
-        const at = fill[r]++;
-        docs[at] = d;
-        weights[at] = (idf[r] * (f * (K1 + 1))) / (f + norm);
+        pairWeight[i] = (idf[rank[pairTerm.data[i]]] * (f * (K1 + 1))) / (f + norm);
+        pairDoc[i] = d;
       }
+    }
+    // Impact order: a stable LSD radix sort of the pairs by weight, descending (positive floats order as
+    // their bit patterns), then a stable counting sort by term, so each term's postings come out by weight,
+    // highest first, ties in document order.
+    const perm = impactOrder(new Uint32Array(pairWeight.buffer), total);
+    const fill = offsets.slice(0, termCount);
+    const docs = new Int32Array(total);
+    const weights = new Float32Array(total);
+    for (let i = 0; i < total; i++) {
+      const p = perm[i];
+      const at = fill[rank[pairTerm.data[p]]]++;
+      docs[at] = pairDoc[p];
+      weights[at] = pairWeight[p];
     }
     this.offsets = offsets;
     this.docs = docs;
@@ -174,7 +223,9 @@ export class SearchIndex {
     this.idf = idf;
     this.hit = new Uint8Array(n);
     this.score = new Float32Array(n);
+    this.best = new Float32Array(n);
     this.touched = new Int32Array(n);
+    this.wordTouched = new Int32Array(n);
   }
 
   get termCount(): number {
@@ -201,8 +252,25 @@ export class SearchIndex {
     return this.offsets[r + 1] - this.offsets[r];
   }
 
-  /** The vocabulary words a query word stands for, with their score factors. */
-  private expand(token: string, asPrefix: boolean): Map<number, number> {
+  /** The vocabulary words a query word stands for, with their score factors (cached). */
+  private expand(token: string, asPrefix: boolean): Expansion {
+    const key = `${asPrefix ? '+' : '='}${token}`;
+    let e = this.expansions.get(key);
+    if (!e) {
+      const found = this.expandUncached(token, asPrefix);
+      const entries = [...found].sort((a, b) => this.weights[this.offsets[b[0]]] * b[1] - this.weights[this.offsets[a[0]]] * a[1] || a[0] - b[0]);
+      e = {
+        terms: Int32Array.from(entries, ([r]) => r),
+        factors: Float64Array.from(entries, ([, f]) => f),
+        cost: entries.reduce((s, [r]) => s + this.df(r), 0),
+      };
+      if (this.expansions.size >= EXPANSION_CACHE) this.expansions.clear();
+      this.expansions.set(key, e);
+    }
+    return e;
+  }
+
+  private expandUncached(token: string, asPrefix: boolean): Map<number, number> {
     const found = new Map<number, number>();
     const exact = this.termIndex.get(token);
     if (exact !== undefined) found.set(exact, EXACT);
@@ -211,7 +279,7 @@ export class SearchIndex {
       let end = start;
       while (end < this.terms.length && this.terms[end].startsWith(token)) end++;
       const range = Array.from({ length: end - start }, (_, i) => start + i).filter((r) => r !== exact);
-      if (range.length > MAX_PREFIX_TERMS) range.sort((a, b) => this.df(b) - this.df(a));
+      if (range.length > MAX_PREFIX_TERMS) range.sort((a, b) => this.df(b) - this.df(a) || a - b);
       for (const r of range.slice(0, MAX_PREFIX_TERMS)) found.set(r, PREFIX);
     }
     // Typos are looked for only when the word as typed matches nothing: a real word is taken at its word.
@@ -220,65 +288,169 @@ export class SearchIndex {
       const first = token[0];
       const start = this.lowerBound(first);
       const end = this.lowerBound(String.fromCharCode(first.charCodeAt(0) + 1));
+      const near = (candidate: string) =>
+        Math.abs(candidate.length - token.length) <= max &&
+        (max === 1 ? withinOneEdit(token, candidate) : boundedDistance(token, candidate, max) <= max);
       for (let r = start; r < end; r++) {
-        if (found.has(r)) continue;
         const term = this.terms[r];
-        const candidate = asPrefix && term.length > token.length ? term.slice(0, token.length) : term;
-        if (Math.abs(candidate.length - token.length) > max) continue;
-        if (max === 1 ? withinOneEdit(token, candidate) : boundedDistance(token, candidate, max) <= max) found.set(r, FUZZY);
+        // While typing, the word is compared with the beginnings of words one letter shorter, as long or
+        // longer ("expnent" is "exponent" with one letter missing, "expon" less one letter).
+        const hitTerm = asPrefix && term.length > token.length
+          ? near(term.slice(0, token.length)) || near(term.slice(0, token.length + 1)) || near(term.slice(0, token.length - 1))
+          : near(term);
+        if (hitTerm) found.set(r, FUZZY);
       }
     }
     return found;
   }
 
-  /**
-   * Papers matching every word of the query (the last one as a prefix while typing), best first. Words that
-   * are stop words are ignored unless the query has nothing else.
-   */
-  search(query: string, options: SearchOptions = {}): SearchHit[] {
-    const limit = options.limit ?? 50;
+  /** The query's words, expanded, cheapest first; undefined when some word matches nothing. */
+  private plan(query: string, options: SearchOptions): Expansion[] | undefined {
     const asPrefix = options.prefix ?? !/\s$/.test(query);
-    let tokens = tokenize(query);
-    const content = tokens.filter((t) => !STOP_WORDS.has(t));
-    if (content.length > 0) tokens = content;
+    const all = tokenize(query);
+    let tokens = all.filter((t) => !STOP_WORDS.has(t));
+    if (tokens.length === 0) tokens = all;
     tokens = [...new Set(tokens)].slice(0, MAX_QUERY_TOKENS);
-    if (tokens.length === 0) return [];
-    const lastToken = tokenize(query).at(-1);
+    if (tokens.length === 0) return undefined;
+    const lastToken = all.at(-1);
     const expanded = tokens.map((t) => this.expand(t, asPrefix && t === lastToken));
-    if (expanded.some((e) => e.size === 0)) return [];
+    if (expanded.some((e) => e.terms.length === 0)) return undefined;
     // Rarest word first: its documents are the candidates the other words can only narrow.
-    const cost = (e: Map<number, number>) => [...e.keys()].reduce((s, r) => s + this.df(r), 0);
-    expanded.sort((a, b) => cost(a) - cost(b));
+    return expanded.sort((a, b) => a.cost - b.cost);
+  }
 
-    const { hit, score, docs, weights, offsets, touched } = this;
+  /**
+   * Scores words [0, upto) of the plan in full into `score`/`hit` (a document keeps only if it has every
+   * word so far; a word matched through several spellings counts by its best). Returns the number of
+   * documents touched and the highest score of a document having all of them.
+   */
+  private accumulate(words: readonly Expansion[], upto: number): { touchedCount: number; maxPartial: number } {
+    const { hit, score, best, docs, weights, offsets, touched, wordTouched } = this;
     let touchedCount = 0;
-    expanded.forEach((terms, i) => {
+    let maxPartial = 0;
+    for (let i = 0; i < upto; i++) {
+      const { terms, factors } = words[i];
+      const prev = (1 << i) - 1;
       const bit = 1 << i;
-      for (const [r, factor] of terms) {
-        for (let k = offsets[r]; k < offsets[r + 1]; k++) {
+      let wc = 0;
+      for (let j = 0; j < terms.length; j++) {
+        const r = terms[j];
+        const factor = factors[j];
+        for (let k = offsets[r], end = offsets[r + 1]; k < end; k++) {
           const d = docs[k];
-          if (i === 0) {
-            if (hit[d] === 0) touched[touchedCount++] = d;
-          } else if (hit[d] === 0) continue;
-          // A word matched through several spellings counts once, by its first posting.
-          if ((hit[d] & bit) === 0) {
-            hit[d] |= bit;
-            score[d] += weights[k] * factor;
-          }
+          const h = hit[d];
+          if ((h & prev) !== prev) continue;
+          const v = weights[k] * factor;
+          if ((h & bit) === 0) {
+            if (i === 0) touched[touchedCount++] = d;
+            hit[d] = h | bit;
+            best[d] = v;
+            wordTouched[wc++] = d;
+          } else if (v > best[d]) best[d] = v;
         }
       }
-    });
-    const full = (1 << expanded.length) - 1;
-    const matches: number[] = [];
-    for (let i = 0; i < touchedCount; i++) if (hit[touched[i]] === full) matches.push(touched[i]);
-    const results = topK(matches, score, limit);
+      for (let j = 0; j < wc; j++) {
+        const d = wordTouched[j];
+        score[d] += best[d];
+        best[d] = 0;
+        if (i === upto - 1 && score[d] > maxPartial) maxPartial = score[d];
+      }
+    }
+    return { touchedCount, maxPartial };
+  }
+
+  private clear(touchedCount: number): void {
+    const { hit, score, touched } = this;
     for (let i = 0; i < touchedCount; i++) {
       hit[touched[i]] = 0;
       score[touched[i]] = 0;
     }
+  }
+
+  /**
+   * Papers matching every word of the query (the last one as a prefix while typing), best first (ties:
+   * library order). Words that are stop words are ignored unless the query has nothing else.
+   */
+  search(query: string, options: SearchOptions = {}): SearchHit[] {
+    const limit = options.limit ?? 50;
+    const words = this.plan(query, options);
+    if (!words || limit <= 0) return [];
+    const last = words.length - 1;
+    const { touchedCount, maxPartial } = this.accumulate(words, last);
+    const { hit, score, docs, weights, offsets } = this;
+    const need = (1 << last) - 1;
+    const lastBit = 1 << last;
+
+    // The most common word, its spellings merged in impact order (a heap of cursors keyed by weight ×
+    // factor, ties by document), so a document's first appearance is its best spelling.
+    const { terms, factors } = words[last];
+    const cursors = terms.length;
+    const pos = new Int32Array(cursors);
+    const end = new Int32Array(cursors);
+    const heads = new Float64Array(cursors);
+    const heap = new Int32Array(cursors);
+    let size = 0;
+    const before = (a: number, b: number) => heads[a] > heads[b] || (heads[a] === heads[b] && docs[pos[a]] < docs[pos[b]]);
+    const siftDown = (i: number) => {
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= size) return;
+        const c = l + 1 < size && before(heap[l + 1], heap[l]) ? l + 1 : l;
+        if (!before(heap[c], heap[i])) return;
+        [heap[c], heap[i]] = [heap[i], heap[c]];
+        i = c;
+      }
+    };
+    for (let j = 0; j < cursors; j++) {
+      pos[j] = offsets[terms[j]];
+      end[j] = offsets[terms[j] + 1];
+      if (pos[j] === end[j]) continue;
+      heads[j] = weights[pos[j]] * factors[j];
+      heap[size++] = j;
+    }
+    for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(i);
+
+    const top = new TopK(limit);
+    const seen: number[] = [];
+    while (size > 0) {
+      const j = heap[0];
+      const v = heads[j];
+      // No document left can beat the k-th best (equal could still win on library order, so keep those).
+      if (top.full && Math.fround(maxPartial + v) < top.worstScore) break;
+      const d = docs[pos[j]];
+      const h = hit[d];
+      if ((h & need) === need && (h & lastBit) === 0) {
+        hit[d] = h | lastBit;
+        seen.push(d);
+        top.offer(d, Math.fround(score[d] + Math.fround(v)));
+      }
+      if (++pos[j] < end[j]) heads[j] = weights[pos[j]] * factors[j];
+      else heap[0] = heap[--size];
+      siftDown(0);
+    }
+    for (const d of seen) hit[d] &= ~lastBit;
+    this.clear(touchedCount);
+    return top.sorted().map(([d, s]) => ({ paper: this.papers[d], score: s }));
+  }
+
+  /**
+   * The same results as `search`, found by scoring every posting of every word and sorting: the reference
+   * the pruned search is checked against (and the benchmark's baseline).
+   */
+  searchExhaustive(query: string, options: SearchOptions = {}): SearchHit[] {
+    const limit = options.limit ?? 50;
+    const words = this.plan(query, options);
+    if (!words || limit <= 0) return [];
+    const { touchedCount } = this.accumulate(words, words.length);
+    const full = (1 << words.length) - 1;
+    const matches: number[] = [];
+    for (let i = 0; i < touchedCount; i++) if (this.hit[this.touched[i]] === full) matches.push(this.touched[i]);
+    const results = topK(Int32Array.from(matches).sort(), this.score, limit);
+    this.clear(touchedCount);
     return results.map(([d, s]) => ({ paper: this.papers[d], score: s }));
   }
 
+  /**
   /**
    * Papers like the given one: its most distinctive words (tf-idf over title and abstract) as a weighted
    * BM25 query over the whole library, the paper itself left out.
@@ -314,8 +486,98 @@ export class SearchIndex {
   }
 }
 
+/** The k best documents seen so far (a heap whose root is the worst: lowest score, then latest document). */
+class TopK {
+  private readonly docs: Int32Array;
+  private readonly scores: Float64Array;
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.docs = new Int32Array(k);
+    this.scores = new Float64Array(k);
+  }
+
+  get full(): boolean {
+    return this.size === this.k;
+  }
+
+  get worstScore(): number {
+    return this.scores[0];
+  }
+
+  /** Whether entry a ranks below entry b. */
+  private worse(a: number, b: number): boolean {
+    return this.scores[a] < this.scores[b] || (this.scores[a] === this.scores[b] && this.docs[a] > this.docs[b]);
+  }
+
+  private swap(a: number, b: number): void {
+    [this.docs[a], this.docs[b]] = [this.docs[b], this.docs[a]];
+    [this.scores[a], this.scores[b]] = [this.scores[b], this.scores[a]];
+  }
+
+  offer(d: number, s: number): void {
+    if (this.size < this.k) {
+      let i = this.size++;
+      this.docs[i] = d;
+      this.scores[i] = s;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!this.worse(i, parent)) break;
+        this.swap(i, parent);
+        i = parent;
+      }
+      return;
+    }
+    if (s < this.scores[0] || (s === this.scores[0] && d > this.docs[0])) return;
+    this.docs[0] = d;
+    this.scores[0] = s;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      if (l >= this.size) return;
+      const c = l + 1 < this.size && this.worse(l + 1, l) ? l + 1 : l;
+      if (!this.worse(c, i)) return;
+      this.swap(c, i);
+      i = c;
+    }
+  }
+
+  /** Best first, ties by document. */
+  sorted(): [number, number][] {
+    const out: [number, number][] = [];
+    for (let i = 0; i < this.size; i++) out.push([this.docs[i], this.scores[i]]);
+    return out.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  }
+}
+
+/**
+ * Indices 0..count-1 ordered by `bits` descending, stably (equal keys keep index order): an LSD radix sort
+ * in two 16-bit passes. For positive float32 values, their bit patterns order as the values do.
+ */
+function impactOrder(bits: Uint32Array, count: number): Int32Array {
+  let from = new Int32Array(count);
+  for (let i = 0; i < count; i++) from[i] = i;
+  let to = new Int32Array(count);
+  const counts = new Int32Array(1 << 16);
+  for (const shift of [0, 16]) {
+    counts.fill(0);
+    for (let i = 0; i < count; i++) counts[0xffff - ((bits[i] >>> shift) & 0xffff)]++;
+    let sum = 0;
+    for (let b = 0; b < counts.length; b++) {
+      const c = counts[b];
+      counts[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < count; i++) {
+      const p = from[i];
+      to[counts[0xffff - ((bits[p] >>> shift) & 0xffff)]++] = p;
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}
+
 /** The k best documents with their scores (ties: lower index first), via a small sorted buffer. */
-function topK(candidates: readonly number[], score: Float32Array, k: number): [number, number][] {
+function topK(candidates: ArrayLike<number> & Iterable<number>, score: Float32Array, k: number): [number, number][] {
   const best: number[] = [];
   for (const d of candidates) {
     const s = score[d];
