@@ -132,4 +132,19 @@ describe('papers (UI)', function () {
     await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'hidden' }).catch(() => undefined);
     await ui.wb.screenshot(path.join(repoRoot, 'media', 'screenshot.png'));
   });
+
+  it('brings paper panels back after a window reload (WebviewPanelSerializer)', async () => {
+    const { page } = ui.wb;
+    assert.ok((await ui.wb.editorTabs()).includes(MATH_PAPER), 'the paper is open before the reload');
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await waitFor(async () => (await ui.wb.editorTabs()).includes(MATH_PAPER), {
+      timeout: 60_000,
+      message: 'the paper tab after the reload',
+    });
+    await page.locator('.part.editor .tabs-container .tab', { hasText: MATH_PAPER }).first().click();
+    const frame = await ui.wb.webview(MATH_PAPER);
+    await frame.locator('.katex').first().waitFor({ timeout: 30_000 });
+    assert.strictEqual((await ui.wb.editorTabs()).filter((t) => t === MATH_PAPER).length, 1);
+  });
 });
