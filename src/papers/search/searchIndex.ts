@@ -82,6 +82,8 @@ interface Expansion {
   readonly factors: Float64Array;
   /** Postings of all its words together: the cost of scoring the word in full. */
   readonly cost: number;
+  /** The most any posting of it can add to a score. */
+  readonly bound: number;
 }
 
 const EXPANSION_CACHE = 512;
@@ -263,6 +265,7 @@ export class SearchIndex {
         terms: Int32Array.from(entries, ([r]) => r),
         factors: Float64Array.from(entries, ([, f]) => f),
         cost: entries.reduce((s, [r]) => s + this.df(r), 0),
+        bound: entries.length > 0 ? this.weights[this.offsets[entries[0][0]]] * entries[0][1] : 0,
       };
       if (this.expansions.size >= EXPANSION_CACHE) this.expansions.clear();
       this.expansions.set(key, e);
@@ -315,8 +318,14 @@ export class SearchIndex {
     const lastToken = all.at(-1);
     const expanded = tokens.map((t) => this.expand(t, asPrefix && t === lastToken));
     if (expanded.some((e) => e.terms.length === 0)) return undefined;
-    // Rarest word first: its documents are the candidates the other words can only narrow.
-    return expanded.sort((a, b) => a.cost - b.cost);
+    // Rarest word first: its documents are the candidates the other words can only narrow. The word that
+    // weighs most goes last, where the search reads it in impact order and stops early: the words scored in
+    // full then add little, so its k best come first.
+    expanded.sort((a, b) => a.cost - b.cost);
+    let heaviest = expanded.length - 1;
+    for (let i = 0; i < expanded.length; i++) if (expanded[i].bound > expanded[heaviest].bound) heaviest = i;
+    expanded.push(...expanded.splice(heaviest, 1));
+    return expanded;
   }
 
   /**
@@ -332,6 +341,21 @@ export class SearchIndex {
       const { terms, factors } = words[i];
       const prev = (1 << i) - 1;
       const bit = 1 << i;
+      if (terms.length === 1) {
+        // One spelling: each document appears once, its weight goes straight into the score.
+        const r = terms[0];
+        const factor = factors[0];
+        const track = i === upto - 1;
+        for (let k = offsets[r], end = offsets[r + 1]; k < end; k++) {
+          const d = docs[k];
+          if (i === 0) touched[touchedCount++] = d;
+          else if (hit[d] !== prev) continue;
+          hit[d] = prev | bit;
+          const s = (score[d] += Math.fround(weights[k] * factor));
+          if (track && s > maxPartial) maxPartial = s;
+        }
+        continue;
+      }
       let wc = 0;
       for (let j = 0; j < terms.length; j++) {
         const r = terms[j];
@@ -381,52 +405,22 @@ export class SearchIndex {
     const need = (1 << last) - 1;
     const lastBit = 1 << last;
 
-    // The most common word, its spellings merged in impact order (a heap of cursors keyed by weight ×
-    // factor, ties by document), so a document's first appearance is its best spelling.
-    const { terms, factors } = words[last];
-    const cursors = terms.length;
-    const pos = new Int32Array(cursors);
-    const end = new Int32Array(cursors);
-    const heads = new Float64Array(cursors);
-    const heap = new Int32Array(cursors);
-    let size = 0;
-    const before = (a: number, b: number) => heads[a] > heads[b] || (heads[a] === heads[b] && docs[pos[a]] < docs[pos[b]]);
-    const siftDown = (i: number) => {
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= size) return;
-        const c = l + 1 < size && before(heap[l + 1], heap[l]) ? l + 1 : l;
-        if (!before(heap[c], heap[i])) return;
-        [heap[c], heap[i]] = [heap[i], heap[c]];
-        i = c;
-      }
-    };
-    for (let j = 0; j < cursors; j++) {
-      pos[j] = offsets[terms[j]];
-      end[j] = offsets[terms[j] + 1];
-      if (pos[j] === end[j]) continue;
-      heads[j] = weights[pos[j]] * factors[j];
-      heap[size++] = j;
-    }
-    for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(i);
-
+    // The word with the highest weights, its spellings merged in impact order, so a document's first
+    // appearance is its best spelling; it stops as soon as no document left can beat the k-th best (equal
+    // could still win on library order, so those are read).
+    const cursor = new WordCursor(words[last], docs, weights, offsets);
     const top = new TopK(limit);
     const seen: number[] = [];
-    while (size > 0) {
-      const j = heap[0];
-      const v = heads[j];
-      // No document left can beat the k-th best (equal could still win on library order, so keep those).
-      if (top.full && Math.fround(maxPartial + v) < top.worstScore) break;
-      const d = docs[pos[j]];
+    for (; !cursor.done; cursor.next()) {
+      const v = cursor.value;
+      if (top.full && Math.fround(maxPartial + Math.fround(v)) < top.worstScore) break;
+      const d = cursor.doc;
       const h = hit[d];
       if ((h & need) === need && (h & lastBit) === 0) {
         hit[d] = h | lastBit;
         seen.push(d);
         top.offer(d, Math.fround(score[d] + Math.fround(v)));
       }
-      if (++pos[j] < end[j]) heads[j] = weights[pos[j]] * factors[j];
-      else heap[0] = heap[--size];
-      siftDown(0);
     }
     for (const d of seen) hit[d] &= ~lastBit;
     this.clear(touchedCount);
@@ -483,6 +477,76 @@ export class SearchIndex {
     const results = topK(candidates, score, limit);
     for (const d of touched) score[d] = 0;
     return results.map(([d, s]) => ({ paper: this.papers[d], score: s }));
+  }
+}
+
+/** A query word's postings over all its spellings, merged by weight × factor (ties: lower document first). */
+class WordCursor {
+  private readonly pos: Int32Array;
+  private readonly end: Int32Array;
+  private readonly heads: Float64Array;
+  private readonly heap: Int32Array;
+  private size = 0;
+
+  constructor(
+    word: Expansion,
+    private readonly docs: Int32Array,
+    private readonly weights: Float32Array,
+    offsets: Int32Array,
+  ) {
+    const n = word.terms.length;
+    this.pos = new Int32Array(n);
+    this.end = new Int32Array(n);
+    this.heads = new Float64Array(n);
+    this.heap = new Int32Array(n);
+    this.factors = word.factors;
+    for (let j = 0; j < n; j++) {
+      this.pos[j] = offsets[word.terms[j]];
+      this.end[j] = offsets[word.terms[j] + 1];
+      if (this.pos[j] === this.end[j]) continue;
+      this.heads[j] = weights[this.pos[j]] * word.factors[j];
+      this.heap[this.size++] = j;
+    }
+    for (let i = (this.size >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  private readonly factors: Float64Array;
+
+  get done(): boolean {
+    return this.size === 0;
+  }
+
+  /** The next posting's weight × factor (only while not done). */
+  get value(): number {
+    return this.heads[this.heap[0]];
+  }
+
+  get doc(): number {
+    return this.docs[this.pos[this.heap[0]]];
+  }
+
+  next(): void {
+    const j = this.heap[0];
+    if (++this.pos[j] < this.end[j]) this.heads[j] = this.weights[this.pos[j]] * this.factors[j];
+    else this.heap[0] = this.heap[--this.size];
+    if (this.size > 1) this.siftDown(0);
+  }
+
+  private before(a: number, b: number): boolean {
+    const { heads, docs, pos } = this;
+    return heads[a] > heads[b] || (heads[a] === heads[b] && docs[pos[a]] < docs[pos[b]]);
+  }
+
+  private siftDown(i: number): void {
+    const heap = this.heap;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.size) return;
+      const c = l + 1 < this.size && this.before(heap[l + 1], heap[l]) ? l + 1 : l;
+      if (!this.before(heap[c], heap[i])) return;
+      [heap[c], heap[i]] = [heap[i], heap[c]];
+      i = c;
+    }
   }
 }
 
