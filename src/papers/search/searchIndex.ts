@@ -121,7 +121,8 @@ export class SearchIndex {
   constructor(papers: readonly Paper[]) {
     this.papers = papers;
     const n = papers.length;
-    const ids = new Map<string, number>();
+    // Stop words map to -1: one lookup per token tells a known word, a new one and a stop word apart.
+    const ids = new Map<string, number>([...STOP_WORDS].map((w) => [w, -1]));
     const names: string[] = [];
     let lastDoc = new Int32Array(1 << 14).fill(-1);
     let tfAcc = new Int32Array(1 << 14);
@@ -133,8 +134,8 @@ export class SearchIndex {
     const docTerms: number[] = [];
     const add = (text: string, weight: number, d: number) => {
       for (const token of tokenize(text)) {
-        if (STOP_WORDS.has(token)) continue;
         let id = ids.get(token);
+        if (id === -1) continue;
         if (id === undefined) {
           id = names.length;
           ids.set(token, id);
