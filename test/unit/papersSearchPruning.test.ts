@@ -92,6 +92,8 @@ describe('papers: search pruning', () => {
     index.search('zzzz', { limit: 10 });
     assert.deepEqual(index.search('neural dyn', { limit: 10 }), a);
     assert.deepEqual(index.search('neural', { limit: 0 }), []);
+    assert.equal(index.search('neural', { limit: Infinity }).length, index.searchExhaustive('neural', { limit: Infinity }).length);
+    assert.deepEqual(new SearchIndex([]).search('neural'), []);
   });
 
   it('tokenizes ASCII text as the Unicode path does', () => {

@@ -92,9 +92,9 @@ const EXPANSION_CACHE = 512;
  * An inverted index over titles, authors, arXiv ids and abstracts, scored with BM25. Postings are stored
  * term-major in flat typed arrays (CSR) and, within each word, by impact: the precomputed BM25 weight,
  * highest first (ties: lower document first), so a word's first posting is its upper bound. A query scores
- * its rarer words in full into dense scratch arrays and walks its most common word in impact order, merged
- * over its spellings, stopping as soon as no remaining posting can enter the top k (max-score pruning); a
- * single-word query thus reads little more than k postings. The results are exactly those of scoring every
+ * its other words in full into dense scratch arrays and walks its heaviest word (highest weight) in impact
+ * order, merged over its spellings, stopping as soon as no remaining posting can enter the top k (max-score
+ * pruning); a single-word query thus reads little more than k postings. The results are exactly those of scoring every
  * posting (`searchExhaustive`). The vocabulary is sorted for prefix lookups; typos are matched by bounded
  * edit distance among words with the same first letter; expansions are cached. Pure (no vscode); loaded on
  * the first search.
@@ -397,9 +397,9 @@ export class SearchIndex {
    * library order). Words that are stop words are ignored unless the query has nothing else.
    */
   search(query: string, options: SearchOptions = {}): SearchHit[] {
-    const limit = options.limit ?? 50;
+    const limit = Math.min(options.limit ?? 50, this.papers.length);
     const words = this.plan(query, options);
-    if (!words || limit <= 0) return [];
+    if (!words || !(limit > 0)) return [];
     const last = words.length - 1;
     const { touchedCount, maxPartial } = this.accumulate(words, last);
     const { hit, score, docs, weights, offsets } = this;
