@@ -33,14 +33,16 @@ export interface RolloutGraphOptions {
   readonly stepsPerIteration?: number;
   /** Fold RK4 step sizes into a flow's linear output layer when it has one (default true; off for benchmarks). */
   readonly foldOutputLayer?: boolean;
+  /** With a folded output layer, carry a feature graph's leading Pad of the state in the Loop state (default true). */
+  readonly carryPad?: boolean;
 }
 
 /**
- * K from the node count: tiny graphs (a few nodes per step) get up to 16 steps per iteration; graphs with
- * ≥ 64 nodes per step get 1 (unrolling them only grows the model).
+ * K from the node count: about 256 nodes per iteration, at most 32 steps (tiny graphs); graphs with ≥ 128 nodes
+ * per step get 1 (unrolling them only grows the model).
  */
 export function chooseStepsPerIteration(nodesPerStep: number): number {
-  return Math.max(1, Math.min(16, Math.floor(64 / Math.max(1, nodesPerStep))));
+  return Math.max(1, Math.min(32, Math.floor(256 / Math.max(1, nodesPerStep))));
 }
 
 /** Renames every value a cloned step defines, so K copies of the user's graph can live in one body (SSA). */
@@ -145,6 +147,45 @@ function foldableOutputLayer(model: onnx.IModelProto, sig: Signature): FoldableL
   return { featureNodes: nodes.filter((n) => n !== last), features, weight: weight!, transB, alpha };
 }
 
+interface CarriedPad {
+  /** The user's Pad node (dropped from every stage: the Loop carries the padded state instead). */
+  readonly node: onnx.INodeProto;
+  /** Columns appended to the state [B, d] by the Pad. */
+  readonly width: number;
+}
+
+/**
+ * A feature graph that starts by padding the state with constant columns at its end (`Pad(x, [0,0,0,p], c)`, e.g.
+ * appending a 1 for the constant and linear monomials) and reads the state nowhere else: the Loop then carries the
+ * padded state [B, d + p]; the folded Gemms write zeros into the padded columns, so they stay c exactly. One node
+ * fewer per RK4 stage.
+ */
+function carriedPad(model: onnx.IModelProto, sig: Signature, featureNodes: readonly onnx.INodeProto[]): CarriedPad | undefined {
+  const readers = featureNodes.filter((n) => (n.input ?? []).includes(sig.stateInput));
+  const pad = readers[0];
+  if (readers.length !== 1 || pad.opType !== 'Pad' || (pad.domain && pad.domain !== 'ai.onnx')) return undefined;
+  const [data, padsName, value, axes] = pad.input ?? [];
+  if (data !== sig.stateInput || !padsName || axes || (pad.output ?? []).length !== 1) return undefined;
+  const mode = (pad.attribute ?? []).find((a) => a.name === 'mode');
+  if (mode && new TextDecoder().decode(mode.s ?? new Uint8Array()) !== 'constant') return undefined;
+  const inits = model.graph?.initializer ?? [];
+  const padsInit = inits.find((t) => t.name === padsName);
+  if (!padsInit || padsInit.dataType !== INT64) return undefined;
+  const pads = int64Values(padsInit);
+  if (!pads || pads.length !== 4 || pads[0] !== 0 || pads[1] !== 0 || pads[2] !== 0 || !(pads[3] > 0)) return undefined;
+  if (value && !inits.some((t) => t.name === value)) return undefined;
+  return { node: pad, width: pads[3] };
+}
+
+function int64Values(t: onnx.ITensorProto): number[] | undefined {
+  if (t.rawData && t.rawData.length) {
+    const copy = new Uint8Array(t.rawData.length);
+    copy.set(t.rawData);
+    return [...new BigInt64Array(copy.buffer)].map(Number);
+  }
+  return t.int64Data ? t.int64Data.map((v) => toNumber(v)) : undefined;
+}
+
 /** Wraps a `map` or `flow` model as a Loop rollout. Throws if the model cannot be wrapped (the caller falls back to per-step runs). */
 export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, options: RolloutGraphOptions = {}): RolloutGraph {
   if (sig.kind === 'rollout') throw new Error('a rollout model already is a rollout');
@@ -155,9 +196,12 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
   const isFlow = sig.kind === 'flow';
   const emitsObservation = !isFlow && sig.observationOutput !== undefined;
   // Emit only the observed components: the scan output is copied, a large hidden state would dominate.
-  const sliceObserved = !emitsObservation && emitWidth(sig) < sig.dim;
   const fold = isFlow && options.foldOutputLayer !== false ? foldableOutputLayer(userModel, sig) : undefined;
-  const stageNodes = fold ? fold.featureNodes : userNodes;
+  const padded = fold && options.carryPad !== false ? carriedPad(userModel, sig, fold.featureNodes) : undefined;
+  const stageNodes = fold ? fold.featureNodes.filter((n) => n !== padded?.node) : userNodes;
+  // Emit only the observed components (the scan output is copied, a large hidden state would dominate), and never
+  // the carried Pad's columns.
+  const sliceObserved = !emitsObservation && (emitWidth(sig) < sig.dim || padded !== undefined);
   const integratorNodes = !isFlow ? 0 : fold ? 5 : 9;
   const nodesPerStep = stageNodes.length * (isFlow ? 4 : 1) + integratorNodes;
   const K = Math.max(1, Math.floor(options.stepsPerIteration ?? chooseStepsPerIteration(nodesPerStep)));
@@ -165,7 +209,9 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
   const shape = stateShape(userModel, sig.stateInput);
   const shapeDims = shape?.dim?.map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? toNumber(d.dimValue) : null));
 
-  const inliner = new StepInliner(stageNodes, sig.stateInput);
+  // With a carried Pad the stages read the padded state where the user's graph read the Pad's output.
+  const inliner = new StepInliner(stageNodes, padded ? padded.node.output![0] : sig.stateInput);
+  const bodyDims = padded && shapeDims ? shapeDims.map((d, i) => (i === shapeDims.length - 1 && typeof d === 'number' ? d + padded.width : i === shapeDims.length - 1 ? null : d)) : shapeDims;
   const body: onnx.INodeProto[] = [];
   const bodyState = 'attractor_s';
   let state = bodyState;
@@ -180,7 +226,8 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
     const v = (name: string) => `attractor_${name}_${k}`;
     if (fold) {
       // The step sizes live in pre-scaled copies of the output weights: each stage is features + one Gemm
-      // (F·(h W) + x), and the RK4 combination is one Sum of features and one Gemm.
+      // (F·(h W) + x), and the RK4 combination is one Concat of the four stages' features and one Gemm over the
+      // stacked weights [h/6 W; h/3 W; h/3 W; h/6 W] (a Sum of six inputs costs onnxruntime four times as much).
       const features = (x: string) => inliner.inline(body, x, 'f')(fold.features);
       const gemm = (a: string, w: string, out: string) => node('Gemm', [a, w, state], [out], { alpha: { float: fold.alpha }, transB: fold.transB });
       const F1 = features(state);
@@ -190,7 +237,7 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
       const F3 = features(v('x3'));
       body.push(gemm(F3, 'attractor_W_dt', v('x4')));
       const F4 = features(v('x4'));
-      body.push(node('Sum', [F1, F2, F2, F3, F3, F4], [v('fsum')]), gemm(v('fsum'), 'attractor_W_h6', v('next')));
+      body.push(node('Concat', [F1, F2, F3, F4], [v('fcat')], { axis: -1 }), gemm(v('fcat'), 'attractor_W_rk4', v('next')));
       state = v('next');
       emitted.push(state);
       continue;
@@ -212,45 +259,58 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
     emitted.push(state);
   }
 
-  if (sliceObserved) {
-    emitted.forEach((e, k) => {
-      body.push(node('Slice', [e, 'attractor_zero', 'attractor_observed', 'attractor_last_axis'], [`attractor_obs_${k}`]));
-      emitted[k] = `attractor_obs_${k}`;
-    });
-  }
+  // Emitting K rows per iteration: rows shaped like the state ([B, w] or [w]) are concatenated along axis 0
+  // ([K·B, w], no Unsqueeze per row) and sliced to the observed width once; the outer graph reshapes the scan
+  // output [M, K·B, w] to [M·K, B, w]. A map's observation output (whose shape need not follow the state's) is
+  // stacked with Unsqueeze as [K, ...row].
+  const flatRows = K > 1 && !emitsObservation;
   const bodyOutputs: onnx.IValueInfoProto[] = [valueInfo('attractor_cond_out', BOOL, [])];
   body.push(node('Identity', ['attractor_cond_in'], ['attractor_cond_out']));
-  // A body output may not also be a body input: with K = 1 and nothing computed, copy the state.
-  body.push(node('Identity', [state], ['attractor_s_out']));
-  bodyOutputs.push(valueInfo('attractor_s_out', elem, shapeDims));
+  // A body output may not also be a body input, nor appear twice: copy the state only when it must.
+  let stateOut = state;
+  if (state === bodyState || (K === 1 && !sliceObserved && emitted[0] === state)) {
+    body.push(node('Identity', [state], ['attractor_s_out']));
+    stateOut = 'attractor_s_out';
+  }
+  bodyOutputs.push(valueInfo(stateOut, elem, bodyDims));
+  let emit: string;
   if (K === 1) {
-    body.push(node('Identity', [emitted[0]], ['attractor_emit']));
+    emit = emitted[0];
+  } else if (flatRows) {
+    body.push(node('Concat', emitted, ['attractor_rows'], { axis: 0 }));
+    emit = 'attractor_rows';
   } else {
     const rows = emitted.map((e, k) => {
       body.push(node('Unsqueeze', [e, 'attractor_axis0'], [`attractor_row_${k}`]));
       return `attractor_row_${k}`;
     });
-    body.push(node('Concat', rows, ['attractor_emit'], { axis: 0 }));
+    body.push(node('Concat', rows, ['attractor_rows'], { axis: 0 }));
+    emit = 'attractor_rows';
   }
-  bodyOutputs.push(valueInfo('attractor_emit', elem, undefined));
+  if (sliceObserved) {
+    body.push(node('Slice', [emit, 'attractor_zero', 'attractor_observed', 'attractor_last_axis'], ['attractor_emit']));
+    emit = 'attractor_emit';
+  }
+  if (emit === bodyState) {
+    body.push(node('Identity', [emit], ['attractor_emit']));
+    emit = 'attractor_emit';
+  }
+  bodyOutputs.push(valueInfo(emit, elem, undefined));
 
   const bodyGraph: onnx.IGraphProto = {
     name: 'attractor_step',
     node: body,
-    input: [valueInfo('attractor_iter', INT64, []), valueInfo('attractor_cond_in', BOOL, []), valueInfo(bodyState, elem, shapeDims)],
+    input: [valueInfo('attractor_iter', INT64, []), valueInfo('attractor_cond_in', BOOL, []), valueInfo(bodyState, elem, bodyDims)],
     output: bodyOutputs,
   };
 
   const outer: onnx.INodeProto[] = [];
   const initializers: onnx.ITensorProto[] = [...(g.initializer ?? []), boolTensor('attractor_true', true)];
-  if (K > 1) initializers.push(int64Tensor('attractor_axis0', [1], [0]));
-  if (sliceObserved) {
-    initializers.push(
-      int64Tensor('attractor_zero', [1], [0]),
-      int64Tensor('attractor_observed', [1], [emitWidth(sig)]),
-      int64Tensor('attractor_last_axis', [1], [-1]),
-    );
-  }
+  if (K > 1 && !flatRows) initializers.push(int64Tensor('attractor_axis0', [1], [0]));
+  if (sliceObserved) initializers.push(int64Tensor('attractor_observed', [1], [emitWidth(sig)]));
+  if (sliceObserved || flatRows) initializers.push(int64Tensor('attractor_zero', [1], [0]), int64Tensor('attractor_last_axis', [1], [-1]));
+  const loopInit = padded ? 'attractor_x0_padded' : ROLLOUT_INPUTS.x0;
+  const loopLast = padded ? 'attractor_last_padded' : ROLLOUT_OUTPUTS.last;
   const inputs = [valueInfo(ROLLOUT_INPUTS.x0, elem, shapeDims), valueInfo(ROLLOUT_INPUTS.iterations, INT64, [])];
   if (isFlow) {
     inputs.push(valueInfo(ROLLOUT_INPUTS.dt, elem, []));
@@ -260,18 +320,44 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
       node('Mul', [ROLLOUT_INPUTS.dt, 'attractor_sixth'], ['attractor_h6']),
     );
     if (fold) {
+      let W = fold.weight;
+      initializers.push(floatTensor('attractor_third', [], [1 / 3], sig.elemType));
+      if (padded) {
+        // zero output columns for the carried Pad's columns: [F, d] → [F, d + p] ([d, F] → [d + p, F] with transB)
+        initializers.push(int64Tensor('attractor_W_pads', [4], fold.transB ? [0, 0, padded.width, 0] : [0, 0, 0, padded.width]));
+        outer.push(node('Pad', [fold.weight, 'attractor_W_pads'], ['attractor_W_padded']));
+        W = 'attractor_W_padded';
+      }
       outer.push(
-        node('Mul', [fold.weight, 'attractor_h2'], ['attractor_W_h2']),
-        node('Mul', [fold.weight, ROLLOUT_INPUTS.dt], ['attractor_W_dt']),
-        node('Mul', [fold.weight, 'attractor_h6'], ['attractor_W_h6']),
+        node('Mul', [ROLLOUT_INPUTS.dt, 'attractor_third'], ['attractor_h3']),
+        node('Mul', [W, 'attractor_h2'], ['attractor_W_h2']),
+        node('Mul', [W, ROLLOUT_INPUTS.dt], ['attractor_W_dt']),
+        node('Mul', [W, 'attractor_h6'], ['attractor_W_h6']),
+        node('Mul', [W, 'attractor_h3'], ['attractor_W_h3']),
+        node('Concat', ['attractor_W_h6', 'attractor_W_h3', 'attractor_W_h3', 'attractor_W_h6'], ['attractor_W_rk4'], { axis: fold.transB ? 1 : 0 }),
       );
     }
   }
   const scan = K === 1 ? ROLLOUT_OUTPUTS.trajectory : 'attractor_scan';
-  outer.push(
-    node('Loop', [ROLLOUT_INPUTS.iterations, 'attractor_true', ROLLOUT_INPUTS.x0], [ROLLOUT_OUTPUTS.last, scan], { body: bodyGraph }),
-  );
-  if (K > 1) {
+  if (padded) outer.push({ ...padded.node, name: 'attractor_pad_x0', input: [ROLLOUT_INPUTS.x0, ...padded.node.input!.slice(1)], output: [loopInit] });
+  outer.push(node('Loop', [ROLLOUT_INPUTS.iterations, 'attractor_true', loopInit], [loopLast, scan], { body: bodyGraph }));
+  if (padded) {
+    initializers.push(int64Tensor('attractor_dim', [1], [sig.dim]));
+    outer.push(node('Slice', [loopLast, 'attractor_zero', 'attractor_dim', 'attractor_last_axis'], [ROLLOUT_OUTPUTS.last]));
+  }
+  if (flatRows) {
+    // [M, K·B, w] → [M·K, B, w] (rank-1 states: [M, K·w] → [M·K, w]); the batch dims come from the last state.
+    initializers.push(
+      int64Tensor('attractor_minus1', [1], [-1]),
+      int64Tensor('attractor_width', [1], [emitWidth(sig)]),
+    );
+    outer.push(
+      node('Shape', [ROLLOUT_OUTPUTS.last], ['attractor_state_shape']),
+      node('Slice', ['attractor_state_shape', 'attractor_zero', 'attractor_last_axis', 'attractor_zero'], ['attractor_batch_shape']),
+      node('Concat', ['attractor_minus1', 'attractor_batch_shape', 'attractor_width'], ['attractor_flat_shape'], { axis: 0 }),
+      node('Reshape', [scan, 'attractor_flat_shape'], [ROLLOUT_OUTPUTS.trajectory]),
+    );
+  } else if (K > 1) {
     // [M, K, ...row] → [M·K, ...row]
     initializers.push(
       int64Tensor('attractor_from2', [1], [2]),

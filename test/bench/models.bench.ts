@@ -204,7 +204,7 @@ async function main(): Promise<void> {
   const compact = await loop(lorenzFlow());
   const compactUnfolded = await loop(lorenzFlow(), { foldOutputLayer: false, stepsPerIteration: 1 });
   console.log(`Lorenz-63, RK4 dt = ${DT}: plain JS | ORT per-step run() of a naive ${naiveLoop.built.nodesPerStep}-node RK4 step | that graph in Attractor's Loop (K=${naiveLoop.built.stepsPerIteration}) |`);
-  console.log(`  Attractor's Loop of a 4-node flow (Pad·Gather·ReduceProd·MatMul): RK4 stages unfolded K=1 (${compactUnfolded.built.nodesPerStep} nodes/step) | folded into Gemms, K=${compact.built.stepsPerIteration} (${compact.built.nodesPerStep} nodes/step)`);
+  console.log(`  Attractor's Loop of a 4-node flow (Pad·Gather·ReduceProd·MatMul): RK4 stages unfolded K=1 (${compactUnfolded.built.nodesPerStep} nodes/step) | folded into Gemms, Pad carried in the state, RK4 combination one Concat + Gemm, K=${compact.built.stepsPerIteration} (${compact.built.nodesPerStep} nodes/step)`);
   console.log(`  ${pad('N', 7)} ${pad('B', 3)} ${pad('JS', 10)} ${pad('per-step', 16)} ${pad('naive Loop', 16)} ${pad('Loop K=1', 12)} ${pad('Loop folded', 12)} µs/step: per-step  naive Loop  folded`);
   const perStepUs: Record<string, number> = {};
   for (const B of [1, 64]) {

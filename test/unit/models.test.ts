@@ -16,6 +16,7 @@ import {
   esnMap,
   loopRollout,
   lorenzFlow,
+  naiveLorenzRk4Map,
   nonMatching,
   pytorchLinearMap,
   pytorchMap,
@@ -182,8 +183,9 @@ describe('models: the Loop rollout graph', () => {
       const sig = signatureOf(bytes);
       const dt = 0.01;
       const { trajectory, built } = await runLoop(bytes, sig, [1, 1, 1], 50, dt, 2, fold);
-      // 4 stages × the field's nodes (3 feature nodes + the MatMul, folded into one Gemm per stage) + the combination
-      assert.equal(built.nodesPerStep, fold ? 4 * 3 + 5 : 4 * 4 + 9);
+      // 4 stages × the field's nodes (3 feature nodes + the MatMul, folded into one Gemm per stage; the Pad carried
+      // in the Loop state) + the combination (Concat + Gemm)
+      assert.equal(built.nodesPerStep, fold ? 4 * 2 + 5 : 4 * 4 + 9);
       let x = [1, 1, 1];
       const data = trajectory.data as Float64Array;
       for (let t = 0; t < 100; t++) {
@@ -206,8 +208,11 @@ describe('models: the Loop rollout graph', () => {
   it('picks several steps per iteration only for small graphs', () => {
     const small = buildRolloutGraph(decodeFullModel(lorenzFlow()), signatureOf(lorenzFlow()));
     const esn = buildRolloutGraph(decodeFullModel(esnMap(20)), signatureOf(esnMap(20)));
-    assert.equal(small.stepsPerIteration, 3);
-    assert.equal(esn.stepsPerIteration, 16);
+    const naive = buildRolloutGraph(decodeFullModel(naiveLorenzRk4Map(0.01)), signatureOf(naiveLorenzRk4Map(0.01)));
+    assert.equal(small.nodesPerStep, 13);
+    assert.equal(small.stepsPerIteration, 19);
+    assert.equal(esn.stepsPerIteration, 32);
+    assert.equal(naive.stepsPerIteration, 4);
   });
 });
 
@@ -363,7 +368,7 @@ describe('models: folding through trailing Identity nodes', () => {
     const bytes = onnx.ModelProto.encode(decoded).finish();
     const sig = signatureOf(bytes);
     const { trajectory, built } = await runLoop(bytes, sig, [1, 1, 1], 10, 0.01, 1);
-    assert.equal(built.nodesPerStep, 4 * 3 + 5);
+    assert.equal(built.nodesPerStep, 4 * 2 + 5);
     let x = [1, 1, 1];
     for (let t = 0; t < 10; t++) x = lorenzRk4(x, 0.01);
     const data = trajectory.data as Float64Array;
