@@ -186,7 +186,11 @@ export class PaperPanels extends Disposable implements vscode.WebviewPanelSerial
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const saved = parsePaperPanelState(state);
-    const paper = saved && (await this.ctx.store.get(saved.paperId));
+    // The webview's state can miss a reload that comes right after the panel opened; its title, the paper's
+    // title, still names the paper.
+    const paper = saved
+      ? await this.ctx.store.get(saved.paperId)
+      : (await this.ctx.store.all()).find((p) => p.title === panel.title);
     if (!paper || this.open.has(paper.id)) {
       panel.dispose(); // the paper left the library, or is already shown: nothing to restore
       return;

@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import type { FrameLocator } from 'playwright-core';
 import { useWorkbench } from '../harness/mocha';
 import { repoRoot } from '../harness/paths';
 import { waitFor } from '../harness/poll';
@@ -23,6 +24,27 @@ describe('papers (UI)', function () {
     const row = await ui.wb.revealTreeItem('Papers', title);
     await row.click();
     await waitFor(async () => (await ui.wb.activeEditorTitle()) === title, { message: `the "${title}" tab to be active` });
+  }
+
+  /**
+   * Preferences: Color Theme, as a user picks it: the palette, then the theme's quick pick. Editors are closed
+   * first: a webview taking the focus back would close the theme's quick pick.
+   */
+  async function pickColorTheme(theme: string) {
+    const { page } = ui.wb;
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await ui.wb.runCommand('View: Close All Editors');
+    await page.keyboard.press('F1');
+    await input.fill('>Preferences: Color Theme');
+    await page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: page.locator('.label-name', { hasText: /^Preferences: Color Theme$/ }) })
+      .first()
+      .click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Modern' }).first().waitFor();
+    await input.fill(theme);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor();
+    await input.press('Enter');
   }
 
   it(`lists the ${listing.length} bundled papers under expanded date groups`, async () => {
@@ -131,6 +153,42 @@ describe('papers (UI)', function () {
     await page.mouse.move(700, 880); // no hover tooltips in the picture
     await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'hidden' }).catch(() => undefined);
     await ui.wb.screenshot(path.join(repoRoot, 'media', 'screenshot.png'));
+  });
+
+  it('follows the colour theme, readable in dark, light and high-contrast themes', async () => {
+    await ui.wb.openViewContainer('Attractor');
+    /** WCAG contrast ratio of the text against the page, as the panel paints them. */
+    const look = (frame: FrameLocator) =>
+      frame.locator('body').evaluate((body) => {
+        const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+        const lum = (c: string) => {
+          const [r, g, b] = rgb(c).map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        };
+        const text = getComputedStyle(body.querySelector('.markdown-body') ?? body).color;
+        const page = getComputedStyle(body).backgroundColor;
+        const [a, b] = [lum(text), lum(page)].sort((x, y) => y - x);
+        return { theme: body.className, text, page, contrast: (a + 0.05) / (b + 0.05) };
+      });
+    const seen: string[] = [];
+    for (const [theme, kind] of [['Dark Modern', 'vscode-dark'], ['Light Modern', 'vscode-light'], ['Dark High Contrast', 'vscode-high-contrast']]) {
+      await pickColorTheme(theme);
+      await openPaper(MATH_PAPER);
+      const frame = await ui.wb.webview(MATH_PAPER);
+      let last = '';
+      const l = await waitFor(async () => {
+        const v = await look(frame);
+        last = JSON.stringify(v);
+        return v.theme.split(/\s+/).includes(kind) ? v : undefined;
+      }, { timeout: 30_000, message: `the panel in ${theme}` }).catch((err: Error) => {
+        throw new Error(`${err.message}; last seen ${last}`);
+      });
+      assert.ok(l.contrast >= 4.5, `${theme}: text ${l.text} on ${l.page}, contrast ${l.contrast.toFixed(1)}`);
+      seen.push(`${l.text} on ${l.page}`);
+    }
+    assert.strictEqual(new Set(seen).size, 3, `colours change with the theme: ${seen.join(' | ')}`);
+    await pickColorTheme('Light Modern');
+    await openPaper(MATH_PAPER);
   });
 
   it('brings paper panels back after a window reload (WebviewPanelSerializer)', async () => {
