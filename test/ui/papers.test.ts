@@ -194,7 +194,9 @@ describe('papers (UI)', function () {
   it('brings paper panels back after a window reload (WebviewPanelSerializer)', async () => {
     const { page } = ui.wb;
     assert.ok((await ui.wb.editorTabs()).includes(MATH_PAPER), 'the paper is open before the reload');
-    await page.reload();
+    // As a user reloads: the workbench saves its editors on the way out (a bare page reload may not).
+    await ui.wb.runCommand('Developer: Reload Window');
+    await page.waitForLoadState('domcontentloaded');
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await waitFor(async () => (await ui.wb.editorTabs()).includes(MATH_PAPER), {
       timeout: 60_000,

@@ -239,6 +239,8 @@ describe('zoo and papers (UI)', function () {
       await input().press('Enter');
       await activeWebview(p.title);
     }
+    // No webview editor open: one that takes the focus back would close the quick pick under the test's hands.
+    await ui.wb.runCommand('View: Close All Editors');
     const row = await ui.wb.revealTreeItem('Papers', CITED.title);
     const menu = await contextMenu(row);
     assert.ok(menu.includes('Find Models for This Paper'), menu.join(' | '));
