@@ -3,7 +3,6 @@
 // The profile (settings, state, extensions dir) persists in the git-ignored .vscode-test/start-profile/.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import {
@@ -19,7 +18,7 @@ import {
 } from './lib/setup.mjs';
 import codeServer from './lib/code-server.cjs';
 
-const { profileEnv, serveArgs } = codeServer;
+const { profileEnv, serveArgs, isHealthy } = codeServer;
 
 const port = Number(process.env.ATTRACTOR_PORT || 8080);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) {
@@ -32,20 +31,6 @@ function portIsFree(p) {
     const srv = net.createServer();
     srv.once('error', () => resolve(false));
     srv.listen(p, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
-
-function healthy(url) {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: 2000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => {
-      req.destroy();
-      resolve(false);
-    });
   });
 }
 
@@ -173,7 +158,7 @@ async function main() {
 
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
-  while (!(await healthy(`${base}/healthz`))) {
+  while (!(await isHealthy(base))) {
     if (Date.now() > deadline) {
       console.error(`code-server did not answer ${base}/healthz within 60 s; see ${path.relative(repoRoot, logFile)}`);
       stop(1);

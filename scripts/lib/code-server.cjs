@@ -1,6 +1,7 @@
 // The code-server command line shared by `npm start` and the test harness: VS Code served on 127.0.0.1 from a
 // private profile (its own HOME, XDG dirs and TMPDIR), with no gallery, telemetry or update checks.
 // CommonJS so that both the ESM scripts and the compiled TypeScript harness can load it.
+const http = require('node:http');
 const path = require('node:path');
 
 /** The environment of a code-server whose profile lives under `profileDir`; `extra` wins. */
@@ -43,4 +44,19 @@ function serveArgs({ port, workspace, ...dirs }) {
   ];
 }
 
-module.exports = { profileEnv, profileArgs, serveArgs };
+/** Whether the server at `baseUrl` answers its health check (false while it starts or when it is gone). */
+function isHealthy(baseUrl) {
+  return new Promise((resolve) => {
+    const req = http.get(`${baseUrl}/healthz`, { timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
+  });
+}
+
+module.exports = { profileEnv, profileArgs, serveArgs, isHealthy };

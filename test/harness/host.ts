@@ -4,7 +4,6 @@
  */
 import { spawn, ChildProcess } from 'child_process';
 import * as fs from 'fs';
-import * as http from 'http';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
@@ -15,6 +14,7 @@ interface CodeServerCli {
   profileEnv(profileDir: string, extra?: Record<string, string>): NodeJS.ProcessEnv;
   profileArgs(dirs: { userDataDir: string; extensionsDir: string; configFile: string }): string[];
   serveArgs(opts: { port: number; workspace: string; userDataDir: string; extensionsDir: string; configFile: string }): string[];
+  isHealthy(baseUrl: string): Promise<boolean>;
 }
 const cli = require(path.join(repoRoot, 'scripts', 'lib', 'code-server.cjs')) as CodeServerCli;
 
@@ -131,20 +131,6 @@ export function freePort(): Promise<number> {
     srv.listen(0, '127.0.0.1', () => {
       const { port } = srv.address() as net.AddressInfo;
       srv.close(() => resolve(port));
-    });
-  });
-}
-
-function httpOk(url: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: 2000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => {
-      req.destroy();
-      resolve(false);
     });
   });
 }
@@ -269,7 +255,7 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
       await stop();
       throw new Error(`code-server exited (${exited}) before it was ready. Its output:\n${tail(log)}`);
     }
-    if (await httpOk(`${url}/healthz`)) break;
+    if (await cli.isHealthy(url)) break;
     if (Date.now() > deadline) {
       const log = readLog();
       await stop();

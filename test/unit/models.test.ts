@@ -11,11 +11,11 @@ import { ModelRuntime, type RolloutChunk, type RolloutRequest } from '../../src/
 import { parseDynamicsMetadata, recognise, type Signature } from '../../src/models/signature';
 import {
   DIVERGING_STEP,
-  LORENZ,
   divergingMap,
   esnMap,
   loopRollout,
   lorenzFlow,
+  lorenzRk4,
   naiveLorenzRk4Map,
   nonMatching,
   pytorchLinearMap,
@@ -147,15 +147,6 @@ async function runLoop(bytes: Uint8Array, sig: Signature, x0: number[], iteratio
   return { built, trajectory: out[ROLLOUT_OUTPUTS.trajectory], last: out[ROLLOUT_OUTPUTS.last] };
 }
 
-function lorenzRk4(x: number[], dt: number): number[] {
-  const f = ([a, b, c]: number[]) => [LORENZ.sigma * (b - a), a * (LORENZ.rho - c) - b, a * b - LORENZ.beta * c];
-  const add = (u: number[], v: number[], h: number) => u.map((ui, i) => ui + h * v[i]);
-  const k1 = f(x);
-  const k2 = f(add(x, k1, dt / 2));
-  const k3 = f(add(x, k2, dt / 2));
-  const k4 = f(add(x, k3, dt));
-  return x.map((xi, i) => xi + (dt / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]));
-}
 
 describe('models: the Loop rollout graph', () => {
   it('wraps a PyTorch map: the Loop gives exactly the per-step trajectory, for K = 1 and K = 4', async () => {

@@ -8,7 +8,7 @@ import { inspectOnnx } from '../../src/models/onnxFile';
 import { ROLLOUT_INPUTS, ROLLOUT_OUTPUTS, buildRolloutGraph, decodeFullModel, type RolloutGraphOptions } from '../../src/models/rolloutGraph';
 import { ModelRuntime, type RolloutChunk } from '../../src/models/runtime';
 import { recognise, type Signature } from '../../src/models/signature';
-import { LORENZ, esnMap, lorenzFlow, pytorchLinearMap } from '../fixtures/models/models';
+import { esnMap, lorenzFlow, lorenzRk4, pytorchLinearMap } from '../fixtures/models/models';
 
 function signatureOf(bytes: Uint8Array): Signature {
   const r = recognise(inspectOnnx(bytes));
@@ -31,15 +31,6 @@ async function rollout(bytes: Uint8Array, x0: number[], steps: number, options: 
   return { built, trajectory: out[ROLLOUT_OUTPUTS.trajectory], last: out[ROLLOUT_OUTPUTS.last] };
 }
 
-function lorenzRk4(x: number[], dt: number): number[] {
-  const f = ([a, b, c]: number[]) => [LORENZ.sigma * (b - a), a * (LORENZ.rho - c) - b, a * b - LORENZ.beta * c];
-  const add = (u: number[], v: number[], h: number) => u.map((ui, i) => ui + h * v[i]);
-  const k1 = f(x);
-  const k2 = f(add(x, k1, dt / 2));
-  const k3 = f(add(x, k2, dt / 2));
-  const k4 = f(add(x, k3, dt));
-  return x.map((xi, i) => xi + (dt / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]));
-}
 
 function close(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string): void {
   assert.equal(a.length, b.length, `${what}: lengths`);
