@@ -201,28 +201,6 @@ describe('zoo and papers (UI)', function () {
     await waitFor(async () => (await refPoints('phase')) > 0 || undefined, { message: 'the truth shown again' });
   });
 
-  it('previews every zoo model in the real host, each with its metrics table', async function () {
-    this.timeout(600_000);
-    const zoo = fs.readdirSync(path.join(repoRoot, 'media', 'models')).filter((f) => f.endsWith('.onnx')).sort();
-    assert.ok(zoo.length >= 20, `${zoo.length} zoo models`);
-    const lines: string[] = [];
-    for (const name of zoo) {
-      await ui.wb.runCommand('View: Close All Editors');
-      await runInputCommand('Attractor: Preview Model');
-      await choose(name);
-      const frame = await activeWebview(`Preview: ${name}`);
-      await frame.locator('vscode-button#run:not([disabled])').waitFor({ timeout: 30_000 });
-      await frame.locator('vscode-button#run').click();
-      const metrics = frame.locator('#metrics:not([hidden])');
-      await metrics.waitFor({ timeout: 90_000 });
-      const names = (await metrics.locator('tr td:first-child').allTextContents()).map((t) => t.trim());
-      assert.deepStrictEqual(names, ['Valid prediction time', 'D_stsp', 'D_H', 'λmax'], name);
-      const cells = await metrics.locator('tr').allInnerTexts();
-      lines.push(`        ${name}: ${cells.map((r) => r.replace(/\s+/g, ' ').trim().split(' ').slice(0, 6).join(' ')).join(' | ')}`);
-    }
-    console.log(`      every zoo model, default run, in the real host:\n${lines.join('\n')}`);
-  });
-
   it('marks papers that have a model and offers Launch Model Preview only on them', async () => {
     await ui.wb.page.keyboard.press('Escape');
     await ui.wb.openViewContainer('Attractor');
@@ -303,5 +281,27 @@ describe('zoo and papers (UI)', function () {
     assert.deepStrictEqual(fs.readdirSync(downloadsDir()), [DOWNLOADED], 'nothing half-written next to the good download');
     await attempt(UNCITED.title);
     await notification(new RegExp(`no model on the Hugging Face Hub cites arXiv:${escapeRegExp(UNCITED.id)}`));
+  });
+
+  it('previews every zoo model in the real host, each with its metrics table', async function () {
+    this.timeout(600_000);
+    const zoo = fs.readdirSync(path.join(repoRoot, 'media', 'models')).filter((f) => f.endsWith('.onnx')).sort();
+    assert.ok(zoo.length >= 20, `${zoo.length} zoo models`);
+    const lines: string[] = [];
+    for (const name of zoo) {
+      await ui.wb.runCommand('View: Close All Editors');
+      await runInputCommand('Attractor: Preview Model');
+      await choose(name);
+      const frame = await activeWebview(`Preview: ${name}`);
+      await frame.locator('vscode-button#run:not([disabled])').waitFor({ timeout: 30_000 });
+      await frame.locator('vscode-button#run').click();
+      const metrics = frame.locator('#metrics:not([hidden])');
+      await metrics.waitFor({ timeout: 90_000 });
+      const names = (await metrics.locator('tr td:first-child').allTextContents()).map((t) => t.trim());
+      assert.deepStrictEqual(names, ['Valid prediction time', 'D_stsp', 'D_H', 'λmax'], name);
+      const cells = await metrics.locator('tr').allInnerTexts();
+      lines.push(`        ${name}: ${cells.map((r) => r.replace(/\s+/g, ' ').trim().split(' ').slice(0, 6).join(' ')).join(' | ')}`);
+    }
+    console.log(`      every zoo model, default run, in the real host:\n${lines.join('\n')}`);
   });
 });
