@@ -485,6 +485,9 @@ describe('notes and math (UI)', function () {
       const input = page.locator('.quick-input-widget .quick-input-box input');
       await waitFor(
         async () => {
+          // The palette's list does not refresh while it is open: close it, so each try sees the commands
+          // registered so far (an empty window starts its extension host late).
+          if (await input.isVisible()) await page.keyboard.press('Escape');
           await page.keyboard.press('F1');
           await input.waitFor({ state: 'visible', timeout: 5_000 });
           await input.fill('>Attractor: Annotate Paper');
