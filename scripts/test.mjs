@@ -139,11 +139,15 @@ function heading(text) {
   process.stdout.write(`\n\x1b[1m━━ ${text} ━━\x1b[0m\n`);
 }
 
-/** Runs mocha over the files of one layer in a child process; resolves with {passes, failures}. */
-function runMochaLayer(name, files, timeoutMs) {
+/**
+ * Runs mocha over the files of one layer in a child process; resolves with {passes, failures}. `retries` gives a
+ * failing test that many more tries (UI tests drive a real browser on a shared machine: a real bug fails every
+ * try, a focus or timing hiccup does not).
+ */
+function runMochaLayer(name, files, timeoutMs, retries = 0) {
   const summaryFile = summaryPath(name);
   fs.rmSync(summaryFile, { force: true });
-  const mochaArgs = [mochaBin, '--reporter', reporter, '--timeout', String(timeoutMs), '--exit'];
+  const mochaArgs = [mochaBin, '--reporter', reporter, '--timeout', String(timeoutMs), '--retries', String(retries), '--exit'];
   if (grep) mochaArgs.push('--grep', grep);
   mochaArgs.push(...files);
   return new Promise((resolve) => {
@@ -226,7 +230,7 @@ async function runUi() {
     log('no ui tests');
     return { passes: 0, failures: 0 };
   }
-  return runMochaLayer('ui', files, 120_000);
+  return runMochaLayer('ui', files, 120_000, 1);
 }
 
 async function main() {
