@@ -18,7 +18,7 @@ import {
 } from './lib/setup.mjs';
 import codeServer from './lib/code-server.cjs';
 
-const { profileEnv, serveArgs, isHealthy } = codeServer;
+const { profileEnv, makeProfile, serveArgs, isHealthy } = codeServer;
 
 const port = Number(process.env.ATTRACTOR_PORT || 8080);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) {
@@ -49,13 +49,7 @@ async function main() {
   await build({ tests: false }); // the tests are compiled by `npm test`
 
   const profile = path.join(hostDir, 'start-profile');
-  const home = path.join(profile, 'home');
-  const userData = path.join(profile, 'user-data');
-  const extensionsDir = path.join(profile, 'extensions');
-  for (const d of [home, path.join(home, '.config'), path.join(home, '.local', 'share'), path.join(profile, 'tmp'),
-    path.join(userData, 'User'), extensionsDir]) {
-    fs.mkdirSync(d, { recursive: true });
-  }
+  const { userDataDir: userData, extensionsDir, configFile } = makeProfile(profile);
   const settingsFile = path.join(userData, 'User', 'settings.json');
   if (!fs.existsSync(settingsFile)) {
     fs.writeFileSync(
@@ -63,7 +57,6 @@ async function main() {
       JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none' }, null, 2),
     );
   }
-  const configFile = path.join(profile, 'config.yaml');
   fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
 
   // The extension: the repo itself, linked as publisher.name-version (stale links of other versions removed).

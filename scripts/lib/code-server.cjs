@@ -1,6 +1,7 @@
 // The code-server command line shared by `npm start` and the test harness: VS Code served on 127.0.0.1 from a
 // private profile (its own HOME, XDG dirs and TMPDIR), with no gallery, telemetry or update checks.
 // CommonJS so that both the ESM scripts and the compiled TypeScript harness can load it.
+const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 
@@ -22,6 +23,18 @@ function profileEnv(profileDir, extra = {}) {
     if (/^(VSCODE_|ELECTRON_RUN_AS_NODE$|CODE_SERVER_)/.test(key) && !(key in extra)) delete env[key];
   }
   return env;
+}
+
+/** Creates the folders of a profile under `profileDir` (idempotent) and returns those code-server is given. */
+function makeProfile(profileDir) {
+  const home = path.join(profileDir, 'home');
+  const userDataDir = path.join(profileDir, 'user-data');
+  const extensionsDir = path.join(profileDir, 'extensions');
+  for (const d of [path.join(home, '.config'), path.join(home, '.local', 'share'), path.join(profileDir, 'tmp'),
+    path.join(userDataDir, 'User'), extensionsDir]) {
+    fs.mkdirSync(d, { recursive: true });
+  }
+  return { userDataDir, extensionsDir, configFile: path.join(profileDir, 'config.yaml') };
 }
 
 /** `--user-data-dir`, `--extensions-dir` and `--config`: also needed by `--install-extension`. */
@@ -59,4 +72,4 @@ function isHealthy(baseUrl) {
   });
 }
 
-module.exports = { profileEnv, profileArgs, serveArgs, isHealthy };
+module.exports = { profileEnv, makeProfile, profileArgs, serveArgs, isHealthy };

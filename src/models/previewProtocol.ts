@@ -38,15 +38,6 @@ export interface PreviewModel {
   readonly limits: { readonly maxSteps: number; readonly maxMembers: number; readonly maxValues: number };
 }
 
-export interface PreviewDefaults {
-  readonly initialState: readonly number[];
-  readonly steps: number;
-  readonly dt: number;
-  readonly members: number;
-  readonly perturbation: number;
-  readonly burnIn: number;
-}
-
 export interface RunParameters {
   readonly initialState: readonly number[];
   readonly steps: number;
@@ -58,6 +49,9 @@ export interface RunParameters {
   /** Rows dropped from plots and exports. */
   readonly burnIn: number;
 }
+
+/** What the panel's inputs start with: the same fields as a run. */
+export type PreviewDefaults = RunParameters;
 
 export interface MetricsRow {
   readonly name: string;

@@ -12,6 +12,7 @@ import { codeServerEntry, extensionFolderName, repoRoot } from './paths';
 /** The code-server command line, shared with `npm start` (scripts/lib/code-server.cjs). */
 interface CodeServerCli {
   profileEnv(profileDir: string, extra?: Record<string, string>): NodeJS.ProcessEnv;
+  makeProfile(profileDir: string): { userDataDir: string; extensionsDir: string; configFile: string };
   profileArgs(dirs: { userDataDir: string; extensionsDir: string; configFile: string }): string[];
   serveArgs(opts: { port: number; workspace: string; userDataDir: string; extensionsDir: string; configFile: string }): string[];
   isHealthy(baseUrl: string): Promise<boolean>;
@@ -161,19 +162,12 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
   installExitHooks();
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attractor-host-'));
-  const home = path.join(dir, 'home');
-  const userDataDir = path.join(dir, 'user-data');
-  const extensionsDir = path.join(dir, 'extensions');
+  const { userDataDir, extensionsDir, configFile } = cli.makeProfile(dir);
   const logFile = path.join(dir, 'server.log');
-  for (const d of [home, path.join(home, '.config'), path.join(home, '.local', 'share'), path.join(dir, 'tmp'),
-    path.join(userDataDir, 'User'), extensionsDir]) {
-    fs.mkdirSync(d, { recursive: true });
-  }
   fs.writeFileSync(
     path.join(userDataDir, 'User', 'settings.json'),
     JSON.stringify({ ...defaultSettings, ...opts.settings }, null, 2),
   );
-  const configFile = path.join(dir, 'config.yaml');
   fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
 
   let workspace = opts.workspace;
