@@ -82,7 +82,7 @@ export class PaperLinkFeatures extends Disposable implements vscode.HoverProvide
 
   async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[] | undefined> {
     const before = document.lineAt(position.line).text.slice(0, position.character);
-    const open = /\[\[([^\[\]]*)$/.exec(before);
+    const open = /\[\[([^[\]]*)$/.exec(before);
     if (!open) return undefined;
     await this.directory.refresh().catch(() => undefined);
     const after = document.lineAt(position.line).text.slice(position.character);

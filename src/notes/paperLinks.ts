@@ -33,7 +33,7 @@ export interface PaperLinkOccurrence {
 /** The paper links on one line of text (or any text without newlines inside links). */
 export function findPaperLinks(text: string): PaperLinkOccurrence[] {
   const found: PaperLinkOccurrence[] = [];
-  for (const m of text.matchAll(/\[\[([^\[\]\n]{1,120})\]\]/g)) {
+  for (const m of text.matchAll(/\[\[([^[\]\n]{1,120})\]\]/g)) {
     const ref = parsePaperRef(m[1]);
     if (ref) found.push({ start: m.index, end: m.index + m[0].length, inner: m[1], ref });
   }
@@ -69,7 +69,7 @@ export function paperLinksPlugin(md: MarkdownIt, resolve: PaperLinkResolver): vo
     const close = src.indexOf(']]', pos + 2);
     if (close < 0 || close - pos > 124) return false;
     const inner = src.slice(pos + 2, close);
-    if (/[\[\]\n]/.test(inner)) return false;
+    if (/[[\]\n]/.test(inner)) return false;
     const ref = parsePaperRef(inner);
     if (!ref) return false;
     const target = resolve(ref) ?? (ref.kind === 'arxiv' ? { title: `arXiv:${ref.arxivId}`, href: arxivAbsUrl(ref.arxivId) } : undefined);

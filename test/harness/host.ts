@@ -2,7 +2,7 @@
  * A throw-away VS Code (code-server) for one test run: its own HOME, XDG dirs, TMPDIR, user-data and extensions
  * dirs, a free port, and the whole server process group killed by `stop()` (and when this process exits).
  */
-import { spawn, ChildProcess } from 'child_process';
+import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';

@@ -9,9 +9,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Host, HostOptions, startHost } from './host';
+import { type Host, type HostOptions, startHost } from './host';
 import { fileSafe, resultsDir } from './paths';
-import { openWorkbench, Workbench, WorkbenchOptions } from './workbench';
+import { openWorkbench, type Workbench, type WorkbenchOptions } from './workbench';
 
 export interface UseWorkbenchOptions {
   host?: HostOptions;

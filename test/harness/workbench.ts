@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { chromium, Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import type { Host } from './host';
 import { waitFor } from './poll';
 

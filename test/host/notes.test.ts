@@ -74,8 +74,8 @@ describe('notes (in host)', function () {
     const id = await paperId(WESTERLUND);
     assert.ok(text.startsWith(`---\nid: "${id}"\narxiv: null\ntitle: "${WESTERLUND}"\n`), text.slice(0, 300));
     assert.match(text, /\ndate: "\d{4}-\d{2}-\d{2}"\n/);
-    assert.match(text, /\nlinks:\n  - "https:\/\/huggingface\.co\/papers\?q=/);
-    assert.match(text, /\ntags:\n  - "paper"\n---\n/);
+    assert.match(text, /\nlinks:\n {2}- "https:\/\/huggingface\.co\/papers\?q=/);
+    assert.match(text, /\ntags:\n {2}- "paper"\n---\n/);
     assert.match(text, /^> .*\$\\Lambda_\{\\rm MSR\}=1\.11\\pm 0\.11\$/m);
     assert.match(text, /\n## Notes\n/);
     assert.strictEqual(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString());

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as http from 'http';
-import { FixtureServer, startFixtureServer } from '../fixtures/server';
+import { type FixtureServer, startFixtureServer } from '../fixtures/server';
 
 /** A raw GET that reports how the response ended, byte-exact (fetch would hide some of it). */
 function rawGet(url: string, timeoutMs = 2000): Promise<{ status?: number; headers?: http.IncomingHttpHeaders; body: string; outcome: 'complete' | 'aborted' | 'timeout' | 'error' }> {

@@ -6,6 +6,7 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
 const TOKEN = /\d{4}\.\d{4,5}|[a-z]+\/\d{7}|[\p{L}\p{N}]+/gu;
 /** The same pattern for ASCII text, where `[\p{L}\p{N}]` is `[a-z0-9]` once lower-cased (much faster). */
 const ASCII_TOKEN = /\d{4}\.\d{4,5}|[a-z]+\/\d{7}|[a-z0-9]+/g;
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL on purpose
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /** Lower-case, accent-free words; arXiv ids (`2306.04406`, `math/0211159`) stay whole. */
