@@ -11,10 +11,15 @@ const filter = process.argv[2] ?? '';
 
 console.log('Building…');
 execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
-execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'test/tsconfig.json'], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'test/tsconfig.json'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 
 const dir = join(root, 'out', 'test', 'bench');
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.bench.js') && f.includes(filter)).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.js') && f.includes(filter))
+  .sort()) {
   console.log(`\n== ${file.replace(/\.bench\.js$/, '')}`);
   execFileSync(process.execPath, ['--expose-gc', join(dir, file)], { cwd: root, stdio: 'inherit' });
 }

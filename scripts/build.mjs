@@ -63,7 +63,11 @@ const vendors = {
 
 const webviews = {
   ...common,
-  entryPoints: { paper: 'webview/paper/main.ts', modelPreview: 'webview/model/preview.ts', modelCard: 'webview/model/card.ts' },
+  entryPoints: {
+    paper: 'webview/paper/main.ts',
+    modelPreview: 'webview/model/preview.ts',
+    modelCard: 'webview/model/card.ts',
+  },
   outdir: 'dist/webview',
   platform: 'browser',
   format: 'iife',
@@ -76,7 +80,10 @@ function copyWebviewAssets() {
   const to = join(root, 'dist', 'webview');
   mkdirSync(join(to, 'katex'), { recursive: true });
   cpSync(join(katex, 'katex.min.css'), join(to, 'katex', 'katex.min.css'));
-  cpSync(join(katex, 'fonts'), join(to, 'katex', 'fonts'), { recursive: true, filter: (p) => !/\.(ttf|woff)$/.test(p) });
+  cpSync(join(katex, 'fonts'), join(to, 'katex', 'fonts'), {
+    recursive: true,
+    filter: (p) => !/\.(ttf|woff)$/.test(p),
+  });
   const codicons = join(root, 'node_modules', '@vscode', 'codicons', 'dist');
   mkdirSync(join(to, 'codicons'), { recursive: true });
   for (const file of ['codicon.css', 'codicon.ttf']) cpSync(join(codicons, file), join(to, 'codicons', file));
@@ -95,7 +102,9 @@ const watchMarkers = {
 copyWebviewAssets();
 const targets = [host, vendors, webviews];
 if (watch) {
-  const contexts = await Promise.all(targets.map((o) => context({ ...o, plugins: [...(o.plugins ?? []), watchMarkers] })));
+  const contexts = await Promise.all(
+    targets.map((o) => context({ ...o, plugins: [...(o.plugins ?? []), watchMarkers] })),
+  );
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
   await Promise.all(targets.map((o) => build(o)));

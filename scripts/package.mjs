@@ -13,8 +13,12 @@ const { name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'u
 const out = `${name}-${version}.vsix`;
 const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
 
-execFileSync(process.execPath, [vsce, 'package', '--target', 'linux-x64', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], {
-  cwd: root,
-  stdio: 'inherit',
-});
+execFileSync(
+  process.execPath,
+  [vsce, 'package', '--target', 'linux-x64', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 console.log(`${out}: ${(statSync(join(root, out)).size / 1024).toFixed(0)} KB`);

@@ -54,7 +54,11 @@ async function main() {
   if (!fs.existsSync(settingsFile)) {
     fs.writeFileSync(
       settingsFile,
-      JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none' }, null, 2),
+      JSON.stringify(
+        { 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none' },
+        null,
+        2,
+      ),
     );
   }
   fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
@@ -63,7 +67,8 @@ async function main() {
   const linkName = extensionFolderName();
   const prefix = linkName.slice(0, linkName.lastIndexOf('-') + 1);
   for (const entry of fs.readdirSync(extensionsDir)) {
-    if (entry.startsWith(prefix) && entry !== linkName) fs.rmSync(path.join(extensionsDir, entry), { recursive: true, force: true });
+    if (entry.startsWith(prefix) && entry !== linkName)
+      fs.rmSync(path.join(extensionsDir, entry), { recursive: true, force: true });
   }
   const link = path.join(extensionsDir, linkName);
   let linkOk = false;
@@ -140,7 +145,9 @@ async function main() {
   let ready = false;
   child.once('exit', (code, signal) => {
     if (stopping) return;
-    console.error(`code-server exited (${signal ?? `exit code ${code}`})${ready ? '' : ' before it was ready'}; its log: ${path.relative(repoRoot, logFile)}`);
+    console.error(
+      `code-server exited (${signal ?? `exit code ${code}`})${ready ? '' : ' before it was ready'}; its log: ${path.relative(repoRoot, logFile)}`,
+    );
     try {
       console.error(fs.readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n'));
     } catch {

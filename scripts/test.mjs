@@ -147,7 +147,16 @@ function heading(text) {
 function runMochaLayer(name, files, timeoutMs, retries = 0) {
   const summaryFile = summaryPath(name);
   fs.rmSync(summaryFile, { force: true });
-  const mochaArgs = [mochaBin, '--reporter', reporter, '--timeout', String(timeoutMs), '--retries', String(retries), '--exit'];
+  const mochaArgs = [
+    mochaBin,
+    '--reporter',
+    reporter,
+    '--timeout',
+    String(timeoutMs),
+    '--retries',
+    String(retries),
+    '--exit',
+  ];
   if (grep) mochaArgs.push('--grep', grep);
   mochaArgs.push(...files);
   return new Promise((resolve) => {
@@ -251,7 +260,11 @@ async function main() {
   }
 
   const runners = { unit: runUnit, host: runHostLayer, ui: runUi };
-  const titles = { unit: 'unit tests', host: 'in-host tests (VS Code extension host)', ui: 'UI tests (workbench in Chromium)' };
+  const titles = {
+    unit: 'unit tests',
+    host: 'in-host tests (VS Code extension host)',
+    ui: 'UI tests (workbench in Chromium)',
+  };
   let passes = 0;
   let failures = 0;
   const timings = [];

@@ -29,7 +29,11 @@ export function activate(context: vscode.ExtensionContext): AttractorApi {
   });
   const renderer = new LazyRenderer();
   const paperPanels = new PaperPanels({ extensionUri: context.extensionUri, store, renderer, log });
-  context.subscriptions.push(log, paperPanels, vscode.commands.registerCommand('attractor.showLog', () => log.show()));
+  context.subscriptions.push(
+    log,
+    paperPanels,
+    vscode.commands.registerCommand('attractor.showLog', () => log.show()),
+  );
 
   const services: Services = { context, log, store, renderer, paperPanels };
   const papers = registerPapers(services);

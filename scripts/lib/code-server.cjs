@@ -30,8 +30,13 @@ function makeProfile(profileDir) {
   const home = path.join(profileDir, 'home');
   const userDataDir = path.join(profileDir, 'user-data');
   const extensionsDir = path.join(profileDir, 'extensions');
-  for (const d of [path.join(home, '.config'), path.join(home, '.local', 'share'), path.join(profileDir, 'tmp'),
-    path.join(userDataDir, 'User'), extensionsDir]) {
+  for (const d of [
+    path.join(home, '.config'),
+    path.join(home, '.local', 'share'),
+    path.join(profileDir, 'tmp'),
+    path.join(userDataDir, 'User'),
+    extensionsDir,
+  ]) {
     fs.mkdirSync(d, { recursive: true });
   }
   return { userDataDir, extensionsDir, configFile: path.join(profileDir, 'config.yaml') };
@@ -45,8 +50,10 @@ function profileArgs({ userDataDir, extensionsDir, configFile }) {
 /** Arguments after `node <code-server entry>` to serve `workspace` on 127.0.0.1:`port`. */
 function serveArgs({ port, workspace, ...dirs }) {
   return [
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',

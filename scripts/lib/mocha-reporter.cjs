@@ -23,7 +23,11 @@ class SpecWithSummary extends Spec {
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(
         out,
-        JSON.stringify({ passes: stats.passes || 0, failures: stats.failures || 0, pending: stats.pending || 0, tests }, null, 2),
+        JSON.stringify(
+          { passes: stats.passes || 0, failures: stats.failures || 0, pending: stats.pending || 0, tests },
+          null,
+          2,
+        ),
       );
     });
   }

@@ -10,7 +10,10 @@ export const CODE_SERVER_VERSION = '4.100.3';
 /** npm used to install code-server: npm 11 blocks the install scripts that code-server's postinstall needs. */
 const HOST_NPM_VERSION = '10.9.4';
 /** @vscode/ripgrep (a code-server dependency) downloads rg unless its cache already has this archive. */
-const RIPGREP_CACHE = { dir: 'vscode-ripgrep-cache-1.15.11', file: 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz' };
+const RIPGREP_CACHE = {
+  dir: 'vscode-ripgrep-cache-1.15.11',
+  file: 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz',
+};
 
 export const hostDir = path.join(repoRoot, '.vscode-test');
 export const codeServerEntry = path.join(hostDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
@@ -164,7 +167,9 @@ export async function ensureHost() {
   };
   await run('npm', ['i', '--save-exact', `code-server@${CODE_SERVER_VERSION}`], { cwd: hostDir, env });
   if (!fs.existsSync(codeServerEntry) || !fs.existsSync(vscodeModules)) {
-    throw new Error(`code-server install finished but ${path.relative(repoRoot, codeServerEntry)} or its lib/vscode/node_modules is missing`);
+    throw new Error(
+      `code-server install finished but ${path.relative(repoRoot, codeServerEntry)} or its lib/vscode/node_modules is missing`,
+    );
   }
   log(`  test host ready in ${Math.round((Date.now() - started) / 1000)} s`);
 }
@@ -200,4 +205,3 @@ export async function build({ tests = true } = {}) {
   removeStaleOutput();
   log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
-

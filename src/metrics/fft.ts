@@ -64,7 +64,11 @@ export function fft(re: Float64Array, im: Float64Array): void {
  * Periodograms |X_k|², k = 1..nfft/2, of two real series at once (packed as x + i·y into one complex FFT).
  * Both are zero-padded to `nfft`.
  */
-export function pairPeriodograms(x: ArrayLike<number>, y: ArrayLike<number>, nfft: number): [Float64Array, Float64Array] {
+export function pairPeriodograms(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  nfft: number,
+): [Float64Array, Float64Array] {
   const re = new Float64Array(nfft);
   const im = new Float64Array(nfft);
   for (let i = 0; i < x.length; i++) re[i] = x[i];

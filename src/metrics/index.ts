@@ -26,7 +26,11 @@ export interface CompareOptions extends StateSpaceOptions, SpectrumOptions {
  * Scores a model trajectory against the truth from the same initial condition: the valid prediction time from
  * the start, D_stsp and D_H over the whole common length (drop transients before calling).
  */
-export function compareTrajectories(truth: Trajectory, model: Trajectory, options: CompareOptions): ReconstructionScores {
+export function compareTrajectories(
+  truth: Trajectory,
+  model: Trajectory,
+  options: CompareOptions,
+): ReconstructionScores {
   return {
     validPrediction: validPredictionTime(truth, model, options),
     stateSpaceDivergence: stateSpaceDivergence(truth, model, options),

@@ -43,7 +43,11 @@ export function componentStd(tr: Trajectory): Float64Array {
   return out;
 }
 
-export function validPredictionTime(truth: Trajectory, forecast: Trajectory, options: ValidPredictionOptions): ValidPrediction {
+export function validPredictionTime(
+  truth: Trajectory,
+  forecast: Trajectory,
+  options: ValidPredictionOptions,
+): ValidPrediction {
   const threshold = options.threshold ?? DEFAULT_VPT_THRESHOLD;
   const d = Math.min(truth.dim, forecast.dim);
   const sigma = options.scale ?? componentStd(truth);

@@ -28,7 +28,8 @@ export class KindAnswers {
     const name = uri.path.split('/').pop();
     const picked = await vscode.window.showQuickPick(items, {
       title: `Is ${name} a map or a flow?`,
-      placeHolder: 'Its shapes fit both and it has no dynamics.kind metadata; Attractor remembers your answer for this file.',
+      placeHolder:
+        'Its shapes fit both and it has no dynamics.kind metadata; Attractor remembers your answer for this file.',
       ignoreFocusOut: true,
     });
     if (picked) await this.set(uri, picked.answer);

@@ -63,7 +63,10 @@ export class ModelCardEditorProvider extends Disposable implements vscode.Custom
       else if (message.type === 'reveal') await vscode.commands.executeCommand('attractor.revealModel', document.uri);
       else if (message.type === 'openPaper') {
         const link = this.links.get(panel);
-        if (link) await link.open().catch((err: unknown) => this.ctx.log.error(`Could not open the paper of ${document.uri.fsPath}`, err));
+        if (link)
+          await link
+            .open()
+            .catch((err: unknown) => this.ctx.log.error(`Could not open the paper of ${document.uri.fsPath}`, err));
       }
     });
     await this.render(document.uri, panel);
@@ -82,7 +85,9 @@ export class ModelCardEditorProvider extends Disposable implements vscode.Custom
       const { info } = await this.ctx.runtime.inspect(uri.fsPath);
       const recognition = recognise(info, this.ctx.answers.get(uri));
       const metadata = recognition.ok ? recognition.signature.metadata : recognition.metadata;
-      const link = await this.ctx.paperLinks.linkFor({ file: uri.fsPath, metadata }, (err) => this.ctx.log.warn(`A model paper link failed: ${String(err)}`));
+      const link = await this.ctx.paperLinks.linkFor({ file: uri.fsPath, metadata }, (err) =>
+        this.ctx.log.warn(`A model paper link failed: ${String(err)}`),
+      );
       if (link) this.links.set(panel, link);
       else this.links.delete(panel);
       body = renderModelCard(fileName, info, recognition, link && { title: link.title, detail: link.detail });

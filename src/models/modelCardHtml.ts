@@ -7,7 +7,12 @@ import type { ModelInfo, TensorInfo } from './onnxFile';
 import { describeShape, EXPECTED_SIGNATURES, type Recognition } from './signature';
 
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 export function formatBytes(n: number): string {
@@ -29,7 +34,12 @@ function row(label: string, value: string): string {
 
 function tensorRows(ts: readonly TensorInfo[]): string {
   if (ts.length === 0) return '<p class="muted">none</p>';
-  const body = ts.map((t) => `<tr><td><code>${escapeHtml(t.name)}</code></td><td><code>${escapeHtml(describeShape(t))}</code></td></tr>`).join('');
+  const body = ts
+    .map(
+      (t) =>
+        `<tr><td><code>${escapeHtml(t.name)}</code></td><td><code>${escapeHtml(describeShape(t))}</code></td></tr>`,
+    )
+    .join('');
   return `<table class="grid"><thead><tr><th>name</th><th>type and shape</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
@@ -49,11 +59,19 @@ function recognitionSection(r: Recognition): string {
         : 'from its shapes; the first preview asks whether it is a map or a flow';
   const extra = [
     `state <code>${escapeHtml(s.stateInput)}</code> → <code>${escapeHtml(s.stateOutput)}</code>, d = ${s.dim}, ${escapeHtml(s.elemType)}`,
-    s.batch === 'none' ? 'no batch axis' : s.batch === 'symbolic' ? 'dynamic batch axis (ensembles run together)' : `fixed batch ${s.batch}`,
+    s.batch === 'none'
+      ? 'no batch axis'
+      : s.batch === 'symbolic'
+        ? 'dynamic batch axis (ensembles run together)'
+        : `fixed batch ${s.batch}`,
   ];
-  if (s.observationOutput) extra.push(`plots the output <code>${escapeHtml(s.observationOutput)}</code> (${s.observationDim} values)`);
+  if (s.observationOutput)
+    extra.push(`plots the output <code>${escapeHtml(s.observationOutput)}</code> (${s.observationDim} values)`);
   if (s.metadata.observed) extra.push(`plots the first ${s.metadata.observed} state components`);
-  if (s.stepsInput) extra.push(`steps input <code>${escapeHtml(s.stepsInput)}</code>${s.dtInput ? `, dt input <code>${escapeHtml(s.dtInput)}</code>` : ''}`);
+  if (s.stepsInput)
+    extra.push(
+      `steps input <code>${escapeHtml(s.stepsInput)}</code>${s.dtInput ? `, dt input <code>${escapeHtml(s.dtInput)}</code>` : ''}`,
+    );
   return `<section class="recognition" aria-label="Recognised as">
     <h2>Recognised as ${escapeHtml(KIND_WORDS[s.kind])}</h2>
     <p>${source}; ${extra.join('; ')}.</p>
@@ -75,7 +93,12 @@ function paperSection(paper: CardPaper | undefined): string {
   </section>`;
 }
 
-export function renderModelCard(fileName: string, info: ModelInfo, recognition: Recognition, paper?: CardPaper): string {
+export function renderModelCard(
+  fileName: string,
+  info: ModelInfo,
+  recognition: Recognition,
+  paper?: CardPaper,
+): string {
   const ops = Object.entries(info.opCounts)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .map(([op, n]) => `<li><code>${escapeHtml(op)}</code> × ${n}</li>`)
@@ -84,7 +107,9 @@ export function renderModelCard(fileName: string, info: ModelInfo, recognition: 
   const metadataRows = metadata.length
     ? `<table class="grid"><tbody>${metadata.map(([k, v]) => `<tr><th scope="row"><code>${escapeHtml(k)}</code></th><td>${escapeHtml(v)}</td></tr>`).join('')}</tbody></table>`
     : '<p class="muted">none (Attractor reads <code>dynamics.kind</code>, <code>dynamics.dt</code>, <code>dynamics.state_names</code>, <code>dynamics.initial_state</code>, <code>dynamics.system</code>, <code>dynamics.paper</code>)</p>';
-  const problems = (recognition.ok ? recognition.signature.metadata : recognition.metadata).problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('');
+  const problems = (recognition.ok ? recognition.signature.metadata : recognition.metadata).problems
+    .map((p) => `<li>${escapeHtml(p)}</li>`)
+    .join('');
   const opsets = info.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ');
   return `<main class="model-card">
   <header><h1>${escapeHtml(fileName)}</h1>${info.docString ? `<p class="doc">${escapeHtml(info.docString)}</p>` : ''}</header>

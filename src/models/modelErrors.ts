@@ -47,7 +47,10 @@ export class ModelRunError extends Error {
 export function explainRuntimeError(err: unknown, context: { readonly file: string }): ModelRunError | ModelFileError {
   if (err instanceof ModelRunError || err instanceof ModelFileError) return err;
   const raw = err instanceof Error ? err.message : String(err);
-  const opMatch = /Could not find an implementation for (\S+)|No Op registered for (\S+)|Unrecognized attribute|not (?:a )?registered/i.exec(raw);
+  const opMatch =
+    /Could not find an implementation for (\S+)|No Op registered for (\S+)|Unrecognized attribute|not (?:a )?registered/i.exec(
+      raw,
+    );
   if (opMatch) {
     const op = (opMatch[1] ?? opMatch[2] ?? '').replace(/[(\s].*$/, '');
     return new ModelRunError(
@@ -56,11 +59,23 @@ export function explainRuntimeError(err: unknown, context: { readonly file: stri
       raw,
     );
   }
-  if (/Got invalid dimensions|invalid rank|Invalid rank|shape mismatch|ShapeInferenceError|dimension mismatch|Incompatible dimensions/i.test(raw)) {
-    return new ModelRunError('shapeMismatch', `The initial state does not fit the model's input shape. ${firstLine(raw)}`, raw);
+  if (
+    /Got invalid dimensions|invalid rank|Invalid rank|shape mismatch|ShapeInferenceError|dimension mismatch|Incompatible dimensions/i.test(
+      raw,
+    )
+  ) {
+    return new ModelRunError(
+      'shapeMismatch',
+      `The initial state does not fit the model's input shape. ${firstLine(raw)}`,
+      raw,
+    );
   }
   if (/Unexpected input data type/i.test(raw)) {
-    return new ModelRunError('typeMismatch', `The model expects another element type for its input. ${firstLine(raw)}`, raw);
+    return new ModelRunError(
+      'typeMismatch',
+      `The model expects another element type for its input. ${firstLine(raw)}`,
+      raw,
+    );
   }
   if (/File doesn't exist|No such file/i.test(raw)) {
     return new ModelFileError('missing', `The model file ${context.file} no longer exists.`, raw);

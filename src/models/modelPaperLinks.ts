@@ -14,7 +14,10 @@ export interface ModelPaperLink {
   open(): Promise<void>;
 }
 
-export type ModelPaperLinkProvider = (model: { readonly file: string; readonly metadata: DynamicsMetadata }) => Promise<ModelPaperLink | undefined>;
+export type ModelPaperLinkProvider = (model: {
+  readonly file: string;
+  readonly metadata: DynamicsMetadata;
+}) => Promise<ModelPaperLink | undefined>;
 
 export class ModelPaperLinks {
   private readonly providers = new Set<ModelPaperLinkProvider>();
@@ -26,7 +29,10 @@ export class ModelPaperLinks {
   }
 
   /** The first provider's link; a provider that throws is skipped (`onError` hears about it). */
-  async linkFor(model: { readonly file: string; readonly metadata: DynamicsMetadata }, onError?: (err: unknown) => void): Promise<ModelPaperLink | undefined> {
+  async linkFor(
+    model: { readonly file: string; readonly metadata: DynamicsMetadata },
+    onError?: (err: unknown) => void,
+  ): Promise<ModelPaperLink | undefined> {
     for (const provider of this.providers) {
       try {
         const link = await provider(model);

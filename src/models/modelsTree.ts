@@ -5,7 +5,11 @@ import { Disposable } from '../util/disposable';
 
 export type ModelSource = 'bundled' | 'workspace' | 'downloaded';
 
-const GROUP_LABELS: Record<ModelSource, string> = { bundled: 'Bundled', workspace: 'Workspace', downloaded: 'Downloaded' };
+const GROUP_LABELS: Record<ModelSource, string> = {
+  bundled: 'Bundled',
+  workspace: 'Workspace',
+  downloaded: 'Downloaded',
+};
 
 /** A group row: Bundled, Workspace, Downloaded. */
 export class ModelGroupItem extends vscode.TreeItem {
@@ -13,7 +17,10 @@ export class ModelGroupItem extends vscode.TreeItem {
     readonly source: ModelSource,
     count: number,
   ) {
-    super(GROUP_LABELS[source], count > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    super(
+      GROUP_LABELS[source],
+      count > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+    );
     this.id = `models:${source}`;
     this.contextValue = 'modelGroup';
     this.description = count === 0 ? 'none' : String(count);
@@ -69,7 +76,11 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
 
   async getChildren(node?: Node): Promise<Node[]> {
     if (!node) {
-      const [bundled, workspace, downloaded] = await Promise.all([this.list('bundled'), this.list('workspace'), this.list('downloaded')]);
+      const [bundled, workspace, downloaded] = await Promise.all([
+        this.list('bundled'),
+        this.list('workspace'),
+        this.list('downloaded'),
+      ]);
       const groups = [new ModelGroupItem('bundled', bundled.length), new ModelGroupItem('workspace', workspace.length)];
       if (downloaded.length > 0) groups.push(new ModelGroupItem('downloaded', downloaded.length));
       return groups;
@@ -84,7 +95,8 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
   /** Every model the view lists, for the palette's picker. */
   async all(): Promise<{ uri: vscode.Uri; source: ModelSource }[]> {
     const out: { uri: vscode.Uri; source: ModelSource }[] = [];
-    for (const source of ['bundled', 'workspace', 'downloaded'] as const) for (const uri of await this.list(source)) out.push({ uri, source });
+    for (const source of ['bundled', 'workspace', 'downloaded'] as const)
+      for (const uri of await this.list(source)) out.push({ uri, source });
     return out;
   }
 
@@ -110,7 +122,10 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
       }
       const dir = source === 'bundled' ? this.bundledDir : this.downloadedDir;
       const names = await fs.readdir(dir.fsPath).catch(() => [] as string[]);
-      return names.filter((n) => n.toLowerCase().endsWith('.onnx')).sort().map((n) => vscode.Uri.joinPath(dir, n));
+      return names
+        .filter((n) => n.toLowerCase().endsWith('.onnx'))
+        .sort()
+        .map((n) => vscode.Uri.joinPath(dir, n));
     } catch (err) {
       this.log.warn(`Could not list ${source} models: ${err instanceof Error ? err.message : String(err)}`);
       return [];

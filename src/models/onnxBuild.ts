@@ -29,7 +29,12 @@ export function valueInfo(name: string, elemType: number, shape: readonly Dim[] 
   return { name, type: { tensorType } };
 }
 
-export function floatTensor(name: string, dims: readonly number[], values: ArrayLike<number>, type: FloatType = 'float32'): onnx.ITensorProto {
+export function floatTensor(
+  name: string,
+  dims: readonly number[],
+  values: ArrayLike<number>,
+  type: FloatType = 'float32',
+): onnx.ITensorProto {
   const data = type === 'float64' ? Float64Array.from(values) : Float32Array.from(values);
   return {
     name,
@@ -48,7 +53,8 @@ export function boolTensor(name: string, value: boolean): onnx.ITensorProto {
   return { name, dataType: BOOL, dims: [], rawData: Uint8Array.of(value ? 1 : 0) };
 }
 
-export type AttributeValue = number | string | readonly number[] | onnx.ITensorProto | onnx.IGraphProto | { readonly float: number };
+export type AttributeValue =
+  number | string | readonly number[] | onnx.ITensorProto | onnx.IGraphProto | { readonly float: number };
 
 function attribute(name: string, value: AttributeValue): onnx.IAttributeProto {
   const A = onnx.AttributeProto.AttributeType;

@@ -41,8 +41,22 @@ export interface ModelInfo {
 }
 
 const ELEM_TYPES: Readonly<Record<number, string>> = {
-  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string', 9: 'bool',
-  10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 14: 'complex64', 15: 'complex128', 16: 'bfloat16',
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+  14: 'complex64',
+  15: 'complex128',
+  16: 'bfloat16',
 };
 
 export function elemTypeName(code: number | null | undefined): string {
@@ -64,7 +78,9 @@ export function tensorInfo(v: onnx.IValueInfoProto): TensorInfo {
   return {
     name: v.name ?? '',
     elemType: elemTypeName(t?.elemType),
-    shape: t?.shape ? (dims ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? toNumber(d.dimValue) : null)) : undefined,
+    shape: t?.shape
+      ? (dims ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? toNumber(d.dimValue) : null))
+      : undefined,
   };
 }
 
@@ -183,7 +199,8 @@ export function inspectOnnx(bytes: Uint8Array): ModelInfo {
       const tag = reader.uint32();
       const field = tag >>> 3;
       const wire = tag & 7;
-      if (field === 0 || wire > 5 || wire === 3 || wire === 4) throw new Error(`invalid wire type ${wire} at offset ${reader.pos}`);
+      if (field === 0 || wire > 5 || wire === 3 || wire === 4)
+        throw new Error(`invalid wire type ${wire} at offset ${reader.pos}`);
       if (field === 1 && wire === 0) irVersion = toNumber(reader.int64());
       else if (field === 2 && wire === LENGTH_DELIMITED) producerName = reader.string();
       else if (field === 3 && wire === LENGTH_DELIMITED) producerVersion = reader.string();
@@ -204,7 +221,11 @@ export function inspectOnnx(bytes: Uint8Array): ModelInfo {
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (/index out of range/i.test(message) && bytes[0] === 0x08 && bytes.length > 2) {
-      throw new ModelFileError('truncated', `The file ends early (${bytes.length} bytes): it looks like a cut-off ONNX model. Export or download it again.`, message);
+      throw new ModelFileError(
+        'truncated',
+        `The file ends early (${bytes.length} bytes): it looks like a cut-off ONNX model. Export or download it again.`,
+        message,
+      );
     }
     throw new ModelFileError('notOnnx', 'This file is not an ONNX model: its bytes are not an ONNX protobuf.', message);
   }

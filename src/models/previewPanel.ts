@@ -103,8 +103,16 @@ class ModelPreviewPanel extends Disposable {
     try {
       await this.handle(message);
     } catch (err) {
-      this.ctx.log.error(`Model preview of ${this.uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`, err);
-      await this.post({ type: 'runFailed', runId: null, problem: 'internal', message: `Something went wrong: ${err instanceof Error ? err.message : String(err)} (details in Attractor: Show Log).` });
+      this.ctx.log.error(
+        `Model preview of ${this.uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`,
+        err,
+      );
+      await this.post({
+        type: 'runFailed',
+        runId: null,
+        problem: 'internal',
+        message: `Something went wrong: ${err instanceof Error ? err.message : String(err)} (details in Attractor: Show Log).`,
+      });
     }
   }
 
@@ -156,7 +164,12 @@ class ModelPreviewPanel extends Disposable {
     this.cancel('cancelled');
     const sig = this.signature;
     if (!sig || !this.model) {
-      await this.post({ type: 'runFailed', runId: null, problem: 'signature', message: 'This model cannot be previewed (see above).' });
+      await this.post({
+        type: 'runFailed',
+        runId: null,
+        problem: 'signature',
+        message: 'This model cannot be previewed (see above).',
+      });
       return;
     }
     const id = ++this.runCount;
@@ -164,7 +177,15 @@ class ModelPreviewPanel extends Disposable {
     const members = Math.round(params.members);
     const burnIn = Math.max(0, Math.min(Math.round(params.burnIn), steps - 1));
     const timeStep = sig.kind === 'map' ? (sig.metadata.dt ?? 1) : params.dt;
-    const run: RunState = { id, params: { ...params, steps, members, burnIn }, signature: sig, signal: { cancelled: false }, chunks: [], timeStep, finished: false };
+    const run: RunState = {
+      id,
+      params: { ...params, steps, members, burnIn },
+      signature: sig,
+      signal: { cancelled: false },
+      chunks: [],
+      timeStep,
+      finished: false,
+    };
     this.run = run;
     const received = performance.now();
     try {
@@ -173,11 +194,24 @@ class ModelPreviewPanel extends Disposable {
       let first = 0;
       const result = await this.ctx.runtime.rollout(
         this.uri.fsPath,
-        { signature: sig, initialStates: ensembleStates(params.initialState, members, params.perturbation), steps, dt: params.dt },
+        {
+          signature: sig,
+          initialStates: ensembleStates(params.initialState, members, params.perturbation),
+          steps,
+          dt: params.dt,
+        },
         async (chunk) => {
           run.chunks.push(chunk);
           if (!first) first = performance.now() - received;
-          await this.post({ type: 'chunk', runId: id, start: chunk.start, steps: chunk.steps, members: chunk.members, width: chunk.width, data: chunk.data });
+          await this.post({
+            type: 'chunk',
+            runId: id,
+            start: chunk.start,
+            steps: chunk.steps,
+            members: chunk.members,
+            width: chunk.width,
+            data: chunk.data,
+          });
         },
         run.signal,
       );
@@ -189,7 +223,9 @@ class ModelPreviewPanel extends Disposable {
             ? "the model's own rollout"
             : 'one runtime call per step';
       const summary = `${steps.toLocaleString('en-US')} steps × ${members} in ${result.elapsedMs.toFixed(0)} ms (${how}; ${result.chunks} chunks; first points after ${first.toFixed(0)} ms).`;
-      this.ctx.log.info(`Preview ${path.basename(this.uri.fsPath)}: ${summary} Session ${result.sessionMs.toFixed(0)} ms.`);
+      this.ctx.log.info(
+        `Preview ${path.basename(this.uri.fsPath)}: ${summary} Session ${result.sessionMs.toFixed(0)} ms.`,
+      );
       await this.post({ type: 'runFinished', runId: id, steps, summary });
       await this.compare(run);
     } catch (err) {
@@ -210,17 +246,26 @@ class ModelPreviewPanel extends Disposable {
     this.cancel('fileChanged');
     if (kind === 'deleted') {
       this.signature = undefined;
-      await this.post({ type: 'runFailed', runId: null, problem: 'missing', message: `The model file ${path.basename(this.uri.fsPath)} was deleted. Close this preview, or restore the file and reopen it.` });
+      await this.post({
+        type: 'runFailed',
+        runId: null,
+        problem: 'missing',
+        message: `The model file ${path.basename(this.uri.fsPath)} was deleted. Close this preview, or restore the file and reopen it.`,
+      });
       return;
     }
     if (await this.load()) {
-      await this.post({ type: 'notice', message: 'The model file changed on disk; it was read again and the next run uses the new version.' });
+      await this.post({
+        type: 'notice',
+        message: 'The model file changed on disk; it was read again and the next run uses the new version.',
+      });
     }
   }
 
   private async fail(runId: number | null, err: unknown): Promise<void> {
     if (err instanceof ModelRunError || err instanceof ModelFileError) {
-      const level = err instanceof ModelRunError && (err.problem === 'cancelled' || err.problem === 'diverged') ? 'info' : 'warn';
+      const level =
+        err instanceof ModelRunError && (err.problem === 'cancelled' || err.problem === 'diverged') ? 'info' : 'warn';
       this.ctx.log[level](`Preview ${this.uri.fsPath}: ${err.message}${err.detail ? ` (${err.detail})` : ''}`);
       await this.post({
         type: 'runFailed',
@@ -232,7 +277,12 @@ class ModelPreviewPanel extends Disposable {
       return;
     }
     this.ctx.log.error(`Preview ${this.uri.fsPath} failed`, err);
-    await this.post({ type: 'runFailed', runId, problem: 'internal', message: `The preview failed: ${err instanceof Error ? err.message : String(err)} (details in Attractor: Show Log).` });
+    await this.post({
+      type: 'runFailed',
+      runId,
+      problem: 'internal',
+      message: `The preview failed: ${err instanceof Error ? err.message : String(err)} (details in Attractor: Show Log).`,
+    });
   }
 
   /** The finished run's rows after the burn-in, `[steps, members, width]`. */
@@ -257,13 +307,23 @@ class ModelPreviewPanel extends Disposable {
     const comparisons = this.ctx.comparisons.applicable({ file: this.uri.fsPath, metadata: run.signature.metadata });
     if (comparisons.length === 0) return;
     const rows = this.rows(run);
-    const completed: CompletedRun = { file: this.uri.fsPath, signature: run.signature, metadata: run.signature.metadata, params: run.params, timeStep: run.timeStep, ...rows };
+    const completed: CompletedRun = {
+      file: this.uri.fsPath,
+      signature: run.signature,
+      metadata: run.signature.metadata,
+      params: run.params,
+      timeStep: run.timeStep,
+      ...rows,
+    };
     for (const c of comparisons) {
       try {
         const result = await c.compare(completed, run.signal);
-        if (result && this.run === run) await this.post({ type: 'metrics', runId: run.id, table: result.table, reference: result.reference });
+        if (result && this.run === run)
+          await this.post({ type: 'metrics', runId: run.id, table: result.table, reference: result.reference });
       } catch (err) {
-        this.ctx.log.warn(`Comparison ${c.id} failed for ${this.uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+        this.ctx.log.warn(
+          `Comparison ${c.id} failed for ${this.uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
     }
   }
@@ -277,28 +337,45 @@ class ModelPreviewPanel extends Disposable {
     const base = path.basename(this.uri.fsPath, '.onnx');
     const target = await vscode.window.showSaveDialog({
       title: `Export the trajectory as ${format === 'csv' ? 'CSV' : 'NumPy .npy'}`,
-      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(path.dirname(this.uri.fsPath)), `${base}-trajectory.${format}`),
+      defaultUri: vscode.Uri.joinPath(
+        vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(path.dirname(this.uri.fsPath)),
+        `${base}-trajectory.${format}`,
+      ),
       filters: format === 'csv' ? { CSV: ['csv'] } : { NumPy: ['npy'] },
     });
     if (!target) return;
     const rows = this.rows(run);
     const bytes =
       format === 'csv'
-        ? new TextEncoder().encode(trajectoryCsv({ ...rows, names: this.model?.stateNames ?? [], firstStep: run.params.burnIn + 1, timeStep: run.timeStep }))
+        ? new TextEncoder().encode(
+            trajectoryCsv({
+              ...rows,
+              names: this.model?.stateNames ?? [],
+              firstStep: run.params.burnIn + 1,
+              timeStep: run.timeStep,
+            }),
+          )
         : trajectoryNpy(rows);
     await writeAtomically(target, bytes);
-    void vscode.window.showInformationMessage(`Attractor: trajectory written to ${vscode.workspace.asRelativePath(target)}.`);
+    void vscode.window.showInformationMessage(
+      `Attractor: trajectory written to ${vscode.workspace.asRelativePath(target)}.`,
+    );
   }
 
   private async exportPng(dataUrl: string): Promise<void> {
     const target = await vscode.window.showSaveDialog({
       title: 'Export the plots as PNG',
-      defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(path.dirname(this.uri.fsPath)), `${path.basename(this.uri.fsPath, '.onnx')}-preview.png`),
+      defaultUri: vscode.Uri.joinPath(
+        vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(path.dirname(this.uri.fsPath)),
+        `${path.basename(this.uri.fsPath, '.onnx')}-preview.png`,
+      ),
       filters: { PNG: ['png'] },
     });
     if (!target) return;
     await writeAtomically(target, Buffer.from(dataUrl.slice('data:image/png;base64,'.length), 'base64'));
-    void vscode.window.showInformationMessage(`Attractor: plots written to ${vscode.workspace.asRelativePath(target)}.`);
+    void vscode.window.showInformationMessage(
+      `Attractor: plots written to ${vscode.workspace.asRelativePath(target)}.`,
+    );
   }
 
   private async post(message: HostToPreview): Promise<void> {
@@ -325,7 +402,8 @@ export function describeForPreview(file: string, sig: Signature): PreviewModel {
     initialState = Array.from({ length: sig.dim }, (_, j) => +(0.1 * (1 + (j % 3)) * (j % 2 ? -1 : 1)).toFixed(3));
     burnIn = Math.floor(steps / 10);
     notes.push('No dynamics.initial_state: starting near the origin and dropping the first 10% of the run as burn-in.');
-    if (meta.initialState) notes.push(`dynamics.initial_state has ${meta.initialState.length} values but the state has ${sig.dim}.`);
+    if (meta.initialState)
+      notes.push(`dynamics.initial_state has ${meta.initialState.length} values but the state has ${sig.dim}.`);
   }
   if (sig.kind === 'flow' && meta.dt === undefined) notes.push('No dynamics.dt: integrating with dt = 0.01.');
   if (sig.source === 'answer') notes.push(`Run as a ${sig.kind}, as you chose for this file.`);
@@ -339,7 +417,14 @@ export function describeForPreview(file: string, sig: Signature): PreviewModel {
     stateNames: names,
     elemType: sig.elemType,
     dtIsInput: sig.kind === 'flow' || (sig.kind === 'rollout' && sig.dtInput !== undefined),
-    defaults: { initialState, steps, dt: meta.dt ?? (sig.kind === 'map' ? 1 : 0.01), members: 1, perturbation: 1e-3, burnIn },
+    defaults: {
+      initialState,
+      steps,
+      dt: meta.dt ?? (sig.kind === 'map' ? 1 : 0.01),
+      members: 1,
+      perturbation: 1e-3,
+      burnIn,
+    },
     system: meta.system,
     paper: meta.paper,
     notes,
@@ -363,10 +448,15 @@ export class ModelPreviews extends Disposable implements vscode.WebviewPanelSeri
       existing.panel.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(MODEL_PREVIEW_VIEW_TYPE, `Preview: ${path.basename(uri.fsPath)}`, vscode.ViewColumn.Active, {
-      ...webviewOptions(this.ctx.extensionUri),
-      retainContextWhenHidden: true,
-    });
+    const panel = vscode.window.createWebviewPanel(
+      MODEL_PREVIEW_VIEW_TYPE,
+      `Preview: ${path.basename(uri.fsPath)}`,
+      vscode.ViewColumn.Active,
+      {
+        ...webviewOptions(this.ctx.extensionUri),
+        retainContextWhenHidden: true,
+      },
+    );
     this.track(new ModelPreviewPanel(uri, panel, this.ctx));
   }
 

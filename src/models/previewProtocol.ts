@@ -102,11 +102,38 @@ export function decimateReference(
 
 export type HostToPreview =
   | { readonly type: 'init'; readonly model: PreviewModel }
-  | { readonly type: 'runStarted'; readonly runId: number; readonly steps: number; readonly members: number; readonly width: number; readonly burnIn: number; readonly timeStep: number }
-  | { readonly type: 'chunk'; readonly runId: number; readonly start: number; readonly steps: number; readonly members: number; readonly width: number; readonly data: Float32Array }
+  | {
+      readonly type: 'runStarted';
+      readonly runId: number;
+      readonly steps: number;
+      readonly members: number;
+      readonly width: number;
+      readonly burnIn: number;
+      readonly timeStep: number;
+    }
+  | {
+      readonly type: 'chunk';
+      readonly runId: number;
+      readonly start: number;
+      readonly steps: number;
+      readonly members: number;
+      readonly width: number;
+      readonly data: Float32Array;
+    }
   | { readonly type: 'runFinished'; readonly runId: number; readonly steps: number; readonly summary: string }
-  | { readonly type: 'runFailed'; readonly runId: number | null; readonly problem: string; readonly message: string; readonly step?: number }
-  | { readonly type: 'metrics'; readonly runId: number; readonly table: MetricsTable; readonly reference?: ReferenceTrack }
+  | {
+      readonly type: 'runFailed';
+      readonly runId: number | null;
+      readonly problem: string;
+      readonly message: string;
+      readonly step?: number;
+    }
+  | {
+      readonly type: 'metrics';
+      readonly runId: number;
+      readonly table: MetricsTable;
+      readonly reference?: ReferenceTrack;
+    }
   | { readonly type: 'notice'; readonly message: string };
 
 export type PreviewToHost =
@@ -127,7 +154,8 @@ export type CardToHost =
 export function parseCardMessage(value: unknown): CardToHost | undefined {
   if (!isRecord(value)) return undefined;
   if (value.type === 'preview' || value.type === 'reveal' || value.type === 'openPaper') return { type: value.type };
-  if (value.type === 'setKind' && (value.kind === 'map' || value.kind === 'flow')) return { type: 'setKind', kind: value.kind };
+  if (value.type === 'setKind' && (value.kind === 'map' || value.kind === 'flow'))
+    return { type: 'setKind', kind: value.kind };
   return undefined;
 }
 
@@ -146,7 +174,13 @@ const MAX_PNG_URL = 40_000_000;
 export function parseRunParameters(v: unknown): RunParameters | undefined {
   if (!isRecord(v)) return undefined;
   const { initialState, steps, dt, members, perturbation, burnIn } = v;
-  if (!Array.isArray(initialState) || initialState.length === 0 || initialState.length > 100_000 || !initialState.every(finite)) return undefined;
+  if (
+    !Array.isArray(initialState) ||
+    initialState.length === 0 ||
+    initialState.length > 100_000 ||
+    !initialState.every(finite)
+  )
+    return undefined;
   if (!finite(steps) || !finite(dt) || !finite(members) || !finite(perturbation) || !finite(burnIn)) return undefined;
   return { initialState: initialState as number[], steps, dt, members, perturbation, burnIn };
 }
@@ -165,7 +199,9 @@ export function parsePreviewMessage(value: unknown): PreviewToHost | undefined {
     case 'export':
       return value.format === 'csv' || value.format === 'npy' ? { type: 'export', format: value.format } : undefined;
     case 'exportPng':
-      return typeof value.dataUrl === 'string' && value.dataUrl.startsWith('data:image/png;base64,') && value.dataUrl.length < MAX_PNG_URL
+      return typeof value.dataUrl === 'string' &&
+        value.dataUrl.startsWith('data:image/png;base64,') &&
+        value.dataUrl.length < MAX_PNG_URL
         ? { type: 'exportPng', dataUrl: value.dataUrl }
         : undefined;
     default:
@@ -175,7 +211,8 @@ export function parsePreviewMessage(value: unknown): PreviewToHost | undefined {
 
 function toFloat32(v: unknown): Float32Array | undefined {
   if (v instanceof Float32Array) return v;
-  if (Array.isArray(v) && v.every((x) => typeof x === 'number' || x === null)) return Float32Array.from(v as number[], (x) => (x === null ? NaN : x));
+  if (Array.isArray(v) && v.every((x) => typeof x === 'number' || x === null))
+    return Float32Array.from(v as number[], (x) => (x === null ? NaN : x));
   // Some transports deliver typed arrays as plain objects with numeric keys.
   if (isRecord(v)) {
     const values = Object.values(v);
@@ -204,7 +241,8 @@ function parseReference(v: unknown): ReferenceTrack | undefined {
   const { stride, rows, width } = v;
   if (![stride, rows, width].every((n) => finite(n) && Number.isInteger(n) && (n as number) >= 1)) return undefined;
   const data = toFloat32(v.data);
-  if (!data || data.length > MAX_REFERENCE_VALUES || data.length !== (rows as number) * (width as number)) return undefined;
+  if (!data || data.length > MAX_REFERENCE_VALUES || data.length !== (rows as number) * (width as number))
+    return undefined;
   return { label: v.label.slice(0, 200), stride: stride as number, rows: rows as number, width: width as number, data };
 }
 
@@ -236,7 +274,9 @@ export function parseHostToPreview(value: unknown): HostToPreview | undefined {
       };
     }
     case 'runFinished':
-      return finite(value.runId) && finite(value.steps) && typeof value.summary === 'string' ? (value as unknown as HostToPreview) : undefined;
+      return finite(value.runId) && finite(value.steps) && typeof value.summary === 'string'
+        ? (value as unknown as HostToPreview)
+        : undefined;
     case 'runFailed':
       return typeof value.message === 'string' && typeof value.problem === 'string'
         ? {
@@ -262,5 +302,7 @@ export function parseHostToPreview(value: unknown): HostToPreview | undefined {
 }
 
 export function parsePreviewPanelState(value: unknown): PreviewPanelState | undefined {
-  return isRecord(value) && typeof value.file === 'string' && value.file.length > 0 && value.file.length < 4096 ? { file: value.file } : undefined;
+  return isRecord(value) && typeof value.file === 'string' && value.file.length > 0 && value.file.length < 4096
+    ? { file: value.file }
+    : undefined;
 }

@@ -55,7 +55,8 @@ export interface HeadlessResult {
 function toUri(arg: unknown): vscode.Uri | undefined {
   if (arg instanceof vscode.Uri) return arg;
   if (arg instanceof ModelItem) return arg.uri;
-  if (typeof arg === 'string' && arg.length > 0) return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
+  if (typeof arg === 'string' && arg.length > 0)
+    return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
   return undefined;
 }
 
@@ -85,15 +86,31 @@ export function registerModels(services: Services): ModelsApi {
 
   async function pickModel(): Promise<vscode.Uri | undefined> {
     const known = await tree.all();
-    const browse = { label: '$(folder-opened) Browse…', description: 'choose an .onnx file', uri: undefined as vscode.Uri | undefined };
+    const browse = {
+      label: '$(folder-opened) Browse…',
+      description: 'choose an .onnx file',
+      uri: undefined as vscode.Uri | undefined,
+    };
     const items = [
-      ...known.map(({ uri, source }) => ({ label: path.basename(uri.fsPath), description: source === 'workspace' ? vscode.workspace.asRelativePath(uri) : source, uri })),
+      ...known.map(({ uri, source }) => ({
+        label: path.basename(uri.fsPath),
+        description: source === 'workspace' ? vscode.workspace.asRelativePath(uri) : source,
+        uri,
+      })),
       browse,
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: 'Preview Model', placeHolder: 'An ONNX model to run', matchOnDescription: true });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'Preview Model',
+      placeHolder: 'An ONNX model to run',
+      matchOnDescription: true,
+    });
     if (!picked) return undefined;
     if (picked.uri) return picked.uri;
-    const chosen = await vscode.window.showOpenDialog({ title: 'Preview Model', canSelectMany: false, filters: { 'ONNX models': ['onnx'] } });
+    const chosen = await vscode.window.showOpenDialog({
+      title: 'Preview Model',
+      canSelectMany: false,
+      filters: { 'ONNX models': ['onnx'] },
+    });
     return chosen?.[0];
   }
 
@@ -144,12 +161,23 @@ export function registerModels(services: Services): ModelsApi {
       const parts: Float32Array[] = [];
       const result = await runtime.rollout(
         uri.fsPath,
-        { signature: sig, initialStates: [request.initialState ?? defaults.initialState], steps: request.steps, dt: request.dt ?? defaults.dt },
+        {
+          signature: sig,
+          initialStates: [request.initialState ?? defaults.initialState],
+          steps: request.steps,
+          dt: request.dt ?? defaults.dt,
+        },
         (chunk) => void parts.push(chunk.data),
       );
       const data = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
       parts.reduce((offset, p) => (data.set(p, offset), offset + p.length), 0);
-      return { data, steps: result.steps, width: data.length / Math.max(1, result.steps), path: result.path, elapsedMs: result.elapsedMs };
+      return {
+        data,
+        steps: result.steps,
+        width: data.length / Math.max(1, result.steps),
+        path: result.path,
+        elapsedMs: result.elapsedMs,
+      };
     },
   };
 }

@@ -10,7 +10,17 @@
  * which keeps the scan output small for models whose state is a large hidden vector. Pure: no vscode.
  */
 import { onnx } from 'onnx-proto';
-import { BOOL, INT64, boolTensor, floatTensor, int64Tensor, irVersionFor, node, onnxFloatType, valueInfo } from './onnxBuild';
+import {
+  BOOL,
+  INT64,
+  boolTensor,
+  floatTensor,
+  int64Tensor,
+  irVersionFor,
+  node,
+  onnxFloatType,
+  valueInfo,
+} from './onnxBuild';
 import { toNumber } from './onnxFile';
 import { ROLLOUT_INPUTS, ROLLOUT_OUTPUTS } from './rolloutNames';
 import { emitWidth, type Signature } from './signature';
@@ -160,7 +170,11 @@ interface CarriedPad {
  * padded state [B, d + p]; the folded Gemms write zeros into the padded columns, so they stay c exactly. One node
  * fewer per RK4 stage.
  */
-function carriedPad(model: onnx.IModelProto, sig: Signature, featureNodes: readonly onnx.INodeProto[]): CarriedPad | undefined {
+function carriedPad(
+  model: onnx.IModelProto,
+  sig: Signature,
+  featureNodes: readonly onnx.INodeProto[],
+): CarriedPad | undefined {
   const readers = featureNodes.filter((n) => (n.input ?? []).includes(sig.stateInput));
   const pad = readers[0];
   if (readers.length !== 1 || pad.opType !== 'Pad' || (pad.domain && pad.domain !== 'ai.onnx')) return undefined;
@@ -187,9 +201,14 @@ function int64Values(t: onnx.ITensorProto): number[] | undefined {
 }
 
 /** Wraps a `map` or `flow` model as a Loop rollout. Throws if the model cannot be wrapped (the caller falls back to per-step runs). */
-export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, options: RolloutGraphOptions = {}): RolloutGraph {
+export function buildRolloutGraph(
+  userModel: onnx.IModelProto,
+  sig: Signature,
+  options: RolloutGraphOptions = {},
+): RolloutGraph {
   if (sig.kind === 'rollout') throw new Error('a rollout model already is a rollout');
-  if (sig.opset < MIN_LOOP_OPSET) throw new Error(`opset ${sig.opset} is below ${MIN_LOOP_OPSET}; Attractor runs it step by step`);
+  if (sig.opset < MIN_LOOP_OPSET)
+    throw new Error(`opset ${sig.opset} is below ${MIN_LOOP_OPSET}; Attractor runs it step by step`);
   const g = userModel.graph;
   if (!g) throw new Error('the model has no graph');
   const userNodes = g.node ?? [];
@@ -207,11 +226,22 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
   const K = Math.max(1, Math.floor(options.stepsPerIteration ?? chooseStepsPerIteration(nodesPerStep)));
   const elem = onnxFloatType(sig.elemType);
   const shape = stateShape(userModel, sig.stateInput);
-  const shapeDims = shape?.dim?.map((d) => (d.dimParam ? d.dimParam : d.dimValue != null ? toNumber(d.dimValue) : null));
+  const shapeDims = shape?.dim?.map((d) =>
+    d.dimParam ? d.dimParam : d.dimValue != null ? toNumber(d.dimValue) : null,
+  );
 
   // With a carried Pad the stages read the padded state where the user's graph read the Pad's output.
   const inliner = new StepInliner(stageNodes, padded ? padded.node.output![0] : sig.stateInput);
-  const bodyDims = padded && shapeDims ? shapeDims.map((d, i) => (i === shapeDims.length - 1 && typeof d === 'number' ? d + padded.width : i === shapeDims.length - 1 ? null : d)) : shapeDims;
+  const bodyDims =
+    padded && shapeDims
+      ? shapeDims.map((d, i) =>
+          i === shapeDims.length - 1 && typeof d === 'number'
+            ? d + padded.width
+            : i === shapeDims.length - 1
+              ? null
+              : d,
+        )
+      : shapeDims;
   const body: onnx.INodeProto[] = [];
   const bodyState = 'attractor_s';
   let state = bodyState;
@@ -229,7 +259,8 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
       // (F·(h W) + x), and the RK4 combination is one Concat of the four stages' features and one Gemm over the
       // stacked weights [h/6 W; h/3 W; h/3 W; h/6 W] (a Sum of six inputs costs onnxruntime four times as much).
       const features = (x: string) => inliner.inline(body, x, 'f')(fold.features);
-      const gemm = (a: string, w: string, out: string) => node('Gemm', [a, w, state], [out], { alpha: { float: fold.alpha }, transB: fold.transB });
+      const gemm = (a: string, w: string, out: string) =>
+        node('Gemm', [a, w, state], [out], { alpha: { float: fold.alpha }, transB: fold.transB });
       const F1 = features(state);
       body.push(gemm(F1, 'attractor_W_h2', v('x2')));
       const F2 = features(v('x2'));
@@ -237,7 +268,10 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
       const F3 = features(v('x3'));
       body.push(gemm(F3, 'attractor_W_dt', v('x4')));
       const F4 = features(v('x4'));
-      body.push(node('Concat', [F1, F2, F3, F4], [v('fcat')], { axis: -1 }), gemm(v('fcat'), 'attractor_W_rk4', v('next')));
+      body.push(
+        node('Concat', [F1, F2, F3, F4], [v('fcat')], { axis: -1 }),
+        gemm(v('fcat'), 'attractor_W_rk4', v('next')),
+      );
       state = v('next');
       emitted.push(state);
       continue;
@@ -300,7 +334,11 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
   const bodyGraph: onnx.IGraphProto = {
     name: 'attractor_step',
     node: body,
-    input: [valueInfo('attractor_iter', INT64, []), valueInfo('attractor_cond_in', BOOL, []), valueInfo(bodyState, elem, bodyDims)],
+    input: [
+      valueInfo('attractor_iter', INT64, []),
+      valueInfo('attractor_cond_in', BOOL, []),
+      valueInfo(bodyState, elem, bodyDims),
+    ],
     output: bodyOutputs,
   };
 
@@ -308,13 +346,17 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
   const initializers: onnx.ITensorProto[] = [...(g.initializer ?? []), boolTensor('attractor_true', true)];
   if (K > 1 && !flatRows) initializers.push(int64Tensor('attractor_axis0', [1], [0]));
   if (sliceObserved) initializers.push(int64Tensor('attractor_observed', [1], [emitWidth(sig)]));
-  if (sliceObserved || flatRows) initializers.push(int64Tensor('attractor_zero', [1], [0]), int64Tensor('attractor_last_axis', [1], [-1]));
+  if (sliceObserved || flatRows)
+    initializers.push(int64Tensor('attractor_zero', [1], [0]), int64Tensor('attractor_last_axis', [1], [-1]));
   const loopInit = padded ? 'attractor_x0_padded' : ROLLOUT_INPUTS.x0;
   const loopLast = padded ? 'attractor_last_padded' : ROLLOUT_OUTPUTS.last;
   const inputs = [valueInfo(ROLLOUT_INPUTS.x0, elem, shapeDims), valueInfo(ROLLOUT_INPUTS.iterations, INT64, [])];
   if (isFlow) {
     inputs.push(valueInfo(ROLLOUT_INPUTS.dt, elem, []));
-    initializers.push(floatTensor('attractor_half', [], [0.5], sig.elemType), floatTensor('attractor_sixth', [], [1 / 6], sig.elemType));
+    initializers.push(
+      floatTensor('attractor_half', [], [0.5], sig.elemType),
+      floatTensor('attractor_sixth', [], [1 / 6], sig.elemType),
+    );
     outer.push(
       node('Mul', [ROLLOUT_INPUTS.dt, 'attractor_half'], ['attractor_h2']),
       node('Mul', [ROLLOUT_INPUTS.dt, 'attractor_sixth'], ['attractor_h6']),
@@ -324,7 +366,9 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
       initializers.push(floatTensor('attractor_third', [], [1 / 3], sig.elemType));
       if (padded) {
         // zero output columns for the carried Pad's columns: [F, d] → [F, d + p] ([d, F] → [d + p, F] with transB)
-        initializers.push(int64Tensor('attractor_W_pads', [4], fold.transB ? [0, 0, padded.width, 0] : [0, 0, 0, padded.width]));
+        initializers.push(
+          int64Tensor('attractor_W_pads', [4], fold.transB ? [0, 0, padded.width, 0] : [0, 0, 0, padded.width]),
+        );
         outer.push(node('Pad', [fold.weight, 'attractor_W_pads'], ['attractor_W_padded']));
         W = 'attractor_W_padded';
       }
@@ -334,16 +378,28 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
         node('Mul', [W, ROLLOUT_INPUTS.dt], ['attractor_W_dt']),
         node('Mul', [W, 'attractor_h6'], ['attractor_W_h6']),
         node('Mul', [W, 'attractor_h3'], ['attractor_W_h3']),
-        node('Concat', ['attractor_W_h6', 'attractor_W_h3', 'attractor_W_h3', 'attractor_W_h6'], ['attractor_W_rk4'], { axis: fold.transB ? 1 : 0 }),
+        node('Concat', ['attractor_W_h6', 'attractor_W_h3', 'attractor_W_h3', 'attractor_W_h6'], ['attractor_W_rk4'], {
+          axis: fold.transB ? 1 : 0,
+        }),
       );
     }
   }
   const scan = K === 1 ? ROLLOUT_OUTPUTS.trajectory : 'attractor_scan';
-  if (padded) outer.push({ ...padded.node, name: 'attractor_pad_x0', input: [ROLLOUT_INPUTS.x0, ...padded.node.input!.slice(1)], output: [loopInit] });
-  outer.push(node('Loop', [ROLLOUT_INPUTS.iterations, 'attractor_true', loopInit], [loopLast, scan], { body: bodyGraph }));
+  if (padded)
+    outer.push({
+      ...padded.node,
+      name: 'attractor_pad_x0',
+      input: [ROLLOUT_INPUTS.x0, ...padded.node.input!.slice(1)],
+      output: [loopInit],
+    });
+  outer.push(
+    node('Loop', [ROLLOUT_INPUTS.iterations, 'attractor_true', loopInit], [loopLast, scan], { body: bodyGraph }),
+  );
   if (padded) {
     initializers.push(int64Tensor('attractor_dim', [1], [sig.dim]));
-    outer.push(node('Slice', [loopLast, 'attractor_zero', 'attractor_dim', 'attractor_last_axis'], [ROLLOUT_OUTPUTS.last]));
+    outer.push(
+      node('Slice', [loopLast, 'attractor_zero', 'attractor_dim', 'attractor_last_axis'], [ROLLOUT_OUTPUTS.last]),
+    );
   }
   if (flatRows) {
     // [M, K·B, w] → [M·K, B, w] (rank-1 states: [M, K·w] → [M·K, w]); the batch dims come from the last state.
@@ -353,8 +409,14 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
     );
     outer.push(
       node('Shape', [ROLLOUT_OUTPUTS.last], ['attractor_state_shape']),
-      node('Slice', ['attractor_state_shape', 'attractor_zero', 'attractor_last_axis', 'attractor_zero'], ['attractor_batch_shape']),
-      node('Concat', ['attractor_minus1', 'attractor_batch_shape', 'attractor_width'], ['attractor_flat_shape'], { axis: 0 }),
+      node(
+        'Slice',
+        ['attractor_state_shape', 'attractor_zero', 'attractor_last_axis', 'attractor_zero'],
+        ['attractor_batch_shape'],
+      ),
+      node('Concat', ['attractor_minus1', 'attractor_batch_shape', 'attractor_width'], ['attractor_flat_shape'], {
+        axis: 0,
+      }),
       node('Reshape', [scan, 'attractor_flat_shape'], [ROLLOUT_OUTPUTS.trajectory]),
     );
   } else if (K > 1) {
@@ -366,13 +428,20 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
     );
     outer.push(
       node('Shape', [scan], ['attractor_scan_shape']),
-      node('Slice', ['attractor_scan_shape', 'attractor_from2', 'attractor_to_end', 'attractor_axis0'], ['attractor_row_shape']),
+      node(
+        'Slice',
+        ['attractor_scan_shape', 'attractor_from2', 'attractor_to_end', 'attractor_axis0'],
+        ['attractor_row_shape'],
+      ),
       node('Concat', ['attractor_minus1', 'attractor_row_shape'], ['attractor_flat_shape'], { axis: 0 }),
       node('Reshape', [scan, 'attractor_flat_shape'], [ROLLOUT_OUTPUTS.trajectory]),
     );
   }
 
-  const opsetImport = (userModel.opsetImport ?? []).map((o) => ({ domain: o.domain ?? '', version: toNumber(o.version) }));
+  const opsetImport = (userModel.opsetImport ?? []).map((o) => ({
+    domain: o.domain ?? '',
+    version: toNumber(o.version),
+  }));
   const model: onnx.IModelProto = {
     irVersion: Math.max(toNumber(userModel.irVersion), irVersionFor(sig.opset)),
     opsetImport,
@@ -382,7 +451,10 @@ export function buildRolloutGraph(userModel: onnx.IModelProto, sig: Signature, o
       node: outer,
       initializer: initializers,
       input: inputs,
-      output: [valueInfo(ROLLOUT_OUTPUTS.last, elem, shapeDims), valueInfo(ROLLOUT_OUTPUTS.trajectory, elem, undefined)],
+      output: [
+        valueInfo(ROLLOUT_OUTPUTS.last, elem, shapeDims),
+        valueInfo(ROLLOUT_OUTPUTS.trajectory, elem, undefined),
+      ],
     },
     functions: userModel.functions ?? [],
   };

@@ -156,7 +156,10 @@ export class ModelRuntime {
     const entry = this.cache.get(file);
     if (!entry) return;
     this.cache.delete(file);
-    void entry.then((e) => this.release(e), () => undefined);
+    void entry.then(
+      (e) => this.release(e),
+      () => undefined,
+    );
   }
 
   dispose(): void {
@@ -182,7 +185,11 @@ export class ModelRuntime {
       s = await stat(file);
     } catch (err) {
       this.invalidate(file);
-      throw new ModelFileError('missing', `The model file ${file} does not exist (was it moved or deleted?).`, String(err));
+      throw new ModelFileError(
+        'missing',
+        `The model file ${file} does not exist (was it moved or deleted?).`,
+        String(err),
+      );
     }
     const stamp = `${s.mtimeMs}:${s.size}`;
     const cached = this.cache.get(file);
@@ -213,7 +220,12 @@ export class ModelRuntime {
     }
   }
 
-  private async loopSession(file: string, e: CacheEntry, sig: Signature, stepsPerIteration?: number): Promise<LoopSession> {
+  private async loopSession(
+    file: string,
+    e: CacheEntry,
+    sig: Signature,
+    stepsPerIteration?: number,
+  ): Promise<LoopSession> {
     const key = `${sig.kind}:${sig.stateInput}:${sig.stateOutput}:${sig.observationOutput ?? ''}:${stepsPerIteration ?? 'auto'}`;
     let loop = e.loops.get(key);
     if (!loop) {
@@ -222,7 +234,9 @@ export class ModelRuntime {
         const { buildRolloutGraph, decodeFullModel } = rolloutGraph();
         const built = buildRolloutGraph(decodeFullModel(e.bytes), sig, { stepsPerIteration });
         const session = await ort.InferenceSession.create(built.bytes, SESSION_OPTIONS);
-        this.log.info(`Loop rollout for ${file}: ${built.nodesPerStep} nodes per step, ${built.stepsPerIteration} steps per iteration`);
+        this.log.info(
+          `Loop rollout for ${file}: ${built.nodesPerStep} nodes per step, ${built.stepsPerIteration} steps per iteration`,
+        );
         return { session, stepsPerIteration: built.stepsPerIteration, nodesPerStep: built.nodesPerStep };
       })();
       e.loops.set(key, loop);
@@ -261,7 +275,9 @@ export class ModelRuntime {
           loop = await this.loopSession(file, e, sig, req.stepsPerIteration);
         } catch (err) {
           if (req.path === 'loop') throw err;
-          this.log.warn(`Could not build a Loop rollout for ${file}; running step by step: ${err instanceof Error ? err.message : String(err)}`);
+          this.log.warn(
+            `Could not build a Loop rollout for ${file}; running step by step: ${err instanceof Error ? err.message : String(err)}`,
+          );
         }
         if (loop) {
           stepper = loopStepper(await this.runtime(), loop, sig, req.dt);
@@ -286,12 +302,17 @@ export class ModelRuntime {
     let firstChunkMs = 0;
     const roundUp = (n: number) => Math.ceil(n / K) * K;
     const maxChunk = Math.max(K, Math.floor(MAX_CHUNK_VALUES / (members * width) / K) * K);
-    let chunkSteps = Math.min(maxChunk, roundUp(req.chunkSteps ?? req.firstChunkSteps ?? Math.max(16, Math.min(256, 8 * K))));
+    let chunkSteps = Math.min(
+      maxChunk,
+      roundUp(req.chunkSteps ?? req.firstChunkSteps ?? Math.max(16, Math.min(256, 8 * K))),
+    );
     while (done < req.steps) {
       if (signal.cancelled) {
         throw new ModelRunError(
           signal.reason ?? 'cancelled',
-          signal.reason === 'fileChanged' ? 'The model file changed while it ran; run the preview again.' : `Cancelled after ${done} steps.`,
+          signal.reason === 'fileChanged'
+            ? 'The model file changed while it ran; run the preview again.'
+            : `Cancelled after ${done} steps.`,
         );
       }
       const n = Math.min(chunkSteps, req.steps - done);
@@ -309,9 +330,15 @@ export class ModelRuntime {
       const bad = firstNonFinite(data, members * width);
       const elapsed = performance.now() - t0;
       if (bad >= 0) {
-        if (bad > 0) await onChunk({ start: done, steps: bad, members, width, data: data.subarray(0, bad * members * width) });
+        if (bad > 0)
+          await onChunk({ start: done, steps: bad, members, width, data: data.subarray(0, bad * members * width) });
         const step = done + bad + 1;
-        throw new ModelRunError('diverged', `The model diverged: the state became NaN or infinite at step ${step}. The preview stopped there; try a smaller dt or another initial state.`, undefined, step);
+        throw new ModelRunError(
+          'diverged',
+          `The model diverged: the state became NaN or infinite at step ${step}. The preview stopped there; try a smaller dt or another initial state.`,
+          undefined,
+          step,
+        );
       }
       await onChunk({ start: done, steps: n, members, width, data });
       if (chunks === 0) firstChunkMs = performance.now() - started;
@@ -325,18 +352,31 @@ export class ModelRuntime {
       // Let the host handle messages (Cancel) between chunks.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    return { steps: done, path, stepsPerIteration: K, chunks, firstChunkMs, elapsedMs: performance.now() - started, sessionMs };
+    return {
+      steps: done,
+      path,
+      stepsPerIteration: K,
+      chunks,
+      firstChunkMs,
+      elapsedMs: performance.now() - started,
+      sessionMs,
+    };
   }
 }
 
 function validateRequest(req: RolloutRequest): void {
   const sig = req.signature;
-  if (!Number.isInteger(req.steps) || req.steps < 1) throw new ModelRunError('tooLarge', 'The number of steps must be a whole number ≥ 1.');
+  if (!Number.isInteger(req.steps) || req.steps < 1)
+    throw new ModelRunError('tooLarge', 'The number of steps must be a whole number ≥ 1.');
   if (req.steps > MAX_STEPS) {
-    throw new ModelRunError('tooLarge', `${req.steps.toLocaleString('en-US')} steps is more than a preview runs: at most ${MAX_STEPS.toLocaleString('en-US')} steps.`);
+    throw new ModelRunError(
+      'tooLarge',
+      `${req.steps.toLocaleString('en-US')} steps is more than a preview runs: at most ${MAX_STEPS.toLocaleString('en-US')} steps.`,
+    );
   }
   const members = req.initialStates.length;
-  if (members < 1 || members > MAX_MEMBERS) throw new ModelRunError('tooLarge', `An ensemble has 1 to ${MAX_MEMBERS} members (asked: ${members}).`);
+  if (members < 1 || members > MAX_MEMBERS)
+    throw new ModelRunError('tooLarge', `An ensemble has 1 to ${MAX_MEMBERS} members (asked: ${members}).`);
   const width = emitWidth(sig);
   if (req.steps * members * width > MAX_VALUES) {
     const most = Math.floor(MAX_VALUES / (members * width));
@@ -347,11 +387,16 @@ function validateRequest(req: RolloutRequest): void {
   }
   for (const x of req.initialStates) {
     if (x.length !== sig.dim) {
-      throw new ModelRunError('shapeMismatch', `The initial state has ${x.length} values but the model's state "${sig.stateInput}" has d = ${sig.dim}.`);
+      throw new ModelRunError(
+        'shapeMismatch',
+        `The initial state has ${x.length} values but the model's state "${sig.stateInput}" has d = ${sig.dim}.`,
+      );
     }
-    if (!x.every(Number.isFinite)) throw new ModelRunError('shapeMismatch', 'The initial state contains a value that is not a finite number.');
+    if (!x.every(Number.isFinite))
+      throw new ModelRunError('shapeMismatch', 'The initial state contains a value that is not a finite number.');
   }
-  if (sig.kind === 'flow' && !(req.dt > 0)) throw new ModelRunError('shapeMismatch', 'dt must be a positive number for a flow.');
+  if (sig.kind === 'flow' && !(req.dt > 0))
+    throw new ModelRunError('shapeMismatch', 'dt must be a positive number for a flow.');
 }
 
 /** Members run together in one batch when the batch dim is symbolic, else one by one (or in groups of a fixed B). */
@@ -385,7 +430,9 @@ function stateDims(sig: Signature, rows: number): number[] {
 }
 
 function scalar(ort: OrtModule, sig: Signature, value: number): Ort.Tensor {
-  return sig.elemType === 'float64' ? new ort.Tensor('float64', Float64Array.of(value), []) : new ort.Tensor('float32', Float32Array.of(value), []);
+  return sig.elemType === 'float64'
+    ? new ort.Tensor('float64', Float64Array.of(value), [])
+    : new ort.Tensor('float32', Float32Array.of(value), []);
 }
 
 function tensorData(t: Ort.Tensor): Float32Array | Float64Array {
@@ -398,7 +445,11 @@ function loopStepper(ort: OrtModule, loop: LoopSession, sig: Signature, dt: numb
   return async (group, stepsRounded, steps) => {
     const feeds: Record<string, Ort.Tensor> = {
       [ROLLOUT_INPUTS.x0]: new ort.Tensor(sig.elemType, group.state, stateDims(sig, group.rows)),
-      [ROLLOUT_INPUTS.iterations]: new ort.Tensor('int64', BigInt64Array.of(BigInt(stepsRounded / loop.stepsPerIteration)), []),
+      [ROLLOUT_INPUTS.iterations]: new ort.Tensor(
+        'int64',
+        BigInt64Array.of(BigInt(stepsRounded / loop.stepsPerIteration)),
+        [],
+      ),
     };
     if (sig.kind === 'flow') feeds[ROLLOUT_INPUTS.dt] = scalar(ort, sig, dt);
     const out = await loop.session.run(feeds);
@@ -415,7 +466,9 @@ function rolloutModelStepper(ort: OrtModule, session: Session, sig: Signature, d
     const feeds: Record<string, Ort.Tensor> = {
       [sig.stateInput]: new ort.Tensor(sig.elemType, group.state, stateDims(sig, group.rows)),
       [sig.stepsInput!]:
-        stepsType === 'int32' ? new ort.Tensor('int32', Int32Array.of(steps), stepsShape) : new ort.Tensor('int64', BigInt64Array.of(BigInt(steps)), stepsShape),
+        stepsType === 'int32'
+          ? new ort.Tensor('int32', Int32Array.of(steps), stepsShape)
+          : new ort.Tensor('int64', BigInt64Array.of(BigInt(steps)), stepsShape),
     };
     if (sig.dtInput) feeds[sig.dtInput] = scalar(ort, sig, dt);
     const out = await session.run(feeds);
@@ -426,7 +479,10 @@ function rolloutModelStepper(ort: OrtModule, session: Session, sig: Signature, d
     // Some exports include x0 as the first row of the trajectory.
     const skip = T === steps + 1 ? 1 : 0;
     if (T - skip < steps) {
-      throw new ModelRunError('signature', `The rollout model returned ${T} rows for ${steps} steps; Attractor expects ${steps} (or ${steps + 1} with x0).`);
+      throw new ModelRunError(
+        'signature',
+        `The rollout model returned ${T} rows for ${steps} steps; Attractor expects ${steps} (or ${steps + 1} with x0).`,
+      );
     }
     const rows = data.subarray(skip * rowLen, (skip + steps) * rowLen);
     group.state = rows.slice((steps - 1) * rowLen);
@@ -436,12 +492,16 @@ function rolloutModelStepper(ort: OrtModule, session: Session, sig: Signature, d
 
 function perStepStepper(ort: OrtModule, session: Session, sig: Signature, dt: number): Stepper {
   const dims = (g: Group) => stateDims(sig, g.rows);
-  const f = async (g: Group, x: Float32Array | Float64Array) => (await session.run({ [sig.stateInput]: new ort.Tensor(sig.elemType, x, dims(g)) }));
+  const f = async (g: Group, x: Float32Array | Float64Array) =>
+    await session.run({ [sig.stateInput]: new ort.Tensor(sig.elemType, x, dims(g)) });
   return async (group, _rounded, steps) => {
     const d = group.rows * sig.dim;
     const width = emitWidth(sig);
     const observation = sig.kind === 'map' && sig.observationOutput && sig.observationDim === width;
-    const out = sig.elemType === 'float64' ? new Float64Array(steps * group.rows * width) : new Float32Array(steps * group.rows * width);
+    const out =
+      sig.elemType === 'float64'
+        ? new Float64Array(steps * group.rows * width)
+        : new Float32Array(steps * group.rows * width);
     let x = group.state;
     for (let t = 0; t < steps; t++) {
       if (sig.kind === 'map') {
@@ -454,7 +514,8 @@ function perStepStepper(ort: OrtModule, session: Session, sig: Signature, dt: nu
       } else {
         x = await rk4Step(x, dt, d, async (y) => tensorData((await f(group, y))[sig.stateOutput]));
       }
-      for (let row = 0; row < group.rows; row++) out.set(x.subarray(row * sig.dim, row * sig.dim + width), (t * group.rows + row) * width);
+      for (let row = 0; row < group.rows; row++)
+        out.set(x.subarray(row * sig.dim, row * sig.dim + width), (t * group.rows + row) * width);
     }
     group.state = x;
     return out;

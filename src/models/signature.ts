@@ -137,7 +137,8 @@ const isFloat = (t: TensorInfo) => t.elemType === 'float32' || t.elemType === 'f
 const isInteger = (t: TensorInfo) => t.elemType === 'int64' || t.elemType === 'int32';
 const rank = (t: TensorInfo) => t.shape?.length;
 const lastDim = (t: TensorInfo) => (t.shape && t.shape.length > 0 ? t.shape[t.shape.length - 1] : undefined);
-const isScalarish = (t: TensorInfo) => t.shape === undefined || t.shape.length === 0 || (t.shape.length === 1 && t.shape[0] === 1);
+const isScalarish = (t: TensorInfo) =>
+  t.shape === undefined || t.shape.length === 0 || (t.shape.length === 1 && t.shape[0] === 1);
 
 function batchOf(t: TensorInfo): BatchDim {
   if (t.shape?.length !== 2) return 'none';
@@ -167,18 +168,30 @@ export function recognise(info: ModelInfo, answeredKind?: ModelKind): Recognitio
   const elemType = state.elemType as FloatType;
   const d = lastDim(state);
   const dim = typeof d === 'number' && d > 0 ? d : metadata.initialState?.length;
-  if (!dim) return fail(`The state input "${state.name}" has no fixed size d (${describeShape(state)}), and no dynamics.initial_state says it.`);
+  if (!dim)
+    return fail(
+      `The state input "${state.name}" has no fixed size d (${describeShape(state)}), and no dynamics.initial_state says it.`,
+    );
 
   const base = { stateInput: state.name, dim, elemType, batch: batchOf(state), opset, metadata };
 
   // rollout: (x0, steps [, dt]) → [T, B, d]
   const steps = intIns.find(isScalarish);
-  const trajectory = info.outputs.find((o) => isFloat(o) && rank(o) === stateRank + 1 && (lastDim(o) === dim || typeof lastDim(o) !== 'number'));
+  const trajectory = info.outputs.find(
+    (o) => isFloat(o) && rank(o) === stateRank + 1 && (lastDim(o) === dim || typeof lastDim(o) !== 'number'),
+  );
   const extraFloats = floatIns.filter((t) => t !== state);
   const rolloutShaped =
-    steps !== undefined && trajectory !== undefined && intIns.length === 1 && extraFloats.length <= 1 && extraFloats.every(isScalarish);
+    steps !== undefined &&
+    trajectory !== undefined &&
+    intIns.length === 1 &&
+    extraFloats.length <= 1 &&
+    extraFloats.every(isScalarish);
   if (metadata.kind === 'rollout' || (metadata.kind === undefined && rolloutShaped)) {
-    if (!rolloutShaped) return fail('dynamics.kind says rollout, but the model does not take (x0, steps[, dt]) and return a trajectory [T, B, d].');
+    if (!rolloutShaped)
+      return fail(
+        'dynamics.kind says rollout, but the model does not take (x0, steps[, dt]) and return a trajectory [T, B, d].',
+      );
     return {
       ok: true,
       signature: {
@@ -198,15 +211,25 @@ export function recognise(info: ModelInfo, answeredKind?: ModelKind): Recognitio
     const names = info.inputs.map((t) => `"${t.name}" ${describeShape(t)}`).join(', ');
     return fail(`The model has ${info.inputs.length} inputs (${names}); a map or flow takes exactly one, the state.`);
   }
-  const sameShape = (o: TensorInfo) => isFloat(o) && o.elemType === elemType && rank(o) === stateRank && (lastDim(o) === dim || lastDim(o) === null || typeof lastDim(o) === 'string');
+  const sameShape = (o: TensorInfo) =>
+    isFloat(o) &&
+    o.elemType === elemType &&
+    rank(o) === stateRank &&
+    (lastDim(o) === dim || lastDim(o) === null || typeof lastDim(o) === 'string');
   const next = info.outputs.find(sameShape);
   if (!next) {
     const outs = info.outputs.map((t) => `"${t.name}" ${describeShape(t)}`).join(', ');
     return fail(`No output has the state's shape ${describeShape(state)} (outputs: ${outs}).`);
   }
   const obsByName = metadata.observation ? info.outputs.find((o) => o.name === metadata.observation) : undefined;
-  const obs = obsByName ?? info.outputs.find((o) => o !== next && isFloat(o) && o.elemType === elemType && rank(o) === stateRank && typeof lastDim(o) === 'number');
-  const observation = obs && obs !== next ? { observationOutput: obs.name, observationDim: lastDim(obs) as number } : {};
+  const obs =
+    obsByName ??
+    info.outputs.find(
+      (o) =>
+        o !== next && isFloat(o) && o.elemType === elemType && rank(o) === stateRank && typeof lastDim(o) === 'number',
+    );
+  const observation =
+    obs && obs !== next ? { observationOutput: obs.name, observationDim: lastDim(obs) as number } : {};
 
   let kind: ModelKind;
   let source: Signature['source'];
@@ -224,7 +247,15 @@ export function recognise(info: ModelInfo, answeredKind?: ModelKind): Recognitio
   }
   return {
     ok: true,
-    signature: { ...base, ...observation, kind, source, ambiguous, candidates: ['map', 'flow'], stateOutput: next.name },
+    signature: {
+      ...base,
+      ...observation,
+      kind,
+      source,
+      ambiguous,
+      candidates: ['map', 'flow'],
+      stateOutput: next.name,
+    },
   };
 }
 

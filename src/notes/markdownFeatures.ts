@@ -12,14 +12,19 @@ const MARKDOWN: vscode.DocumentSelector = [{ language: 'markdown' }];
 const HOVER_ABSTRACT_CHARS = 500;
 
 function webLink(paper: Paper): string {
-  return paper.arxivId ? arxivAbsUrl(paper.arxivId) : `https://huggingface.co/papers?q=${encodeURIComponent(paper.title)}`;
+  return paper.arxivId
+    ? arxivAbsUrl(paper.arxivId)
+    : `https://huggingface.co/papers?q=${encodeURIComponent(paper.title)}`;
 }
 
 /**
  * Paper links in Markdown: `[[arXiv:…]]` rendered in the preview, hovers with the paper, completion after `[[`,
  * and Go to Definition to the paper's note.
  */
-export class PaperLinkFeatures extends Disposable implements vscode.HoverProvider, vscode.CompletionItemProvider, vscode.DefinitionProvider {
+export class PaperLinkFeatures
+  extends Disposable
+  implements vscode.HoverProvider, vscode.CompletionItemProvider, vscode.DefinitionProvider
+{
   constructor(
     private readonly directory: PaperDirectory,
     private readonly index: NotesIndex,
@@ -42,7 +47,9 @@ export class PaperLinkFeatures extends Disposable implements vscode.HoverProvide
     if (!paper) return undefined;
     const note = this.index.noteForNow(paper.id);
     // A note opens in the editor (a path from the workspace root); otherwise the paper's page on the web.
-    const href = note ? `/${vscode.workspace.asRelativePath(note, false).split('/').map(encodeURIComponent).join('/')}` : webLink(paper);
+    const href = note
+      ? `/${vscode.workspace.asRelativePath(note, false).split('/').map(encodeURIComponent).join('/')}`
+      : webLink(paper);
     return { title: paper.title, href };
   }
 
@@ -70,29 +77,45 @@ export class PaperLinkFeatures extends Disposable implements vscode.HoverProvide
     const p = found.paper;
     md.appendMarkdown('**').appendText(p.title).appendMarkdown('**\n\n');
     md.appendText(`${describeAuthors(p)} · ${formatDay(p.published)} · @${citeKey(p)}`).appendMarkdown('\n\n');
-    const abstract = p.abstract.length > HOVER_ABSTRACT_CHARS ? `${p.abstract.slice(0, HOVER_ABSTRACT_CHARS).trimEnd()}…` : p.abstract;
+    const abstract =
+      p.abstract.length > HOVER_ABSTRACT_CHARS ? `${p.abstract.slice(0, HOVER_ABSTRACT_CHARS).trimEnd()}…` : p.abstract;
     md.appendText(abstract).appendMarkdown('\n\n');
     const args = encodeURIComponent(JSON.stringify([p.id]));
     const hasNote = (await this.index.noteFor(p.id)) !== undefined;
     md.appendMarkdown(`[Open Paper](command:attractor.openPaper?${args}) · `);
-    md.appendMarkdown(hasNote ? `[Open Note](command:attractor.openNote?${args})` : `[Annotate Paper](command:attractor.annotatePaper?${args})`);
+    md.appendMarkdown(
+      hasNote
+        ? `[Open Note](command:attractor.openNote?${args})`
+        : `[Annotate Paper](command:attractor.annotatePaper?${args})`,
+    );
     md.appendMarkdown(` · [Web page](${webLink(p)})`);
     return new vscode.Hover(md, found.range);
   }
 
-  async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[] | undefined> {
+  async provideCompletionItems(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+  ): Promise<vscode.CompletionItem[] | undefined> {
     const before = document.lineAt(position.line).text.slice(0, position.character);
     const open = /\[\[([^[\]]*)$/.exec(before);
     if (!open) return undefined;
     await this.directory.refresh().catch(() => undefined);
     const after = document.lineAt(position.line).text.slice(position.character);
     const closing = after.startsWith(']]') ? '' : ']]';
-    const range = new vscode.Range(position.line, position.character - open[1].length, position.line, position.character);
+    const range = new vscode.Range(
+      position.line,
+      position.character - open[1].length,
+      position.line,
+      position.character,
+    );
     return [...this.directory.all()]
       .sort((a, b) => b.published.localeCompare(a.published))
       .map((p, i) => {
         const link = PaperDirectory.linkTextOf(p);
-        const item = new vscode.CompletionItem({ label: p.title, description: link }, vscode.CompletionItemKind.Reference);
+        const item = new vscode.CompletionItem(
+          { label: p.title, description: link },
+          vscode.CompletionItemKind.Reference,
+        );
         item.insertText = `${link}${closing}`;
         item.filterText = `${link} ${citeKey(p)} ${p.title}`;
         item.sortText = String(i).padStart(6, '0');
@@ -103,7 +126,10 @@ export class PaperLinkFeatures extends Disposable implements vscode.HoverProvide
       });
   }
 
-  async provideDefinition(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Definition | undefined> {
+  async provideDefinition(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+  ): Promise<vscode.Definition | undefined> {
     const found = await this.linkAt(document, position);
     if (!found?.paper) return undefined;
     const note = await this.index.noteFor(found.paper.id);

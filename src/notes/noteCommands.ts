@@ -36,7 +36,9 @@ export class NoteCommands {
     if (!id) return undefined;
     const paper = await this.store.get(id);
     if (!paper) {
-      void vscode.window.showWarningMessage(`Attractor: no paper with id "${id}" in the library, so there is nothing to ${title}. Refresh the Papers view and try again.`);
+      void vscode.window.showWarningMessage(
+        `Attractor: no paper with id "${id}" in the library, so there is nothing to ${title}. Refresh the Papers view and try again.`,
+      );
     }
     return paper;
   }
@@ -88,7 +90,10 @@ export class NoteCommands {
       if (!paper) return undefined;
       const existing = await this.index.noteFor(paper.id);
       if (existing) return await vscode.window.showTextDocument(existing, { preview: false });
-      const choice = await vscode.window.showInformationMessage(`There is no note about "${paper.title}" yet.`, 'Create Note');
+      const choice = await vscode.window.showInformationMessage(
+        `There is no note about "${paper.title}" yet.`,
+        'Create Note',
+      );
       return choice === 'Create Note' ? await this.annotate(paper.id) : undefined;
     } catch (err) {
       await showError(this.log, 'Could not open the note', err);

@@ -115,7 +115,10 @@ function scalar(raw: string): string | null {
 function flowList(raw: string): string[] {
   const inner = raw.trim().slice(1, -1).trim();
   if (!inner) return [];
-  return inner.split(',').map((s) => scalar(s) ?? '').filter((s) => s !== '');
+  return inner
+    .split(',')
+    .map((s) => scalar(s) ?? '')
+    .filter((s) => s !== '');
 }
 
 /**

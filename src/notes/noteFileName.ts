@@ -45,9 +45,11 @@ export function annotationsFileName(noteFile: string): string {
  */
 export function parseNotesFolder(setting: string): { segments: string[] } | { error: string } {
   const raw = setting.trim().replace(/\\/g, '/');
-  if (/^([A-Za-z]:)?\//.test(raw)) return { error: `"${setting}" is an absolute path; use a folder inside the workspace, such as papers/` };
+  if (/^([A-Za-z]:)?\//.test(raw))
+    return { error: `"${setting}" is an absolute path; use a folder inside the workspace, such as papers/` };
   const segments = raw.split('/').filter((s) => s !== '' && s !== '.');
-  if (segments.some((s) => s === '..')) return { error: `"${setting}" leaves the workspace; use a folder inside it, such as papers/` };
+  if (segments.some((s) => s === '..'))
+    return { error: `"${setting}" leaves the workspace; use a folder inside it, such as papers/` };
   // Control characters are invalid in file names on Windows and unreadable everywhere.
   // eslint-disable-next-line no-control-regex
   if (segments.some((s) => /[<>:"|?*\u0000-\u001f]/.test(s) || WINDOWS_RESERVED.test(s.split('.')[0]))) {

@@ -8,7 +8,12 @@ export const NOTES_FOLDER_SETTING = 'folder';
 const SECTION = 'attractor.notes';
 
 export type NotesFolder =
-  | { readonly kind: 'ok'; readonly uri: vscode.Uri; readonly workspace: vscode.WorkspaceFolder; readonly relative: string }
+  | {
+      readonly kind: 'ok';
+      readonly uri: vscode.Uri;
+      readonly workspace: vscode.WorkspaceFolder;
+      readonly relative: string;
+    }
   | { readonly kind: 'noWorkspace' }
   | { readonly kind: 'invalid'; readonly message: string };
 
@@ -16,10 +21,18 @@ export type NotesFolder =
 export function notesFolder(): NotesFolder {
   const workspace = vscode.workspace.workspaceFolders?.[0];
   if (!workspace) return { kind: 'noWorkspace' };
-  const setting = vscode.workspace.getConfiguration(SECTION, workspace.uri).get<string>(NOTES_FOLDER_SETTING, 'papers/');
+  const setting = vscode.workspace
+    .getConfiguration(SECTION, workspace.uri)
+    .get<string>(NOTES_FOLDER_SETTING, 'papers/');
   const parsed = parseNotesFolder(typeof setting === 'string' ? setting : 'papers/');
-  if ('error' in parsed) return { kind: 'invalid', message: `The setting attractor.notes.folder is not usable: ${parsed.error}.` };
-  return { kind: 'ok', uri: vscode.Uri.joinPath(workspace.uri, ...parsed.segments), workspace, relative: parsed.segments.join('/') };
+  if ('error' in parsed)
+    return { kind: 'invalid', message: `The setting attractor.notes.folder is not usable: ${parsed.error}.` };
+  return {
+    kind: 'ok',
+    uri: vscode.Uri.joinPath(workspace.uri, ...parsed.segments),
+    workspace,
+    relative: parsed.segments.join('/'),
+  };
 }
 
 export function onNotesFolderChange(listener: () => void): vscode.Disposable {
@@ -35,12 +48,16 @@ export function onNotesFolderChange(listener: () => void): vscode.Disposable {
 export function explainNoNotesFolder(folder: Exclude<NotesFolder, { kind: 'ok' }>): void {
   if (folder.kind === 'invalid') {
     void vscode.window.showErrorMessage(`Attractor: ${folder.message}`, 'Open Settings').then((choice) => {
-      if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'attractor.notes.folder');
+      if (choice === 'Open Settings')
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'attractor.notes.folder');
     });
     return;
   }
   void vscode.window
-    .showWarningMessage('Attractor: notes are saved in your workspace, and no folder is open. Open a folder to keep notes about papers.', 'Open Folder…')
+    .showWarningMessage(
+      'Attractor: notes are saved in your workspace, and no folder is open. Open a folder to keep notes about papers.',
+      'Open Folder…',
+    )
     .then((choice) => {
       if (choice === 'Open Folder…') void vscode.commands.executeCommand('workbench.action.files.openFolder');
     });

@@ -18,7 +18,10 @@ export class PaperDirectory {
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
 
-  constructor(private readonly store: PaperStore, private readonly onLoaded: () => void) {}
+  constructor(
+    private readonly store: PaperStore,
+    private readonly onLoaded: () => void,
+  ) {}
 
   /** Loads (or reloads) the snapshot; resolves when it is current. */
   refresh(): Promise<void> {
@@ -59,7 +62,8 @@ export class PaperDirectory {
 
   resolve(ref: PaperRef): Paper | undefined {
     this.touch();
-    if (ref.kind === 'arxiv') return this.byArxiv.get(ref.arxivId.replace(/v\d+$/, '').toLowerCase()) ?? this.byId.get(ref.arxivId);
+    if (ref.kind === 'arxiv')
+      return this.byArxiv.get(ref.arxivId.replace(/v\d+$/, '').toLowerCase()) ?? this.byId.get(ref.arxivId);
     return this.byId.get(ref.key) ?? this.byArxiv.get(ref.key.toLowerCase()) ?? this.byKey.get(ref.key);
   }
 

@@ -72,7 +72,9 @@ export function paperLinksPlugin(md: MarkdownIt, resolve: PaperLinkResolver): vo
     if (/[[\]\n]/.test(inner)) return false;
     const ref = parsePaperRef(inner);
     if (!ref) return false;
-    const target = resolve(ref) ?? (ref.kind === 'arxiv' ? { title: `arXiv:${ref.arxivId}`, href: arxivAbsUrl(ref.arxivId) } : undefined);
+    const target =
+      resolve(ref) ??
+      (ref.kind === 'arxiv' ? { title: `arXiv:${ref.arxivId}`, href: arxivAbsUrl(ref.arxivId) } : undefined);
     if (!target) return false;
     const href = md.normalizeLink(target.href);
     if (!md.validateLink(href)) return false;

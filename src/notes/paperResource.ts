@@ -30,6 +30,10 @@ export class NoteDecorations extends Disposable implements vscode.FileDecoration
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
     const id = paperIdOfResource(uri);
     if (!id || !this.index.hasNoteNow(id)) return undefined;
-    return new vscode.FileDecoration('✎', 'Has a note in the workspace', new vscode.ThemeColor('attractor.paperWithNote'));
+    return new vscode.FileDecoration(
+      '✎',
+      'Has a note in the workspace',
+      new vscode.ThemeColor('attractor.paperWithNote'),
+    );
   }
 }

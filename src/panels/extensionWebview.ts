@@ -5,7 +5,10 @@ import { createNonce, renderShell } from './webviewHtml';
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   return {
     enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+    localResourceRoots: [
+      vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+      vscode.Uri.joinPath(extensionUri, 'media'),
+    ],
   };
 }
 
@@ -19,7 +22,11 @@ export interface ExtensionWebviewPage {
 }
 
 /** The HTML of an Attractor webview: the strict shell with a fresh nonce, its bundle, styles and codicons. */
-export function extensionWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: ExtensionWebviewPage): string {
+export function extensionWebviewHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  page: ExtensionWebviewPage,
+): string {
   const asset = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
   return renderShell({
     title: page.title,

@@ -25,7 +25,6 @@ interface PanelContext {
   readonly log: vscode.LogOutputChannel;
 }
 
-
 /** One webview panel showing one paper's abstract. */
 class PaperPanel extends Disposable {
   constructor(
@@ -46,7 +45,10 @@ class PaperPanel extends Disposable {
     return extensionWebviewHtml(this.panel.webview, this.ctx.extensionUri, {
       title: this.paper.title,
       script: 'paper',
-      styles: [['dist', 'webview', 'katex', 'katex.min.css'], ['media', 'paper.css']],
+      styles: [
+        ['dist', 'webview', 'katex', 'katex.min.css'],
+        ['media', 'paper.css'],
+      ],
       body: '<main id="paper" aria-busy="true"><p class="loading">Loading…</p></main>',
     });
   }
@@ -156,7 +158,9 @@ export class PaperPanels extends Disposable implements vscode.WebviewPanelSerial
   constructor(private readonly ctx: PanelContext) {
     super();
     this.register(vscode.window.registerWebviewPanelSerializer(PAPER_VIEW_TYPE, this));
-    this.register(vscode.commands.registerCommand('attractor.annotatePanelSelection', () => this.annotateActiveSelection()));
+    this.register(
+      vscode.commands.registerCommand('attractor.annotatePanelSelection', () => this.annotateActiveSelection()),
+    );
     this.register({ dispose: () => this.open.forEach((p) => p.dispose()) });
   }
 
@@ -168,7 +172,9 @@ export class PaperPanels extends Disposable implements vscode.WebviewPanelSerial
     }
     const paper = await this.ctx.store.get(paperId);
     if (!paper) {
-      void vscode.window.showWarningMessage(`Attractor: no paper with id "${paperId}" in the library. Refresh the Papers view and try again.`);
+      void vscode.window.showWarningMessage(
+        `Attractor: no paper with id "${paperId}" in the library. Refresh the Papers view and try again.`,
+      );
       return;
     }
     const panel = vscode.window.createWebviewPanel(PAPER_VIEW_TYPE, paper.title, vscode.ViewColumn.Active, {

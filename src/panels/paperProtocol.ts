@@ -68,7 +68,12 @@ export function parsePaperWebviewMessage(value: unknown): PaperWebviewToHost | u
 }
 
 export function parsePaperPanelState(value: unknown): PaperPanelState | undefined {
-  if (!isRecord(value) || typeof value.paperId !== 'string' || value.paperId.length === 0 || value.paperId.length > 200) {
+  if (
+    !isRecord(value) ||
+    typeof value.paperId !== 'string' ||
+    value.paperId.length === 0 ||
+    value.paperId.length > 200
+  ) {
     return undefined;
   }
   return value.showOriginal === true ? { paperId: value.paperId, showOriginal: true } : { paperId: value.paperId };

@@ -1,11 +1,53 @@
 import { paperLinks, type Paper } from './paper';
 
 /** Words that do not make a cite key. */
-const STOP_WORDS = new Set(['a', 'an', 'the', 'on', 'of', 'for', 'and', 'in', 'to', 'with', 'via', 'from', 'towards', 'toward', 'is', 'are', 'by', 'at', 'as']);
-const PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'du', 'la', 'le', 'ten', 'ter', 'dos', 'das']);
+const STOP_WORDS = new Set([
+  'a',
+  'an',
+  'the',
+  'on',
+  'of',
+  'for',
+  'and',
+  'in',
+  'to',
+  'with',
+  'via',
+  'from',
+  'towards',
+  'toward',
+  'is',
+  'are',
+  'by',
+  'at',
+  'as',
+]);
+const PARTICLES = new Set([
+  'van',
+  'von',
+  'der',
+  'den',
+  'de',
+  'del',
+  'della',
+  'di',
+  'da',
+  'du',
+  'la',
+  'le',
+  'ten',
+  'ter',
+  'dos',
+  'das',
+]);
 
 function ascii(text: string): string {
-  return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss').replace(/[øØ]/g, 'o').replace(/[łŁ]/g, 'l');
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ß/g, 'ss')
+    .replace(/[øØ]/g, 'o')
+    .replace(/[łŁ]/g, 'l');
 }
 
 /** `Jane Q. van der Berg` → `{ last: 'van der Berg', first: 'Jane Q.' }`; one word is a last name. */
@@ -29,7 +71,10 @@ export function splitName(name: string): { first: string; last: string } {
 export function citeKey(paper: Paper): string {
   const first = paper.authors[0];
   const lastWords = first ? splitName(first).last.split(' ') : ['anon'];
-  const last = ascii(lastWords[lastWords.length - 1]).toLowerCase().replace(/[^a-z]/g, '') || 'anon';
+  const last =
+    ascii(lastWords[lastWords.length - 1])
+      .toLowerCase()
+      .replace(/[^a-z]/g, '') || 'anon';
   const year = paper.published.slice(0, 4);
   const word =
     ascii(paper.title)
@@ -87,10 +132,17 @@ export function toBibtex(paper: Paper, key = citeKey(paper)): string {
   const links = paperLinks(paper);
   const lines = [`@misc{${key},`, field('title', `{${escapeBibtex(paper.title)}}`)];
   if (paper.authors.length > 0) {
-    lines.push(field('author', paper.authors.map((a) => {
-      const { first, last } = splitName(a);
-      return escapeBibtex(first ? `${last}, ${first}` : last);
-    }).join(' and ')));
+    lines.push(
+      field(
+        'author',
+        paper.authors
+          .map((a) => {
+            const { first, last } = splitName(a);
+            return escapeBibtex(first ? `${last}, ${first}` : last);
+          })
+          .join(' and '),
+      ),
+    );
   }
   const year = paper.published.slice(0, 4);
   if (/^\d{4}$/.test(year)) lines.push(field('year', year));
@@ -113,7 +165,10 @@ export function toBibtexFile(papers: readonly Paper[]): string {
     const base = citeKey(paper);
     const n = used.get(base) ?? 0;
     used.set(base, n + 1);
-    return toBibtex(paper, n === 0 ? base : `${base}${String.fromCharCode(97 + ((n - 1) % 26))}${n > 26 ? Math.floor((n - 1) / 26) : ''}`);
+    return toBibtex(
+      paper,
+      n === 0 ? base : `${base}${String.fromCharCode(97 + ((n - 1) % 26))}${n > 26 ? Math.floor((n - 1) / 26) : ''}`,
+    );
   });
   return `${entries.join('\n\n')}\n`;
 }

@@ -16,7 +16,9 @@ export interface FeedLog {
 }
 
 /** What the tree shows for a fetch: in progress, or failed with the message the user reads. */
-export type FetchStatus = { readonly state: 'loading'; readonly what: string } | { readonly state: 'error'; readonly message: string; readonly what: string };
+export type FetchStatus =
+  | { readonly state: 'loading'; readonly what: string }
+  | { readonly state: 'error'; readonly message: string; readonly what: string };
 
 /** `day:2025-10-29`, `search`, `add`. */
 export type FetchKey = string;
@@ -147,7 +149,11 @@ export class PaperFeeds {
       });
       if (found.length === 0) {
         if (failures.length > 0) throw failures[0];
-        throw new SourceError('notFound', 'arXiv', `No paper with the id ${id} was found on arXiv or Hugging Face. Check the id.`);
+        throw new SourceError(
+          'notFound',
+          'arXiv',
+          `No paper with the id ${id} was found on arXiv or Hugging Face. Check the id.`,
+        );
       }
       for (const f of failures) this.log.warn(`Add paper ${id}: ${describeSourceError(f)}`);
       const library = await this.store.library();

@@ -64,7 +64,8 @@ export class PaperStore {
       if (loaded.dropped > 0) this.notice({ kind: 'dropped', count: loaded.dropped });
       return new PaperLibrary(loaded.data);
     }
-    if (loaded.status === 'setAside') this.notice({ kind: 'setAside', reason: loaded.reason, setAsideAs: loaded.setAsideAs });
+    if (loaded.status === 'setAside')
+      this.notice({ kind: 'setAside', reason: loaded.reason, setAsideAs: loaded.setAsideAs });
     const library = seedLibrary(await this.opts.seed());
     await this.write(library);
     return library;
@@ -88,7 +89,9 @@ export class PaperStore {
   private save(library: PaperLibrary): Promise<void> {
     this.saveTimer = undefined;
     // Writes run one after another; each writes the library as it is when its turn comes.
-    this.saving = this.saving.then(() => this.write(library)).catch((error: unknown) => this.notice({ kind: 'saveFailed', error }));
+    this.saving = this.saving
+      .then(() => this.write(library))
+      .catch((error: unknown) => this.notice({ kind: 'saveFailed', error }));
     return this.saving;
   }
 

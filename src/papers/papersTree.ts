@@ -33,10 +33,30 @@ export function paperUri(paperId: string): vscode.Uri {
 }
 
 const GROUPS: Record<GroupKind, { label: string; icon: string; expanded: boolean; empty: string }> = {
-  daily: { label: 'Daily', icon: 'calendar', expanded: true, empty: 'No daily listings yet: use the arrows or the calendar to fetch a day.' },
-  search: { label: 'Search results', icon: 'search', expanded: false, empty: 'Run "Attractor: Search Papers" and choose "Search online".' },
-  starred: { label: 'Starred', icon: 'star-full', expanded: false, empty: 'No starred papers: right-click a paper and choose Star.' },
-  collections: { label: 'Collections', icon: 'folder-library', expanded: false, empty: 'No collections: right-click a paper and choose Add to Collection….' },
+  daily: {
+    label: 'Daily',
+    icon: 'calendar',
+    expanded: true,
+    empty: 'No daily listings yet: use the arrows or the calendar to fetch a day.',
+  },
+  search: {
+    label: 'Search results',
+    icon: 'search',
+    expanded: false,
+    empty: 'Run "Attractor: Search Papers" and choose "Search online".',
+  },
+  starred: {
+    label: 'Starred',
+    icon: 'star-full',
+    expanded: false,
+    empty: 'No starred papers: right-click a paper and choose Star.',
+  },
+  collections: {
+    label: 'Collections',
+    icon: 'folder-library',
+    expanded: false,
+    empty: 'No collections: right-click a paper and choose Add to Collection….',
+  },
   recent: { label: 'Recent', icon: 'history', expanded: false, empty: 'Papers you open or add appear here.' },
 };
 
@@ -92,14 +112,27 @@ export class PaperNode extends vscode.TreeItem {
     super(paper.title, vscode.TreeItemCollapsibleState.None);
     this.id = `${parent.id}/${paper.id}`;
     const extra = decorations.flatMap((d) => (d.description ? [d.description] : []));
-    const description = [describeAuthors(paper), ...(paper.upvotes !== undefined ? [`▲ ${paper.upvotes}`] : []), ...extra].join(' · ');
+    const description = [
+      describeAuthors(paper),
+      ...(paper.upvotes !== undefined ? [`▲ ${paper.upvotes}`] : []),
+      ...extra,
+    ].join(' · ');
     this.description = description;
-    this.tooltip = paperTooltip(paper, decorations.flatMap((d) => (d.tooltip ? [d.tooltip] : [])));
+    this.tooltip = paperTooltip(
+      paper,
+      decorations.flatMap((d) => (d.tooltip ? [d.tooltip] : [])),
+    );
     const icon = decorations.find((d) => d.icon)?.icon;
     this.iconPath = new vscode.ThemeIcon(starred ? 'star-full' : (icon ?? 'file-text'));
     this.resourceUri = paperUri(paper.id);
     const extraFlags = decorations.flatMap((d) => d.contextFlags ?? []).filter((f) => /^[a-z][a-zA-Z0-9-]*$/.test(f));
-    const flags = ['paper', starred ? 'starred' : 'unstarred', paper.arxivId ? 'arxiv' : 'local', parent instanceof CollectionNode ? 'incollection' : '', ...extraFlags];
+    const flags = [
+      'paper',
+      starred ? 'starred' : 'unstarred',
+      paper.arxivId ? 'arxiv' : 'local',
+      parent instanceof CollectionNode ? 'incollection' : '',
+      ...extraFlags,
+    ];
     this.contextValue = flags.filter(Boolean).join(';');
     this.command = { command: 'attractor.openPaper', title: 'Open Paper', arguments: [paper.id] };
     this.accessibilityInformation = { label: `${paper.title}, ${description}`, role: 'treeitem' };
@@ -114,7 +147,10 @@ export class StatusNode extends vscode.TreeItem {
     status: FetchStatus,
     readonly parent: GroupNode,
   ) {
-    super(status.state === 'loading' ? `Loading ${status.what}…` : status.message, vscode.TreeItemCollapsibleState.None);
+    super(
+      status.state === 'loading' ? `Loading ${status.what}…` : status.message,
+      vscode.TreeItemCollapsibleState.None,
+    );
     this.id = `status:${key}`;
     if (status.state === 'loading') {
       this.iconPath = new vscode.ThemeIcon('loading~spin');
@@ -153,7 +189,8 @@ function paperTooltip(paper: Paper, extra: readonly string[]): vscode.MarkdownSt
   if (paper.categories?.length) meta.push(paper.categories.join(', '));
   if (paper.upvotes !== undefined) meta.push(`▲ ${paper.upvotes} upvotes`);
   md.appendText(meta.join(' · ')).appendMarkdown('\n\n');
-  const abstract = paper.abstract.length > TOOLTIP_CHARS ? `${paper.abstract.slice(0, TOOLTIP_CHARS).trimEnd()}…` : paper.abstract;
+  const abstract =
+    paper.abstract.length > TOOLTIP_CHARS ? `${paper.abstract.slice(0, TOOLTIP_CHARS).trimEnd()}…` : paper.abstract;
   md.appendText(abstract);
   for (const line of extra) md.appendMarkdown('\n\n').appendText(line);
   return md;
@@ -272,7 +309,11 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
     }
   }
 
-  private paperNodes(papers: readonly Paper[], parent: DayNode | CollectionNode | GroupNode, library: PaperLibrary): PaperNode[] {
+  private paperNodes(
+    papers: readonly Paper[],
+    parent: DayNode | CollectionNode | GroupNode,
+    library: PaperLibrary,
+  ): PaperNode[] {
     const decorators = [...this.decorators];
     return papers.map((p) => {
       const decorations = decorators.flatMap((d) => {
@@ -308,13 +349,15 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
     if (node instanceof GroupNode) return this.groupChildren(node, library);
     if (node instanceof DayNode) {
       const papers = library.papersOf(library.day(node.listing.date)?.paperIds ?? []);
-      if (papers.length === 0) return [new InfoNode(`No papers listed for ${formatDay(node.listing.date)}.`, node, `${node.id}/empty`)];
+      if (papers.length === 0)
+        return [new InfoNode(`No papers listed for ${formatDay(node.listing.date)}.`, node, `${node.id}/empty`)];
       return this.paperNodes(papers, node, library);
     }
     if (node instanceof CollectionNode) {
       const current = library.collection(node.collection.id);
       const papers = library.papersOf(current?.paperIds ?? []);
-      if (papers.length === 0) return [new InfoNode('Empty: right-click a paper and choose Add to Collection….', node, `${node.id}/empty`)];
+      if (papers.length === 0)
+        return [new InfoNode('Empty: right-click a paper and choose Add to Collection….', node, `${node.id}/empty`)];
       return this.paperNodes(papers, node, library);
     }
     return [];

@@ -8,7 +8,12 @@ export async function pickPaper(store: PaperStore): Promise<string | undefined> 
   const papers = await store.all();
   const picked = await vscode.window.showQuickPick(
     papers.map((p) => ({ label: p.title, description: describeAuthors(p), detail: formatDay(p.published), id: p.id })),
-    { title: 'Open Paper', placeHolder: 'Type to filter papers by title', matchOnDescription: true, matchOnDetail: true },
+    {
+      title: 'Open Paper',
+      placeHolder: 'Type to filter papers by title',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    },
   );
   return picked?.id;
 }

@@ -25,7 +25,12 @@ function paperItem(paper: Paper): PaperItem {
 }
 
 function onlineItem(query: string): PaperItem {
-  return { label: `$(globe) Search online for "${query}"`, description: 'Hugging Face and arXiv', online: query, alwaysShow: true };
+  return {
+    label: `$(globe) Search online for "${query}"`,
+    description: 'Hugging Face and arXiv',
+    online: query,
+    alwaysShow: true,
+  };
 }
 
 export interface SearchPickDeps {

@@ -29,7 +29,11 @@ export class PaperSettingsReader implements vscode.Disposable {
 
   constructor() {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (['attractor.huggingface', 'attractor.arxiv', 'attractor.papers', 'attractor.network'].some((s) => e.affectsConfiguration(s))) {
+      if (
+        ['attractor.huggingface', 'attractor.arxiv', 'attractor.papers', 'attractor.network'].some((s) =>
+          e.affectsConfiguration(s),
+        )
+      ) {
         this.cached = undefined;
         this.changed.fire(this.current);
       }

@@ -6,14 +6,49 @@
  */
 
 const GREEK = [
-  'alpha', 'beta', 'gamma', 'delta', 'epsilon', 'varepsilon', 'zeta', 'eta', 'theta', 'vartheta', 'iota', 'kappa',
-  'lambda', 'mu', 'nu', 'xi', 'pi', 'rho', 'sigma', 'tau', 'upsilon', 'phi', 'varphi', 'chi', 'psi', 'omega',
+  'alpha',
+  'beta',
+  'gamma',
+  'delta',
+  'epsilon',
+  'varepsilon',
+  'zeta',
+  'eta',
+  'theta',
+  'vartheta',
+  'iota',
+  'kappa',
+  'lambda',
+  'mu',
+  'nu',
+  'xi',
+  'pi',
+  'rho',
+  'sigma',
+  'tau',
+  'upsilon',
+  'phi',
+  'varphi',
+  'chi',
+  'psi',
+  'omega',
 ];
 const GREEK_UPPER = ['Gamma', 'Delta', 'Theta', 'Lambda', 'Xi', 'Pi', 'Sigma', 'Upsilon', 'Phi', 'Psi', 'Omega'];
 const GREEK_NAME = new RegExp(`^(?:${[...GREEK, ...GREEK_UPPER].join('|')})$`);
 /** Subscripts that were symbol commands (`M_odot` is `M_\odot`, the solar mass). */
-const SYMBOL_SUBSCRIPTS: Readonly<Record<string, string>> = { odot: '\\odot', sun: '\\odot', star: '\\star', ast: '\\ast' };
-const ACCENTS: Readonly<Record<string, string>> = { '"': '\u0308', "'": '\u0301', '`': '\u0300', '^': '\u0302', '~': '\u0303' };
+const SYMBOL_SUBSCRIPTS: Readonly<Record<string, string>> = {
+  odot: '\\odot',
+  sun: '\\odot',
+  star: '\\star',
+  ast: '\\ast',
+};
+const ACCENTS: Readonly<Record<string, string>> = {
+  '"': '\u0308',
+  "'": '\u0301',
+  '`': '\u0300',
+  '^': '\u0302',
+  '~': '\u0303',
+};
 
 /** A math fragment is kept out of later rules by a placeholder of private-use characters (no digits or letters). */
 const MARK = '\uE000';
@@ -59,7 +94,10 @@ const RULES: readonly Rule[] = [
   // `Lambda_rm MSR=1.11pm0.11`: `\Lambda_{\rm MSR}` with an optional relation and value.
   [
     new RegExp(String.raw`\b([A-Za-z]|[A-Z]?[a-z]+)_rm ([A-Za-z]+)(\s?[=<>]\s?${NUMBER}(?:\s?pm\s?${NUMBER})?)?`, 'g'),
-    (math, base, label, rel) => (base.length > 1 && !GREEK_NAME.test(base) ? `${base}_rm ${label}${rel ?? ''}` : math(`${texSymbol(base)}_{\\rm ${label}}${plusMinus(rel ?? '')}`)),
+    (math, base, label, rel) =>
+      base.length > 1 && !GREEK_NAME.test(base)
+        ? `${base}_rm ${label}${rel ?? ''}`
+        : math(`${texSymbol(base)}_{\\rm ${label}}${plusMinus(rel ?? '')}`),
   ],
   // `3.42 pm 0.10`, `1.11pm0.11`: ± between numbers, one of them with decimals ("5 pm 6" stays text).
   [
@@ -67,7 +105,10 @@ const RULES: readonly Rule[] = [
     (math, a, b) => (a.includes('.') || b.includes('.') ? math(`${a}\\pm ${b}`) : `${a} pm ${b}`),
   ],
   // `1sigma`, `3times10`, `30times larger`: a number glued to a Greek letter or an operator name.
-  [/(?<![\w.])(\d+(?:\.\d+)?)(sigma|times)(\d*)(?![\w])/g, (math, n, op, rest) => math(`${n}\\${op}${rest ? ` ${rest}` : ''}`)],
+  [
+    /(?<![\w.])(\d+(?:\.\d+)?)(sigma|times)(\d*)(?![\w])/g,
+    (math, n, op, rest) => math(`${n}\\${op}${rest ? ` ${rest}` : ''}`),
+  ],
   // `approx10`, `leq0.5`: a relation glued to a number is never a word.
   [
     new RegExp(String.raw`(?<![\w\\])(${GLUED_RELATIONS.join('|')})(${NUMBER})(?![\w])`, 'g'),
@@ -103,5 +144,8 @@ export function repairHfTex(text: string): string {
       return replace(math, ...groups);
     });
   }
-  return out.replace(new RegExp(`${MARK}([\\ue100-\\uefff])`, 'g'), (_m, c: string) => `$${fragments[c.charCodeAt(0) - 0xe100]}$`);
+  return out.replace(
+    new RegExp(`${MARK}([\\ue100-\\uefff])`, 'g'),
+    (_m, c: string) => `$${fragments[c.charCodeAt(0) - 0xe100]}$`,
+  );
 }

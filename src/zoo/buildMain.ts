@@ -21,11 +21,15 @@ const only = value('--only')?.split(',').filter(Boolean);
 const zoo = buildZoo({ only, log: (line) => console.log(`  ${line}`) });
 if (flag('--check')) {
   const result = checkZoo(zoo, dir);
-  console.log(`checked ${zoo.files.size} files against ${dir}: ${result.identical} identical, ${result.withinTolerance} within tolerance, ${result.problems.length} problems (${zoo.seconds.toFixed(1)} s)`);
+  console.log(
+    `checked ${zoo.files.size} files against ${dir}: ${result.identical} identical, ${result.withinTolerance} within tolerance, ${result.problems.length} problems (${zoo.seconds.toFixed(1)} s)`,
+  );
   for (const p of result.problems) console.log(`  ✗ ${p}`);
   process.exitCode = result.ok ? 0 : 1;
 } else {
   writeZoo(zoo, dir);
   const bytes = [...zoo.files.values()].reduce((s, b) => s + b.length, 0);
-  console.log(`wrote ${zoo.files.size} files (${(bytes / 1024).toFixed(0)} KB) to ${dir} in ${zoo.seconds.toFixed(1)} s`);
+  console.log(
+    `wrote ${zoo.files.size} files (${(bytes / 1024).toFixed(0)} KB) to ${dir} in ${zoo.seconds.toFixed(1)} s`,
+  );
 }

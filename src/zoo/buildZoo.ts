@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { DEFAULT_VPT_THRESHOLD } from '../metrics/index';
 import { CATALOG_FILE, catalogScores, type Catalog, type CatalogEntry } from './catalog';
 import { compareModelBytes } from './compareModels';
-import { buildZooEntries, cardText, encodeEntry, scoreEntry, ZOO_VERSION, type ZooBuildOptions, type ZooEntry } from './zoo';
+import {
+  buildZooEntries,
+  cardText,
+  encodeEntry,
+  scoreEntry,
+  ZOO_VERSION,
+  type ZooBuildOptions,
+  type ZooEntry,
+} from './zoo';
 
 /**
  * Builds the zoo into a folder: <name>.onnx, <name>.md (the model card, also the ONNX doc string) and
@@ -40,7 +48,9 @@ export function buildZoo(options: ZooBuildOptions & { readonly log?: (line: stri
       bytes: bytes.length,
       ...(scores ? { scores: catalogScores(scores) } : {}),
     });
-    log(`${entry.name}: ${bytes.length} bytes, ${entry.graph.nodeCount} nodes${scores ? `, VPT ${scores.validPrediction.lyapunovTimes?.toFixed(2)} Λ, D_stsp ${scores.stateSpaceDivergence.toFixed(3)}, D_H ${scores.spectralDistance.toFixed(3)}, λ ${scores.lyapunovModel.toFixed(3)}` : ''}`);
+    log(
+      `${entry.name}: ${bytes.length} bytes, ${entry.graph.nodeCount} nodes${scores ? `, VPT ${scores.validPrediction.lyapunovTimes?.toFixed(2)} Λ, D_stsp ${scores.stateSpaceDivergence.toFixed(3)}, D_H ${scores.spectralDistance.toFixed(3)}, λ ${scores.lyapunovModel.toFixed(3)}` : ''}`,
+    );
   }
   const catalog: Catalog = { version: ZOO_VERSION, models };
   files.set(CATALOG_FILE, new TextEncoder().encode(`${JSON.stringify(catalog, null, 2)}\n`));

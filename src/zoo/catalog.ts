@@ -36,7 +36,8 @@ const r = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)) : v);
 
 export function catalogScores(s: EntryScores): CatalogEntry['scores'] {
   return {
-    validPredictionLyapunovTimes: s.validPrediction.lyapunovTimes === undefined ? null : r(s.validPrediction.lyapunovTimes),
+    validPredictionLyapunovTimes:
+      s.validPrediction.lyapunovTimes === undefined ? null : r(s.validPrediction.lyapunovTimes),
     validPredictionSteps: s.validPrediction.steps,
     threshold: s.validPrediction.threshold,
     stateSpaceDivergence: r(s.stateSpaceDivergence),
@@ -50,9 +51,11 @@ export function catalogScores(s: EntryScores): CatalogEntry['scores'] {
 /** Reads and checks a catalog; throws with what is wrong. */
 export function parseCatalog(value: unknown): Catalog {
   const v = value as Partial<Catalog> | null;
-  if (typeof v !== 'object' || v === null || !Array.isArray(v.models)) throw new Error('the model catalog has no "models" list');
+  if (typeof v !== 'object' || v === null || !Array.isArray(v.models))
+    throw new Error('the model catalog has no "models" list');
   for (const m of v.models) {
-    if (typeof m?.name !== 'string' || typeof m.file !== 'string' || !Array.isArray(m.papers)) throw new Error('a model catalog entry lacks name, file or papers');
+    if (typeof m?.name !== 'string' || typeof m.file !== 'string' || !Array.isArray(m.papers))
+      throw new Error('a model catalog entry lacks name, file or papers');
   }
   return { version: String(v.version ?? ''), models: v.models };
 }

@@ -52,7 +52,13 @@ function floats(t: onnx.ITensorProto): Float32Array {
   return Float32Array.from(t.floatData ?? []);
 }
 
-function compareGraphs(a: onnx.IGraphProto | undefined, b: onnx.IGraphProto | undefined, tolerance: number, where: string, problems: string[]): void {
+function compareGraphs(
+  a: onnx.IGraphProto | undefined,
+  b: onnx.IGraphProto | undefined,
+  tolerance: number,
+  where: string,
+  problems: string[],
+): void {
   if (!a || !b) {
     if (a !== b) problems.push(`${where}: one model has no graph`);
     return;
@@ -83,7 +89,8 @@ function compareGraphs(a: onnx.IGraphProto | undefined, b: onnx.IGraphProto | un
       continue;
     }
     if (t.dataType !== 1) {
-      if (Buffer.compare(Buffer.from(t.rawData ?? []), Buffer.from(u.rawData ?? [])) !== 0) problems.push(`${where}: ${t.name} differs`);
+      if (Buffer.compare(Buffer.from(t.rawData ?? []), Buffer.from(u.rawData ?? [])) !== 0)
+        problems.push(`${where}: ${t.name} differs`);
       continue;
     }
     const d = maxRelDiff(floats(t), floats(u));

@@ -5,14 +5,19 @@ import type { ReferenceSystem } from './systems';
  * Training data for the learned zoo models: the reference system integrated with RK4 at its sampling step,
  * started from dysts' initial condition after a transient. Noise-free and deterministic.
  */
-export function systemData(system: ReferenceSystem, steps: number, transient = 1000): { start: Float64Array; trajectory: Trajectory } {
+export function systemData(
+  system: ReferenceSystem,
+  steps: number,
+  transient = 1000,
+): { start: Float64Array; trajectory: Trajectory } {
   const map = polynomialRk4(system.field, system.dt);
   const start = advance(map, system.initialState, transient);
   return { start, trajectory: iterate(map, start, steps) };
 }
 
 /** Rounds to float32, as stored in the ONNX files, so JS references compute with the shipped numbers. */
-export const f32 = (values: ArrayLike<number>): Float64Array => Float64Array.from(Float32Array.from(values as ArrayLike<number>));
+export const f32 = (values: ArrayLike<number>): Float64Array =>
+  Float64Array.from(Float32Array.from(values as ArrayLike<number>));
 
 /** Per-component mean and standard deviation of a trajectory. */
 export function moments(tr: Trajectory): { mean: Float64Array; std: Float64Array } {

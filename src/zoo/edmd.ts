@@ -32,7 +32,9 @@ export function fitEdmd(pairs: { x: Float64Array; y: Float64Array; n: number; di
     PY.set(row, t * F);
   }
   const K = leastSquares(PX, PY, n, F, F);
-  const stateColumns = Array.from({ length: d }, (_, j) => dictionary.findIndex((m) => m.every((e, i) => e === (i === j ? 1 : 0))));
+  const stateColumns = Array.from({ length: d }, (_, j) =>
+    dictionary.findIndex((m) => m.every((e, i) => e === (i === j ? 1 : 0))),
+  );
   const coefficients = new Float64Array(F * d);
   for (let k = 0; k < F; k++) for (let j = 0; j < d; j++) coefficients[k * d + j] = K[k * F + stateColumns[j]];
   return { dim: d, dictionary, K, predictor: { dim: d, terms: dictionary, coefficients: f32(coefficients) } };

@@ -55,7 +55,14 @@ export function trainEsn(tr: Trajectory, options: EsnOptions): { esn: Esn; final
     }
     for (let i = 0; i < H; i++) M[(d + i) * H + j] = A[j * H + i];
   }
-  const esnNoReadout = { inputDim: d, reservoir: H, M: f32(M), bias: f32(bias), readout: new Float64Array((2 * H + 1) * d), options };
+  const esnNoReadout = {
+    inputDim: d,
+    reservoir: H,
+    M: f32(M),
+    bias: f32(bias),
+    readout: new Float64Array((2 * H + 1) * d),
+    options,
+  };
 
   const p = 2 * H + 1;
   const rows = tr.length - 1 - options.washout;
@@ -86,7 +93,9 @@ export function trainEsn(tr: Trajectory, options: EsnOptions): { esn: Esn; final
 }
 
 /** r_{t+1} from (x_t, r_t), sparse over the stored nonzeros. */
-function reservoirUpdate(esn: Pick<Esn, 'inputDim' | 'reservoir' | 'M' | 'bias'>): (x: ArrayLike<number>, r: ArrayLike<number>) => Float64Array {
+function reservoirUpdate(
+  esn: Pick<Esn, 'inputDim' | 'reservoir' | 'M' | 'bias'>,
+): (x: ArrayLike<number>, r: ArrayLike<number>) => Float64Array {
   const { inputDim: d, reservoir: H, M, bias } = esn;
   const cols: { idx: Int32Array; val: Float64Array }[] = [];
   for (let j = 0; j < H; j++) {
@@ -141,6 +150,9 @@ export function esnOnnx(g: GraphBuilder, state: string, esn: Esn): { next: strin
   const r = g.op('Tanh', [pre]);
   const features = g.op('Concat', [r, g.op('Mul', [r, r])], { axis: 1 });
   const readout = esn.readout;
-  const y = g.op('Add', [g.op('MatMul', [features, g.weight('W_out', readout.subarray(0, 2 * H * d), [2 * H, d])]), g.weight('c_out', readout.subarray(2 * H * d), [d])]);
+  const y = g.op('Add', [
+    g.op('MatMul', [features, g.weight('W_out', readout.subarray(0, 2 * H * d), [2 * H, d])]),
+    g.weight('c_out', readout.subarray(2 * H * d), [d]),
+  ]);
   return { next: g.op('Concat', [y, r], { axis: 1 }), observation: y };
 }

@@ -4,7 +4,18 @@ import type { ModelsApi } from '../models/register';
 import { parseArxivInput } from '../papers/arxivId';
 import type { PapersApi } from '../papers/register';
 import { describeSourceError, SourceError } from '../papers/sources/errors';
-import { downloadedFileName, downloadHubFile, formatMB, hubFileUrl, hubModelPage, hubModelsUrl, HubDownloadError, MB, parseHubModels, type HubModel } from './hubModels';
+import {
+  downloadedFileName,
+  downloadHubFile,
+  formatMB,
+  hubFileUrl,
+  hubModelPage,
+  hubModelsUrl,
+  HubDownloadError,
+  MB,
+  parseHubModels,
+  type HubModel,
+} from './hubModels';
 
 export const MAX_DOWNLOAD_SETTING = 'attractor.models.maxDownloadMB';
 const DEFAULT_MAX_DOWNLOAD_MB = 200;
@@ -26,7 +37,9 @@ export function describeFindModelsError(err: unknown): string {
   if (err instanceof SourceError) {
     if (err.kind === 'truncated') return `The download from ${err.host} was cut off. Nothing was kept; try again.`;
     const text = describeSourceError(err).replace(/ The saved library is still available\.$/, '');
-    return err.kind === 'unavailable' || err.kind === 'timeout' || err.kind === 'offline' || err.kind === 'rateLimited' ? `${text} Nothing was kept.` : text;
+    return err.kind === 'unavailable' || err.kind === 'timeout' || err.kind === 'offline' || err.kind === 'rateLimited'
+      ? `${text} Nothing was kept.`
+      : text;
   }
   return err instanceof Error ? err.message : String(err);
 }
@@ -36,9 +49,13 @@ export function describeFindModelsError(err: unknown): string {
  * and the download of one (progress, size limit, integrity check) into the Models view's Downloaded group,
  * then its preview.
  */
-export function registerFindModels(log: vscode.LogOutputChannel, deps: { readonly models: ModelsApi; readonly papers: PapersApi }): vscode.Disposable {
+export function registerFindModels(
+  log: vscode.LogOutputChannel,
+  deps: { readonly models: ModelsApi; readonly papers: PapersApi },
+): vscode.Disposable {
   const paperFrom = async (arg: unknown): Promise<PaperRef | undefined> => {
-    const fromPaper = (p: { arxivId?: string; title: string } | undefined) => (p?.arxivId ? { arxivId: p.arxivId, title: p.title } : undefined);
+    const fromPaper = (p: { arxivId?: string; title: string } | undefined) =>
+      p?.arxivId ? { arxivId: p.arxivId, title: p.title } : undefined;
     const all = await deps.papers.store.all();
     const node = (arg as { paper?: { id?: unknown } } | undefined)?.paper;
     if (node && typeof node.id === 'string') return fromPaper(all.find((p) => p.id === node.id));
@@ -72,17 +89,27 @@ export function registerFindModels(log: vscode.LogOutputChannel, deps: { readonl
     const token = await hub.token();
     const url = hubModelsUrl(hub.endpoint, paper.arxivId);
     const res = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Attractor: looking for models citing arXiv:${paper.arxivId} on ${host}…` },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Attractor: looking for models citing arXiv:${paper.arxivId} on ${host}…`,
+      },
       () => hub.http.get(url, token ? { headers: { authorization: `Bearer ${token}` } } : {}),
     );
-    if (res.status < 200 || res.status >= 300) throw new SourceError('http', host, `HTTP ${res.status}`, { status: res.status });
+    if (res.status < 200 || res.status >= 300)
+      throw new SourceError('http', host, `HTTP ${res.status}`, { status: res.status });
     return parseHubModels(res.text, host);
   };
 
-  const pickFile = async (models: HubModel[], paper: PaperRef): Promise<{ model: HubModel; file: string } | undefined> => {
+  const pickFile = async (
+    models: HubModel[],
+    paper: PaperRef,
+  ): Promise<{ model: HubModel; file: string } | undefined> => {
     const endpoint = deps.papers.huggingFaceHub().endpoint;
     const withOnnx = models.filter((m) => m.onnxFiles.length > 0);
-    const stats = (m: HubModel) => [m.pipelineTag, m.downloads !== undefined ? `↓ ${m.downloads}` : '', m.likes !== undefined ? `♥ ${m.likes}` : ''].filter(Boolean).join(' · ');
+    const stats = (m: HubModel) =>
+      [m.pipelineTag, m.downloads !== undefined ? `↓ ${m.downloads}` : '', m.likes !== undefined ? `♥ ${m.likes}` : '']
+        .filter(Boolean)
+        .join(' · ');
     type Item = vscode.QuickPickItem & { model?: HubModel };
     const items: Item[] = [];
     if (withOnnx.length) items.push({ label: 'With .onnx files', kind: vscode.QuickPickItemKind.Separator });
@@ -90,16 +117,27 @@ export function registerFindModels(log: vscode.LogOutputChannel, deps: { readonl
       items.push({
         label: `$(pulse) ${m.id}`,
         description: `ONNX: ${m.onnxFiles.length} file${m.onnxFiles.length === 1 ? '' : 's'}`,
-        detail: [m.onnxFiles.slice(0, 3).join(', ') + (m.onnxFiles.length > 3 ? ', …' : ''), stats(m)].filter(Boolean).join(' · '),
+        detail: [m.onnxFiles.slice(0, 3).join(', ') + (m.onnxFiles.length > 3 ? ', …' : ''), stats(m)]
+          .filter(Boolean)
+          .join(' · '),
         model: m,
       });
     }
     const without = models.filter((m) => m.onnxFiles.length === 0);
-    if (without.length) items.push({ label: 'Without .onnx files (open on the Hub)', kind: vscode.QuickPickItemKind.Separator });
-    for (const m of without) items.push({ label: `$(package) ${m.id}`, description: 'no .onnx file', detail: stats(m) || undefined, model: m });
+    if (without.length)
+      items.push({ label: 'Without .onnx files (open on the Hub)', kind: vscode.QuickPickItemKind.Separator });
+    for (const m of without)
+      items.push({
+        label: `$(package) ${m.id}`,
+        description: 'no .onnx file',
+        detail: stats(m) || undefined,
+        model: m,
+      });
     const picked = await vscode.window.showQuickPick(items, {
       title: `Models citing “${paper.title}” (${withOnnx.length} of ${models.length} with .onnx files)`,
-      placeHolder: withOnnx.length ? 'Choose a model to download its .onnx file and preview it' : 'None has an .onnx file: choose one to open it on the Hub',
+      placeHolder: withOnnx.length
+        ? 'Choose a model to download its .onnx file and preview it'
+        : 'None has an .onnx file: choose one to open it on the Hub',
       matchOnDescription: true,
       matchOnDetail: true,
       // Shown after a network wait: focus may have moved to an editor (a webview takes it back) meanwhile.
@@ -108,12 +146,18 @@ export function registerFindModels(log: vscode.LogOutputChannel, deps: { readonl
     const model = picked?.model;
     if (!model) return undefined;
     if (model.onnxFiles.length === 0) {
-      const open = await vscode.window.showInformationMessage(`Attractor: ${model.id} has no .onnx file; Attractor previews ONNX models.`, 'Open on Hugging Face');
+      const open = await vscode.window.showInformationMessage(
+        `Attractor: ${model.id} has no .onnx file; Attractor previews ONNX models.`,
+        'Open on Hugging Face',
+      );
       if (open) await vscode.env.openExternal(vscode.Uri.parse(hubModelPage(endpoint, model.id)));
       return undefined;
     }
     if (model.onnxFiles.length === 1) return { model, file: model.onnxFiles[0] };
-    const file = await vscode.window.showQuickPick(model.onnxFiles, { title: `${model.id}: which .onnx file?`, ignoreFocusOut: true });
+    const file = await vscode.window.showQuickPick(model.onnxFiles, {
+      title: `${model.id}: which .onnx file?`,
+      ignoreFocusOut: true,
+    });
     return file ? { model, file } : undefined;
   };
 
@@ -121,7 +165,11 @@ export function registerFindModels(log: vscode.LogOutputChannel, deps: { readonl
     const hub = deps.papers.huggingFaceHub();
     const target = vscode.Uri.joinPath(deps.models.downloadedModelsDir, downloadedFileName(model.id, file));
     if (existsSync(target.fsPath)) {
-      const choice = await vscode.window.showInformationMessage(`Attractor: ${model.id}/${file} was downloaded before.`, 'Preview It', 'Download Again');
+      const choice = await vscode.window.showInformationMessage(
+        `Attractor: ${model.id}/${file} was downloaded before.`,
+        'Preview It',
+        'Download Again',
+      );
       if (choice === 'Preview It') return target;
       if (choice !== 'Download Again') return undefined;
     }
@@ -130,7 +178,11 @@ export function registerFindModels(log: vscode.LogOutputChannel, deps: { readonl
     const url = hubFileUrl(hub.endpoint, model.id, file);
     const started = performance.now();
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Attractor: downloading ${model.id}/${file}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Attractor: downloading ${model.id}/${file}`,
+        cancellable: true,
+      },
       async (progress, cancel) => {
         const abort = new AbortController();
         const sub = cancel.onCancellationRequested(() => abort.abort());
@@ -146,7 +198,10 @@ export function registerFindModels(log: vscode.LogOutputChannel, deps: { readonl
             signal: abort.signal,
             onProgress: (received, total) => {
               const fraction = total ? (received / total) * 100 : 0;
-              progress.report({ message: total ? `${formatMB(received)} of ${formatMB(total)}` : formatMB(received), increment: total ? fraction - shown : undefined });
+              progress.report({
+                message: total ? `${formatMB(received)} of ${formatMB(total)}` : formatMB(received),
+                increment: total ? fraction - shown : undefined,
+              });
               shown = fraction;
             },
           });
@@ -155,19 +210,26 @@ export function registerFindModels(log: vscode.LogOutputChannel, deps: { readonl
         }
       },
     );
-    log.info(`Downloaded ${url} (${result.bytes} bytes${result.sha256 ? `, sha256 ${result.sha256} checked` : ', no sha256 announced'}) in ${(performance.now() - started).toFixed(0)} ms to ${result.file}`);
+    log.info(
+      `Downloaded ${url} (${result.bytes} bytes${result.sha256 ? `, sha256 ${result.sha256} checked` : ', no sha256 announced'}) in ${(performance.now() - started).toFixed(0)} ms to ${result.file}`,
+    );
     return target;
   };
 
   const findModels = async (arg?: unknown): Promise<void> => {
     const paper = await paperFrom(arg);
     if (!paper) {
-      if (arg !== undefined) void vscode.window.showInformationMessage('Attractor: this paper has no arXiv id, so the Hub cannot be asked for models that cite it. Add it by arXiv id first.');
+      if (arg !== undefined)
+        void vscode.window.showInformationMessage(
+          'Attractor: this paper has no arXiv id, so the Hub cannot be asked for models that cite it. Add it by arXiv id first.',
+        );
       return;
     }
     const models = await listModels(paper);
     if (models.length === 0) {
-      void vscode.window.showInformationMessage(`Attractor: no model on the Hugging Face Hub cites arXiv:${paper.arxivId} (“${paper.title}”).`);
+      void vscode.window.showInformationMessage(
+        `Attractor: no model on the Hugging Face Hub cites arXiv:${paper.arxivId} (“${paper.title}”).`,
+      );
       return;
     }
     const chosen = await pickFile(models, paper);
@@ -192,7 +254,10 @@ export function registerFindModels(log: vscode.LogOutputChannel, deps: { readonl
       await findModels(arg);
     } catch (err) {
       log.error(`Find Models for This Paper: ${err instanceof Error ? err.message : String(err)}`);
-      const choice = await vscode.window.showErrorMessage(`Attractor: could not get the model. ${describeFindModelsError(err)}`, 'Show Log');
+      const choice = await vscode.window.showErrorMessage(
+        `Attractor: could not get the model. ${describeFindModelsError(err)}`,
+        'Show Log',
+      );
       if (choice) log.show();
     }
   });

@@ -28,7 +28,10 @@ export function onnxRk4(g: GraphBuilder, s: string, f: (state: string) => string
 export function mapGraph(
   name: string,
   dim: number,
-  body: (g: GraphBuilder, state: string) => string | { next: string; extra: Record<string, { value: string; dim: number }> },
+  body: (
+    g: GraphBuilder,
+    state: string,
+  ) => string | { next: string; extra: Record<string, { value: string; dim: number }> },
 ): GraphBuilder {
   const g = new GraphBuilder(name);
   const x = g.input(STATE_INPUT, 'float32', ['B', dim]);
@@ -57,7 +60,11 @@ export function flowGraph(name: string, field: PolynomialField): GraphBuilder {
  * A rollout graph: `Loop` over `steps`, whose body advances the state with `step` and emits it; the trajectory
  * holds the states after steps 1..N (not x0), stacked [N, B, d].
  */
-export function rolloutGraph(name: string, dim: number, step: (g: GraphBuilder, state: string) => string): GraphBuilder {
+export function rolloutGraph(
+  name: string,
+  dim: number,
+  step: (g: GraphBuilder, state: string) => string,
+): GraphBuilder {
   const body = new GraphBuilder(`${name}_step`, 'body_');
   body.input('iteration', 'int64', []);
   const condIn = body.input('cond_in', 'bool', []);

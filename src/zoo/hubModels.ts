@@ -29,7 +29,14 @@ const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v 
 
 /** A repository path that is safe to put in a URL and to name a file after: relative, no `..`, ends in .onnx. */
 export function isOnnxPath(p: string): boolean {
-  return p.length > 0 && p.length < 500 && /\.onnx$/i.test(p) && !p.startsWith('/') && !p.includes('\\') && !p.split('/').some((s) => s === '' || s === '.' || s === '..');
+  return (
+    p.length > 0 &&
+    p.length < 500 &&
+    /\.onnx$/i.test(p) &&
+    !p.startsWith('/') &&
+    !p.includes('\\') &&
+    !p.split('/').some((s) => s === '' || s === '.' || s === '..')
+  );
 }
 
 export function hubModelsUrl(endpoint: string, arxivId: string): string {
@@ -153,26 +160,41 @@ export async function downloadHubFile(req: HubDownloadRequest): Promise<HubDownl
     } catch (err) {
       if (err instanceof SourceError && err.kind === 'tooLarge') {
         const size = err.detail?.bytes;
-        throw new HubDownloadError('tooLarge', `${name} is ${size !== undefined ? `${formatMB(size)}, ` : ''}over ${limit}. Nothing was downloaded.`);
+        throw new HubDownloadError(
+          'tooLarge',
+          `${name} is ${size !== undefined ? `${formatMB(size)}, ` : ''}over ${limit}. Nothing was downloaded.`,
+        );
       }
-      if (err instanceof DownloadStopped && err.reason === 'cancelled') throw new HubDownloadError('cancelled', 'The download was cancelled. Nothing was kept.');
+      if (err instanceof DownloadStopped && err.reason === 'cancelled')
+        throw new HubDownloadError('cancelled', 'The download was cancelled. Nothing was kept.');
       throw err;
     }
     const host = new URL(req.url).host;
     if (result.status === 404) throw new HubDownloadError('notFound', `${host} has no such file (HTTP 404).`);
     if (result.status === 401 || result.status === 403) {
-      throw new HubDownloadError('unauthorized', `${host} refused the download (HTTP ${result.status}): the model may be gated or private. Set a token with "Attractor: Set Hugging Face Token…".`);
+      throw new HubDownloadError(
+        'unauthorized',
+        `${host} refused the download (HTTP ${result.status}): the model may be gated or private. Set a token with "Attractor: Set Hugging Face Token…".`,
+      );
     }
-    if (result.status < 200 || result.status >= 300) throw new HubDownloadError('http', `${host} answered HTTP ${result.status}.`);
+    if (result.status < 200 || result.status >= 300)
+      throw new HubDownloadError('http', `${host} answered HTTP ${result.status}.`);
     const announced = Number(result.headers['content-length'] ?? NaN);
     const size = (await fs.stat(temp)).size;
     if ((Number.isFinite(announced) && size !== announced) || size !== result.bytes) {
-      throw new HubDownloadError('integrity', `${name}: received ${size} bytes, but ${Number.isFinite(announced) ? announced : result.bytes} were announced. Nothing was kept.`);
+      throw new HubDownloadError(
+        'integrity',
+        `${name}: received ${size} bytes, but ${Number.isFinite(announced) ? announced : result.bytes} were announced. Nothing was kept.`,
+      );
     }
     const expected = etagSha256(result.headers) ?? etagSha256(result.firstHeaders);
     if (expected) {
       const actual = await sha256File(temp);
-      if (actual !== expected) throw new HubDownloadError('integrity', `${name} does not match its checksum (sha256 ${actual.slice(0, 12)}…, expected ${expected.slice(0, 12)}…). Nothing was kept.`);
+      if (actual !== expected)
+        throw new HubDownloadError(
+          'integrity',
+          `${name} does not match its checksum (sha256 ${actual.slice(0, 12)}…, expected ${expected.slice(0, 12)}…). Nothing was kept.`,
+        );
     }
     await fs.rename(temp, req.target);
     return { file: req.target, bytes: size, sha256: expected };

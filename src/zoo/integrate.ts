@@ -39,13 +39,19 @@ export function rk4Map(f: VectorField, dim: number, h: number): DiscreteMap {
   };
 }
 
-export const polynomialRk4 = (field: PolynomialField, h: number): DiscreteMap => rk4Map(fieldEvaluator(field), field.dim, h);
+export const polynomialRk4 = (field: PolynomialField, h: number): DiscreteMap =>
+  rk4Map(fieldEvaluator(field), field.dim, h);
 
 /**
  * Iterates a map `n` times from `x0` and records the observed components of the states after each step
  * (x0 itself is not included). Stops early, returning the rows so far, if the state leaves the finite numbers.
  */
-export function iterate(map: DiscreteMap, x0: ArrayLike<number>, n: number, record: 'observed' | 'state' = 'observed'): Trajectory {
+export function iterate(
+  map: DiscreteMap,
+  x0: ArrayLike<number>,
+  n: number,
+  record: 'observed' | 'state' = 'observed',
+): Trajectory {
   const d = map.dim;
   const width = record === 'observed' ? map.observed : d;
   const data = new Float64Array(n * width);

@@ -1,7 +1,13 @@
 /** Dense linear algebra for fitting the zoo (row-major Float64Arrays; sizes up to a few hundred). */
 
 /** FᵀF and FᵀY accumulated row by row, for F [n × p] and Y [n × k]. */
-export function gram(F: Float64Array, Y: Float64Array, n: number, p: number, k: number): { FtF: Float64Array; FtY: Float64Array } {
+export function gram(
+  F: Float64Array,
+  Y: Float64Array,
+  n: number,
+  p: number,
+  k: number,
+): { FtF: Float64Array; FtY: Float64Array } {
   const FtF = new Float64Array(p * p);
   const FtY = new Float64Array(p * k);
   for (let r = 0; r < n; r++) {
@@ -50,7 +56,13 @@ export function choleskySolve(S: Float64Array, B: Float64Array, p: number, k: nu
 }
 
 /** Ridge regression W = (FᵀF + λI)⁻¹ FᵀY from a precomputed Gram matrix. */
-export function ridgeFromGram(FtF: Float64Array, FtY: Float64Array, p: number, k: number, lambda: number): Float64Array {
+export function ridgeFromGram(
+  FtF: Float64Array,
+  FtY: Float64Array,
+  p: number,
+  k: number,
+  lambda: number,
+): Float64Array {
   const S = Float64Array.from(FtF);
   for (let i = 0; i < p; i++) S[i * p + i] += lambda;
   return choleskySolve(S, FtY, p, k);

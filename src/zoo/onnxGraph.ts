@@ -107,7 +107,12 @@ export class GraphBuilder {
     return out;
   }
 
-  opMulti(opType: string, inputs: readonly string[], outputs: readonly string[], attrs: Record<string, AttrValue> = {}): void {
+  opMulti(
+    opType: string,
+    inputs: readonly string[],
+    outputs: readonly string[],
+    attrs: Record<string, AttrValue> = {},
+  ): void {
     this.nodes.push({
       opType,
       name: `${this.prefix}${opType}_${this.nodes.length}`,

@@ -62,14 +62,29 @@ export function initPlrnn(M: number, L: number, rng: Rng): PlrnnParams {
 }
 
 function zerosLike(p: PlrnnParams): PlrnnParams {
-  return { M: p.M, L: p.L, a: new Float64Array(p.M), W1: new Float64Array(p.W1.length), W2: new Float64Array(p.W2.length), h1: new Float64Array(p.M), h2: new Float64Array(p.L) };
+  return {
+    M: p.M,
+    L: p.L,
+    a: new Float64Array(p.M),
+    W1: new Float64Array(p.W1.length),
+    W2: new Float64Array(p.W2.length),
+    h1: new Float64Array(p.M),
+    h2: new Float64Array(p.L),
+  };
 }
 
 /**
  * Loss (mean squared one-step error of the forced sequence) and, added into `grad`, its gradient for one
  * sequence `x` [T+1 × M] (standardised). `scale` divides the loss (e.g. batch · T · M).
  */
-export function sequenceLossAndGradient(p: PlrnnParams, x: Float64Array, T: number, alpha: number, scale: number, grad: PlrnnParams): number {
+export function sequenceLossAndGradient(
+  p: PlrnnParams,
+  x: Float64Array,
+  T: number,
+  alpha: number,
+  scale: number,
+  grad: PlrnnParams,
+): number {
   const { M, L, a, W1, W2, h1, h2 } = p;
   const zt = new Float64Array((T + 1) * M);
   const pre = new Float64Array(T * L);
@@ -130,11 +145,15 @@ export function sequenceLossAndGradient(p: PlrnnParams, x: Float64Array, T: numb
   return loss / scale;
 }
 
-export function trainPlrnn(tr: Trajectory, options: PlrnnOptions): { params: PlrnnParams; plrnn: Plrnn; losses: number[] } {
+export function trainPlrnn(
+  tr: Trajectory,
+  options: PlrnnOptions,
+): { params: PlrnnParams; plrnn: Plrnn; losses: number[] } {
   const M = tr.dim;
   const { mean, std } = moments(tr);
   const data = new Float64Array(tr.data.length);
-  for (let t = 0; t < tr.length; t++) for (let m = 0; m < M; m++) data[t * M + m] = (tr.data[t * M + m] - mean[m]) / std[m];
+  for (let t = 0; t < tr.length; t++)
+    for (let m = 0; m < M; m++) data[t * M + m] = (tr.data[t * M + m] - mean[m]) / std[m];
   const rng = new Rng(options.seed);
   const params = initPlrnn(M, options.hidden, rng);
   const m1 = zerosLike(params);
@@ -147,7 +166,14 @@ export function trainPlrnn(tr: Trajectory, options: PlrnnOptions): { params: Plr
     let loss = 0;
     for (let b = 0; b < options.batch; b++) {
       const start = rng.int(tr.length - T - 1);
-      loss += sequenceLossAndGradient(params, data.subarray(start * M, (start + T + 1) * M), T, options.alpha, options.batch * T * M, grad);
+      loss += sequenceLossAndGradient(
+        params,
+        data.subarray(start * M, (start + T + 1) * M),
+        T,
+        options.alpha,
+        options.batch * T * M,
+        grad,
+      );
     }
     losses.push(loss);
     // cosine decay to a tenth of the learning rate
@@ -217,7 +243,9 @@ export function plrnnJs(p: Plrnn): DiscreteMap {
 /** ONNX: x [B, M] → x_next [B, M] in 7 nodes. */
 export function plrnnOnnx(g: GraphBuilder, state: string, p: Plrnn): string {
   const { M, L } = p;
-  const hidden = g.op('Relu', [g.op('Add', [g.op('MatMul', [state, g.weight('W2cat', p.W2cat, [M, 2 * L])]), g.weight('bcat', p.bcat, [2 * L])])]);
+  const hidden = g.op('Relu', [
+    g.op('Add', [g.op('MatMul', [state, g.weight('W2cat', p.W2cat, [M, 2 * L])]), g.weight('bcat', p.bcat, [2 * L])]),
+  ]);
   const coupled = g.op('MatMul', [hidden, g.weight('W1cat', p.W1cat, [2 * L, M])]);
   const linear = g.op('Mul', [state, g.weight('a', p.a, [M])]);
   return g.op('Add', [g.op('Add', [linear, coupled]), g.weight('h1', p.h1, [M])]);

@@ -57,7 +57,10 @@ export interface PolynomialField {
 }
 
 /** Builds a field from rows like [[10, 'y'], [-10, 'x']] per output dimension. */
-export function fieldFromRows(names: readonly string[], rows: readonly (readonly (readonly [number, string])[])[]): PolynomialField {
+export function fieldFromRows(
+  names: readonly string[],
+  rows: readonly (readonly (readonly [number, string])[])[],
+): PolynomialField {
   const d = names.length;
   const terms: Monomial[] = [];
   const key = (m: Monomial) => m.join(',');
@@ -103,7 +106,12 @@ export function fieldEvaluator(field: PolynomialField): (x: ArrayLike<number>, o
 }
 
 /** Human-readable equations, `dx/dt = 10*y - 10*x`, dropping zero coefficients. */
-export function fieldEquations(field: PolynomialField, names: readonly string[], lhs: (name: string) => string, digits = 4): string[] {
+export function fieldEquations(
+  field: PolynomialField,
+  names: readonly string[],
+  lhs: (name: string) => string,
+  digits = 4,
+): string[] {
   const d = field.dim;
   return names.map((name, j) => {
     const parts: string[] = [];
@@ -124,9 +132,15 @@ export function fieldEquations(field: PolynomialField, names: readonly string[],
  * itself (in order x, y, z); each higher degree k costs k Gathers and k-1 Muls. Returns the feature name and the
  * monomials in column order.
  */
-export function onnxFeatures(g: GraphBuilder, state: string, terms: readonly Monomial[]): { features: string; order: Monomial[] } {
+export function onnxFeatures(
+  g: GraphBuilder,
+  state: string,
+  terms: readonly Monomial[],
+): { features: string; order: Monomial[] } {
   const d = terms.find((m) => m.length)?.length ?? 0;
-  const identity: Monomial[] = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0)));
+  const identity: Monomial[] = Array.from({ length: d }, (_, i) =>
+    Array.from({ length: d }, (_, j) => (i === j ? 1 : 0)),
+  );
   const byDegree = new Map<number, Monomial[]>();
   for (const m of terms) {
     const k = degreeOf(m);
@@ -141,7 +155,10 @@ export function onnxFeatures(g: GraphBuilder, state: string, terms: readonly Mon
     const unrolled = group.map((m) => m.flatMap((e, i) => new Array<number>(e).fill(i)));
     let product = '';
     for (let p = 0; p < k; p++) {
-      const idx = g.int64s(`deg${k}_f${p}`, unrolled.map((u) => u[p]));
+      const idx = g.int64s(
+        `deg${k}_f${p}`,
+        unrolled.map((u) => u[p]),
+      );
       const gathered = g.op('Gather', [state, idx], { axis: 1 });
       product = p === 0 ? gathered : g.op('Mul', [product, gathered]);
     }

@@ -21,7 +21,10 @@ export const PAPER_WITH_MODEL_FLAG = 'model';
  * model, "Launch Model Preview" on those papers, and "Open Model's Paper" from a model. The catalog
  * (media/models/index.json, ~15 KB) is read on first use, not at activation.
  */
-export function registerZoo(services: Services, deps: { readonly models: ModelsApi; readonly papers: PapersApi }): void {
+export function registerZoo(
+  services: Services,
+  deps: { readonly models: ModelsApi; readonly papers: PapersApi },
+): void {
   const { context, log } = services;
   const dir = vscode.Uri.joinPath(context.extensionUri, 'media', 'models').fsPath;
   let catalog: Catalog | undefined;
@@ -37,7 +40,9 @@ export function registerZoo(services: Services, deps: { readonly models: ModelsA
     return catalog;
   };
   const entryForFile = (file: string): CatalogEntry | undefined =>
-    path.dirname(path.resolve(file)) === path.resolve(dir) ? zoo().models.find((m) => m.file === path.basename(file)) : undefined;
+    path.dirname(path.resolve(file)) === path.resolve(dir)
+      ? zoo().models.find((m) => m.file === path.basename(file))
+      : undefined;
   const uriOf = (m: CatalogEntry) => vscode.Uri.file(path.join(dir, m.file));
 
   const paperArg = (arg: unknown): PaperLike | undefined => {
@@ -51,7 +56,10 @@ export function registerZoo(services: Services, deps: { readonly models: ModelsA
     if (!paper) {
       const all = await deps.papers.store.all();
       const withModels = all.filter((p) => modelsForPaper(zoo(), p).length > 0);
-      const picked = await vscode.window.showQuickPick(withModels.map((p) => ({ label: p.title, paper: p })), { title: 'Launch Model Preview', placeHolder: 'A paper with a model in the zoo' });
+      const picked = await vscode.window.showQuickPick(
+        withModels.map((p) => ({ label: p.title, paper: p })),
+        { title: 'Launch Model Preview', placeHolder: 'A paper with a model in the zoo' },
+      );
       paper = picked?.paper;
     }
     if (!paper) return;
@@ -63,7 +71,17 @@ export function registerZoo(services: Services, deps: { readonly models: ModelsA
     const chosen =
       models.length === 1
         ? models[0]
-        : (await vscode.window.showQuickPick(models.map((m) => ({ label: m.title, description: m.kind, detail: m.papers.find((r) => r.title === paper!.title)?.relation, m })), { title: `Models for “${paper.title}”` }))?.m;
+        : (
+            await vscode.window.showQuickPick(
+              models.map((m) => ({
+                label: m.title,
+                description: m.kind,
+                detail: m.papers.find((r) => r.title === paper!.title)?.relation,
+                m,
+              })),
+              { title: `Models for “${paper.title}”` },
+            )
+          )?.m;
     if (chosen) deps.models.preview(uriOf(chosen));
   };
 
@@ -80,13 +98,19 @@ export function registerZoo(services: Services, deps: { readonly models: ModelsA
     if (entry && entry.papers.length > 0) {
       const paper = paperForModel(entry, library);
       if (paper) {
-        const ref = entry.papers.find((r) => (r.arxiv && r.arxiv === paper.arxivId) || normaliseTitle(r.title) === normaliseTitle(paper.title));
+        const ref = entry.papers.find(
+          (r) => (r.arxiv && r.arxiv === paper.arxivId) || normaliseTitle(r.title) === normaliseTitle(paper.title),
+        );
         return { title: paper.title, detail: ref?.relation, open: () => openPaper(paper.id) };
       }
       const ref = entry.papers.find((r) => r.arxiv);
       if (ref?.arxiv) {
         const arxiv = ref.arxiv;
-        return { title: ref.title, detail: `${ref.relation}; not in the library yet: opening adds it`, open: () => addPaper(arxiv) };
+        return {
+          title: ref.title,
+          detail: `${ref.relation}; not in the library yet: opening adds it`,
+          open: () => addPaper(arxiv),
+        };
       }
     }
     const arxiv = metadataPaper ? parseArxivInput(metadataPaper)?.id : undefined;
@@ -94,18 +118,29 @@ export function registerZoo(services: Services, deps: { readonly models: ModelsA
     const paper = library.find((p) => p.arxivId === arxiv);
     return paper
       ? { title: paper.title, detail: `dynamics.paper = ${arxiv}`, open: () => openPaper(paper.id) }
-      : { title: `arXiv:${arxiv}`, detail: 'dynamics.paper; not in the library yet: opening adds it', open: () => addPaper(arxiv) };
+      : {
+          title: `arXiv:${arxiv}`,
+          detail: 'dynamics.paper; not in the library yet: opening adds it',
+          open: () => addPaper(arxiv),
+        };
   };
 
   const openModelPaper = async (arg: unknown) => {
-    const file = arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'string' ? arg : (arg as { uri?: vscode.Uri } | undefined)?.uri?.fsPath;
+    const file =
+      arg instanceof vscode.Uri
+        ? arg.fsPath
+        : typeof arg === 'string'
+          ? arg
+          : (arg as { uri?: vscode.Uri } | undefined)?.uri?.fsPath;
     const link = file ? await paperLink(file) : undefined;
     if (link) await link.open();
     else void vscode.window.showInformationMessage('This model names no paper.');
   };
 
   context.subscriptions.push(
-    deps.models.registerComparison(groundTruthComparison({ modelLyapunov: (file) => entryForFile(file)?.scores?.lyapunovModel })),
+    deps.models.registerComparison(
+      groundTruthComparison({ modelLyapunov: (file) => entryForFile(file)?.scores?.lyapunovModel }),
+    ),
     deps.models.registerPaperLinks((model) => paperLink(model.file, model.metadata.paper)),
     registerFindModels(log, deps),
     deps.papers.tree.addDecorator((paper) => {
@@ -118,7 +153,11 @@ export function registerZoo(services: Services, deps: { readonly models: ModelsA
         contextFlags: [PAPER_WITH_MODEL_FLAG],
       };
     }),
-    vscode.commands.registerCommand('attractor.launchModelPreview', (arg?: unknown) => launch(arg).catch((err) => showError(log, 'Could not launch the model preview', err))),
-    vscode.commands.registerCommand('attractor.openModelPaper', (arg?: unknown) => openModelPaper(arg).catch((err) => showError(log, "Could not open the model's paper", err))),
+    vscode.commands.registerCommand('attractor.launchModelPreview', (arg?: unknown) =>
+      launch(arg).catch((err) => showError(log, 'Could not launch the model preview', err)),
+    ),
+    vscode.commands.registerCommand('attractor.openModelPaper', (arg?: unknown) =>
+      openModelPaper(arg).catch((err) => showError(log, "Could not open the model's paper", err)),
+    ),
   );
 }

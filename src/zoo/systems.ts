@@ -68,9 +68,19 @@ const lorenz = (() => {
     citation: 'E. N. Lorenz (1963). Deterministic nonperiodic flow. J. Atmos. Sci. 20, 130–141.',
     equations: ['dx/dt = σ(y − x)', 'dy/dt = x(ρ − z) − y', 'dz/dt = xy − βz'],
     rows: [
-      [[sigma, 'y'], [-sigma, 'x']],
-      [[rho, 'x'], [-1, 'x*z'], [-1, 'y']],
-      [[1, 'x*y'], [-beta, 'z']],
+      [
+        [sigma, 'y'],
+        [-sigma, 'x'],
+      ],
+      [
+        [rho, 'x'],
+        [-1, 'x*z'],
+        [-1, 'y'],
+      ],
+      [
+        [1, 'x*y'],
+        [-beta, 'z'],
+      ],
     ],
   });
 })();
@@ -90,9 +100,19 @@ const rossler = (() => {
     citation: 'O. E. Rössler (1976). An equation for continuous chaos. Phys. Lett. A 57, 397–398.',
     equations: ['dx/dt = −y − z', 'dy/dt = x + ay', 'dz/dt = b + z(x − c)'],
     rows: [
-      [[-1, 'y'], [-1, 'z']],
-      [[1, 'x'], [a, 'y']],
-      [[b, '1'], [1, 'x*z'], [-c, 'z']],
+      [
+        [-1, 'y'],
+        [-1, 'z'],
+      ],
+      [
+        [1, 'x'],
+        [a, 'y'],
+      ],
+      [
+        [b, '1'],
+        [1, 'x*z'],
+        [-c, 'z'],
+      ],
     ],
   });
 })();
@@ -111,9 +131,19 @@ const chen = (() => {
     citation: 'G. Chen, T. Ueta (1999). Yet another chaotic attractor. Int. J. Bifurcation and Chaos 9, 1465–1466.',
     equations: ['dx/dt = a(y − x)', 'dy/dt = (c − a)x − xz + cy', 'dz/dt = xy − bz'],
     rows: [
-      [[a, 'y'], [-a, 'x']],
-      [[c - a, 'x'], [-1, 'x*z'], [c, 'y']],
-      [[1, 'x*y'], [-b, 'z']],
+      [
+        [a, 'y'],
+        [-a, 'x'],
+      ],
+      [
+        [c - a, 'x'],
+        [-1, 'x*z'],
+        [c, 'y'],
+      ],
+      [
+        [1, 'x*y'],
+        [-b, 'z'],
+      ],
     ],
   });
 })();
@@ -132,9 +162,24 @@ const halvorsen = (() => {
     citation: 'J. C. Sprott (2010). Elegant Chaos: Algebraically Simple Chaotic Flows. World Scientific.',
     equations: ['dx/dt = −ax − by − bz − y²', 'dy/dt = −ay − bz − bx − z²', 'dz/dt = −az − bx − by − x²'],
     rows: [
-      [[-a, 'x'], [-b, 'y'], [-b, 'z'], [-1, 'y^2']],
-      [[-a, 'y'], [-b, 'z'], [-b, 'x'], [-1, 'z^2']],
-      [[-a, 'z'], [-b, 'x'], [-b, 'y'], [-1, 'x^2']],
+      [
+        [-a, 'x'],
+        [-b, 'y'],
+        [-b, 'z'],
+        [-1, 'y^2'],
+      ],
+      [
+        [-a, 'y'],
+        [-b, 'z'],
+        [-b, 'x'],
+        [-1, 'z^2'],
+      ],
+      [
+        [-a, 'z'],
+        [-b, 'x'],
+        [-b, 'y'],
+        [-1, 'x^2'],
+      ],
     ],
   });
 })();
@@ -150,12 +195,24 @@ const dadras = (() => {
     period: 3.2886,
     dystsDt: 0.0006578296382730287,
     lyapunovMax: 0.346,
-    citation: 'S. Dadras, H. R. Momeni (2009). A novel three-dimensional autonomous chaotic system generating two, three and four-scroll attractors. Phys. Lett. A 373, 3637–3642.',
+    citation:
+      'S. Dadras, H. R. Momeni (2009). A novel three-dimensional autonomous chaotic system generating two, three and four-scroll attractors. Phys. Lett. A 373, 3637–3642.',
     equations: ['dx/dt = y − px + oyz', 'dy/dt = ry − xz + z', 'dz/dt = cxy − ez'],
     rows: [
-      [[1, 'y'], [-p, 'x'], [o, 'y*z']],
-      [[r, 'y'], [-1, 'x*z'], [1, 'z']],
-      [[c, 'x*y'], [-e, 'z']],
+      [
+        [1, 'y'],
+        [-p, 'x'],
+        [o, 'y*z'],
+      ],
+      [
+        [r, 'y'],
+        [-1, 'x*z'],
+        [1, 'z'],
+      ],
+      [
+        [c, 'x*y'],
+        [-e, 'z'],
+      ],
     ],
   });
 })();
@@ -171,9 +228,19 @@ const arneodo = (() => {
     period: 3.1641,
     dystsDt: 0.000632925487581133,
     lyapunovMax: 0.188,
-    citation: 'A. Arneodo, P. Coullet, C. Tresser (1980). Occurrence of strange attractors in three-dimensional Volterra equations. Phys. Lett. A 79, 259–263.',
+    citation:
+      'A. Arneodo, P. Coullet, C. Tresser (1980). Occurrence of strange attractors in three-dimensional Volterra equations. Phys. Lett. A 79, 259–263.',
     equations: ['dx/dt = y', 'dy/dt = z', 'dz/dt = −ax − by − cz + dx³'],
-    rows: [[[1, 'y']], [[1, 'z']], [[-a, 'x'], [-b, 'y'], [-c, 'z'], [d, 'x^3']]],
+    rows: [
+      [[1, 'y']],
+      [[1, 'z']],
+      [
+        [-a, 'x'],
+        [-b, 'y'],
+        [-c, 'z'],
+        [d, 'x^3'],
+      ],
+    ],
   });
 })();
 
@@ -188,7 +255,17 @@ const sprottB = dysts({
   lyapunovMax: 0.209,
   citation: 'J. C. Sprott (1994). Some simple chaotic flows. Phys. Rev. E 50, R647.',
   equations: ['dx/dt = yz', 'dy/dt = x − y', 'dz/dt = 1 − xy'],
-  rows: [[[1, 'y*z']], [[1, 'x'], [-1, 'y']], [[1, '1'], [-1, 'x*y']]],
+  rows: [
+    [[1, 'y*z']],
+    [
+      [1, 'x'],
+      [-1, 'y'],
+    ],
+    [
+      [1, '1'],
+      [-1, 'x*y'],
+    ],
+  ],
 });
 
 const vanDerPol: ReferenceSystem = (() => {
@@ -198,7 +275,17 @@ const vanDerPol: ReferenceSystem = (() => {
     id: 'vanderpol',
     name: 'Van der Pol (μ = 1)',
     stateNames: ['x', 'y'],
-    field: fieldFromRows(['x', 'y'], [[[1, 'y']], [[mu, 'y'], [-mu, 'x^2*y'], [-1, 'x']]]),
+    field: fieldFromRows(
+      ['x', 'y'],
+      [
+        [[1, 'y']],
+        [
+          [mu, 'y'],
+          [-mu, 'x^2*y'],
+          [-1, 'x'],
+        ],
+      ],
+    ),
     parameters: { mu },
     initialState: [2.0, 0.0],
     period,
@@ -210,10 +297,21 @@ const vanDerPol: ReferenceSystem = (() => {
   };
 })();
 
-export const REFERENCE_SYSTEMS: readonly ReferenceSystem[] = [lorenz, rossler, chen, halvorsen, dadras, arneodo, sprottB, vanDerPol];
+export const REFERENCE_SYSTEMS: readonly ReferenceSystem[] = [
+  lorenz,
+  rossler,
+  chen,
+  halvorsen,
+  dadras,
+  arneodo,
+  sprottB,
+  vanDerPol,
+];
 
 export function findSystem(id: string | undefined): ReferenceSystem | undefined {
   if (!id) return undefined;
   const key = id.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return REFERENCE_SYSTEMS.find((s) => s.id === key || s.dystsName?.toLowerCase() === key || (s.id === 'lorenz63' && key === 'lorenz'));
+  return REFERENCE_SYSTEMS.find(
+    (s) => s.id === key || s.dystsName?.toLowerCase() === key || (s.id === 'lorenz63' && key === 'lorenz'),
+  );
 }

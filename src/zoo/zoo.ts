@@ -52,13 +52,27 @@ export interface ZooEntry {
 export const PAPERS = {
   dysts: { title: DYSTS_PAPER.title, arxiv: DYSTS_PAPER.arxiv },
   gtf: { title: 'Generalized Teacher Forcing for Learning Chaotic Dynamics', arxiv: '2306.04406' },
-  alrnn: { title: 'Almost-Linear RNNs Yield Highly Interpretable Symbolic Codes in Dynamical Systems Reconstruction', arxiv: '2410.14240' },
-  sindy: { title: 'Discovering governing equations from data by sparse identification of nonlinear dynamical systems', arxiv: '1509.03580' },
+  alrnn: {
+    title: 'Almost-Linear RNNs Yield Highly Interpretable Symbolic Codes in Dynamical Systems Reconstruction',
+    arxiv: '2410.14240',
+  },
+  sindy: {
+    title: 'Discovering governing equations from data by sparse identification of nonlinear dynamical systems',
+    arxiv: '1509.03580',
+  },
   sindyRl: { title: 'SINDy-RL: Interpretable and Efficient Model-Based Reinforcement Learning', arxiv: '2403.09110' },
-  edmd: { title: 'A Data-Driven Approximation of the Koopman Operator: Extending Dynamic Mode Decomposition', arxiv: '1408.4408' },
+  edmd: {
+    title: 'A Data-Driven Approximation of the Koopman Operator: Extending Dynamic Mode Decomposition',
+    arxiv: '1408.4408',
+  },
   koopmanLimits: { title: 'Limits and Powers of Koopman Learning', arxiv: '2407.06312' },
-  koopmanVae: { title: 'Generative Modeling of Regular and Irregular Time Series Data via Koopman VAEs', arxiv: '2310.02619' },
-  esn: { title: 'Model-Free Prediction of Large Spatiotemporally Chaotic Systems from Data: A Reservoir Computing Approach' },
+  koopmanVae: {
+    title: 'Generative Modeling of Regular and Irregular Time Series Data via Koopman VAEs',
+    arxiv: '2310.02619',
+  },
+  esn: {
+    title: 'Model-Free Prediction of Large Spatiotemporally Chaotic Systems from Data: A Reservoir Computing Approach',
+  },
 } as const;
 
 const json = (v: unknown) => JSON.stringify(v);
@@ -66,22 +80,41 @@ const round = (v: number) => Number(v.toPrecision(9));
 
 function groundTruth(system: ReferenceSystem): ZooEntry[] {
   const d = system.field.dim;
-  const stepper = (g: GraphBuilder, s: string) => onnxRk4(g, s, (state) => onnxField(g, state, system.field), system.dt);
+  const stepper = (g: GraphBuilder, s: string) =>
+    onnxRk4(g, s, (state) => onnxField(g, state, system.field), system.dt);
   const reference = polynomialRk4(system.field, system.dt);
   const fromDysts = system.dystsName !== undefined;
   const papers: PaperRef[] = fromDysts
-    ? [{ ...PAPERS.dysts, relation: `parameters, initial condition and time scale from the dysts collection (${system.dystsName})` }]
+    ? [
+        {
+          ...PAPERS.dysts,
+          relation: `parameters, initial condition and time scale from the dysts collection (${system.dystsName})`,
+        },
+      ]
     : [];
   const howMade = [
     `Equations: ${system.equations.join('; ')}.`,
-    `Parameters: ${Object.entries(system.parameters).map(([k, v]) => `${k} = ${v}`).join(', ') || 'none'}.`,
+    `Parameters: ${
+      Object.entries(system.parameters)
+        .map(([k, v]) => `${k} = ${v}`)
+        .join(', ') || 'none'
+    }.`,
     fromDysts
       ? `Parameters and initial condition from dysts (${system.dystsName}); dt = period/100 = ${round(system.dt)} (dysts' period ${system.period}, its benchmark's 100 points per period; dysts integrates at ${system.dystsDt}).`
       : `dt = period/100 = ${round(system.dt)}.`,
     `One classic RK4 step of size dt per map step; the vector field is one MatMul over the monomials it uses.`,
     `Largest Lyapunov exponent ${system.lyapunovMax} (${system.lyapunovSource}). ${system.citation}`,
   ];
-  const base = { system, dim: d, stateNames: system.stateNames, initialState: system.initialState, reference, papers, learned: false, howMade };
+  const base = {
+    system,
+    dim: d,
+    stateNames: system.stateNames,
+    initialState: system.initialState,
+    reference,
+    papers,
+    learned: false,
+    howMade,
+  };
   return [
     {
       ...base,
@@ -102,8 +135,24 @@ function groundTruth(system: ReferenceSystem): ZooEntry[] {
   ];
 }
 
-export const ESN_OPTIONS: EsnOptions = { reservoir: 200, nonzerosPerRow: 6, spectralRadius: 0.9, inputScale: 0.3, washout: 500, ridge: 1e-6, seed: 7 };
-export const PLRNN_OPTIONS: PlrnnOptions = { hidden: 100, alpha: 0.15, sequenceLength: 50, batch: 16, iterations: 6000, learningRate: 2e-3, seed: 11 };
+export const ESN_OPTIONS: EsnOptions = {
+  reservoir: 200,
+  nonzerosPerRow: 6,
+  spectralRadius: 0.9,
+  inputScale: 0.3,
+  washout: 500,
+  ridge: 1e-6,
+  seed: 7,
+};
+export const PLRNN_OPTIONS: PlrnnOptions = {
+  hidden: 100,
+  alpha: 0.15,
+  sequenceLength: 50,
+  batch: 16,
+  iterations: 6000,
+  learningRate: 2e-3,
+  seed: 11,
+};
 export const SINDY_OPTIONS: SindyOptions = { degree: 2, threshold: 0.1, iterations: 10 };
 export const EDMD_DEGREE = 5;
 /** Training data for the Lorenz-63 models: a washout plus this many steps at dt. */
@@ -131,7 +180,8 @@ function lorenzModels(): ZooEntry[] {
     reference: affineJs(affine),
     graph: mapGraph('lorenz63_linear', d, (g, s) => affineOnnx(g, s, affine)),
     papers: [],
-    summary: 'An affine map x_{t+1} = x_t A + b fitted by least squares: the baseline the other reconstructions must beat. It cannot hold a strange attractor.',
+    summary:
+      'An affine map x_{t+1} = x_t A + b fitted by least squares: the baseline the other reconstructions must beat. It cannot hold a strange attractor.',
     howMade: [`Least squares (Householder QR) on ${data}.`],
     learned: true,
   });
@@ -150,7 +200,9 @@ function lorenzModels(): ZooEntry[] {
       const { next, observation } = esnOnnx(g, s, esn);
       return { next, extra: { y: { value: observation, dim: d } } };
     }),
-    papers: [{ ...PAPERS.dysts, relation: 'benchmarks reservoir computers (ESNs) against other forecasters on these systems' }],
+    papers: [
+      { ...PAPERS.dysts, relation: 'benchmarks reservoir computers (ESNs) against other forecasters on these systems' },
+    ],
     summary: `An echo state network (reservoir ${esn.reservoir}) run in closed loop. State = [x, y, z, r1…r${esn.reservoir}]: the prediction, then the reservoir; output "y" is the prediction alone.`,
     howMade: [
       `Reservoir: ${ESN_OPTIONS.nonzerosPerRow} random nonzeros U(−1, 1) per row, scaled to spectral radius ${ESN_OPTIONS.spectralRadius} (power iteration); input weights U(−${ESN_OPTIONS.inputScale}, ${ESN_OPTIONS.inputScale}) on standardised inputs; seed ${ESN_OPTIONS.seed}.`,
@@ -178,9 +230,13 @@ function lorenzModels(): ZooEntry[] {
     graph: flowGraph('lorenz63_sindy', sindy.field),
     papers: [
       { ...PAPERS.sindy, relation: 'the method: sparse identification of nonlinear dynamics (STLSQ)' },
-      { ...PAPERS.sindyRl, relation: 'uses SINDy dictionary models as interpretable surrogates for reinforcement learning' },
+      {
+        ...PAPERS.sindyRl,
+        relation: 'uses SINDy dictionary models as interpretable surrogates for reinforcement learning',
+      },
     ],
-    summary: 'A vector field recovered by SINDy: sparse regression on a polynomial library. Attractor integrates it (RK4, dt from the metadata).',
+    summary:
+      'A vector field recovered by SINDy: sparse regression on a polynomial library. Attractor integrates it (RK4, dt from the metadata).',
     howMade: [
       `Library: all ${sindy.field.terms.length} monomials of x, y, z up to degree ${SINDY_OPTIONS.degree}. Derivatives by fourth-order central differences of ${data}.`,
       `Sequentially thresholded least squares: threshold ${SINDY_OPTIONS.threshold}, at most ${SINDY_OPTIONS.iterations} rounds per equation (${sindy.rounds} rounds pruned terms).`,
@@ -204,8 +260,11 @@ function lorenzModels(): ZooEntry[] {
     reference: plrnnJs(plrnn),
     graph: mapGraph('lorenz63_plrnn', d, (g, s) => plrnnOnnx(g, s, plrnn)),
     papers: [
-      { ...PAPERS.gtf, relation: 'the model (clipped shallow PLRNN) and the training method (generalized teacher forcing)' },
-      { ...PAPERS.alrnn, relation: 'the same group\'s piecewise-linear RNNs for dynamical systems reconstruction' },
+      {
+        ...PAPERS.gtf,
+        relation: 'the model (clipped shallow PLRNN) and the training method (generalized teacher forcing)',
+      },
+      { ...PAPERS.alrnn, relation: "the same group's piecewise-linear RNNs for dynamical systems reconstruction" },
     ],
     summary: `A clipped shallow PLRNN z_{t+1} = a⊙z_t + W1[relu(W2 z_t + h2) − relu(W2 z_t)] + h1 with M = ${d} latent states observed directly and L = ${PLRNN_OPTIONS.hidden} hidden units.`,
     howMade: [
@@ -274,7 +333,8 @@ export function buildZooEntries(options: ZooBuildOptions = {}): ZooEntry[] {
   const wanted = (name: string) => !options.only || options.only.includes(name);
   const out: ZooEntry[] = [];
   for (const s of REFERENCE_SYSTEMS) out.push(...groundTruth(s).filter((e) => wanted(e.name)));
-  if (['lorenz63-linear', 'lorenz63-esn', 'lorenz63-sindy', 'lorenz63-plrnn'].some(wanted)) out.push(...lorenzModels().filter((e) => wanted(e.name)));
+  if (['lorenz63-linear', 'lorenz63-esn', 'lorenz63-sindy', 'lorenz63-plrnn'].some(wanted))
+    out.push(...lorenzModels().filter((e) => wanted(e.name)));
   if (wanted('vanderpol-edmd')) out.push(vanDerPolEdmd());
   return out.map((e) => ({ ...e, initialState: e.initialState.map(storedNumber) }));
 }
@@ -297,7 +357,11 @@ export function scoreEntry(entry: ZooEntry, steps = EVALUATION_STEPS): EntryScor
   const truth = iterate(polynomialRk4(system.field, system.dt), entry.initialState.slice(0, observed), steps);
   const model = iterate(entry.reference, entry.initialState, steps);
   const scores = compareTrajectories(truth, model, { dt: system.dt, lyapunovMax: system.lyapunovMax });
-  const lyapunovModel = largestLyapunov(entry.reference, entry.initialState, { dt: system.dt, steps: 20_000, transient: 1_000 });
+  const lyapunovModel = largestLyapunov(entry.reference, entry.initialState, {
+    dt: system.dt,
+    steps: 20_000,
+    transient: 1_000,
+  });
   return { ...scores, steps, lyapunovModel, lyapunovSystem: system.lyapunovMax };
 }
 
@@ -316,14 +380,18 @@ export function metadataFor(entry: ZooEntry): Record<string, string> {
   };
 }
 
-const fmt = (v: number, digits = 3) => (!Number.isFinite(v) ? String(v) : v !== 0 && Math.abs(v) < 0.01 ? v.toExponential(1) : v.toFixed(digits));
+const fmt = (v: number, digits = 3) =>
+  !Number.isFinite(v) ? String(v) : v !== 0 && Math.abs(v) < 0.01 ? v.toExponential(1) : v.toFixed(digits);
 
 export function scoresTable(scores: EntryScores, threshold: number): string[] {
   const vpt = scores.validPrediction;
   return [
     '| measure | value |',
     '|---|---|',
-    `| valid prediction time (normalised error ≤ ${threshold}) | ${vpt.lyapunovTimes === undefined ? 'no Lyapunov time (λmax ≤ 0);' : `${fmt(vpt.lyapunovTimes, 2)} Lyapunov times,`} ${vpt.steps === scores.steps ? 'never exceeded in' : ''} ${vpt.steps} steps, t = ${fmt(vpt.time, 2)} |`.replace(/ {2,}/g, ' '),
+    `| valid prediction time (normalised error ≤ ${threshold}) | ${vpt.lyapunovTimes === undefined ? 'no Lyapunov time (λmax ≤ 0);' : `${fmt(vpt.lyapunovTimes, 2)} Lyapunov times,`} ${vpt.steps === scores.steps ? 'never exceeded in' : ''} ${vpt.steps} steps, t = ${fmt(vpt.time, 2)} |`.replace(
+      / {2,}/g,
+      ' ',
+    ),
     `| D_stsp (KL of 30-bin occupation measures) | ${fmt(scores.stateSpaceDivergence)} |`,
     `| D_H (Hellinger distance of power spectra) | ${fmt(scores.spectralDistance)} |`,
     `| λmax model / system | ${fmt(scores.lyapunovModel)} / ${fmt(scores.lyapunovSystem)} |`,
@@ -332,11 +400,20 @@ export function scoresTable(scores: EntryScores, threshold: number): string[] {
 
 export function cardText(entry: ZooEntry, scores: EntryScores | undefined, threshold: number): string {
   const lines: string[] = [`# ${entry.title}`, '', entry.summary, ''];
-  lines.push(`Kind: \`${entry.kind}\` · state: ${entry.dim} (${entry.stateNames.slice(0, 3).join(', ')}${entry.dim > 3 ? ', …' : ''}) · dt = ${round(entry.system.dt)} · reference system: ${entry.system.name} (\`${entry.system.id}\`)`, '');
+  lines.push(
+    `Kind: \`${entry.kind}\` · state: ${entry.dim} (${entry.stateNames.slice(0, 3).join(', ')}${entry.dim > 3 ? ', …' : ''}) · dt = ${round(entry.system.dt)} · reference system: ${entry.system.name} (\`${entry.system.id}\`)`,
+    '',
+  );
   lines.push('## How it was made', '', ...entry.howMade.map((l) => `- ${l}`), '');
-  for (const section of entry.sections ?? []) lines.push(`## ${section.heading}`, '', '```', ...section.lines, '```', '');
+  for (const section of entry.sections ?? [])
+    lines.push(`## ${section.heading}`, '', '```', ...section.lines, '```', '');
   if (scores) {
-    lines.push(`## Scores against ${entry.system.name}`, '', `From the model's initial state, ${scores.steps} steps, compared with the true system (RK4) from the same observed state.`, '');
+    lines.push(
+      `## Scores against ${entry.system.name}`,
+      '',
+      `From the model's initial state, ${scores.steps} steps, compared with the true system (RK4) from the same observed state.`,
+      '',
+    );
     lines.push(...scoresTable(scores, threshold), '');
   }
   if (entry.papers.length) {

@@ -5,7 +5,9 @@ import { median, ms } from './stats';
 
 const SAMPLES = 9;
 const sample = (...args: string[]) =>
-  JSON.parse(execFileSync(process.execPath, [join(__dirname, 'activationSample.js'), ...args], { encoding: 'utf8' })) as {
+  JSON.parse(
+    execFileSync(process.execPath, [join(__dirname, 'activationSample.js'), ...args], { encoding: 'utf8' }),
+  ) as {
     activateMs: number;
     firstRenderMs: number;
   };
@@ -19,4 +21,6 @@ for (let i = 0; i < SAMPLES; i++) {
 console.log(`Activation (fresh process each, vscode stubbed, ${SAMPLES} samples)`);
 console.log(`  load bundle + activate()      median ${ms(median(activate))}`);
 console.log(`  first render (loads KaTeX)    median ${ms(median(firstRender))}`);
-console.log(`  ratio activate / first render ${(median(activate) / median(firstRender)).toFixed(2)}  (work kept out of activation)`);
+console.log(
+  `  ratio activate / first render ${(median(activate) / median(firstRender)).toFixed(2)}  (work kept out of activation)`,
+);

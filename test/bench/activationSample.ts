@@ -19,12 +19,38 @@ const stub: Stub = new Proxy(function () {} as unknown as Stub, {
 /** The bundle copies the module's own keys (esbuild's ESM interop), so the names it uses must exist. */
 const vscodeModule = Object.fromEntries(
   [
-    'window', 'commands', 'env', 'workspace', 'Uri', 'TreeItem', 'TreeItemCollapsibleState', 'ThemeIcon', 'ThemeColor', 'EventEmitter',
-    'MarkdownString', 'ViewColumn',
+    'window',
+    'commands',
+    'env',
+    'workspace',
+    'Uri',
+    'TreeItem',
+    'TreeItemCollapsibleState',
+    'ThemeIcon',
+    'ThemeColor',
+    'EventEmitter',
+    'MarkdownString',
+    'ViewColumn',
     // notes and annotations
-    'Disposable', 'languages', 'comments', 'RelativePattern', 'FileDecoration', 'OverviewRulerLane', 'Range', 'Position', 'Selection',
-    'Location', 'Hover', 'CompletionItem', 'CompletionItemKind', 'CommentMode', 'CommentThreadState', 'CommentThreadCollapsibleState',
-    'FileSystemError', 'TextEditorRevealType', 'ConfigurationTarget',
+    'Disposable',
+    'languages',
+    'comments',
+    'RelativePattern',
+    'FileDecoration',
+    'OverviewRulerLane',
+    'Range',
+    'Position',
+    'Selection',
+    'Location',
+    'Hover',
+    'CompletionItem',
+    'CompletionItemKind',
+    'CommentMode',
+    'CommentThreadState',
+    'CommentThreadCollapsibleState',
+    'FileSystemError',
+    'TextEditorRevealType',
+    'ConfigurationTarget',
   ].map((k) => [k, stub]),
 );
 const loader = Module as unknown as { _load(request: string, ...rest: unknown[]): unknown };
@@ -41,7 +67,9 @@ async function main(): Promise<void> {
   const activateMs = performance.now() - t0;
   let firstRenderMs = 0;
   if (process.argv.includes('--render')) {
-    const { LazyRenderer } = require(join(root, 'out', 'src', 'render', 'lazyRenderer.js')) as typeof import('../../src/render/lazyRenderer');
+    const { LazyRenderer } = require(
+      join(root, 'out', 'src', 'render', 'lazyRenderer.js'),
+    ) as typeof import('../../src/render/lazyRenderer');
     const t1 = performance.now();
     const render = await new LazyRenderer().get();
     render('Lorenz-63 with $\\sigma = 10$ and $$\\dot x = \\sigma (y - x)$$');

@@ -28,13 +28,19 @@ const random = rng(42);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
 
 // A vocabulary with a long tail: common research words plus generated rare terms, Zipf-like sampling.
-const common = ('dynamical systems chaotic attractor reconstruction recurrent neural network koopman operator sindy sparse identification ' +
+const common = (
+  'dynamical systems chaotic attractor reconstruction recurrent neural network koopman operator sindy sparse identification ' +
   'neural ode latent dynamics lorenz rossler lyapunov exponent bifurcation manifold trajectory forecasting teacher forcing piecewise ' +
   'linear model learning training data time series generalization stability invariant measure ergodic flow map embedding delay ' +
-  'transformer diffusion stochastic differential equation control reinforcement physics informed graph spectral decomposition').split(' ');
+  'transformer diffusion stochastic differential equation control reinforcement physics informed graph spectral decomposition'
+).split(' ');
 const syllables = ['ka', 'lo', 'mi', 'ne', 'ru', 'ta', 'vo', 'xi', 'ze', 'po', 'qu', 'sa', 'di', 'fe', 'gu', 'ha'];
-const rare = Array.from({ length: 40_000 }, () => Array.from({ length: 2 + Math.floor(random() * 3) }, () => pick(syllables)).join(''));
-const glue = 'we the of and in to a for with that is this our on by are which from as an can be show propose'.split(' ');
+const rare = Array.from({ length: 40_000 }, () =>
+  Array.from({ length: 2 + Math.floor(random() * 3) }, () => pick(syllables)).join(''),
+);
+const glue = 'we the of and in to a for with that is this our on by are which from as an can be show propose'.split(
+  ' ',
+);
 function word(): string {
   const r = random();
   if (r < 0.45) return pick(glue);
@@ -42,12 +48,31 @@ function word(): string {
   return rare[Math.floor(rare.length * random() ** 2)];
 }
 const sentence = (n: number) => Array.from({ length: n }, word).join(' ');
-const names = ['Hess', 'Durstewitz', 'Brenner', 'Koppe', 'Monfared', 'Lorenz', 'Brunton', 'Kutz', 'Mezić', 'Colbrook', 'Chen', 'Wang', 'Li', 'Schmidt', 'García'];
+const names = [
+  'Hess',
+  'Durstewitz',
+  'Brenner',
+  'Koppe',
+  'Monfared',
+  'Lorenz',
+  'Brunton',
+  'Kutz',
+  'Mezić',
+  'Colbrook',
+  'Chen',
+  'Wang',
+  'Li',
+  'Schmidt',
+  'García',
+];
 
 function synthetic(i: number): Paper {
   const month = 1 + (i % 12);
   const id = `${String(20 + (i % 6)).padStart(2, '0')}${String(month).padStart(2, '0')}.${String(10000 + i).slice(-5)}`;
-  const authors = Array.from({ length: 1 + Math.floor(random() * 6) }, () => `${pick(['A.', 'B.', 'C.', 'D.', 'E.'])} ${pick(names)}`);
+  const authors = Array.from(
+    { length: 1 + Math.floor(random() * 6) },
+    () => `${pick(['A.', 'B.', 'C.', 'D.', 'E.'])} ${pick(names)}`,
+  );
   return {
     id,
     arxivId: id,
@@ -106,10 +131,32 @@ async function main(): Promise<void> {
 
   // Queries a user types: words, a two-word query, prefixes while typing, typos, an author, an id; then a
   // harder set: several very common words (each in most papers) and one- and two-letter prefixes.
-  const queries = ['koopman', 'lorenz attractor', 'recurrent neural', 'koopm', 'bifurc', 'attarctor', 'lyapunov expnent', 'durstewitz', 'teacher forcing', rare[17], rare[500].slice(0, 4), papers[12345].arxivId!];
-  const hard = ['neural network model', 'dynamical systems learning data', 'chaotic attractor reconstruction', 'k', 'ne', 'lyap'];
+  const queries = [
+    'koopman',
+    'lorenz attractor',
+    'recurrent neural',
+    'koopm',
+    'bifurc',
+    'attarctor',
+    'lyapunov expnent',
+    'durstewitz',
+    'teacher forcing',
+    rare[17],
+    rare[500].slice(0, 4),
+    papers[12345].arxivId!,
+  ];
+  const hard = [
+    'neural network model',
+    'dynamical systems learning data',
+    'chaotic attractor reconstruction',
+    'k',
+    'ne',
+    'lyap',
+  ];
   const ROUNDS = 20;
-  const lowered = library.all().map((p) => `${p.title} ${p.authors.join(' ')} ${p.arxivId ?? ''} ${p.abstract}`.toLowerCase());
+  const lowered = library
+    .all()
+    .map((p) => `${p.title} ${p.authors.join(' ')} ${p.arxivId ?? ''} ${p.abstract}`.toLowerCase());
   const time = (run: () => unknown): number => {
     const start = performance.now();
     run();
@@ -125,8 +172,14 @@ async function main(): Promise<void> {
   // sorted (the previous algorithm, on the same index). Both must return the same papers.
   let differ = 0;
   for (const q of [...queries, ...hard]) {
-    const a = index.search(q, { limit: 50 }).map((h) => h.paper.id).join();
-    const b = index.searchExhaustive(q, { limit: 50 }).map((h) => h.paper.id).join();
+    const a = index
+      .search(q, { limit: 50 })
+      .map((h) => h.paper.id)
+      .join();
+    const b = index
+      .searchExhaustive(q, { limit: 50 })
+      .map((h) => h.paper.id)
+      .join();
     if (a !== b) differ++;
   }
   const measure = (qs: readonly string[]) => {
@@ -171,25 +224,55 @@ async function main(): Promise<void> {
     similar.push(performance.now() - t);
   }
 
-  console.log(`Library of ${N.toLocaleString('en')} synthetic papers (abstracts ≈ ${Math.round(lowered.reduce((a, s) => a + s.length, 0) / N)} chars)`);
+  console.log(
+    `Library of ${N.toLocaleString('en')} synthetic papers (abstracts ≈ ${Math.round(lowered.reduce((a, s) => a + s.length, 0) / N)} chars)`,
+  );
   console.log(`  save (atomic)                ${ms(saveMs)}  file ${mb(size)}`);
   console.log(`  load from disk + validate    median ${ms(median(loadTimes))}`);
-  console.log(`  index build                  ${ms(buildMs)}  (${index.termCount.toLocaleString('en')} terms, ${index.postingCount.toLocaleString('en')} postings, in impact order)`);
-  console.log(`    before (recorded, previous index: doc-ordered postings, Map term counts): build 5.4 s, query median/p95 5.8/11.1 ms quiet`);
-  const row = (label: string, xs: number[]) => `  ${label.padEnd(37)}median ${ms(median(xs))}  p95 ${ms(quantile(xs, 0.95))}`;
-  const slowest = (m: Map<string, number[]>) => [...m].map(([q, xs]) => [q, median(xs)] as const).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([q, x]) => `"${q}" ${ms(x)}`).join(', ');
-  for (const [name, qs, r] of [['typed queries', queries, typed], ['hard queries (common words, short prefixes)', hard, harder]] as const) {
+  console.log(
+    `  index build                  ${ms(buildMs)}  (${index.termCount.toLocaleString('en')} terms, ${index.postingCount.toLocaleString('en')} postings, in impact order)`,
+  );
+  console.log(
+    `    before (recorded, previous index: doc-ordered postings, Map term counts): build 5.4 s, query median/p95 5.8/11.1 ms quiet`,
+  );
+  const row = (label: string, xs: number[]) =>
+    `  ${label.padEnd(37)}median ${ms(median(xs))}  p95 ${ms(quantile(xs, 0.95))}`;
+  const slowest = (m: Map<string, number[]>) =>
+    [...m]
+      .map(([q, xs]) => [q, median(xs)] as const)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([q, x]) => `"${q}" ${ms(x)}`)
+      .join(', ');
+  for (const [name, qs, r] of [
+    ['typed queries', queries, typed],
+    ['hard queries (common words, short prefixes)', hard, harder],
+  ] as const) {
     console.log(`  ${name}: ${qs.length} queries × ${ROUNDS} rounds, limit 50`);
     console.log(row('  after: pruned top-k', r.pruned) + '  (goal ≤ 10 ms p95)');
-    console.log(row('  before: every posting scored', r.exhaustive) + `  → ${(quantile(r.exhaustive, 0.95) / quantile(r.pruned, 0.95)).toFixed(1)}× at p95`);
-    console.log(row('  substring scan', r.scanned) + `  → ${(median(r.scanned) / median(r.pruned)).toFixed(0)}× median, ${(quantile(r.scanned, 0.95) / quantile(r.pruned, 0.95)).toFixed(0)}× p95`);
-    console.log(`    hits per query             index ${r.hits.toFixed(1)}  scan (unranked, no typos/prefix) ${r.scanHits.toFixed(0)}`);
+    console.log(
+      row('  before: every posting scored', r.exhaustive) +
+        `  → ${(quantile(r.exhaustive, 0.95) / quantile(r.pruned, 0.95)).toFixed(1)}× at p95`,
+    );
+    console.log(
+      row('  substring scan', r.scanned) +
+        `  → ${(median(r.scanned) / median(r.pruned)).toFixed(0)}× median, ${(quantile(r.scanned, 0.95) / quantile(r.pruned, 0.95)).toFixed(0)}× p95`,
+    );
+    console.log(
+      `    hits per query             index ${r.hits.toFixed(1)}  scan (unranked, no typos/prefix) ${r.scanHits.toFixed(0)}`,
+    );
     console.log(`    slowest (median)           ${slowest(r.perQuery)}`);
   }
-  console.log(`  pruned = exhaustive results  ${differ === 0 ? 'yes, all' : `NO: ${differ} differ of`} ${queries.length + hard.length} queries`);
+  console.log(
+    `  pruned = exhaustive results  ${differ === 0 ? 'yes, all' : `NO: ${differ} differ of`} ${queries.length + hard.length} queries`,
+  );
   console.log(`  similar papers (BM25)        median ${ms(median(similar))}  p95 ${ms(quantile(similar, 0.95))}`);
-  console.log(`  expand a ${DAY_SIZE}-paper day         median ${ms(median(expand))}  p95 ${ms(quantile(expand, 0.95))}`);
-  console.log(`  memory                       library ${mb(heapLibrary)}  index ${mb(heapIndex)}  (heap + array buffers, after gc)`);
+  console.log(
+    `  expand a ${DAY_SIZE}-paper day         median ${ms(median(expand))}  p95 ${ms(quantile(expand, 0.95))}`,
+  );
+  console.log(
+    `  memory                       library ${mb(heapLibrary)}  index ${mb(heapIndex)}  (heap + array buffers, after gc)`,
+  );
 }
 
 void main();

@@ -2,7 +2,13 @@
  * The reconstruction measures on 10^5-point Lorenz-63 trajectories (3 dimensions): valid prediction time, D_stsp,
  * D_H, all three together (goal ≤ 200 ms), and λmax by Benettin on the JS RK4 map for scale.
  */
-import { compareTrajectories, largestLyapunov, spectralDistance, stateSpaceDivergence, validPredictionTime } from '../../src/metrics/index';
+import {
+  compareTrajectories,
+  largestLyapunov,
+  spectralDistance,
+  stateSpaceDivergence,
+  validPredictionTime,
+} from '../../src/metrics/index';
 import { advance, iterate, polynomialRk4 } from '../../src/zoo/integrate';
 import { findSystem } from '../../src/zoo/systems';
 import { median, ms } from './stats';
@@ -39,4 +45,6 @@ console.log(`  valid prediction time            ${ms(median(vpt))}`);
 console.log(`  D_stsp (30³ bins)                ${ms(median(stsp))}`);
 console.log(`  D_H (FFT 2^17, 6 spectra)        ${ms(median(dh))}`);
 console.log(`  λmax Benettin, 2·10^4 RK4 steps  ${ms(median(lyap))}`);
-console.log(`  for scale: JS RK4 10^5 steps     ${ms(median(integrate))}  (metrics / integration ${(median(all) / median(integrate)).toFixed(1)}×)`);
+console.log(
+  `  for scale: JS RK4 10^5 steps     ${ms(median(integrate))}  (metrics / integration ${(median(all) / median(integrate)).toFixed(1)}×)`,
+);

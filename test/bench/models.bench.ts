@@ -46,7 +46,10 @@ async function timed(fn: () => Promise<unknown> | unknown, reps: number): Promis
 }
 
 /** Times `run(n)` at N, or skips when a run at a tenth of `probe` steps predicts more than SKIP_ABOVE_MS. */
-async function measure(run: (n: number) => Promise<unknown> | unknown, n: number): Promise<{ ms?: number; estimate?: number }> {
+async function measure(
+  run: (n: number) => Promise<unknown> | unknown,
+  n: number,
+): Promise<{ ms?: number; estimate?: number }> {
   const probe = Math.max(10, Math.min(n, 200));
   const probeMs = await timed(() => run(probe), 1);
   const estimate = (probeMs / probe) * n;
@@ -121,7 +124,8 @@ async function perStep(bytes: Uint8Array, inputName: string, outputName: string,
   const session = await ort.InferenceSession.create(bytes, sessionOptions);
   return async (n: number, B: number) => {
     let x: Float32Array = new Float32Array(d * B).map((_, i) => 1 + 0.01 * i);
-    for (let t = 0; t < n; t++) x = (await session.run({ [inputName]: new ort.Tensor('float32', x, [B, d]) }))[outputName].data as Float32Array;
+    for (let t = 0; t < n; t++)
+      x = (await session.run({ [inputName]: new ort.Tensor('float32', x, [B, d]) }))[outputName].data as Float32Array;
   };
 }
 
@@ -133,7 +137,11 @@ async function loop(bytes: Uint8Array, options: { stepsPerIteration?: number; fo
   const K = built.stepsPerIteration;
   const run = async (n: number, B: number) => {
     const feeds: Record<string, ort.Tensor> = {
-      [ROLLOUT_INPUTS.x0]: new ort.Tensor('float32', new Float32Array(sig.dim * B).map((_, i) => 1 + 0.01 * (i % 7)), [B, sig.dim]),
+      [ROLLOUT_INPUTS.x0]: new ort.Tensor(
+        'float32',
+        new Float32Array(sig.dim * B).map((_, i) => 1 + 0.01 * (i % 7)),
+        [B, sig.dim],
+      ),
       [ROLLOUT_INPUTS.iterations]: new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.ceil(n / K))), []),
     };
     if (sig.kind === 'flow') feeds[ROLLOUT_INPUTS.dt] = new ort.Tensor('float32', Float32Array.of(DT), []);
@@ -159,7 +167,11 @@ async function memoryChild(mode: string): Promise<void> {
     fs.writeFileSync(file, bytes);
     const runtime = new ModelRuntime(quiet);
     const x0 = Array.from({ length: B }, (_, i) => [1 + 0.001 * i, 1, 1]);
-    await runtime.rollout(file, { signature: signatureOf(bytes), initialStates: x0, steps: N, dt: DT }, () => undefined);
+    await runtime.rollout(
+      file,
+      { signature: signatureOf(bytes), initialStates: x0, steps: N, dt: DT },
+      () => undefined,
+    );
     runtime.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -173,7 +185,12 @@ async function main(): Promise<void> {
   console.log('Model previews (onnxruntime-node 1.30.0, CPU, float32). Times are medians; compare within this run.');
   // memory first: children inherit the parent's high-water mark (ru_maxrss survives fork and exec)
   const mem = (mode: string) =>
-    JSON.parse(execFileSync(process.execPath, [__filename, `--memory=${mode}`], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!) as { baseMb: number; peakMb: number };
+    JSON.parse(
+      execFileSync(process.execPath, [__filename, `--memory=${mode}`], { cwd: root, encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .pop()!,
+    ) as { baseMb: number; peakMb: number };
   const chunked = mem('chunked');
   const oneshot = mem('oneshot');
   console.log(`\nPeak memory, Lorenz flow, B=64, N=10^5 (a 77 MB float32 trajectory), fresh process each:`);
@@ -185,15 +202,25 @@ async function main(): Promise<void> {
   // module load and session creation
   const loadMs = median(
     [0, 1, 2].map(() =>
-      Number(execFileSync(process.execPath, ['-e', "const t=performance.now();require('onnxruntime-node');console.log(performance.now()-t)"], { cwd: root, encoding: 'utf8' })),
+      Number(
+        execFileSync(
+          process.execPath,
+          ['-e', "const t=performance.now();require('onnxruntime-node');console.log(performance.now()-t)"],
+          { cwd: root, encoding: 'utf8' },
+        ),
+      ),
     ),
   );
   const sessionMs = async (bytes: Uint8Array) => timed(() => ort.InferenceSession.create(bytes, sessionOptions), 5);
   const esn500 = esnMap(500, 7, 3);
   console.log('Startup');
   console.log(`  load onnxruntime-node (fresh process)        ${fmt(loadMs)}`);
-  console.log(`  session: Lorenz flow / its Loop rollout       ${fmt(await sessionMs(lorenzFlow()))} / ${fmt(await sessionMs(buildRolloutGraph(decodeFullModel(lorenzFlow()), signatureOf(lorenzFlow())).bytes))}`);
-  console.log(`  session: ESN H=500 / its Loop rollout         ${fmt(await sessionMs(esn500))} / ${fmt(await sessionMs(buildRolloutGraph(decodeFullModel(esn500), signatureOf(esn500)).bytes))}`);
+  console.log(
+    `  session: Lorenz flow / its Loop rollout       ${fmt(await sessionMs(lorenzFlow()))} / ${fmt(await sessionMs(buildRolloutGraph(decodeFullModel(lorenzFlow()), signatureOf(lorenzFlow())).bytes))}`,
+  );
+  console.log(
+    `  session: ESN H=500 / its Loop rollout         ${fmt(await sessionMs(esn500))} / ${fmt(await sessionMs(buildRolloutGraph(decodeFullModel(esn500), signatureOf(esn500)).bytes))}`,
+  );
   const readMs = await timed(() => recognise(inspectOnnx(esn500)), 5);
   console.log(`  read + recognise a 1 MB model (onnx-proto)    ${fmt(readMs)}\n`);
 
@@ -203,9 +230,15 @@ async function main(): Promise<void> {
   const naiveLoop = await loop(naive);
   const compact = await loop(lorenzFlow());
   const compactUnfolded = await loop(lorenzFlow(), { foldOutputLayer: false, stepsPerIteration: 1 });
-  console.log(`Lorenz-63, RK4 dt = ${DT}: plain JS | ORT per-step run() of a naive ${naiveLoop.built.nodesPerStep}-node RK4 step | that graph in Attractor's Loop (K=${naiveLoop.built.stepsPerIteration}) |`);
-  console.log(`  Attractor's Loop of a 4-node flow (Pad·Gather·ReduceProd·MatMul): RK4 stages unfolded K=1 (${compactUnfolded.built.nodesPerStep} nodes/step) | folded into Gemms, Pad carried in the state, RK4 combination one Concat + Gemm, K=${compact.built.stepsPerIteration} (${compact.built.nodesPerStep} nodes/step)`);
-  console.log(`  ${pad('N', 7)} ${pad('B', 3)} ${pad('JS', 10)} ${pad('per-step', 16)} ${pad('naive Loop', 16)} ${pad('Loop K=1', 12)} ${pad('Loop folded', 12)} µs/step: per-step  naive Loop  folded`);
+  console.log(
+    `Lorenz-63, RK4 dt = ${DT}: plain JS | ORT per-step run() of a naive ${naiveLoop.built.nodesPerStep}-node RK4 step | that graph in Attractor's Loop (K=${naiveLoop.built.stepsPerIteration}) |`,
+  );
+  console.log(
+    `  Attractor's Loop of a 4-node flow (Pad·Gather·ReduceProd·MatMul): RK4 stages unfolded K=1 (${compactUnfolded.built.nodesPerStep} nodes/step) | folded into Gemms, Pad carried in the state, RK4 combination one Concat + Gemm, K=${compact.built.stepsPerIteration} (${compact.built.nodesPerStep} nodes/step)`,
+  );
+  console.log(
+    `  ${pad('N', 7)} ${pad('B', 3)} ${pad('JS', 10)} ${pad('per-step', 16)} ${pad('naive Loop', 16)} ${pad('Loop K=1', 12)} ${pad('Loop folded', 12)} µs/step: per-step  naive Loop  folded`,
+  );
   const perStepUs: Record<string, number> = {};
   for (const B of [1, 64]) {
     for (const N of [1_000, 10_000, 100_000]) {
@@ -215,14 +248,23 @@ async function main(): Promise<void> {
       const cu = await measure((n) => compactUnfolded.run(n, B), N);
       const cf = await measure((n) => compact.run(n, B), N);
       const us = (m: { ms?: number; estimate?: number }) => (((m.ms ?? m.estimate!) / N) * 1000).toFixed(1);
-      if (N === 10_000) Object.assign(perStepUs, { [`ps${B}`]: (ps.ms ?? ps.estimate!) / N, [`nl${B}`]: (nl.ms ?? nl.estimate!) / N, [`cf${B}`]: (cf.ms ?? cf.estimate!) / N });
-      console.log(`  ${pad(N.toExponential(0), 7)} ${pad(String(B), 3)} ${pad(cell(js), 10)} ${pad(cell(ps), 16)} ${pad(cell(nl), 16)} ${pad(cell(cu), 12)} ${pad(cell(cf), 12)} ${us(ps).padStart(8)}  ${us(nl).padStart(10)}  ${us(cf).padStart(6)}`);
+      if (N === 10_000)
+        Object.assign(perStepUs, {
+          [`ps${B}`]: (ps.ms ?? ps.estimate!) / N,
+          [`nl${B}`]: (nl.ms ?? nl.estimate!) / N,
+          [`cf${B}`]: (cf.ms ?? cf.estimate!) / N,
+        });
+      console.log(
+        `  ${pad(N.toExponential(0), 7)} ${pad(String(B), 3)} ${pad(cell(js), 10)} ${pad(cell(ps), 16)} ${pad(cell(nl), 16)} ${pad(cell(cu), 12)} ${pad(cell(cf), 12)} ${us(ps).padStart(8)}  ${us(nl).padStart(10)}  ${us(cf).padStart(6)}`,
+      );
     }
   }
 
   // ESN
   console.log('\nESN map r′ = tanh(W r + b), Loop emitting 3 observed values per step (dynamics.observed):');
-  console.log(`  ${pad('H', 4)} ${pad('N', 7)} ${pad('B', 3)} ${pad('naive JS', 14)} ${pad('ORT per-step', 14)} ${pad('ORT Loop', 12)} Loop vs per-step   Loop vs JS`);
+  console.log(
+    `  ${pad('H', 4)} ${pad('N', 7)} ${pad('B', 3)} ${pad('naive JS', 14)} ${pad('ORT per-step', 14)} ${pad('ORT Loop', 12)} Loop vs per-step   Loop vs JS`,
+  );
   const goals: string[] = [];
   for (const H of [100, 500]) {
     const bytes = esnMap(H, 7, 3);
@@ -238,9 +280,13 @@ async function main(): Promise<void> {
         const r1 = val(b) / val(c);
         const r2 = val(a) / val(c);
         const est = (m: { ms?: number }) => (m.ms === undefined ? '≈' : '');
-        console.log(`  ${pad(String(H), 4)} ${pad(N.toExponential(0), 7)} ${pad(String(B), 3)} ${pad(cell(a), 14)} ${pad(cell(b), 14)} ${pad(cell(c), 12)} ${`${est(b)}${r1.toFixed(1)}×`.padStart(16)} ${`${est(a)}${r2.toFixed(0)}×`.padStart(12)}`);
+        console.log(
+          `  ${pad(String(H), 4)} ${pad(N.toExponential(0), 7)} ${pad(String(B), 3)} ${pad(cell(a), 14)} ${pad(cell(b), 14)} ${pad(cell(c), 12)} ${`${est(b)}${r1.toFixed(1)}×`.padStart(16)} ${`${est(a)}${r2.toFixed(0)}×`.padStart(12)}`,
+        );
         if (H === 500 && B === 1 && N === 10_000) {
-          goals.push(`learned, H=500, B=1, N=10^4: Loop ${r1.toFixed(1)}× faster than per-step (goal ≥ 2×) ${r1 >= 2 ? '✓' : '✗'}; ${r2.toFixed(0)}× faster than naive JS (goal ≥ 20×) ${r2 >= 20 ? '✓' : '✗'}`);
+          goals.push(
+            `learned, H=500, B=1, N=10^4: Loop ${r1.toFixed(1)}× faster than per-step (goal ≥ 2×) ${r1 >= 2 ? '✓' : '✗'}; ${r2.toFixed(0)}× faster than naive JS (goal ≥ 20×) ${r2 >= 20 ? '✓' : '✗'}`,
+          );
         }
       }
     }
@@ -272,11 +318,22 @@ async function main(): Promise<void> {
     console.log(`  ${pad(label, 24)} ${parts.join(' · ')}`);
   };
   await chunkRow('Lorenz flow, N=10^5', lorenzFile, lorenzFlow(), 100_000, [1, 1, 1]);
-  await chunkRow('ESN H=500, N=10^4', esnFile, esn500, 10_000, Array.from({ length: 500 }, (_, i) => Math.sin(i)));
+  await chunkRow(
+    'ESN H=500, N=10^4',
+    esnFile,
+    esn500,
+    10_000,
+    Array.from({ length: 500 }, (_, i) => Math.sin(i)),
+  );
 
   // the zoo, as the preview runs it: cold (first run creates the session) and 10^5 steps
   const zoo = path.join(root, 'media', 'models');
-  const zooFiles = fs.existsSync(zoo) ? fs.readdirSync(zoo).filter((f) => f.endsWith('.onnx')).sort() : [];
+  const zooFiles = fs.existsSync(zoo)
+    ? fs
+        .readdirSync(zoo)
+        .filter((f) => f.endsWith('.onnx'))
+        .sort()
+    : [];
   if (zooFiles.length > 0) {
     console.log(`\nZoo models (media/models/), 10^5-step preview each, fresh runtime (session creation included):`);
     let worst = 0;
@@ -293,13 +350,21 @@ async function main(): Promise<void> {
       }
       const s = r.signature;
       const x0 = s.metadata.initialState ?? Array.from({ length: s.dim }, () => 0.1);
-      const res = await zooRuntime.rollout(file, { signature: s, initialStates: [x0], steps: 100_000, dt: s.metadata.dt ?? DT }, () => undefined);
+      const res = await zooRuntime.rollout(
+        file,
+        { signature: s, initialStates: [x0], steps: 100_000, dt: s.metadata.dt ?? DT },
+        () => undefined,
+      );
       worst = Math.max(worst, res.elapsedMs);
       worstFirst = Math.max(worstFirst, res.firstChunkMs);
-      console.log(`  ${pad(f, 30)} ${pad(s.kind, 8)} ${pad(res.path + (res.path === 'loop' ? ` K=${res.stepsPerIteration}` : ''), 10)} ${fmt(res.elapsedMs).padStart(9)}  first points ${fmt(res.firstChunkMs)}`);
+      console.log(
+        `  ${pad(f, 30)} ${pad(s.kind, 8)} ${pad(res.path + (res.path === 'loop' ? ` K=${res.stepsPerIteration}` : ''), 10)} ${fmt(res.elapsedMs).padStart(9)}  first points ${fmt(res.firstChunkMs)}`,
+      );
     }
     zooRuntime.dispose();
-    goals.push(`zoo: slowest 10^5-step preview ${fmt(worst)} (goal ≤ 2 s) ${worst <= 2000 ? '✓' : '✗'}; slowest first chunk ${fmt(worstFirst)} (goal ≤ 200 ms incl. the webview) ${worstFirst <= 200 ? '✓' : '✗'}`);
+    goals.push(
+      `zoo: slowest 10^5-step preview ${fmt(worst)} (goal ≤ 2 s) ${worst <= 2000 ? '✓' : '✗'}; slowest first chunk ${fmt(worstFirst)} (goal ≤ 200 ms incl. the webview) ${worstFirst <= 200 ? '✓' : '✗'}`,
+    );
   }
   runtime.dispose();
   fs.rmSync(dir, { recursive: true, force: true });

@@ -31,6 +31,8 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const ratio = (q: number) => (quantile(mathTimes, q) / quantile(plainTimes, q)).toFixed(1);
 console.log(`Render ${papers.length} default abstracts × ${ROUNDS} rounds, per abstract`);
-console.log(`  repair + markdown-it + KaTeX  median ${ms(median(mathTimes))}  p95 ${ms(quantile(mathTimes, 0.95))}  (goal ≤ 5 ms p95)`);
+console.log(
+  `  repair + markdown-it + KaTeX  median ${ms(median(mathTimes))}  p95 ${ms(quantile(mathTimes, 0.95))}  (goal ≤ 5 ms p95)`,
+);
 console.log(`  markdown-it alone             median ${ms(median(plainTimes))}  p95 ${ms(quantile(plainTimes, 0.95))}`);
 console.log(`  ratio with math / without     median ${ratio(0.5)}×  p95 ${ratio(0.95)}×`);

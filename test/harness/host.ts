@@ -14,7 +14,13 @@ interface CodeServerCli {
   profileEnv(profileDir: string, extra?: Record<string, string>): NodeJS.ProcessEnv;
   makeProfile(profileDir: string): { userDataDir: string; extensionsDir: string; configFile: string };
   profileArgs(dirs: { userDataDir: string; extensionsDir: string; configFile: string }): string[];
-  serveArgs(opts: { port: number; workspace: string; userDataDir: string; extensionsDir: string; configFile: string }): string[];
+  serveArgs(opts: {
+    port: number;
+    workspace: string;
+    userDataDir: string;
+    extensionsDir: string;
+    configFile: string;
+  }): string[];
   isHealthy(baseUrl: string): Promise<boolean>;
 }
 const cli = require(path.join(repoRoot, 'scripts', 'lib', 'code-server.cjs')) as CodeServerCli;
@@ -148,7 +154,10 @@ function runToEnd(args: string[], env: NodeJS.ProcessEnv, logFile: string): Prom
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code === 0) resolve();
-      else reject(new Error(`code-server ${args.join(' ')} exited with ${code}:\n${tail(fs.readFileSync(logFile, 'utf8'))}`));
+      else
+        reject(
+          new Error(`code-server ${args.join(' ')} exited with ${code}:\n${tail(fs.readFileSync(logFile, 'utf8'))}`),
+        );
     });
   });
 }
@@ -157,7 +166,9 @@ function runToEnd(args: string[], env: NodeJS.ProcessEnv, logFile: string): Prom
 
 export async function startHost(opts: HostOptions = {}): Promise<Host> {
   if (!fs.existsSync(codeServerEntry)) {
-    throw new Error(`code-server is not installed (${codeServerEntry}); run \`npm test\` or \`npm start\` once to install it`);
+    throw new Error(
+      `code-server is not installed (${codeServerEntry}); run \`npm test\` or \`npm start\` once to install it`,
+    );
   }
   installExitHooks();
 
@@ -233,7 +244,10 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
     if (stopped) return;
     stopped = true;
     killGroup(pid, 'SIGTERM');
-    const done = await Promise.race([exitPromise.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
+    const done = await Promise.race([
+      exitPromise.then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 5000)),
+    ]);
     // The extension host and file watchers are in the same group; make sure none of them lingers.
     killGroup(pid, 'SIGKILL');
     if (!done) await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 2000))]);

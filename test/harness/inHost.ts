@@ -53,7 +53,10 @@ export async function runInHostTests(host: Host, testsDir: string, opts: InHostO
     const timeout = opts.timeout ?? 10 * 60_000;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<number>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the in-host tests did not finish within ${timeout / 1000} s`)), timeout);
+      timer = setTimeout(
+        () => reject(new Error(`the in-host tests did not finish within ${timeout / 1000} s`)),
+        timeout,
+      );
     });
     try {
       return await Promise.race([result, timedOut]);

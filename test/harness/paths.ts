@@ -12,12 +12,25 @@ export const repoRoot: string = (() => {
   }
 })();
 
-export const codeServerEntry = path.join(repoRoot, '.vscode-test', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+export const codeServerEntry = path.join(
+  repoRoot,
+  '.vscode-test',
+  'node_modules',
+  'code-server',
+  'out',
+  'node',
+  'entry.js',
+);
 
 /** Git-ignored folder for screenshots, logs and JSON summaries of test runs. */
 export const resultsDir = path.join(repoRoot, 'test-results');
 
-export function readPackageJson(dir = repoRoot): { name: string; publisher: string; version: string; [key: string]: unknown } {
+export function readPackageJson(dir = repoRoot): {
+  name: string;
+  publisher: string;
+  version: string;
+  [key: string]: unknown;
+} {
   return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
 }
 
@@ -34,5 +47,10 @@ export function extensionFolderName(dir = repoRoot): string {
 
 /** Makes a string safe as a single file name. */
 export function fileSafe(name: string): string {
-  return name.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 150) || 'unnamed';
+  return (
+    name
+      .replace(/[^\w.-]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 150) || 'unnamed'
+  );
 }

@@ -15,7 +15,10 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * Calls `fn` until it returns a value other than `undefined`/`false`/`null` without throwing, and returns it.
  * On timeout, throws with the last error or the last value seen.
  */
-export async function waitFor<T>(fn: () => T | Promise<T>, opts: PollOptions = {}): Promise<Exclude<T, false | null | undefined>> {
+export async function waitFor<T>(
+  fn: () => T | Promise<T>,
+  opts: PollOptions = {},
+): Promise<Exclude<T, false | null | undefined>> {
   const timeout = opts.timeout ?? 30_000;
   const interval = opts.interval ?? 100;
   const deadline = Date.now() + timeout;

@@ -4,7 +4,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { chromium, type Browser, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type FrameLocator,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import type { Host } from './host';
 import { waitFor } from './poll';
 
@@ -134,7 +141,9 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
         await page.keyboard.press('Escape');
         await quickInput.waitFor({ state: 'hidden' });
         if (Date.now() > deadline) {
-          throw new Error(`command "${title}" is not in the command palette (shown: ${JSON.stringify(shown.slice(0, 10))})`);
+          throw new Error(
+            `command "${title}" is not in the command palette (shown: ${JSON.stringify(shown.slice(0, 10))})`,
+          );
         }
       }
     }
@@ -148,7 +157,8 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
     });
     await item.first().waitFor({ timeout: 30_000 });
     const isShown = async () =>
-      (await item.first().getAttribute('aria-selected')) === 'true' && (await page.locator('.part.sidebar').isVisible());
+      (await item.first().getAttribute('aria-selected')) === 'true' &&
+      (await page.locator('.part.sidebar').isVisible());
     if (!(await isShown())) await item.first().locator('a.action-label').click();
     await page
       .locator('.part.sidebar .composite.title h2')
@@ -161,7 +171,9 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
     if (!viewName) return sidebar;
     return sidebar
       .locator('.pane')
-      .filter({ has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^${escapeRegExp(viewName)}$`, 'i') }) });
+      .filter({
+        has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^${escapeRegExp(viewName)}$`, 'i') }),
+      });
   }
 
   function treeRows(viewName?: string): Locator {
@@ -283,7 +295,9 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
 
   async function revealTreeItem(viewName: string, label: string | RegExp): Promise<Locator> {
     const re = typeof label === 'string' ? new RegExp(`^${escapeRegExp(label)}$`) : label;
-    const row = treeRows(viewName).filter({ has: page.locator('.label-name', { hasText: re }) }).first();
+    const row = treeRows(viewName)
+      .filter({ has: page.locator('.label-name', { hasText: re }) })
+      .first();
     await treeRows(viewName).first().waitFor({ timeout: 30_000 });
     if ((await row.count()) > 0) return row;
     await scrollListToTop(viewName);
@@ -306,7 +320,9 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
   async function webview(title?: string): Promise<FrameLocator> {
     if (title !== undefined) {
       await page
-        .locator('.part.editor .tabs-container .tab.active .label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) })
+        .locator('.part.editor .tabs-container .tab.active .label-name', {
+          hasText: new RegExp(`^${escapeRegExp(title)}$`),
+        })
         .waitFor({ timeout: 30_000 });
     }
     // A webview's iframe lives outside the editor, in a container that points back at its editor's placeholder.
@@ -361,9 +377,24 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
   }
 
   return {
-    browser, context, page, host,
-    runCommand, openViewContainer, view, treeRows, treeItems, allTreeItems, revealTreeItem, webview, editorTabs, activeEditorTitle,
-    outputView, notifications, screenshot, close,
+    browser,
+    context,
+    page,
+    host,
+    runCommand,
+    openViewContainer,
+    view,
+    treeRows,
+    treeItems,
+    allTreeItems,
+    revealTreeItem,
+    webview,
+    editorTabs,
+    activeEditorTitle,
+    outputView,
+    notifications,
+    screenshot,
+    close,
   };
 }
 

@@ -31,20 +31,26 @@ function findTests(dir: string): string[] {
 function markReporterOutput(): () => void {
   const log = console.log;
   const savedBase = Mocha.reporters.Base.consoleLog;
-  Mocha.reporters.Base.consoleLog = (...args: unknown[]) => log.call(console, `${IN_HOST_LINE_MARKER}${util.format(...args)}`);
+  Mocha.reporters.Base.consoleLog = (...args: unknown[]) =>
+    log.call(console, `${IN_HOST_LINE_MARKER}${util.format(...args)}`);
   return () => {
     Mocha.reporters.Base.consoleLog = savedBase;
   };
 }
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 60_000, color: process.env.ATTRACTOR_TEST_COLOR === '1' });
+  const mocha = new Mocha({
+    ui: 'bdd',
+    reporter: 'spec',
+    timeout: 60_000,
+    color: process.env.ATTRACTOR_TEST_COLOR === '1',
+  });
   const grep = process.env.ATTRACTOR_TEST_GREP;
   if (grep) mocha.grep(grep);
   for (const file of findTests(__dirname)) mocha.addFile(file);
 
   const tests: TestRecord[] = [];
-  const errText = (err: unknown) => (err instanceof Error ? err.stack ?? err.message : String(err));
+  const errText = (err: unknown) => (err instanceof Error ? (err.stack ?? err.message) : String(err));
 
   const restoreOutput = markReporterOutput();
   return new Promise<void>((resolve, reject) => {

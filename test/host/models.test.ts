@@ -48,15 +48,23 @@ describe('models (in host)', function () {
 
   it('registers the model commands', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['attractor.previewModel', 'attractor.openModelCard', 'attractor.revealModel', 'attractor.refreshModels']) {
+    for (const id of [
+      'attractor.previewModel',
+      'attractor.openModelCard',
+      'attractor.revealModel',
+      'attractor.refreshModels',
+    ]) {
       assert.ok(commands.includes(id), `${id} is registered`);
     }
   });
 
   it('lists workspace models, kept current by the file watcher', async () => {
-    const written = writeWorkspaceFixtures(dir).map((f) => path.basename(f)).sort();
+    const written = writeWorkspaceFixtures(dir)
+      .map((f) => path.basename(f))
+      .sort();
     const tree = api.models.tree;
-    const workspaceGroup = async () => ((await tree.getChildren()) as vscode.TreeItem[]).find((g) => label(g) === 'Workspace');
+    const workspaceGroup = async () =>
+      ((await tree.getChildren()) as vscode.TreeItem[]).find((g) => label(g) === 'Workspace');
     const names = await until(async () => {
       const group = await workspaceGroup();
       const items = group ? ((await tree.getChildren(group)) as vscode.TreeItem[]).map(label) : [];
@@ -87,7 +95,11 @@ describe('models (in host)', function () {
   it('Attractor: Preview Model with a file opens a preview panel (one per file)', async () => {
     await vscode.commands.executeCommand('attractor.previewModel', uri('lorenz_flow.onnx'));
     const previews = () =>
-      vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('attractor.modelPreview'));
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .filter(
+          (t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('attractor.modelPreview'),
+        );
     await until(() => previews().length === 1 || undefined, 'a preview tab');
     await vscode.commands.executeCommand('attractor.previewModel', uri('lorenz_flow.onnx'));
     assert.strictEqual(previews().length, 1);
@@ -100,7 +112,11 @@ describe('models (in host)', function () {
     assert.strictEqual(flow.data.length, 30_000);
     assert.ok(flow.data.every(Number.isFinite));
     assert.ok(ortLoaded());
-    const map = await api.models.run(uri('pytorch_map.onnx'), { steps: 100, kind: 'map', initialState: [0.1, 0.2, 0.3] });
+    const map = await api.models.run(uri('pytorch_map.onnx'), {
+      steps: 100,
+      kind: 'map',
+      initialState: [0.1, 0.2, 0.3],
+    });
     assert.strictEqual(map.width, 3);
     const rollout = await api.models.run(uri('rotation_rollout.onnx'), { steps: 50 });
     assert.strictEqual(rollout.path, 'rollout');

@@ -46,7 +46,11 @@ async function read(uri: vscode.Uri): Promise<string> {
   return Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
 }
 
-async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, timeout = 10_000): Promise<T> {
+async function waitFor<T>(
+  fn: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeout = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeout;
   for (;;) {
     const value = await fn();
@@ -57,7 +61,10 @@ async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, what
 }
 
 async function createNote(title: string): Promise<vscode.TextEditor> {
-  const editor = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('attractor.annotatePaper', await paperId(title));
+  const editor = await vscode.commands.executeCommand<vscode.TextEditor | undefined>(
+    'attractor.annotatePaper',
+    await paperId(title),
+  );
   assert.ok(editor, 'Annotate Paper opened the note');
   return editor;
 }
@@ -94,7 +101,9 @@ describe('notes (in host)', function () {
   it('Open Note opens the existing note', async () => {
     const note = await createNote(WESTERLUND);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const opened = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('attractor.openNote', { paper: { id: await paperId(WESTERLUND) } });
+    const opened = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('attractor.openNote', {
+      paper: { id: await paperId(WESTERLUND) },
+    });
     assert.strictEqual(opened?.document.uri.toString(), note.document.uri.toString());
   });
 
@@ -104,7 +113,9 @@ describe('notes (in host)', function () {
     try {
       const editor = await vscode.commands.executeCommand('attractor.annotatePaper', await paperId(GROKKING));
       assert.strictEqual(editor, undefined);
-      await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.joinPath(workspaceRoot(), '..', 'outside'))));
+      await assert.rejects(
+        Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.joinPath(workspaceRoot(), '..', 'outside'))),
+      );
     } finally {
       await config.update('folder', undefined, vscode.ConfigurationTarget.Workspace);
     }
@@ -117,14 +128,26 @@ describe('notes (in host)', function () {
     const start = doc.getText().indexOf(passage);
     assert.ok(start > 0);
     const range = new vscode.Range(doc.positionAt(start), doc.positionAt(start + passage.length));
-    const id = await vscode.commands.executeCommand<string>('attractor.annotateSelection', doc.uri, range, 'Is 1σ enough?');
+    const id = await vscode.commands.executeCommand<string>(
+      'attractor.annotateSelection',
+      doc.uri,
+      range,
+      'Is 1σ enough?',
+    );
     assert.ok(id, 'an annotation was created');
 
-    const sidecar = vscode.Uri.joinPath(doc.uri, '..', doc.uri.path.split('/').pop()!.replace(/\.md$/, '.annotations.json'));
+    const sidecar = vscode.Uri.joinPath(
+      doc.uri,
+      '..',
+      doc.uri.path.split('/').pop()!.replace(/\.md$/, '.annotations.json'),
+    );
     const stored = JSON.parse(await read(sidecar));
     const saved = stored.annotations.find((a: { id: string }) => a.id === id);
     assert.strictEqual(saved.quote, passage);
-    assert.deepStrictEqual(saved.comments.map((c: { body: string }) => c.body), ['Is 1σ enough?']);
+    assert.deepStrictEqual(
+      saved.comments.map((c: { body: string }) => c.body),
+      ['Is 1σ enough?'],
+    );
 
     // Edit around the passage: a paragraph before it and words right after it.
     const ok = await editor.edit((b) => {
@@ -145,12 +168,17 @@ describe('notes (in host)', function () {
 
     // Delete the passage: the annotation is orphaned, still stored, and re-attaches on undo.
     const now = doc.getText().indexOf(passage);
-    await editor.edit((b) => b.replace(new vscode.Range(doc.positionAt(now), doc.positionAt(now + passage.length)), 'segregation'));
+    await editor.edit((b) =>
+      b.replace(new vscode.Range(doc.positionAt(now), doc.positionAt(now + passage.length)), 'segregation'),
+    );
     await waitFor(async () => {
       const s = (await (await api()).annotationsOf(doc.uri)).find((a) => a.id === id);
       return s && s.span === undefined ? s : undefined;
     }, 'the annotation to be orphaned');
-    assert.ok(JSON.parse(await read(sidecar)).annotations.some((a: { id: string }) => a.id === id), 'an orphan is never dropped');
+    assert.ok(
+      JSON.parse(await read(sidecar)).annotations.some((a: { id: string }) => a.id === id),
+      'an orphan is never dropped',
+    );
     await vscode.commands.executeCommand('undo');
     await waitFor(async () => {
       const s = (await (await api()).annotationsOf(doc.uri)).find((a) => a.id === id);
@@ -174,7 +202,10 @@ describe('notes (in host)', function () {
 
   it('renders [[paper]] links and math through the Markdown preview engine', async () => {
     const id = await paperId(GROKKING);
-    const html = await vscode.commands.executeCommand<string>('markdown.api.render', `See [[${id}]] and [[arXiv:2306.04406]] with $x^2$.`);
+    const html = await vscode.commands.executeCommand<string>(
+      'markdown.api.render',
+      `See [[${id}]] and [[arXiv:2306.04406]] with $x^2$.`,
+    );
     assert.match(html, new RegExp(`<a [^>]*class="attractor-paper-link"[^>]*>${GROKKING}</a>`), html);
     assert.match(html, /href="https:\/\/arxiv\.org\/abs\/2306\.04406"/);
     assert.match(html, /class="katex/, 'math is rendered by the built-in Markdown math');
@@ -189,12 +220,19 @@ describe('notes (in host)', function () {
 
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: `Read [[${id}]] again.` });
     const at = new vscode.Position(0, 8);
-    const defs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', doc.uri, at);
+    const defs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>(
+      'vscode.executeDefinitionProvider',
+      doc.uri,
+      at,
+    );
     const targets = defs.map((d) => ('targetUri' in d ? d.targetUri : d.uri).toString());
     assert.ok(targets.includes(note.document.uri.toString()), JSON.stringify(targets));
 
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at);
-    const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n').replace(/&nbsp;/g, ' ');
+    const hoverText = hovers
+      .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)))
+      .join('\n')
+      .replace(/&nbsp;/g, ' ');
     assert.ok(hoverText.includes(WESTERLUND), hoverText);
     assert.match(hoverText, /command:attractor\.openNote/);
   });
@@ -209,12 +247,21 @@ describe('notes (in host)', function () {
     assert.match(html, /class="attractor-paper-link"/, html);
     assert.ok(html.includes(unique.title.replace(/&/g, '&amp;')), html);
     const shared = [...counts].find(([, n]) => n > 1)?.[0];
-    if (shared) assert.doesNotMatch(await vscode.commands.executeCommand<string>('markdown.api.render', `[[${shared}]]`), /attractor-paper-link/);
+    if (shared)
+      assert.doesNotMatch(
+        await vscode.commands.executeCommand<string>('markdown.api.render', `[[${shared}]]`),
+        /attractor-paper-link/,
+      );
   });
 
   it('completes paper ids after [[', async () => {
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: 'See [[' });
-    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(0, 6), '[');
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      doc.uri,
+      new vscode.Position(0, 6),
+      '[',
+    );
     const ours = list.items.filter((i) => typeof i.label === 'object' && i.label.label === GROKKING);
     assert.strictEqual(ours.length, 1, 'the paper is offered by title');
     assert.strictEqual(ours[0].insertText, `${await paperId(GROKKING)}]]`);
@@ -222,7 +269,11 @@ describe('notes (in host)', function () {
 
   it('offers the Markdown snippets', async () => {
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: 'model' });
-    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(0, 5));
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      doc.uri,
+      new vscode.Position(0, 5),
+    );
     const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
     assert.ok(labels.includes('model-card'), JSON.stringify(labels.slice(0, 30)));
   });

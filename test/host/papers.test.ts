@@ -27,7 +27,8 @@ describe('papers (in host)', function () {
 
   const children = async (node?: PapersNode) => (await api.papersTree.getChildren(node)) ?? [];
   const group = async (kind: string) => (await children()).find((n) => n.id === `group:${kind}`)!;
-  const labels = (nodes: readonly vscode.TreeItem[]) => nodes.map((n) => String(typeof n.label === 'string' ? n.label : n.label?.label));
+  const labels = (nodes: readonly vscode.TreeItem[]) =>
+    nodes.map((n) => String(typeof n.label === 'string' ? n.label : n.label?.label));
 
   before(async () => {
     server = await startFixtureServer();
@@ -66,7 +67,10 @@ describe('papers (in host)', function () {
 
   it('refresh fetches today; two refreshes at once make one request', async () => {
     server.route('/api/daily_papers', { body: DAILY, delayMs: 200 });
-    await Promise.all([vscode.commands.executeCommand('attractor.refreshPapers'), vscode.commands.executeCommand('attractor.refreshPapers')]);
+    await Promise.all([
+      vscode.commands.executeCommand('attractor.refreshPapers'),
+      vscode.commands.executeCommand('attractor.refreshPapers'),
+    ]);
     assert.equal(server.requestsTo('/api/daily_papers').length, 1);
     assert.equal(server.requestsTo('/api/daily_papers')[0].query.get('date'), today());
     const days = await children(await group('daily'));
@@ -123,7 +127,11 @@ describe('papers (in host)', function () {
   });
 
   it('Add Paper matches a default paper to its arXiv id without duplicating it, and opens it', async () => {
-    server.route('/api/query', { body: arxivFeed([arxivEntry({ id: '2305.06446v2', title: SEED_TITLE, authors: ['Matthew J. Colbrook', 'Igor Mezić'] })]) });
+    server.route('/api/query', {
+      body: arxivFeed([
+        arxivEntry({ id: '2305.06446v2', title: SEED_TITLE, authors: ['Matthew J. Colbrook', 'Igor Mezić'] }),
+      ]),
+    });
     server.route('/api/papers/2305.06446', { body: hfPaper({ id: '2305.06446', title: SEED_TITLE, upvotes: 11 }) });
     const before = (await api.listPapers()).length;
     const id = await vscode.commands.executeCommand<string>('attractor.addPaper', 'https://arxiv.org/abs/2305.06446v2');
@@ -153,7 +161,10 @@ describe('papers (in host)', function () {
     server.route('/api/query', { body: arxivFeed([arxivEntry({ id: '2402.00003v1', title: 'Koopman from arXiv' })]) });
     await vscode.commands.executeCommand('attractor.searchOnline', 'koopman');
     const search = await group('search');
-    assert.deepEqual(labels(await children(search)).sort(), ['Koopman Operators for Chaotic Flows', 'Koopman from arXiv', 'Neural ODEs Meet Lorenz-63'].sort());
+    assert.deepEqual(
+      labels(await children(search)).sort(),
+      ['Koopman Operators for Chaotic Flows', 'Koopman from arXiv', 'Neural ODEs Meet Lorenz-63'].sort(),
+    );
     assert.match(String((api.papersTree.getTreeItem(search) as vscode.TreeItem).description), /"koopman" · 3/);
     const fresh = await api.papers.search.index();
     const hit = (await api.listPapers()).find((p) => p.title === 'Koopman Operators for Chaotic Flows')!;
@@ -165,7 +176,10 @@ describe('papers (in host)', function () {
     const koopman = papers.find((p) => p.title === SEED_TITLE)!;
     await vscode.commands.executeCommand('attractor.papers.star', koopman.id);
     assert.deepEqual(labels(await children(await group('starred'))), [SEED_TITLE]);
-    const collectionId = await vscode.commands.executeCommand<string>('attractor.papers.newCollection', 'Koopman & friends');
+    const collectionId = await vscode.commands.executeCommand<string>(
+      'attractor.papers.newCollection',
+      'Koopman & friends',
+    );
     await vscode.commands.executeCommand('attractor.papers.addToCollection', koopman.id, collectionId);
     await vscode.commands.executeCommand('attractor.papers.addToCollection', '2510.11111', collectionId);
     const collections = await children(await group('collections'));

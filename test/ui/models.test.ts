@@ -15,7 +15,10 @@ import { escapeRegExp } from '../harness/workbench';
 import { DIVERGING_STEP, writeWorkspaceFixtures } from '../fixtures/models/models';
 
 const bundled = fs.existsSync(path.join(repoRoot, 'media', 'models'))
-  ? fs.readdirSync(path.join(repoRoot, 'media', 'models')).filter((f) => f.endsWith('.onnx')).sort()
+  ? fs
+      .readdirSync(path.join(repoRoot, 'media', 'models'))
+      .filter((f) => f.endsWith('.onnx'))
+      .sort()
   : [];
 
 describe('models (UI)', function () {
@@ -48,9 +51,14 @@ describe('models (UI)', function () {
     await page.keyboard.press('F1');
     await input().waitFor({ state: 'visible' });
     await input().fill('>Attractor: Preview Model');
-    await page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: /^Attractor: Preview Model$/ }).first().waitFor();
+    await page
+      .locator('.quick-input-list .monaco-list-row .label-name', { hasText: /^Attractor: Preview Model$/ })
+      .first()
+      .waitFor();
     await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget .quick-input-box input[placeholder="An ONNX model to run"]').waitFor({ timeout: 20_000 });
+    await page
+      .locator('.quick-input-widget .quick-input-box input[placeholder="An ONNX model to run"]')
+      .waitFor({ timeout: 20_000 });
   }
 
   /**
@@ -81,14 +89,21 @@ describe('models (UI)', function () {
     return (await frame.locator('#status').textContent()) ?? '';
   }
 
-  async function runAndWait(frame: FrameLocator, done: RegExp, timeout = 60_000): Promise<{ text: string; ms: number }> {
+  async function runAndWait(
+    frame: FrameLocator,
+    done: RegExp,
+    timeout = 60_000,
+  ): Promise<{ text: string; ms: number }> {
     await frame.locator('vscode-button#run:not([disabled])').waitFor({ timeout: 30_000 });
     const started = Date.now();
     await frame.locator('vscode-button#run').click();
-    const text = await waitFor(async () => {
-      const s = await status(frame);
-      return done.test(s) ? s : undefined;
-    }, { timeout, message: `status matching ${done}` });
+    const text = await waitFor(
+      async () => {
+        const s = await status(frame);
+        return done.test(s) ? s : undefined;
+      },
+      { timeout, message: `status matching ${done}` },
+    );
     return { text, ms: Date.now() - started };
   }
 
@@ -101,34 +116,46 @@ describe('models (UI)', function () {
     const header = ui.wb.view('Models').locator('.pane-header');
     await header.waitFor({ timeout: 30_000 });
     if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-    const items = await waitFor(async () => {
-      const all = await ui.wb.treeItems('Models');
-      return all.some((i) => i.label === 'pytorch_map.onnx') ? all : undefined;
-    }, { message: 'the workspace models in the Models view' });
+    const items = await waitFor(
+      async () => {
+        const all = await ui.wb.treeItems('Models');
+        return all.some((i) => i.label === 'pytorch_map.onnx') ? all : undefined;
+      },
+      { message: 'the workspace models in the Models view' },
+    );
     const labels = items.map((i) => i.label);
     assert.ok(labels.includes('Bundled') && labels.includes('Workspace'), JSON.stringify(labels));
-    for (const f of ['lorenz_flow.onnx', 'rotation_rollout.onnx', 'not_dynamics.onnx']) assert.ok(labels.includes(f), f);
+    for (const f of ['lorenz_flow.onnx', 'rotation_rollout.onnx', 'not_dynamics.onnx'])
+      assert.ok(labels.includes(f), f);
     if (bundled.length) assert.ok(labels.includes(bundled[0]), `bundled ${bundled[0]} listed`);
   });
 
   it('opens the model card of a workspace .onnx from the view, then its preview from the card; the plots draw', async () => {
-    await ui.wb.treeRows('Models').filter({ has: ui.wb.page.locator('.label-name', { hasText: /^lorenz_flow\.onnx$/ }) }).first().click();
+    await ui.wb
+      .treeRows('Models')
+      .filter({ has: ui.wb.page.locator('.label-name', { hasText: /^lorenz_flow\.onnx$/ }) })
+      .first()
+      .click();
     const card = await activeWebview('lorenz_flow.onnx');
     await card.locator('text=Recognised as a flow').waitFor({ timeout: 30_000 });
-    for (const text of ['IR version', 'dynamics.system', 'ReduceProd']) assert.ok((await card.locator('body').textContent())?.includes(text), text);
+    for (const text of ['IR version', 'dynamics.system', 'ReduceProd'])
+      assert.ok((await card.locator('body').textContent())?.includes(text), text);
     await card.locator('vscode-button#preview').click();
     const frame = await activeWebview('Preview: lorenz_flow.onnx');
     const { text, ms } = await runAndWait(frame, /^Done:/);
     const points = Number(await frame.locator('#phase').getAttribute('data-points'));
     assert.ok(points > 1000, `3D projection drew ${points} points`);
     const firstDraw = await frame.locator('#status').getAttribute('data-first-draw-ms');
-    console.log(`      lorenz_flow.onnx 10^4 steps: ${ms} ms to "Done" (${text}); first points drawn ${firstDraw} ms after Run`);
+    console.log(
+      `      lorenz_flow.onnx 10^4 steps: ${ms} ms to "Done" (${text}); first points drawn ${firstDraw} ms after Run`,
+    );
     // the canvas has pixels in the trajectory's colour, not just the background
     const painted = await frame.locator('#phase').evaluate((c: HTMLCanvasElement) => {
       const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
       const bg = [d[0], d[1], d[2]];
       let n = 0;
-      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - bg[0]) + Math.abs(d[i + 1] - bg[1]) + Math.abs(d[i + 2] - bg[2]) > 60) n++;
+      for (let i = 0; i < d.length; i += 4)
+        if (Math.abs(d[i] - bg[0]) + Math.abs(d[i + 1] - bg[1]) + Math.abs(d[i + 2] - bg[2]) > 60) n++;
       return n;
     });
     assert.ok(painted > 500, `${painted} painted pixels`);
@@ -139,7 +166,9 @@ describe('models (UI)', function () {
   it('runs a PyTorch-style export (input.1, Gemm, dynamic batch) after asking map or flow once', async () => {
     await openPreviewPicker();
     await pick('pytorch_map.onnx');
-    await ui.wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'a map or a flow' }).waitFor({ timeout: 20_000 });
+    await ui.wb.page
+      .locator('.quick-input-widget .quick-input-title', { hasText: 'a map or a flow' })
+      .waitFor({ timeout: 20_000 });
     await pick('map');
     const frame = await activeWebview('Preview: pytorch_map.onnx');
     await frame.locator('text=your choice').waitFor({ timeout: 30_000 });
@@ -154,7 +183,9 @@ describe('models (UI)', function () {
     await field(frame, 'steps', '100000');
     const { text, ms } = await runAndWait(frame, /^Done:/, 120_000);
     const firstDraw = await frame.locator('#status').getAttribute('data-first-draw-ms');
-    console.log(`      ${name} 10^5 steps: ${ms} ms from Run to "Done" in the real host (${text}); first points drawn ${firstDraw} ms after Run`);
+    console.log(
+      `      ${name} 10^5 steps: ${ms} ms from Run to "Done" in the real host (${text}); first points drawn ${firstDraw} ms after Run`,
+    );
   });
 
   it('cancels a long run of a slow model', async () => {
@@ -164,10 +195,13 @@ describe('models (UI)', function () {
     await waitFor(async () => /of 100,000 steps/.test(await status(frame)), { message: 'progress on the slow model' });
     const clicked = Date.now();
     await frame.locator('vscode-button#cancel').click();
-    const text = await waitFor(async () => {
-      const s = await status(frame);
-      return /^Cancelled after/.test(s) ? s : undefined;
-    }, { timeout: 20_000, message: 'the run to stop' });
+    const text = await waitFor(
+      async () => {
+        const s = await status(frame);
+        return /^Cancelled after/.test(s) ? s : undefined;
+      },
+      { timeout: 20_000, message: 'the run to stop' },
+    );
     console.log(`      cancel: "${text}" ${Date.now() - clicked} ms after the click`);
     await frame.locator('vscode-button#run:not([disabled])').waitFor();
   });

@@ -19,7 +19,8 @@ import { arxivEntry, arxivFeed, hfPaper } from '../unit/papersFixtures';
 
 const WESTERLUND = 'Structure and Dynamics of the Young Massive Star Cluster Westerlund 1';
 const GROKKING = 'Provable Scaling Laws of Feature Emergence from Learning Dynamics of Grokking';
-const ALMOST_LINEAR = 'Almost-Linear RNNs Yield Highly Interpretable Symbolic Codes in Dynamical Systems Reconstruction';
+const ALMOST_LINEAR =
+  'Almost-Linear RNNs Yield Highly Interpretable Symbolic Codes in Dynamical Systems Reconstruction';
 const INFORMATION = 'Opening the Black Box of Deep Neural Networks via Information';
 const PASSAGE = 'backpropagated gradient';
 
@@ -39,8 +40,12 @@ describe('notes and math (UI)', function () {
   const settings: Record<string, unknown> = {};
   before(async () => {
     server = await startFixtureServer();
-    server.route('/api/query', { body: arxivFeed([arxivEntry({ id: `${HOSTILE_ID}v1`, title: HOSTILE_TITLE, summary: HOSTILE_ABSTRACT })]) });
-    server.route(`/api/papers/${HOSTILE_ID}`, { body: hfPaper({ id: HOSTILE_ID, title: HOSTILE_TITLE, summary: HOSTILE_ABSTRACT }) });
+    server.route('/api/query', {
+      body: arxivFeed([arxivEntry({ id: `${HOSTILE_ID}v1`, title: HOSTILE_TITLE, summary: HOSTILE_ABSTRACT })]),
+    });
+    server.route(`/api/papers/${HOSTILE_ID}`, {
+      body: hfPaper({ id: HOSTILE_ID, title: HOSTILE_TITLE, summary: HOSTILE_ABSTRACT }),
+    });
     server.route('/api/daily_papers', { body: [] });
     Object.assign(settings, {
       'attractor.huggingface.endpoint': server.url,
@@ -66,7 +71,10 @@ describe('notes and math (UI)', function () {
         await page.keyboard.press(key);
         await input.waitFor({ state: 'visible', timeout: 5_000 });
         await input.fill(text);
-        const match = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: row }) }).first();
+        const match = page
+          .locator('.quick-input-list .monaco-list-row')
+          .filter({ has: page.locator('.label-name', { hasText: row }) })
+          .first();
         await match.waitFor({ timeout: 10_000 });
         await match.click();
         return;
@@ -80,7 +88,9 @@ describe('notes and math (UI)', function () {
   async function openPaper(title: string): Promise<FrameLocator> {
     await quickInput('F1', '>Attractor: Open Paper', /^Attractor: Open Paper$/);
     const input = ui.wb.page.locator('.quick-input-widget .quick-input-box input');
-    await ui.wb.page.locator('.quick-input-widget .quick-input-box input[placeholder="Type to filter papers by title"]').waitFor();
+    await ui.wb.page
+      .locator('.quick-input-widget .quick-input-box input[placeholder="Type to filter papers by title"]')
+      .waitFor();
     await input.fill(title);
     await ui.wb.page
       .locator('.quick-input-list .monaco-list-row')
@@ -114,7 +124,13 @@ describe('notes and math (UI)', function () {
     const frame = await openPaper(WESTERLUND);
     await frame.locator('.katex').first().waitFor();
     const tex = await texOf(frame);
-    for (const expected of ['\\Lambda_{\\rm MSR}=1.11\\pm 0.11', '1\\sigma', '3.42\\pm 0.10', '\\mathrm{km\\,s}^{-1}', 'M_\\odot']) {
+    for (const expected of [
+      '\\Lambda_{\\rm MSR}=1.11\\pm 0.11',
+      '1\\sigma',
+      '3.42\\pm 0.10',
+      '\\mathrm{km\\,s}^{-1}',
+      'M_\\odot',
+    ]) {
       assert.ok(tex.includes(expected), `${expected} in ${JSON.stringify(tex)}`);
     }
     const text = await frame.locator('.markdown-body').innerText();
@@ -139,7 +155,9 @@ describe('notes and math (UI)', function () {
     assert.ok((await texOf(grokking)).includes('G_F'));
     assert.deepStrictEqual(await grokking.locator('.markdown-body strong').allTextContents(), ['L', 'i', 'i']);
     assert.ok((await (await openPaper(ALMOST_LINEAR)).locator('.markdown-body').innerText()).includes('R\u00f6ssler'));
-    assert.deepStrictEqual(await (await openPaper(INFORMATION)).locator('.markdown-body em').allTextContents(), ['compression']);
+    assert.deepStrictEqual(await (await openPaper(INFORMATION)).locator('.markdown-body em').allTextContents(), [
+      'compression',
+    ]);
   });
 
   it('annotates a passage selected in the abstract panel, math included', async () => {
@@ -164,15 +182,22 @@ describe('notes and math (UI)', function () {
     assert.ok(selected, 'selected "ratio of" and the formula after it');
     await frame.getByRole('button', { name: 'Annotate Selection' }).click();
     const input = ui.wb.page.locator('.quick-input-widget .quick-input-box input');
-    await ui.wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Annotate Selection' }).waitFor({ timeout: 15_000 });
+    await ui.wb.page
+      .locator('.quick-input-widget .quick-input-title', { hasText: 'Annotate Selection' })
+      .waitFor({ timeout: 15_000 });
     await input.fill('Only 1σ above 1: weak evidence.');
     await input.press('Enter');
     const file = notePath(WESTERLUND);
-    await waitFor(async () => (await ui.wb.activeEditorTitle()) === path.basename(file), { message: 'the note to open' });
-    const sidecar = file.replace(/\.md$/, '.annotations.json');
-    const stored = await waitFor(() => (fs.existsSync(sidecar) ? JSON.parse(fs.readFileSync(sidecar, 'utf8')) : undefined), {
-      message: 'the annotation stored next to the note',
+    await waitFor(async () => (await ui.wb.activeEditorTitle()) === path.basename(file), {
+      message: 'the note to open',
     });
+    const sidecar = file.replace(/\.md$/, '.annotations.json');
+    const stored = await waitFor(
+      () => (fs.existsSync(sidecar) ? JSON.parse(fs.readFileSync(sidecar, 'utf8')) : undefined),
+      {
+        message: 'the annotation stored next to the note',
+      },
+    );
     assert.strictEqual(stored.annotations[0].quote, 'ratio of $\\Lambda_{\\rm MSR}=1.11\\pm 0.11$');
     assert.strictEqual(stored.annotations[0].comments[0].body, 'Only 1σ above 1: weak evidence.');
     await ui.wb.page.locator('.review-widget .review-comment .comment-body', { hasText: 'Only 1σ above 1' }).waitFor();
@@ -202,7 +227,9 @@ describe('notes and math (UI)', function () {
     // A menu ignores the mouse for a moment after it opens: choose with the keyboard, as a user may.
     await item.hover();
     await ui.wb.page.keyboard.press('Enter');
-    await ui.wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Annotate Selection' }).waitFor({ timeout: 15_000 });
+    await ui.wb.page
+      .locator('.quick-input-widget .quick-input-title', { hasText: 'Annotate Selection' })
+      .waitFor({ timeout: 15_000 });
     await input.fill('Compare with the MST method of Allison et al.');
     await input.press('Enter');
     const both = await waitFor(
@@ -218,10 +245,15 @@ describe('notes and math (UI)', function () {
   it('renders a hostile paper from the network as harmless text: no script runs', async () => {
     const { page } = ui.wb;
     await quickInput('F1', '>Attractor: Add Paper by arXiv ID or URL', /^Attractor: Add Paper by arXiv ID or URL$/);
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Add Paper by arXiv ID or URL' }).waitFor({ timeout: 15_000 });
+    await page
+      .locator('.quick-input-widget .quick-input-title', { hasText: 'Add Paper by arXiv ID or URL' })
+      .waitFor({ timeout: 15_000 });
     await page.locator('.quick-input-widget .quick-input-box input').fill(HOSTILE_ID);
     await page.keyboard.press('Enter');
-    await waitFor(async () => (await ui.wb.activeEditorTitle())?.startsWith('Chaos') || undefined, { timeout: 60_000, message: 'the hostile paper to open' });
+    await waitFor(async () => (await ui.wb.activeEditorTitle())?.startsWith('Chaos') || undefined, {
+      timeout: 60_000,
+      message: 'the hostile paper to open',
+    });
     const frame = await ui.wb.webview();
     await frame.locator('.markdown-body').waitFor({ timeout: 60_000 });
     await frame.locator('body').evaluate(() => new Promise((r) => setTimeout(r, 1500)));
@@ -235,7 +267,10 @@ describe('notes and math (UI)', function () {
     assert.strictEqual(found.xss, undefined, 'no injected script ran');
     assert.strictEqual(found.elements, 0, 'no element came from the untrusted text');
     assert.deepStrictEqual(found.links, [], 'no link, javascript: or otherwise');
-    assert.ok(found.title?.includes('<img src=x onerror="window.__attractorXss=1">'), `the title is shown as text: ${found.title}`);
+    assert.ok(
+      found.title?.includes('<img src=x onerror="window.__attractorXss=1">'),
+      `the title is shown as text: ${found.title}`,
+    );
     assert.ok(found.formulas > 0, 'the long formula is still rendered');
     const text = await frame.locator('.markdown-body').innerText();
     assert.ok(text.includes('<script>window.__attractorXss=4</script>'), 'raw HTML is shown as text');
@@ -244,7 +279,9 @@ describe('notes and math (UI)', function () {
   it('creates a note from the Papers tree with the paper in its frontmatter, and marks the row', async () => {
     await ui.wb.openViewContainer('Attractor');
     // Expand the paper's day (the Papers tree groups papers by publication day).
-    const listing: unknown = JSON.parse(fs.readFileSync(path.join(repoRoot, 'media', 'library', 'default-listing.json'), 'utf8'));
+    const listing: unknown = JSON.parse(
+      fs.readFileSync(path.join(repoRoot, 'media', 'library', 'default-listing.json'), 'utf8'),
+    );
     const published = parseSeedListing(listing, new Date().getFullYear()).find((p) => p.title === GROKKING)?.published;
     assert.ok(published);
     const rowLabelled = (label: string) =>
@@ -274,14 +311,19 @@ describe('notes and math (UI)', function () {
     );
     // The tree re-renders while it loads (rows are replaced): retry the right-click until the menu shows.
     const menuItem = ui.wb.page.locator('.monaco-menu .action-label', { hasText: /^Annotate Paper$/ });
-    await waitFor(async () => {
-      await row.click({ button: 'right', timeout: 5_000 });
-      await menuItem.waitFor({ timeout: 3_000 });
-      return true;
-    }, { message: 'the context menu of the paper row' });
+    await waitFor(
+      async () => {
+        await row.click({ button: 'right', timeout: 5_000 });
+        await menuItem.waitFor({ timeout: 3_000 });
+        return true;
+      },
+      { message: 'the context menu of the paper row' },
+    );
     await menuItem.click();
     const file = notePath(GROKKING);
-    await waitFor(async () => (await ui.wb.activeEditorTitle()) === path.basename(file), { message: 'the note to open' });
+    await waitFor(async () => (await ui.wb.activeEditorTitle()) === path.basename(file), {
+      message: 'the note to open',
+    });
     const text = fs.readFileSync(file, 'utf8');
     const fm = text.slice(0, text.indexOf('\n---\n', 4) + 5);
     assert.strictEqual(
@@ -304,9 +346,13 @@ describe('notes and math (UI)', function () {
     assert.match(text, /^> .*named \$\\mathrm\{Li\}_2\$, .*\(I\) \*\*L\*\*azy learning/m);
     assert.match(text, /\n## Notes\n/);
     // The row now carries the "has a note" decoration.
-    await waitFor(async () => (await row.locator('.monaco-icon-label').getAttribute('class'))?.includes('monaco-decoration') || undefined, {
-      message: 'the note decoration on the paper row',
-    });
+    await waitFor(
+      async () =>
+        (await row.locator('.monaco-icon-label').getAttribute('class'))?.includes('monaco-decoration') || undefined,
+      {
+        message: 'the note decoration on the paper row',
+      },
+    );
   });
 
   it('keeps a comment on its passage when the text around it is edited; edit, reply, resolve, reopen, delete', async () => {
@@ -331,15 +377,22 @@ describe('notes and math (UI)', function () {
     await page.keyboard.type('Where does G_F come from?');
     const annotate = page.locator('.review-widget .monaco-button >> visible=true', { hasText: /^Annotate$/ }).first();
     await annotate.waitFor({ timeout: 10_000 }).catch(async () => {
-      throw new Error(`no Annotate button; the form has: ${JSON.stringify(await form.locator('.monaco-button, a, button').allTextContents())}`);
+      throw new Error(
+        `no Annotate button; the form has: ${JSON.stringify(await form.locator('.monaco-button, a, button').allTextContents())}`,
+      );
     });
     await annotate.click();
-    await page.locator('.review-widget .review-comment .comment-body', { hasText: 'Where does G_F come from?' }).waitFor();
+    await page
+      .locator('.review-widget .review-comment .comment-body', { hasText: 'Where does G_F come from?' })
+      .waitFor();
 
     const sidecar = file.replace(/\.md$/, '.annotations.json');
-    const stored = await waitFor(() => (fs.existsSync(sidecar) ? JSON.parse(fs.readFileSync(sidecar, 'utf8')) : undefined), {
-      message: 'the annotations file next to the note',
-    });
+    const stored = await waitFor(
+      () => (fs.existsSync(sidecar) ? JSON.parse(fs.readFileSync(sidecar, 'utf8')) : undefined),
+      {
+        message: 'the annotations file next to the note',
+      },
+    );
     assert.strictEqual(stored.annotations.length, 1);
     assert.strictEqual(stored.annotations[0].quote, PASSAGE);
 
@@ -351,9 +404,12 @@ describe('notes and math (UI)', function () {
     await page.keyboard.press('ArrowRight');
     await page.keyboard.type(' as edited');
     const lines = page.locator('.part.editor .monaco-editor .view-lines').first();
-    await waitFor(async () => (await lines.innerText()).replace(/\u00a0/g, ' ').includes(`fully ${PASSAGE} as edited`) || undefined, {
-      message: 'the edits in the editor',
-    });
+    await waitFor(
+      async () => (await lines.innerText()).replace(/\u00a0/g, ' ').includes(`fully ${PASSAGE} as edited`) || undefined,
+      {
+        message: 'the edits in the editor',
+      },
+    );
     await page.keyboard.press('Control+s');
     const saved = await waitFor(
       () => {
@@ -368,26 +424,43 @@ describe('notes and math (UI)', function () {
     assert.ok(saved.a.prefix.endsWith('fully '), saved.a.prefix);
     assert.ok(saved.a.suffix.startsWith(' as edited'), saved.a.suffix);
     // The thread is still shown, not orphaned.
-    assert.ok(await page.locator('.review-widget .review-comment .comment-body', { hasText: 'Where does G_F come from?' }).isVisible());
+    assert.ok(
+      await page
+        .locator('.review-widget .review-comment .comment-body', { hasText: 'Where does G_F come from?' })
+        .isVisible(),
+    );
     assert.strictEqual(await page.locator('.review-widget', { hasText: 'Orphaned' }).count(), 0);
 
     // Edit, reply, resolve and delete through the thread's own controls; the sidecar follows each step.
     const thread = page.locator('.review-widget', { hasText: 'Where does G_F come from' }).first();
     const annotations = () =>
-      JSON.parse(fs.readFileSync(sidecar, 'utf8')).annotations as { resolved: boolean; comments: { body: string; edited?: string }[] }[];
+      JSON.parse(fs.readFileSync(sidecar, 'utf8')).annotations as {
+        resolved: boolean;
+        comments: { body: string; edited?: string }[];
+      }[];
     await thread.locator('.review-comment .action-label[aria-label="Edit"]').first().click();
     const editor = thread.locator('.review-comment .monaco-editor >> visible=true').first();
     await editor.click();
     await page.keyboard.press('Control+a');
     await page.keyboard.type('Where does G_F come from, exactly?');
-    await thread.locator('.monaco-button >> visible=true', { hasText: /^Save$/ }).first().click();
-    await waitFor(() => annotations()[0]?.comments[0].body === 'Where does G_F come from, exactly?' || undefined, { message: 'the edited comment' });
+    await thread
+      .locator('.monaco-button >> visible=true', { hasText: /^Save$/ })
+      .first()
+      .click();
+    await waitFor(() => annotations()[0]?.comments[0].body === 'Where does G_F come from, exactly?' || undefined, {
+      message: 'the edited comment',
+    });
     assert.ok(annotations()[0].comments[0].edited, 'the edit is dated');
     await thread.getByText('Add a comment…').click();
     await thread.locator('.comment-form .monaco-editor >> visible=true').first().click();
     await page.keyboard.type('From the top layer, once it has overfitted.');
-    await thread.locator('.monaco-button >> visible=true', { hasText: /^Reply$/ }).first().click();
-    await waitFor(() => annotations()[0]?.comments.length === 2 || undefined, { message: 'the reply in the annotations file' });
+    await thread
+      .locator('.monaco-button >> visible=true', { hasText: /^Reply$/ })
+      .first()
+      .click();
+    await waitFor(() => annotations()[0]?.comments.length === 2 || undefined, {
+      message: 'the reply in the annotations file',
+    });
     assert.strictEqual(annotations()[0].comments[1].body, 'From the top layer, once it has overfitted.');
 
     // The thread's title actions are redrawn when the thread changes: retry a click that lands on a stale one.
@@ -395,22 +468,34 @@ describe('notes and math (UI)', function () {
       waitFor(
         async () => {
           if (done()) return true;
-          await thread.locator(`.head .action-label[aria-label="${label}"]`).click({ timeout: 3_000 }).catch(() => undefined);
+          await thread
+            .locator(`.head .action-label[aria-label="${label}"]`)
+            .click({ timeout: 3_000 })
+            .catch(() => undefined);
           return undefined;
         },
         { interval: 500, message: `${label} to take effect` },
       );
     await clickAction('Resolve', () => annotations()[0]?.resolved === true);
     // A resolved thread collapses; the Comments panel opens it again.
-    await page.locator('.part.panel .monaco-list-row', { hasText: 'Where does G_F come from, exactly?' }).first().click();
+    await page
+      .locator('.part.panel .monaco-list-row', { hasText: 'Where does G_F come from, exactly?' })
+      .first()
+      .click();
     await clickAction('Reopen', () => annotations()[0]?.resolved === false);
     await clickAction('Delete Annotation', () => annotations().length === 0);
   });
 
   it('renders a paper link and math in the Markdown preview', async () => {
-    assert.ok(fs.existsSync(notesDir()), `${notesDir()} exists: ${JSON.stringify(fs.existsSync(ui.host.workspace) && fs.readdirSync(ui.host.workspace))}`);
+    assert.ok(
+      fs.existsSync(notesDir()),
+      `${notesDir()} exists: ${JSON.stringify(fs.existsSync(ui.host.workspace) && fs.readdirSync(ui.host.workspace))}`,
+    );
     const file = path.join(notesDir(), 'links.md');
-    fs.writeFileSync(file, `# Links\n\nSee [[${localPaperId(WESTERLUND)}]] and [[arXiv:2306.04406]].\n\nLorenz: $\\dot x = \\sigma (y - x)$\n`);
+    fs.writeFileSync(
+      file,
+      `# Links\n\nSee [[${localPaperId(WESTERLUND)}]] and [[arXiv:2306.04406]].\n\nLorenz: $\\dot x = \\sigma (y - x)$\n`,
+    );
     await openFile('papers/links.md');
     await ui.wb.runCommand('Markdown: Open Preview');
     const frame = await ui.wb.webview('Preview links.md');
@@ -418,7 +503,11 @@ describe('notes and math (UI)', function () {
     await link.waitFor({ timeout: 30_000 });
     assert.ok((await frame.locator('a.attractor-paper-link', { hasText: 'arXiv:2306.04406' }).count()) === 1);
     await frame.locator('.katex').first().waitFor();
-    assert.ok((await frame.locator('annotation[encoding="application/x-tex"]').allTextContents()).includes('\\dot x = \\sigma (y - x)'));
+    assert.ok(
+      (await frame.locator('annotation[encoding="application/x-tex"]').allTextContents()).includes(
+        '\\dot x = \\sigma (y - x)',
+      ),
+    );
   });
 
   it('offers the snippets in a Markdown file', async () => {
@@ -432,9 +521,15 @@ describe('notes and math (UI)', function () {
     const suggestion = page.locator('.suggest-widget .monaco-list-row', { hasText: 'model-card' });
     await suggestion.first().waitFor({ timeout: 15_000 });
     await suggestion.first().click();
-    await waitFor(async () => (await page.locator('.part.editor .monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ').includes('## Model:') || undefined, {
-      message: 'the model card snippet to be inserted',
-    });
+    await waitFor(
+      async () =>
+        (await page.locator('.part.editor .monaco-editor .view-lines').first().innerText())
+          .replace(/\u00a0/g, ' ')
+          .includes('## Model:') || undefined,
+      {
+        message: 'the model card snippet to be inserted',
+      },
+    );
     await ui.wb.runCommand('File: Revert File');
   });
 
@@ -468,13 +563,23 @@ describe('notes and math (UI)', function () {
         .split(';')
         .map((d) => d.trim())
         .find((d) => d.startsWith('script-src')),
-      jsLinks: Array.from(document.querySelectorAll('a[href]')).filter((a) => /^\s*javascript:/i.test(a.getAttribute('href') ?? '')).length,
+      jsLinks: Array.from(document.querySelectorAll('a[href]')).filter((a) =>
+        /^\s*javascript:/i.test(a.getAttribute('href') ?? ''),
+      ).length,
       evil: document.querySelectorAll('.evil').length,
     }));
-    assert.ok(found.scriptSrc && !found.scriptSrc.includes("'unsafe-inline'"), `inline handlers are blocked by the CSP: ${found.scriptSrc}`);
-    assert.deepStrictEqual({ ...found, scriptSrc: undefined }, { xss: undefined, paperLinkMarkup: 0, jsLinks: 0, evil: 0, scriptSrc: undefined });
+    assert.ok(
+      found.scriptSrc && !found.scriptSrc.includes("'unsafe-inline'"),
+      `inline handlers are blocked by the CSP: ${found.scriptSrc}`,
+    );
+    assert.deepStrictEqual(
+      { ...found, scriptSrc: undefined },
+      { xss: undefined, paperLinkMarkup: 0, jsLinks: 0, evil: 0, scriptSrc: undefined },
+    );
     // The hostile [[…]] links stay visible as text.
-    assert.ok((await frame.locator('body').innerText()).includes('[[arXiv:<img src=x onerror=window.__attractorXss=4>]]'));
+    assert.ok(
+      (await frame.locator('body').innerText()).includes('[[arXiv:<img src=x onerror=window.__attractorXss=4>]]'),
+    );
   });
 
   it('says that notes need a folder, and offers to open one, when no folder is open', async () => {
@@ -491,10 +596,14 @@ describe('notes and math (UI)', function () {
           await page.keyboard.press('F1');
           await input.waitFor({ state: 'visible', timeout: 5_000 });
           await input.fill('>Attractor: Annotate Paper');
-          const row = page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: /^Attractor: Annotate Paper$/ }).first();
+          const row = page
+            .locator('.quick-input-list .monaco-list-row .label-name', { hasText: /^Attractor: Annotate Paper$/ })
+            .first();
           await row.waitFor({ timeout: 5_000 });
           await row.click();
-          await page.locator('.quick-input-widget .quick-input-box input[placeholder="Type to filter papers by title"]').waitFor({ timeout: 10_000 });
+          await page
+            .locator('.quick-input-widget .quick-input-box input[placeholder="Type to filter papers by title"]')
+            .waitFor({ timeout: 10_000 });
           return true;
         },
         { timeout: 60_000, message: 'Annotate Paper to ask for a paper' },
@@ -505,7 +614,9 @@ describe('notes and math (UI)', function () {
       await toast.waitFor({ timeout: 20_000 });
       assert.ok(await toast.locator('.monaco-button', { hasText: 'Open Folder…' }).isVisible());
     } catch (err) {
-      await page.screenshot({ path: path.join(repoRoot, 'test-results', 'notes-no-folder-window.png') }).catch(() => undefined);
+      await page
+        .screenshot({ path: path.join(repoRoot, 'test-results', 'notes-no-folder-window.png') })
+        .catch(() => undefined);
       throw err;
     } finally {
       await page.close();

@@ -17,7 +17,11 @@ describe('papers library (UI)', function () {
     server = await startFixtureServer();
     server.route('/api/daily_papers', { body: DAILY });
     server.fault('/api/daily_papers', { kind: 'unavailable' });
-    server.route('/api/query', { body: arxivFeed([arxivEntry({ id: '2306.04406v2', title: ADDED, authors: ['Florian Hess', 'Daniel Durstewitz'] })]) });
+    server.route('/api/query', {
+      body: arxivFeed([
+        arxivEntry({ id: '2306.04406v2', title: ADDED, authors: ['Florian Hess', 'Daniel Durstewitz'] }),
+      ]),
+    });
     server.route('/api/papers/2306.04406', { body: hfPaper({ id: '2306.04406', title: ADDED, upvotes: 12 }) });
     Object.assign(settings, {
       'attractor.huggingface.endpoint': server.url,
@@ -47,7 +51,10 @@ describe('papers library (UI)', function () {
       } catch (err) {
         if (attempt >= 2) throw err;
         await page.keyboard.press('Escape');
-        await ui.wb.view('Papers').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+        await ui.wb
+          .view('Papers')
+          .click({ position: { x: 5, y: 5 } })
+          .catch(() => undefined);
       }
     }
     await page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: title }).first().waitFor();
@@ -60,7 +67,9 @@ describe('papers library (UI)', function () {
     const items = await waitFor(
       async () => {
         const all = await ui.wb.treeItems('Papers');
-        return all.some((i) => i.level === 2 && /having trouble/.test(i.label)) && all.some((i) => i.level === 3) ? all : undefined;
+        return all.some((i) => i.level === 2 && /having trouble/.test(i.label)) && all.some((i) => i.level === 3)
+          ? all
+          : undefined;
       },
       { timeout: 60_000, message: 'an error row and the default papers' },
     );
@@ -69,7 +78,10 @@ describe('papers library (UI)', function () {
     assert.strictEqual(top[0].label, 'Daily');
     assert.strictEqual(top[0].expanded, true);
     // Rows are virtualized (the side bar shares its height with other views): the in-host test counts all 38.
-    assert.ok(items.filter((i) => i.level === 2 && /^[A-Z][a-z]{2} \d{1,2}, \d{4}$/.test(i.label)).length > 0, 'day groups one level under Daily');
+    assert.ok(
+      items.filter((i) => i.level === 2 && /^[A-Z][a-z]{2} \d{1,2}, \d{4}$/.test(i.label)).length > 0,
+      'day groups one level under Daily',
+    );
     const error = items.find((i) => /having trouble/.test(i.label))!;
     assert.strictEqual(error.description, 'Retry');
 
@@ -78,7 +90,10 @@ describe('papers library (UI)', function () {
     await waitFor(
       async () => {
         const all = await ui.wb.treeItems('Papers');
-        return !all.some((i) => /having trouble/.test(i.label)) && all.some((i) => i.label === 'Koopman Operators for Chaotic Flows' && i.level === 3);
+        return (
+          !all.some((i) => /having trouble/.test(i.label)) &&
+          all.some((i) => i.label === 'Koopman Operators for Chaotic Flows' && i.level === 3)
+        );
       },
       { timeout: 30_000, message: "today's papers after Retry" },
     );
@@ -94,7 +109,10 @@ describe('papers library (UI)', function () {
     await page.locator('.quick-input-message', { hasText: 'Expected an arXiv id' }).waitFor({ timeout: 10_000 });
     await input.fill('arXiv:2306.04406v2');
     await input.press('Enter');
-    await waitFor(async () => (await ui.wb.activeEditorTitle()) === ADDED, { timeout: 30_000, message: 'the added paper open in a panel' });
+    await waitFor(async () => (await ui.wb.activeEditorTitle()) === ADDED, {
+      timeout: 30_000,
+      message: 'the added paper open in a panel',
+    });
     assert.strictEqual(server.requestsTo('/api/query')[0].query.get('id_list'), '2306.04406v2');
   });
 
@@ -105,15 +123,23 @@ describe('papers library (UI)', function () {
     await input.fill('koopmn');
     const labels = await waitFor(
       async () => {
-        const texts = (await page.locator('.quick-input-list .monaco-list-row .label-name').allTextContents()).map((t) => t.trim());
+        const texts = (await page.locator('.quick-input-list .monaco-list-row .label-name').allTextContents()).map(
+          (t) => t.trim(),
+        );
         return texts.includes('Limits and Powers of Koopman Learning') ? texts : undefined;
       },
       { timeout: 20_000, message: 'Koopman papers in the quick pick' },
     );
-    assert.ok(labels.some((l) => /Search online for "koopmn"/.test(l)), labels.join(' | '));
+    assert.ok(
+      labels.some((l) => /Search online for "koopmn"/.test(l)),
+      labels.join(' | '),
+    );
     await input.fill('durstew');
     await waitFor(
-      async () => (await page.locator('.quick-input-list .monaco-list-row .label-name').allTextContents()).some((t) => t.trim() === ADDED),
+      async () =>
+        (await page.locator('.quick-input-list .monaco-list-row .label-name').allTextContents()).some(
+          (t) => t.trim() === ADDED,
+        ),
       { timeout: 20_000, message: 'the added paper found by an author prefix' },
     );
     await page.keyboard.press('Escape');

@@ -14,7 +14,8 @@ const listing: Array<{ title: string }> = JSON.parse(
   fs.readFileSync(path.join(repoRoot, 'media', 'library', 'default-listing.json'), 'utf8'),
 );
 /** A paper whose abstract renders math with KaTeX (`10^{-6} yr^{-1}`). */
-const MATH_PAPER = 'The S2 orbit and tidally disrupted binaries: indications for collisional depletion in the Galactic center';
+const MATH_PAPER =
+  'The S2 orbit and tidally disrupted binaries: indications for collisional depletion in the Galactic center';
 const OTHER_PAPER = 'Limits and Powers of Koopman Learning';
 
 describe('papers (UI)', function () {
@@ -23,7 +24,9 @@ describe('papers (UI)', function () {
   async function openPaper(title: string) {
     const row = await ui.wb.revealTreeItem('Papers', title);
     await row.click();
-    await waitFor(async () => (await ui.wb.activeEditorTitle()) === title, { message: `the "${title}" tab to be active` });
+    await waitFor(async () => (await ui.wb.activeEditorTitle()) === title, {
+      message: `the "${title}" tab to be active`,
+    });
   }
 
   /**
@@ -67,9 +70,16 @@ describe('papers (UI)', function () {
     assert.deepStrictEqual(paperRows.map(({ item }) => item.label).sort(), [...titles].sort(), 'each paper once');
     for (const { item, index } of paperRows) {
       // The parent: the nearest row above with one level less.
-      const parent = items.slice(0, index).reverse().find((p) => p.level === item.level - 1);
+      const parent = items
+        .slice(0, index)
+        .reverse()
+        .find((p) => p.level === item.level - 1);
       assert.ok(parent, `"${item.label}" has a parent row`);
-      assert.match(parent.label, /^[A-Z][a-z]{2} \d{1,2}, \d{4}$/, `"${item.label}" is under a date group, not "${parent.label}"`);
+      assert.match(
+        parent.label,
+        /^[A-Z][a-z]{2} \d{1,2}, \d{4}$/,
+        `"${item.label}" is under a date group, not "${parent.label}"`,
+      );
       assert.strictEqual(parent.expanded, true, `date group "${parent.label}" is expanded`);
     }
   });
@@ -87,15 +97,22 @@ describe('papers (UI)', function () {
     const csp = await frame.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     assert.ok(csp, 'the page has a CSP meta tag');
     const directives = new Map(
-      csp.split(';').map((d) => d.trim()).filter(Boolean).map((d) => {
-        const [name, ...values] = d.split(/\s+/);
-        return [name.toLowerCase(), values] as const;
-      }),
+      csp
+        .split(';')
+        .map((d) => d.trim())
+        .filter(Boolean)
+        .map((d) => {
+          const [name, ...values] = d.split(/\s+/);
+          return [name.toLowerCase(), values] as const;
+        }),
     );
     assert.deepStrictEqual(directives.get('default-src'), ["'none'"], `default-src in ${csp}`);
     const scriptSrc = directives.get('script-src');
     assert.ok(scriptSrc, `script-src in ${csp}`);
-    assert.ok(scriptSrc.some((v) => /^'nonce-[A-Za-z0-9+/_=-]{16,}'$/.test(v)), `a nonce in script-src: ${scriptSrc.join(' ')}`);
+    assert.ok(
+      scriptSrc.some((v) => /^'nonce-[A-Za-z0-9+/_=-]{16,}'$/.test(v)),
+      `a nonce in script-src: ${scriptSrc.join(' ')}`,
+    );
     assert.ok(!scriptSrc.includes("'unsafe-inline'"), `no 'unsafe-inline' in script-src: ${scriptSrc.join(' ')}`);
     assert.ok(!scriptSrc.includes("'unsafe-eval'"), `no 'unsafe-eval' in script-src: ${scriptSrc.join(' ')}`);
 
@@ -151,7 +168,11 @@ describe('papers (UI)', function () {
     await frame.locator('.katex').first().waitFor({ timeout: 30_000 });
     await (await ui.wb.revealTreeItem('Papers', MATH_PAPER)).scrollIntoViewIfNeeded();
     await page.mouse.move(700, 880); // no hover tooltips in the picture
-    await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+    await page
+      .locator('.monaco-hover, .workbench-hover')
+      .first()
+      .waitFor({ state: 'hidden' })
+      .catch(() => undefined);
     await ui.wb.screenshot(path.join(repoRoot, 'media', 'screenshot.png'));
   });
 
@@ -162,7 +183,9 @@ describe('papers (UI)', function () {
       frame.locator('body').evaluate((body) => {
         const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
         const lum = (c: string) => {
-          const [r, g, b] = rgb(c).map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+          const [r, g, b] = rgb(c).map((v) =>
+            v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4,
+          );
           return 0.2126 * r + 0.7152 * g + 0.0722 * b;
         };
         const text = getComputedStyle(body.querySelector('.markdown-body') ?? body).color;
@@ -171,16 +194,23 @@ describe('papers (UI)', function () {
         return { theme: body.className, text, page, contrast: (a + 0.05) / (b + 0.05) };
       });
     const seen: string[] = [];
-    for (const [theme, kind] of [['Dark Modern', 'vscode-dark'], ['Light Modern', 'vscode-light'], ['Dark High Contrast', 'vscode-high-contrast']]) {
+    for (const [theme, kind] of [
+      ['Dark Modern', 'vscode-dark'],
+      ['Light Modern', 'vscode-light'],
+      ['Dark High Contrast', 'vscode-high-contrast'],
+    ]) {
       await pickColorTheme(theme);
       await openPaper(MATH_PAPER);
       const frame = await ui.wb.webview(MATH_PAPER);
       let last = '';
-      const l = await waitFor(async () => {
-        const v = await look(frame);
-        last = JSON.stringify(v);
-        return v.theme.split(/\s+/).includes(kind) ? v : undefined;
-      }, { timeout: 30_000, message: `the panel in ${theme}` }).catch((err: Error) => {
+      const l = await waitFor(
+        async () => {
+          const v = await look(frame);
+          last = JSON.stringify(v);
+          return v.theme.split(/\s+/).includes(kind) ? v : undefined;
+        },
+        { timeout: 30_000, message: `the panel in ${theme}` },
+      ).catch((err: Error) => {
         throw new Error(`${err.message}; last seen ${last}`);
       });
       assert.ok(l.contrast >= 4.5, `${theme}: text ${l.text} on ${l.page}, contrast ${l.contrast.toFixed(1)}`);

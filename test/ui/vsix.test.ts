@@ -41,9 +41,11 @@ describe('packaged extension (UI)', function () {
     await ui.wb.view('Papers').waitFor({ state: 'attached' });
     // The bundled library ships in the package: its papers show up.
     const titles = new Set(
-      (JSON.parse(fs.readFileSync(path.join(repoRoot, 'media', 'library', 'default-listing.json'), 'utf8')) as Array<{ title: string }>).map(
-        (p) => p.title,
-      ),
+      (
+        JSON.parse(fs.readFileSync(path.join(repoRoot, 'media', 'library', 'default-listing.json'), 'utf8')) as Array<{
+          title: string;
+        }>
+      ).map((p) => p.title),
     );
     await waitFor(async () => (await ui.wb.treeItems('Papers')).some((i) => titles.has(i.label)), {
       timeout: 30_000,
@@ -75,24 +77,33 @@ describe('packaged extension (UI)', function () {
   });
 
   it('previews a bundled model from the installed copy', async () => {
-    const bundled = fs.readdirSync(path.join(repoRoot, 'media', 'models')).filter((f) => f.endsWith('.onnx')).sort();
+    const bundled = fs
+      .readdirSync(path.join(repoRoot, 'media', 'models'))
+      .filter((f) => f.endsWith('.onnx'))
+      .sort();
     if (!bundled.length) return;
     const name = bundled.includes('lorenz63-rk4.onnx') ? 'lorenz63-rk4.onnx' : bundled[0];
     const { page } = ui.wb;
     await ui.wb.openViewContainer('Attractor');
     const header = ui.wb.view('Models').locator('.pane-header');
     if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-    const row = ui.wb.treeRows('Models').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) }).first();
+    const row = ui.wb
+      .treeRows('Models')
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) })
+      .first();
     await row.waitFor({ timeout: 30_000 });
     await row.hover();
     await row.locator('.action-label[aria-label="Preview Model"]').click();
     await waitFor(async () => (await ui.wb.activeEditorTitle()) === `Preview: ${name}`, { message: 'the preview tab' });
     const frame = page.frameLocator('iframe.webview.ready >> visible=true').first().frameLocator('iframe#active-frame');
     await frame.locator('vscode-button#run').click();
-    const text = await waitFor(async () => {
-      const s = (await frame.locator('#status').textContent()) ?? '';
-      return /^Done:/.test(s) ? s : undefined;
-    }, { timeout: 60_000, message: 'the run to finish' });
+    const text = await waitFor(
+      async () => {
+        const s = (await frame.locator('#status').textContent()) ?? '';
+        return /^Done:/.test(s) ? s : undefined;
+      },
+      { timeout: 60_000, message: 'the run to finish' },
+    );
     console.log(`      ${name} from the .vsix: ${text}`);
     assert.ok(Number(await frame.locator('#phase').getAttribute('data-points')) > 100);
   });

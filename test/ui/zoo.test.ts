@@ -38,8 +38,19 @@ describe('zoo and papers (UI)', function () {
       if (filter !== `arxiv:${CITED.id}` || req.query.get('full') !== 'true') return { body: [] };
       return {
         body: [
-          { id: 'someone/pytorch-only', tags: [`arxiv:${CITED.id}`], siblings: [{ rfilename: 'pytorch_model.bin' }], downloads: 3 },
-          { id: 'lab/tiny-lorenz', tags: [`arxiv:${CITED.id}`, 'onnx'], siblings: [{ rfilename: 'README.md' }, { rfilename: 'model.onnx' }], downloads: 42, likes: 2 },
+          {
+            id: 'someone/pytorch-only',
+            tags: [`arxiv:${CITED.id}`],
+            siblings: [{ rfilename: 'pytorch_model.bin' }],
+            downloads: 3,
+          },
+          {
+            id: 'lab/tiny-lorenz',
+            tags: [`arxiv:${CITED.id}`, 'onnx'],
+            siblings: [{ rfilename: 'README.md' }, { rfilename: 'model.onnx' }],
+            downloads: 42,
+            likes: 2,
+          },
           { id: 'lab/broken', siblings: [{ rfilename: 'cut.onnx' }] },
           { id: 'lab/down', siblings: [{ rfilename: 'down.onnx' }] },
           { id: 'lab/huge', siblings: [{ rfilename: 'huge.onnx' }] },
@@ -49,14 +60,21 @@ describe('zoo and papers (UI)', function () {
     // The Hub redirects file downloads to a CDN, naming the sha256 and size on the redirect.
     server.route('/lab/tiny-lorenz/resolve/main/model.onnx', {
       status: 302,
-      headers: { location: '/cdn/tiny', 'x-linked-etag': `"${MODEL_SHA}"`, 'x-linked-size': String(MODEL_BYTES.length) },
+      headers: {
+        location: '/cdn/tiny',
+        'x-linked-etag': `"${MODEL_SHA}"`,
+        'x-linked-size': String(MODEL_BYTES.length),
+      },
     });
     server.route('/cdn/tiny', { body: MODEL_BYTES, headers: { 'content-type': 'application/octet-stream' } });
     server.route('/lab/broken/resolve/main/cut.onnx', { body: MODEL_BYTES });
     server.fault('/lab/broken/resolve/main/cut.onnx', { kind: 'truncate' });
     server.route('/lab/down/resolve/main/down.onnx', { body: MODEL_BYTES });
     server.fault('/lab/down/resolve/main/down.onnx', { kind: 'serverError' });
-    server.route('/lab/huge/resolve/main/huge.onnx', { status: 302, headers: { location: '/cdn/huge', 'x-linked-size': String(500 * 1024 * 1024) } });
+    server.route('/lab/huge/resolve/main/huge.onnx', {
+      status: 302,
+      headers: { location: '/cdn/huge', 'x-linked-size': String(500 * 1024 * 1024) },
+    });
     Object.assign(settings, {
       'attractor.huggingface.endpoint': server.url,
       'attractor.arxiv.endpoint': server.url,
@@ -86,7 +104,12 @@ describe('zoo and papers (UI)', function () {
       try {
         await input().waitFor({ state: 'visible', timeout: 5_000 });
         await input().fill(`>${title}`, { timeout: 5_000 });
-        await page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }).first().waitFor({ timeout: 10_000 });
+        await page
+          .locator('.quick-input-list .monaco-list-row .label-name', {
+            hasText: new RegExp(`^${escapeRegExp(title)}$`),
+          })
+          .first()
+          .waitFor({ timeout: 10_000 });
         break;
       } catch (err) {
         if (attempt >= 2) throw err;
@@ -111,10 +134,13 @@ describe('zoo and papers (UI)', function () {
   /** The visible webview of the active editor (previews keep hidden webviews alive). */
   async function activeWebview(title: string | RegExp): Promise<FrameLocator> {
     const { page } = ui.wb;
-    await waitFor(async () => {
-      const t = (await ui.wb.activeEditorTitle()) ?? '';
-      return typeof title === 'string' ? t === title : title.test(t);
-    }, { timeout: 60_000, message: `the "${String(title)}" tab` });
+    await waitFor(
+      async () => {
+        const t = (await ui.wb.activeEditorTitle()) ?? '';
+        return typeof title === 'string' ? t === title : title.test(t);
+      },
+      { timeout: 60_000, message: `the "${String(title)}" tab` },
+    );
     const outer = 'iframe.webview.ready >> visible=true';
     await page.locator(outer).first().waitFor({ timeout: 30_000 });
     const frame = page.frameLocator(outer).first().frameLocator('iframe#active-frame');
@@ -124,20 +150,30 @@ describe('zoo and papers (UI)', function () {
 
   /** A notification's text, from its toast or, when no toast shows it, from the notification center. */
   async function notification(re: RegExp): Promise<string> {
-    const shown = async () => (await ui.wb.page.locator('.notification-list-item-message').allTextContents()).map((t) => t.trim()).find((n) => re.test(n));
-    const toast = await waitFor(shown, { timeout: 15_000, message: `a notification matching ${re}` }).catch(() => undefined);
+    const shown = async () =>
+      (await ui.wb.page.locator('.notification-list-item-message').allTextContents())
+        .map((t) => t.trim())
+        .find((n) => re.test(n));
+    const toast = await waitFor(shown, { timeout: 15_000, message: `a notification matching ${re}` }).catch(
+      () => undefined,
+    );
     if (toast) return toast;
     // VS Code's toast spam protection sends a notification straight to the center when more than three arrive
     // within 800 ms, as happens when a test clicks through a failure at machine speed.
     await ui.wb.runCommand('Notifications: Show Notifications');
-    const text = await waitFor(shown, { timeout: 15_000, message: `a notification matching ${re} in the notification center` });
+    const text = await waitFor(shown, {
+      timeout: 15_000,
+      message: `a notification matching ${re} in the notification center`,
+    });
     await ui.wb.page.keyboard.press('Escape');
     return text;
   }
 
   async function clearNotifications(): Promise<void> {
     await ui.wb.runCommand('Notifications: Clear All Notifications');
-    await waitFor(async () => (await ui.wb.notifications()).length === 0 || undefined, { message: 'no notifications left' });
+    await waitFor(async () => (await ui.wb.notifications()).length === 0 || undefined, {
+      message: 'no notifications left',
+    });
   }
 
   /** Pixels of a canvas that differ from its top-left (background) pixel. */
@@ -145,18 +181,22 @@ describe('zoo and papers (UI)', function () {
     return frame.locator(`#${id}`).evaluate((c: HTMLCanvasElement) => {
       const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
       let n = 0;
-      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - d[0]) + Math.abs(d[i + 1] - d[1]) + Math.abs(d[i + 2] - d[2]) > 60) n++;
+      for (let i = 0; i < d.length; i += 4)
+        if (Math.abs(d[i] - d[0]) + Math.abs(d[i + 1] - d[1]) + Math.abs(d[i + 2] - d[2]) > 60) n++;
       return n;
     });
   }
 
   async function contextMenu(row: Locator): Promise<string[]> {
     const items = ui.wb.page.locator('.monaco-menu .action-label');
-    await waitFor(async () => {
-      await row.click({ button: 'right', timeout: 5_000 });
-      await items.first().waitFor({ timeout: 3_000 });
-      return true;
-    }, { message: 'a context menu' });
+    await waitFor(
+      async () => {
+        await row.click({ button: 'right', timeout: 5_000 });
+        await items.first().waitFor({ timeout: 3_000 });
+        return true;
+      },
+      { message: 'a context menu' },
+    );
     return (await items.allTextContents()).map((t) => t.trim()).filter(Boolean);
   }
 
@@ -183,19 +223,28 @@ describe('zoo and papers (UI)', function () {
     const names = (await metrics.locator('tr td:first-child').allTextContents()).map((t) => t.trim());
     assert.deepStrictEqual(names, ['Valid prediction time', 'D_stsp', 'D_H', 'λmax']);
     const rows = await metrics.locator('tr').allInnerTexts();
-    console.log(`      lorenz63-esn metrics in the real host:\n${rows.map((r) => `        ${r.replace(/\s+/g, ' ')}`).join('\n')}`);
+    console.log(
+      `      lorenz63-esn metrics in the real host:\n${rows.map((r) => `        ${r.replace(/\s+/g, ' ')}`).join('\n')}`,
+    );
     assert.match((await metrics.locator('h2').textContent()) ?? '', /Against Lorenz-63/);
     assert.match(rows[1], /Lyapunov times/);
     // the overlay: legend with its toggle, truth points in both plots
     await frame.locator('#legend:not([hidden]) #reference-label', { hasText: 'truth: Lorenz-63' }).waitFor();
     const refPoints = async (id: string) => Number(await frame.locator(`#${id}`).getAttribute('data-reference-points'));
-    await waitFor(async () => (await refPoints('phase')) > 1000 && (await refPoints('series')) > 1000, { message: 'the truth drawn in the 3D projection and the time series' });
+    await waitFor(async () => (await refPoints('phase')) > 1000 && (await refPoints('series')) > 1000, {
+      message: 'the truth drawn in the 3D projection and the time series',
+    });
     const withTruth = { phase: await painted(frame, 'phase'), series: await painted(frame, 'series') };
     await ui.wb.screenshot(path.join(resultsDir, 'zoo-preview-truth-overlay.png'));
     await frame.locator('vscode-checkbox#show-reference').click();
-    await waitFor(async () => (await refPoints('phase')) === 0 && (await refPoints('series')) === 0, { message: 'the truth hidden by the toggle' });
+    await waitFor(async () => (await refPoints('phase')) === 0 && (await refPoints('series')) === 0, {
+      message: 'the truth hidden by the toggle',
+    });
     const without = { phase: await painted(frame, 'phase'), series: await painted(frame, 'series') };
-    assert.ok(withTruth.series > without.series + 200, `series pixels with/without truth: ${withTruth.series}/${without.series}`);
+    assert.ok(
+      withTruth.series > without.series + 200,
+      `series pixels with/without truth: ${withTruth.series}/${without.series}`,
+    );
     assert.notStrictEqual(withTruth.phase, without.phase, 'the 3D projection changes with the overlay');
     await frame.locator('vscode-checkbox#show-reference').click();
     await waitFor(async () => (await refPoints('phase')) > 0 || undefined, { message: 'the truth shown again' });
@@ -209,13 +258,19 @@ describe('zoo and papers (UI)', function () {
     const plain = await ui.wb.revealTreeItem('Papers', NO_MODEL);
     const plainMenu = await contextMenu(plain);
     assert.ok(plainMenu.includes('Copy BibTeX'), plainMenu.join(' | '));
-    assert.ok(!plainMenu.includes('Launch Model Preview'), `no Launch Model Preview on a paper without a model: ${plainMenu.join(' | ')}`);
+    assert.ok(
+      !plainMenu.includes('Launch Model Preview'),
+      `no Launch Model Preview on a paper without a model: ${plainMenu.join(' | ')}`,
+    );
     await ui.wb.page.keyboard.press('Escape');
     assert.strictEqual(await plain.locator('.codicon-pulse').count(), 0);
     const row = await ui.wb.revealTreeItem('Papers', GTF);
     const menu = await contextMenu(row);
     assert.ok(menu.includes('Launch Model Preview'), menu.join(' | '));
-    assert.ok(!menu.includes('Find Models for This Paper'), 'a paper without an arXiv id cannot be looked up on the Hub');
+    assert.ok(
+      !menu.includes('Find Models for This Paper'),
+      'a paper without an arXiv id cannot be looked up on the Hub',
+    );
     await ui.wb.page.locator('.monaco-menu .action-label', { hasText: /^Launch Model Preview$/ }).click();
     await activeWebview('Preview: lorenz63-plrnn.onnx');
   });
@@ -251,17 +306,26 @@ describe('zoo and papers (UI)', function () {
     const tiny = await pick('lab/tiny-lorenz', false);
     assert.match(await tiny.innerText(), /ONNX: 1 file/);
     assert.match(await (await pick('someone/pytorch-only', false)).innerText(), /no \.onnx file/);
-    assert.match(await ui.wb.page.locator('.quick-input-widget .quick-input-title').innerText(), /4 of 5 with \.onnx files/);
+    assert.match(
+      await ui.wb.page.locator('.quick-input-widget .quick-input-title').innerText(),
+      /4 of 5 with \.onnx files/,
+    );
     await tiny.click();
     const frame = await activeWebview(`Preview: ${DOWNLOADED}`);
     await frame.locator('vscode-button#run:not([disabled])').waitFor({ timeout: 30_000 });
     assert.deepStrictEqual(fs.readdirSync(downloadsDir()), [DOWNLOADED]);
     assert.ok(fs.readFileSync(path.join(downloadsDir(), DOWNLOADED)).equals(MODEL_BYTES));
-    const models = await waitFor(async () => {
-      const items = await ui.wb.treeItems('Models');
-      return items.some((i) => i.label === DOWNLOADED) ? items : undefined;
-    }, { message: 'the download in the Models view' });
-    assert.ok(models.some((i) => i.label === 'Downloaded'), models.map((i) => i.label).join(' | '));
+    const models = await waitFor(
+      async () => {
+        const items = await ui.wb.treeItems('Models');
+        return items.some((i) => i.label === DOWNLOADED) ? items : undefined;
+      },
+      { message: 'the download in the Models view' },
+    );
+    assert.ok(
+      models.some((i) => i.label === 'Downloaded'),
+      models.map((i) => i.label).join(' | '),
+    );
   });
 
   it('keeps nothing of a cut, a failing or a too large download, and says so; says when no model cites a paper', async () => {
@@ -278,17 +342,27 @@ describe('zoo and papers (UI)', function () {
     await attempt(CITED.title, 'lab/down');
     assert.match(await notification(/could not get the model/), /HTTP 500.*Nothing was kept/);
     await attempt(CITED.title, 'lab/huge');
-    assert.match(await notification(/could not get the model/), /huge\.onnx is 500 MB, over the limit of 200 MB \(setting attractor\.models\.maxDownloadMB\)\. Nothing was downloaded\./);
+    assert.match(
+      await notification(/could not get the model/),
+      /huge\.onnx is 500 MB, over the limit of 200 MB \(setting attractor\.models\.maxDownloadMB\)\. Nothing was downloaded\./,
+    );
     assert.strictEqual(server.requestsTo('/cdn/huge').length, 0, 'the too large file was never fetched');
     assert.ok(server.requestsTo('/lab/broken/resolve/main/cut.onnx').length >= 1);
-    assert.deepStrictEqual(fs.readdirSync(downloadsDir()), [DOWNLOADED], 'nothing half-written next to the good download');
+    assert.deepStrictEqual(
+      fs.readdirSync(downloadsDir()),
+      [DOWNLOADED],
+      'nothing half-written next to the good download',
+    );
     await attempt(UNCITED.title);
     await notification(new RegExp(`no model on the Hugging Face Hub cites arXiv:${escapeRegExp(UNCITED.id)}`));
   });
 
   it('previews every zoo model in the real host, each with its metrics table', async function () {
     this.timeout(600_000);
-    const zoo = fs.readdirSync(path.join(repoRoot, 'media', 'models')).filter((f) => f.endsWith('.onnx')).sort();
+    const zoo = fs
+      .readdirSync(path.join(repoRoot, 'media', 'models'))
+      .filter((f) => f.endsWith('.onnx'))
+      .sort();
     assert.ok(zoo.length >= 20, `${zoo.length} zoo models`);
     const lines: string[] = [];
     for (const name of zoo) {
@@ -303,7 +377,9 @@ describe('zoo and papers (UI)', function () {
       const names = (await metrics.locator('tr td:first-child').allTextContents()).map((t) => t.trim());
       assert.deepStrictEqual(names, ['Valid prediction time', 'D_stsp', 'D_H', 'λmax'], name);
       const cells = await metrics.locator('tr').allInnerTexts();
-      lines.push(`        ${name}: ${cells.map((r) => r.replace(/\s+/g, ' ').trim().split(' ').slice(0, 6).join(' ')).join(' | ')}`);
+      lines.push(
+        `        ${name}: ${cells.map((r) => r.replace(/\s+/g, ' ').trim().split(' ').slice(0, 6).join(' ')).join(' | ')}`,
+      );
     }
     console.log(`      every zoo model, default run, in the real host:\n${lines.join('\n')}`);
   });

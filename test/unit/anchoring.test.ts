@@ -1,6 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { captureAnchor, locateRenderedText, resolveAnchor } from '../../src/notes/annotations/anchoring';
-import { AnnotationFileError, emptyAnnotationFile, parseAnnotationFile, serializeAnnotationFile } from '../../src/notes/annotations/annotationFile';
+import {
+  AnnotationFileError,
+  emptyAnnotationFile,
+  parseAnnotationFile,
+  serializeAnnotationFile,
+} from '../../src/notes/annotations/annotationFile';
 
 const NOTE = `---
 id: "x"
@@ -23,7 +28,8 @@ function anchorOf(text: string, passage: string, occurrence = 0) {
   return captureAnchor(text, at, at + passage.length);
 }
 
-const slice = (text: string, span: { start: number; end: number } | undefined) => (span ? text.slice(span.start, span.end) : undefined);
+const slice = (text: string, span: { start: number; end: number } | undefined) =>
+  span ? text.slice(span.start, span.end) : undefined;
 
 describe('annotation anchoring', () => {
   it('finds the passage where it was', () => {
@@ -33,7 +39,10 @@ describe('annotation anchoring', () => {
 
   it('re-attaches after text is inserted and deleted around it', () => {
     const a = anchorOf(NOTE, 'it is subvirial');
-    const edited = NOTE.replace('## Abstract', '## Abstract\n\nAdded a long paragraph before the quote.\n').replace(' The cluster is young.', '');
+    const edited = NOTE.replace('## Abstract', '## Abstract\n\nAdded a long paragraph before the quote.\n').replace(
+      ' The cluster is young.',
+      '',
+    );
     assert.equal(slice(edited, resolveAnchor(edited, a)), 'it is subvirial');
     assert.ok(resolveAnchor(edited, a)!.start > a.offset);
   });
@@ -44,7 +53,10 @@ describe('annotation anchoring', () => {
     const span = resolveAnchor(edited, second)!;
     assert.equal(edited.slice(span.start, span.start + 'The cluster is old'.length), 'The cluster is old');
     const first = anchorOf(NOTE, 'The cluster', 0);
-    assert.equal(edited.slice(resolveAnchor(edited, first)!.start, resolveAnchor(edited, first)!.start + 20), 'The cluster has a 1D');
+    assert.equal(
+      edited.slice(resolveAnchor(edited, first)!.start, resolveAnchor(edited, first)!.start + 20),
+      'The cluster has a 1D',
+    );
   });
 
   it('survives re-wrapping of a quoted passage', () => {
@@ -76,8 +88,16 @@ describe('annotation file', () => {
       version: 1,
       note: 'x.md',
       annotations: [
-        { id: 'a', quote: 'q', prefix: 'p', suffix: 's', offset: 3, resolved: true, created: 't',
-          comments: [{ id: 'c', author: 'me', body: 'hello', created: 't' }] },
+        {
+          id: 'a',
+          quote: 'q',
+          prefix: 'p',
+          suffix: 's',
+          offset: 3,
+          resolved: true,
+          created: 't',
+          comments: [{ id: 'c', author: 'me', body: 'hello', created: 't' }],
+        },
         { id: 'future', selector: { type: 'something new' } },
       ],
     });
@@ -95,6 +115,9 @@ describe('annotation file', () => {
     assert.throws(() => parseAnnotationFile('{not json', 'x.md'), AnnotationFileError);
     assert.throws(() => parseAnnotationFile('{"version": 99, "annotations": []}', 'x.md'), AnnotationFileError);
     assert.throws(() => parseAnnotationFile('[]', 'x.md'), AnnotationFileError);
-    assert.deepEqual(parseAnnotationFile(serializeAnnotationFile(emptyAnnotationFile('n.md')), 'n.md'), emptyAnnotationFile('n.md'));
+    assert.deepEqual(
+      parseAnnotationFile(serializeAnnotationFile(emptyAnnotationFile('n.md')), 'n.md'),
+      emptyAnnotationFile('n.md'),
+    );
   });
 });

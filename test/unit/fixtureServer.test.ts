@@ -3,7 +3,15 @@ import * as http from 'http';
 import { type FixtureServer, startFixtureServer } from '../fixtures/server';
 
 /** A raw GET that reports how the response ended, byte-exact (fetch would hide some of it). */
-function rawGet(url: string, timeoutMs = 2000): Promise<{ status?: number; headers?: http.IncomingHttpHeaders; body: string; outcome: 'complete' | 'aborted' | 'timeout' | 'error' }> {
+function rawGet(
+  url: string,
+  timeoutMs = 2000,
+): Promise<{
+  status?: number;
+  headers?: http.IncomingHttpHeaders;
+  body: string;
+  outcome: 'complete' | 'aborted' | 'timeout' | 'error';
+}> {
   return new Promise((resolve) => {
     let body = '';
     let status: number | undefined;
@@ -45,7 +53,11 @@ describe('fixture server', () => {
 
   it('listens on 127.0.0.1 and answers a route with body, status and headers', async () => {
     assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-    server.route('/feed', { status: 201, body: '<feed/>', headers: { 'Content-Type': 'application/atom+xml', 'X-Test': 'yes' } });
+    server.route('/feed', {
+      status: 201,
+      body: '<feed/>',
+      headers: { 'Content-Type': 'application/atom+xml', 'X-Test': 'yes' },
+    });
     const res = await fetch(`${server.url}/feed?q=koopman`);
     assert.strictEqual(res.status, 201);
     assert.strictEqual(res.headers.get('content-type'), 'application/atom+xml');
@@ -156,7 +168,9 @@ describe('fixture server', () => {
     await assert.rejects(bad.json(), SyntaxError);
     server.fault('/json', { kind: 'malformed', body: '<feed><entry>' }, { times: 1 });
     assert.strictEqual(await (await fetch(`${server.url}/json`)).text(), '<feed><entry>');
-    assert.deepStrictEqual(await (await fetch(`${server.url}/json`)).json(), { papers: [{ title: 'A' }, { title: 'B' }] });
+    assert.deepStrictEqual(await (await fetch(`${server.url}/json`)).json(), {
+      papers: [{ title: 'A' }, { title: 'B' }],
+    });
   });
 
   it('delays a response', async () => {

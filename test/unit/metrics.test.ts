@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { fft, pairPeriodograms } from '../../src/metrics/fft';
-import { compareTrajectories, largestLyapunov, spectralDistance, stateSpaceDivergence, validPredictionTime } from '../../src/metrics/index';
+import {
+  compareTrajectories,
+  largestLyapunov,
+  spectralDistance,
+  stateSpaceDivergence,
+  validPredictionTime,
+} from '../../src/metrics/index';
 import { advance, iterate, polynomialRk4, type Trajectory } from '../../src/zoo/integrate';
 import { findSystem, REFERENCE_SYSTEMS } from '../../src/zoo/systems';
 
@@ -27,7 +33,14 @@ describe('metrics', () => {
     const vdp = findSystem('vanderpol')!;
     const lambda = largestLyapunov(polynomialRk4(vdp.field, vdp.dt), vdp.initialState, { dt: vdp.dt, steps: 20_000 });
     assert.ok(Math.abs(lambda) < 0.01, `λ = ${lambda}`);
-    const contracting = { dim: 2, observed: 2, step: (x: Float64Array, o: Float64Array) => { o[0] = 0.5 * x[0]; o[1] = 0.5 * x[1]; } };
+    const contracting = {
+      dim: 2,
+      observed: 2,
+      step: (x: Float64Array, o: Float64Array) => {
+        o[0] = 0.5 * x[0];
+        o[1] = 0.5 * x[1];
+      },
+    };
     assert.ok(Math.abs(largestLyapunov(contracting, [1, 1], { dt: 1, steps: 100 }) - Math.log(0.5)) < 1e-9);
   });
 
@@ -46,7 +59,11 @@ describe('metrics', () => {
     const tr = iterate(lorenzMap(), onAttractor(), 30_000);
     const other = iterate(lorenzMap(), advance(lorenzMap(), onAttractor(), 7_777), 30_000);
     const rossler = findSystem('rossler')!;
-    const far = iterate(polynomialRk4(rossler.field, rossler.dt), advance(polynomialRk4(rossler.field, rossler.dt), rossler.initialState, 1000), 30_000);
+    const far = iterate(
+      polynomialRk4(rossler.field, rossler.dt),
+      advance(polynomialRk4(rossler.field, rossler.dt), rossler.initialState, 1000),
+      30_000,
+    );
     const near = stateSpaceDivergence(tr, other);
     assert.ok(near > 0 && near < 0.2, `same system, another stretch: ${near}`);
     assert.ok(stateSpaceDivergence(tr, far) > 5 * near);

@@ -125,7 +125,12 @@ describe('models: recognising map, flow and rollout', () => {
   });
 
   it('parses metadata in JSON or comma form and reports what it cannot read', () => {
-    const m = parseDynamicsMetadata({ 'dynamics.kind': 'FLOW', 'dynamics.initial_state': '1, 2,3', 'dynamics.dt': '-1', 'dynamics.state_names': '["a","b"]' });
+    const m = parseDynamicsMetadata({
+      'dynamics.kind': 'FLOW',
+      'dynamics.initial_state': '1, 2,3',
+      'dynamics.dt': '-1',
+      'dynamics.state_names': '["a","b"]',
+    });
     assert.equal(m.kind, 'flow');
     assert.deepEqual(m.initialState, [1, 2, 3]);
     assert.deepEqual(m.stateNames, ['a', 'b']);
@@ -134,19 +139,30 @@ describe('models: recognising map, flow and rollout', () => {
   });
 });
 
-async function runLoop(bytes: Uint8Array, sig: Signature, x0: number[], iterations: number, dt: number, K?: number, foldOutputLayer?: boolean) {
+async function runLoop(
+  bytes: Uint8Array,
+  sig: Signature,
+  x0: number[],
+  iterations: number,
+  dt: number,
+  K?: number,
+  foldOutputLayer?: boolean,
+) {
   const built = buildRolloutGraph(decodeFullModel(bytes), sig, { stepsPerIteration: K, foldOutputLayer });
   const session = await ort.InferenceSession.create(built.bytes);
   const T = sig.elemType === 'float64' ? Float64Array : Float32Array;
   const feeds: Record<string, ort.Tensor> = {
-    [ROLLOUT_INPUTS.x0]: new ort.Tensor(sig.elemType, T.from(x0), sig.batch === 'none' ? [x0.length] : [x0.length / sig.dim, sig.dim]),
+    [ROLLOUT_INPUTS.x0]: new ort.Tensor(
+      sig.elemType,
+      T.from(x0),
+      sig.batch === 'none' ? [x0.length] : [x0.length / sig.dim, sig.dim],
+    ),
     [ROLLOUT_INPUTS.iterations]: new ort.Tensor('int64', BigInt64Array.of(BigInt(iterations)), []),
   };
   if (sig.kind === 'flow') feeds[ROLLOUT_INPUTS.dt] = new ort.Tensor(sig.elemType, T.of(dt), []);
   const out = await session.run(feeds);
   return { built, trajectory: out[ROLLOUT_OUTPUTS.trajectory], last: out[ROLLOUT_OUTPUTS.last] };
 }
-
 
 describe('models: the Loop rollout graph', () => {
   it('wraps a PyTorch map: the Loop gives exactly the per-step trajectory, for K = 1 and K = 4', async () => {
@@ -181,7 +197,8 @@ describe('models: the Loop rollout graph', () => {
       const data = trajectory.data as Float64Array;
       for (let t = 0; t < 100; t++) {
         x = lorenzRk4(x, dt);
-        for (let i = 0; i < 3; i++) assert.ok(Math.abs(data[t * 3 + i] - x[i]) < 1e-9, `step ${t + 1}: ${data[t * 3 + i]} vs ${x[i]}`);
+        for (let i = 0; i < 3; i++)
+          assert.ok(Math.abs(data[t * 3 + i] - x[i]) < 1e-9, `step ${t + 1}: ${data[t * 3 + i]} vs ${x[i]}`);
       }
     });
   }
@@ -237,14 +254,20 @@ describe('models: the runtime (chunks, errors, cache)', function () {
 
   it('chunked Loop, unchunked Loop and per-step runs give the same rows', async () => {
     const file = write('map.onnx', pytorchMap());
-    const x0 = [[0.1, 0.2, 0.3], [1, -1, 0.5]];
+    const x0 = [
+      [0.1, 0.2, 0.3],
+      [1, -1, 0.5],
+    ];
     const one = await collect(file, { initialStates: x0, steps: 300, dt: 0, chunkSteps: 300 });
     const chunked = await collect(file, { initialStates: x0, steps: 300, dt: 0, chunkSteps: 64, stepsPerIteration: 8 });
     const perStep = await collect(file, { initialStates: x0, steps: 300, dt: 0, path: 'perStep', chunkSteps: 100 });
     assert.equal(one.result.path, 'loop');
     assert.equal(perStep.result.path, 'perStep');
     assert.equal(chunked.chunks.length, 5);
-    assert.deepEqual(chunked.chunks.map((c) => c.start), [0, 64, 128, 192, 256]);
+    assert.deepEqual(
+      chunked.chunks.map((c) => c.start),
+      [0, 64, 128, 192, 256],
+    );
     assert.equal(one.rows.length, 300 * 2 * 3);
     assert.deepEqual(chunked.rows, one.rows);
     assert.deepEqual(perStep.rows, one.rows);
@@ -254,7 +277,8 @@ describe('models: the runtime (chunks, errors, cache)', function () {
     const file = write('lorenz.onnx', lorenzFlow());
     const loop = await collect(file, { initialStates: [[1, 1, 1]], steps: 50, dt: 0.01 });
     const perStep = await collect(file, { initialStates: [[1, 1, 1]], steps: 50, dt: 0.01, path: 'perStep' });
-    for (let i = 0; i < loop.rows.length; i++) assert.ok(Math.abs(loop.rows[i] - perStep.rows[i]) < 1e-3 * (1 + Math.abs(loop.rows[i])));
+    for (let i = 0; i < loop.rows.length; i++)
+      assert.ok(Math.abs(loop.rows[i] - perStep.rows[i]) < 1e-3 * (1 + Math.abs(loop.rows[i])));
   });
 
   it('runs a rollout model in chunks, carrying the last state', async () => {
@@ -270,16 +294,30 @@ describe('models: the runtime (chunks, errors, cache)', function () {
     const chunks: RolloutChunk[] = [];
     const sig = signatureOf(divergingMap());
     await assert.rejects(
-      runtime.rollout(file, { signature: sig, initialStates: [[1, 1, 1]], steps: 1000, dt: 0, chunkSteps: 50 }, (c) => void chunks.push(c)),
-      (err: unknown) => err instanceof ModelRunError && err.problem === 'diverged' && err.step === DIVERGING_STEP && /step 81/.test(err.message),
+      runtime.rollout(
+        file,
+        { signature: sig, initialStates: [[1, 1, 1]], steps: 1000, dt: 0, chunkSteps: 50 },
+        (c) => void chunks.push(c),
+      ),
+      (err: unknown) =>
+        err instanceof ModelRunError &&
+        err.problem === 'diverged' &&
+        err.step === DIVERGING_STEP &&
+        /step 81/.test(err.message),
     );
-    assert.equal(chunks.reduce((s, c) => s + c.steps, 0), DIVERGING_STEP - 1);
+    assert.equal(
+      chunks.reduce((s, c) => s + c.steps, 0),
+      DIVERGING_STEP - 1,
+    );
   });
 
   it('refuses 10^8 steps with the limit stated, and a wrong-sized initial state', async () => {
     const file = write('map2.onnx', pytorchMap());
     const sig = signatureOf(pytorchMap());
-    await assert.rejects(runtime.rollout(file, { signature: sig, initialStates: [[0, 0, 0]], steps: 1e8, dt: 0 }, () => undefined), /at most 10,000,000 steps/);
+    await assert.rejects(
+      runtime.rollout(file, { signature: sig, initialStates: [[0, 0, 0]], steps: 1e8, dt: 0 }, () => undefined),
+      /at most 10,000,000 steps/,
+    );
     await assert.rejects(
       runtime.rollout(file, { signature: sig, initialStates: [[0, 0]], steps: 10, dt: 0 }, () => undefined),
       (err: unknown) => err instanceof ModelRunError && err.problem === 'shapeMismatch',
@@ -291,7 +329,8 @@ describe('models: the runtime (chunks, errors, cache)', function () {
     const sig = signatureOf(unsupportedOperator());
     await assert.rejects(
       runtime.rollout(file, { signature: sig, initialStates: [[1, 2, 3]], steps: 10, dt: 0 }, () => undefined),
-      (err: unknown) => err instanceof ModelRunError && err.problem === 'unsupportedOperator' && /Softplus/.test(err.message),
+      (err: unknown) =>
+        err instanceof ModelRunError && err.problem === 'unsupportedOperator' && /Softplus/.test(err.message),
     );
   });
 
@@ -300,9 +339,14 @@ describe('models: the runtime (chunks, errors, cache)', function () {
     const signal = { cancelled: false };
     let seen = 0;
     await assert.rejects(
-      runtime.rollout(file, { signature: signatureOf(pytorchMap()), initialStates: [[0, 0, 0]], steps: 100_000, dt: 0, chunkSteps: 100 }, () => {
-        if (++seen === 3) signal.cancelled = true;
-      }, signal),
+      runtime.rollout(
+        file,
+        { signature: signatureOf(pytorchMap()), initialStates: [[0, 0, 0]], steps: 100_000, dt: 0, chunkSteps: 100 },
+        () => {
+          if (++seen === 3) signal.cancelled = true;
+        },
+        signal,
+      ),
       (err: unknown) => err instanceof ModelRunError && err.problem === 'cancelled',
     );
     assert.equal(seen, 3);
@@ -317,7 +361,10 @@ describe('models: the runtime (chunks, errors, cache)', function () {
     const second = await collect(file, { initialStates: [[1, 1, 1]], steps: 2, dt: 0 });
     assert.notDeepEqual(second.rows.slice(0, 3), [3, 3, 3]);
     fs.rmSync(file);
-    await assert.rejects(runtime.inspect(file), (err: unknown) => err instanceof ModelFileError && err.problem === 'missing');
+    await assert.rejects(
+      runtime.inspect(file),
+      (err: unknown) => err instanceof ModelFileError && err.problem === 'missing',
+    );
   });
 });
 
@@ -336,7 +383,11 @@ describe('models: dynamics.observed', () => {
       const x0 = [Array.from({ length: 12 }, (_, i) => i / 20)];
       const run = async (p: 'loop' | 'perStep') => {
         const chunks: RolloutChunk[] = [];
-        await runtime.rollout(file, { signature: sig, initialStates: x0, steps: 40, dt: 0, path: p }, (c) => void chunks.push(c));
+        await runtime.rollout(
+          file,
+          { signature: sig, initialStates: x0, steps: 40, dt: 0, path: p },
+          (c) => void chunks.push(c),
+        );
         assert.ok(chunks.every((c) => c.width === 2));
         return chunks.flatMap((c) => [...c.data]);
       };

@@ -15,7 +15,11 @@ function staticImports(file: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(/^import\s+(type\s+)?([^'"]*?)\s*from\s+'([^']+)';/gms)) {
     if (m[1]) continue;
-    const names = m[2].replace(/[{}]/g, '').split(',').map((s) => s.trim()).filter(Boolean);
+    const names = m[2]
+      .replace(/[{}]/g, '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (names.length > 0 && names.every((n) => n.startsWith('type '))) continue;
     out.push(m[3]);
   }
@@ -46,7 +50,8 @@ describe('models: lazy loading', () => {
   it('register.ts reaches no onnx-proto, protobufjs or onnxruntime-node through static imports', () => {
     const seen = reachable(path.join(root, 'src', 'models', 'register.ts'));
     assert.ok(seen.has(path.join(root, 'src', 'models', 'runtime.ts')), 'the scan follows imports');
-    for (const pkg of HEAVY) assert.ok(![...seen].some((s) => s === pkg || s.startsWith(`${pkg}/`)), `${pkg} is imported statically`);
+    for (const pkg of HEAVY)
+      assert.ok(![...seen].some((s) => s === pkg || s.startsWith(`${pkg}/`)), `${pkg} is imported statically`);
     for (const mod of ['onnxFile.ts', 'rolloutGraph.ts', 'onnxBuild.ts']) {
       assert.ok(!seen.has(path.join(root, 'src', 'models', mod)), `${mod} is imported statically`);
     }

@@ -27,13 +27,28 @@ describe('models: preview protocol', () => {
     assert.equal(parseHostToPreview(chunk)?.type, 'chunk');
     assert.equal(parseHostToPreview({ ...chunk, data: [1, 2, 3, 4, 5, 6] })?.type, 'chunk');
     assert.equal(parseHostToPreview({ ...chunk, data: new Float32Array(5) }), undefined);
-    assert.equal(parseHostToPreview({ type: 'metrics', runId: 1, table: { title: 'x', rows: [{ name: 'VPT', value: 3 }] } }), undefined);
-    assert.equal(parseHostToPreview({ type: 'metrics', runId: 1, table: { title: 'x', rows: [{ name: 'VPT', value: '3.1 Λt' }] } })?.type, 'metrics');
+    assert.equal(
+      parseHostToPreview({ type: 'metrics', runId: 1, table: { title: 'x', rows: [{ name: 'VPT', value: 3 }] } }),
+      undefined,
+    );
+    assert.equal(
+      parseHostToPreview({ type: 'metrics', runId: 1, table: { title: 'x', rows: [{ name: 'VPT', value: '3.1 Λt' }] } })
+        ?.type,
+      'metrics',
+    );
   });
 });
 
 describe('models: exports', () => {
-  const t = { data: Float32Array.of(1, 2, 3, 4, 5.5, 6, 7, 8), steps: 2, members: 2, width: 2, names: ['x', 'y,z'], firstStep: 11, timeStep: 0.5 };
+  const t = {
+    data: Float32Array.of(1, 2, 3, 4, 5.5, 6, 7, 8),
+    steps: 2,
+    members: 2,
+    width: 2,
+    names: ['x', 'y,z'],
+    firstStep: 11,
+    timeStep: 0.5,
+  };
 
   it('writes CSV with step, time, member and quoted names', () => {
     assert.equal(trajectoryCsv(t), 'step,time,member,x,"y,z"\n11,5.5,0,1,2\n11,5.5,1,3,4\n12,6,0,5.5,6\n12,6,1,7,8\n');
@@ -56,7 +71,16 @@ describe('models: model card', () => {
   it('shows the facts and what Attractor recognised, with a Preview button', () => {
     const info = inspectOnnx(pytorchMap());
     const html = renderModelCard('pytorch_map.onnx', info, recognise(info));
-    for (const text of ['IR version', 'ai.onnx 17', 'pytorch', 'input.1', 'batch_size', 'Gemm</code> × 2', 'Recognised as a map', 'id="preview"']) {
+    for (const text of [
+      'IR version',
+      'ai.onnx 17',
+      'pytorch',
+      'input.1',
+      'batch_size',
+      'Gemm</code> × 2',
+      'Recognised as a map',
+      'id="preview"',
+    ]) {
       assert.ok(html.includes(text), `card shows ${text}`);
     }
   });
@@ -74,7 +98,12 @@ describe('models: model card', () => {
     const bytes = encodeModel(
       model({
         docString: evil,
-        graph: { name: evil, node: [node('Identity', [evil], ['y'])], input: [valueInfo(evil, FLOAT, ['B', 3])], output: [valueInfo('y', FLOAT, ['B', 3])] },
+        graph: {
+          name: evil,
+          node: [node('Identity', [evil], ['y'])],
+          input: [valueInfo(evil, FLOAT, ['B', 3])],
+          output: [valueInfo('y', FLOAT, ['B', 3])],
+        },
         metadata: { [evil]: evil, 'dynamics.kind': 'map' },
       }),
     );

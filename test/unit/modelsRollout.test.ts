@@ -5,7 +5,13 @@ import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { inspectOnnx } from '../../src/models/onnxFile';
-import { ROLLOUT_INPUTS, ROLLOUT_OUTPUTS, buildRolloutGraph, decodeFullModel, type RolloutGraphOptions } from '../../src/models/rolloutGraph';
+import {
+  ROLLOUT_INPUTS,
+  ROLLOUT_OUTPUTS,
+  buildRolloutGraph,
+  decodeFullModel,
+  type RolloutGraphOptions,
+} from '../../src/models/rolloutGraph';
 import { ModelRuntime, type RolloutChunk } from '../../src/models/runtime';
 import { recognise, type Signature } from '../../src/models/signature';
 import { esnMap, lorenzFlow, lorenzRk4, pytorchLinearMap } from '../fixtures/models/models';
@@ -23,7 +29,11 @@ async function rollout(bytes: Uint8Array, x0: number[], steps: number, options: 
   const K = built.stepsPerIteration;
   const T = sig.elemType === 'float64' ? Float64Array : Float32Array;
   const feeds: Record<string, ort.Tensor> = {
-    [ROLLOUT_INPUTS.x0]: new ort.Tensor(sig.elemType, T.from(x0), sig.batch === 'none' ? [x0.length] : [x0.length / sig.dim, sig.dim]),
+    [ROLLOUT_INPUTS.x0]: new ort.Tensor(
+      sig.elemType,
+      T.from(x0),
+      sig.batch === 'none' ? [x0.length] : [x0.length / sig.dim, sig.dim],
+    ),
     [ROLLOUT_INPUTS.iterations]: new ort.Tensor('int64', BigInt64Array.of(BigInt(steps / K)), []),
   };
   if (sig.kind === 'flow') feeds[ROLLOUT_INPUTS.dt] = new ort.Tensor(sig.elemType, T.of(0.01), []);
@@ -31,10 +41,10 @@ async function rollout(bytes: Uint8Array, x0: number[], steps: number, options: 
   return { built, trajectory: out[ROLLOUT_OUTPUTS.trajectory], last: out[ROLLOUT_OUTPUTS.last] };
 }
 
-
 function close(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string): void {
   assert.equal(a.length, b.length, `${what}: lengths`);
-  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= tol * (1 + Math.abs(b[i])), `${what}[${i}]: ${a[i]} vs ${b[i]}`);
+  for (let i = 0; i < a.length; i++)
+    assert.ok(Math.abs(a[i] - b[i]) <= tol * (1 + Math.abs(b[i])), `${what}[${i}]: ${a[i]} vs ${b[i]}`);
 }
 
 describe('models: unrolled Loop rollouts (several steps per iteration)', function () {
@@ -45,12 +55,22 @@ describe('models: unrolled Loop rollouts (several steps per iteration)', functio
     const one = await rollout(lorenzFlow(), x0, 160, { stepsPerIteration: 1 });
     assert.deepEqual(one.trajectory.dims, [160, 2, 3]);
     for (const K of [2, 5, 16, 32]) {
-      const steps = K === 5 ? 160 - 160 % 5 : 160;
+      const steps = K === 5 ? 160 - (160 % 5) : 160;
       const r = await rollout(lorenzFlow(), x0, steps, { stepsPerIteration: K });
       assert.equal(r.built.stepsPerIteration, K);
       assert.deepEqual(r.trajectory.dims, [steps, 2, 3]);
-      close(r.trajectory.data as Float32Array, (one.trajectory.data as Float32Array).subarray(0, steps * 6), 1e-5, `K=${K}`);
-      close(r.last.data as Float32Array, (r.trajectory.data as Float32Array).subarray((steps - 1) * 6), 0, `K=${K} last`);
+      close(
+        r.trajectory.data as Float32Array,
+        (one.trajectory.data as Float32Array).subarray(0, steps * 6),
+        1e-5,
+        `K=${K}`,
+      );
+      close(
+        r.last.data as Float32Array,
+        (r.trajectory.data as Float32Array).subarray((steps - 1) * 6),
+        0,
+        `K=${K} last`,
+      );
     }
   });
 
@@ -115,13 +135,29 @@ describe('models: unrolled Loop rollouts (several steps per iteration)', functio
       const sig = signatureOf(lorenzFlow());
       const run = async (extra: { stepsPerIteration?: number; chunkSteps?: number; path?: 'perStep' }) => {
         const chunks: RolloutChunk[] = [];
-        const r = await runtime.rollout(file, { signature: sig, initialStates: [[1, 1, 1], [2, 1, 0]], steps: 203, dt: 0.01, ...extra }, (c) => void chunks.push(c));
+        const r = await runtime.rollout(
+          file,
+          {
+            signature: sig,
+            initialStates: [
+              [1, 1, 1],
+              [2, 1, 0],
+            ],
+            steps: 203,
+            dt: 0.01,
+            ...extra,
+          },
+          (c) => void chunks.push(c),
+        );
         return { r, rows: chunks.flatMap((c) => [...c.data]), steps: chunks.reduce((s, c) => s + c.steps, 0) };
       };
       const auto = await run({ chunkSteps: 64 });
       const one = await run({ stepsPerIteration: 1, chunkSteps: 64 });
       const perStep = await run({ path: 'perStep' });
-      assert.ok(auto.r.stepsPerIteration > 1 && 203 % auto.r.stepsPerIteration !== 0, `K = ${auto.r.stepsPerIteration}`);
+      assert.ok(
+        auto.r.stepsPerIteration > 1 && 203 % auto.r.stepsPerIteration !== 0,
+        `K = ${auto.r.stepsPerIteration}`,
+      );
       for (const x of [auto, one, perStep]) {
         assert.equal(x.r.steps, 203);
         assert.equal(x.steps, 203);

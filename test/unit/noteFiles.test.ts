@@ -14,8 +14,26 @@ describe('note file names', () => {
   });
 
   it('never leaves the folder, never uses a reserved or hidden name, and stays short', () => {
-    const hostile = ['../../etc/passwd', '..', '.', '', 'CON', 'con', 'nul.txt', 'LPT1', 'a/b\\c', '.hidden', 'x'.repeat(500),
-      'local:3f2a9c01bb7e', 'hep-th/9901001', '<script>', 'a\u0000b', ' ', '…', 'COM1.tar'];
+    const hostile = [
+      '../../etc/passwd',
+      '..',
+      '.',
+      '',
+      'CON',
+      'con',
+      'nul.txt',
+      'LPT1',
+      'a/b\\c',
+      '.hidden',
+      'x'.repeat(500),
+      'local:3f2a9c01bb7e',
+      'hep-th/9901001',
+      '<script>',
+      'a\u0000b',
+      ' ',
+      '…',
+      'COM1.tar',
+    ];
     for (const id of hostile) {
       const name = noteFileName(id);
       assert.match(name, SAFE_NAME, `${JSON.stringify(id)} → ${name}`);
@@ -41,14 +59,16 @@ describe('note file names', () => {
   it('accepts only folders inside the workspace', () => {
     assert.deepEqual(parseNotesFolder('papers/'), { segments: ['papers'] });
     assert.deepEqual(parseNotesFolder('./notes/papers'), { segments: ['notes', 'papers'] });
-    for (const bad of ['../outside', '/etc', 'C:/x', 'a/../../b', 'CON', 'a:b']) assert.ok('error' in parseNotesFolder(bad), bad);
+    for (const bad of ['../outside', '/etc', 'C:/x', 'a/../../b', 'CON', 'a:b'])
+      assert.ok('error' in parseNotesFolder(bad), bad);
   });
 });
 
 const PAPER: Paper = {
   id: 'local:3f2a9c01bb7e',
   title: 'Structure: "Dynamics" of # Westerlund 1 <img src=x onerror=alert(1)>',
-  abstract: 'A ratio of Lambda_rm MSR=1.11pm0.11, only above 1 by 1sigma.\n\nSecond paragraph with G_F and <script>alert(1)</script>.',
+  abstract:
+    'A ratio of Lambda_rm MSR=1.11pm0.11, only above 1 by 1sigma.\n\nSecond paragraph with G_F and <script>alert(1)</script>.',
   authors: ['Ada Lovelace', "O'Brien: Jr."],
   authorCount: 2,
   published: '2025-06-30',
@@ -65,7 +85,9 @@ describe('note documents', () => {
     assert.equal(fm.title, PAPER.title);
     assert.deepEqual(fm.authors, PAPER.authors);
     assert.equal(fm.date, '2025-06-30');
-    assert.deepEqual(fm.links, ['https://huggingface.co/papers?q=Structure%3A%20%22Dynamics%22%20of%20%23%20Westerlund%201%20%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E']);
+    assert.deepEqual(fm.links, [
+      'https://huggingface.co/papers?q=Structure%3A%20%22Dynamics%22%20of%20%23%20Westerlund%201%20%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E',
+    ]);
     assert.deepEqual(fm.tags, ['paper']);
     assert.equal(notePaperId(note), PAPER.id);
   });
@@ -73,7 +95,11 @@ describe('note documents', () => {
   it('lists arXiv links when the paper has an arXiv id', () => {
     const fm = parseFrontmatter(renderNote({ ...PAPER, id: '2306.04406', arxivId: '2306.04406' }));
     assert.equal(fm?.arxiv, '2306.04406');
-    assert.deepEqual(fm?.links, ['https://arxiv.org/abs/2306.04406', 'https://arxiv.org/pdf/2306.04406', 'https://huggingface.co/papers/2306.04406']);
+    assert.deepEqual(fm?.links, [
+      'https://arxiv.org/abs/2306.04406',
+      'https://arxiv.org/pdf/2306.04406',
+      'https://huggingface.co/papers/2306.04406',
+    ]);
   });
 
   it('quotes the abstract with repaired math in dollars and raw HTML escaped', () => {
@@ -85,7 +111,9 @@ describe('note documents', () => {
   });
 
   it('reads hand-written frontmatter: plain, single-quoted and flow lists', () => {
-    const fm = parseFrontmatter("---\nid: 2306.04406 # mine\ntitle: 'It''s'\ntags: [a, \"b c\"]\nlinks:\n  arxiv: x\n---\nbody");
+    const fm = parseFrontmatter(
+      "---\nid: 2306.04406 # mine\ntitle: 'It''s'\ntags: [a, \"b c\"]\nlinks:\n  arxiv: x\n---\nbody",
+    );
     assert.equal(fm?.id, '2306.04406');
     assert.equal(fm?.title, "It's");
     assert.deepEqual(fm?.tags, ['a', 'b c']);

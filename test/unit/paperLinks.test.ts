@@ -1,10 +1,18 @@
 import * as assert from 'node:assert/strict';
 import MarkdownIt from 'markdown-it';
-import { findPaperLinks, paperLinkAt, paperLinksPlugin, parsePaperRef, type PaperLinkResolver } from '../../src/notes/paperLinks';
+import {
+  findPaperLinks,
+  paperLinkAt,
+  paperLinksPlugin,
+  parsePaperRef,
+  type PaperLinkResolver,
+} from '../../src/notes/paperLinks';
 
 const resolver: PaperLinkResolver = (ref) => {
-  if (ref.kind === 'arxiv' && ref.arxivId === '2306.04406') return { title: 'Reconstructing <Chaos> & Co', href: 'https://arxiv.org/abs/2306.04406' };
-  if (ref.kind === 'key' && ref.key === 'local:abc123') return { title: 'A seed paper', href: '/papers/local-abc123-0000.md' };
+  if (ref.kind === 'arxiv' && ref.arxivId === '2306.04406')
+    return { title: 'Reconstructing <Chaos> & Co', href: 'https://arxiv.org/abs/2306.04406' };
+  if (ref.kind === 'key' && ref.key === 'local:abc123')
+    return { title: 'A seed paper', href: '/papers/local-abc123-0000.md' };
   if (ref.kind === 'key' && ref.key === 'evil') return { title: 'x', href: 'javascript:alert(1)' };
   return undefined;
 };
@@ -27,14 +35,20 @@ describe('paper links', () => {
 
   it('finds links on a line and the one under the cursor', () => {
     const line = 'see [[arXiv:2306.04406]] and [[local:abc123]].';
-    assert.deepEqual(findPaperLinks(line).map((l) => l.inner), ['arXiv:2306.04406', 'local:abc123']);
+    assert.deepEqual(
+      findPaperLinks(line).map((l) => l.inner),
+      ['arXiv:2306.04406', 'local:abc123'],
+    );
     assert.equal(paperLinkAt(line, 10)?.inner, 'arXiv:2306.04406');
     assert.equal(paperLinkAt(line, 2), undefined);
   });
 
   it('renders a known paper as a link titled with the paper, escaped', () => {
     const html = render('Read [[arXiv:2306.04406]] today.');
-    assert.match(html, /<a href="https:\/\/arxiv\.org\/abs\/2306\.04406" title="arXiv:2306\.04406" class="attractor-paper-link">Reconstructing &lt;Chaos&gt; &amp; Co<\/a>/);
+    assert.match(
+      html,
+      /<a href="https:\/\/arxiv\.org\/abs\/2306\.04406" title="arXiv:2306\.04406" class="attractor-paper-link">Reconstructing &lt;Chaos&gt; &amp; Co<\/a>/,
+    );
   });
 
   it('links a library id to its note', () => {
@@ -42,7 +56,10 @@ describe('paper links', () => {
   });
 
   it('links unknown arXiv ids to arXiv and leaves other unknown links as text', () => {
-    assert.match(render('[[arXiv:2401.00001]]'), /<a href="https:\/\/arxiv\.org\/abs\/2401\.00001"[^>]*>arXiv:2401\.00001<\/a>/);
+    assert.match(
+      render('[[arXiv:2401.00001]]'),
+      /<a href="https:\/\/arxiv\.org\/abs\/2401\.00001"[^>]*>arXiv:2401\.00001<\/a>/,
+    );
     assert.equal(render('[[Some wiki page]] [[unknown]]'), '<p>[[Some wiki page]] [[unknown]]</p>\n');
   });
 

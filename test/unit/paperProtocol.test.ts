@@ -14,7 +14,10 @@ describe('paper panel protocol', () => {
   });
 
   it('accepts a selection to annotate only as bounded, non-empty text', () => {
-    assert.deepEqual(parsePaperWebviewMessage({ type: 'annotateSelection', text: 'a passage' }), { type: 'annotateSelection', text: 'a passage' });
+    assert.deepEqual(parsePaperWebviewMessage({ type: 'annotateSelection', text: 'a passage' }), {
+      type: 'annotateSelection',
+      text: 'a passage',
+    });
     for (const text of [undefined, 3, '', '   ', 'x'.repeat(20_001), { toString: 'x' }]) {
       assert.equal(parsePaperWebviewMessage({ type: 'annotateSelection', text }), undefined, JSON.stringify(text));
     }
@@ -22,7 +25,10 @@ describe('paper panel protocol', () => {
 
   it('validates restored panel state', () => {
     assert.deepEqual(parsePaperPanelState({ paperId: 'local:abc' }), { paperId: 'local:abc' });
-    assert.deepEqual(parsePaperPanelState({ paperId: 'local:abc', showOriginal: true }), { paperId: 'local:abc', showOriginal: true });
+    assert.deepEqual(parsePaperPanelState({ paperId: 'local:abc', showOriginal: true }), {
+      paperId: 'local:abc',
+      showOriginal: true,
+    });
     assert.deepEqual(parsePaperPanelState({ paperId: 'local:abc', showOriginal: 'yes' }), { paperId: 'local:abc' });
     assert.equal(parsePaperPanelState({ paperId: '' }), undefined);
     assert.equal(parsePaperPanelState({ paperId: 'x'.repeat(500) }), undefined);
@@ -30,7 +36,15 @@ describe('paper panel protocol', () => {
   });
 
   it('validates host messages in the webview', () => {
-    const paper = { id: 'a', title: 't', authors: '1 author', date: 'Jan 1, 2025', abstractHtml: '<p>x</p>', originalAbstract: 'x', hasArxivId: false };
+    const paper = {
+      id: 'a',
+      title: 't',
+      authors: '1 author',
+      date: 'Jan 1, 2025',
+      abstractHtml: '<p>x</p>',
+      originalAbstract: 'x',
+      hasArxivId: false,
+    };
     assert.deepEqual(parseHostMessage({ type: 'render', paper }), { type: 'render', paper });
     assert.equal(parseHostMessage({ type: 'render', paper: { ...paper, title: 3 } }), undefined);
     assert.equal(parseHostMessage({ type: 'render', paper: { ...paper, hasArxivId: 'no' } }), undefined);
@@ -48,7 +62,14 @@ describe('webview shell', () => {
   });
 
   it('escapes the title and puts the nonce on its one script', () => {
-    const html = renderShell({ title: '<script>x</script>', cspSource: 'src', nonce: 'n1', scriptUri: 'a.js', styleUris: ['a.css'], body: '' });
+    const html = renderShell({
+      title: '<script>x</script>',
+      cspSource: 'src',
+      nonce: 'n1',
+      scriptUri: 'a.js',
+      styleUris: ['a.css'],
+      body: '',
+    });
     assert.doesNotMatch(html, /<title><script>/);
     assert.equal((html.match(/<script/g) ?? []).length, 1);
     assert.match(html, /<script nonce="n1" src="a.js">/);

@@ -27,7 +27,15 @@ describe('papers: arXiv ids and Add Paper input', () => {
   });
 
   it('rejects anything else', () => {
-    for (const bad of ['', 'koopman', 'https://example.com/abs/2306.04406', 'https://arxiv.org/list/math.DS', 'arXiv:', 'javascript:alert(1)', '<script>2306.04406</script>']) {
+    for (const bad of [
+      '',
+      'koopman',
+      'https://example.com/abs/2306.04406',
+      'https://arxiv.org/list/math.DS',
+      'arXiv:',
+      'javascript:alert(1)',
+      '<script>2306.04406</script>',
+    ]) {
       assert.equal(parseArxivInput(bad), undefined, bad);
     }
   });

@@ -34,7 +34,10 @@ describe('papers: BibTeX', () => {
 
   it('makes stable, ASCII cite keys', () => {
     assert.equal(citeKey(paper), 'hess2023generalized');
-    assert.equal(citeKey({ ...paper, authors: ['Erwin Schrödinger'], title: 'The Entropy of $\\alpha$-Flows' }), 'schrodinger2023entropy');
+    assert.equal(
+      citeKey({ ...paper, authors: ['Erwin Schrödinger'], title: 'The Entropy of $\\alpha$-Flows' }),
+      'schrodinger2023entropy',
+    );
     assert.equal(citeKey({ ...paper, authors: ['Ludwig van der Berg'] }), 'berg2023generalized');
     assert.equal(citeKey({ ...paper, authors: [] }), 'anon2023generalized');
     assert.equal(citeKey(paper), citeKey({ ...paper }));
@@ -47,20 +50,37 @@ describe('papers: BibTeX', () => {
   });
 
   it('escapes special characters but keeps inline math', () => {
-    assert.equal(escapeBibtex('50% of R&D_costs #1 {x} ~ ^ \\'), '50\\% of R\\&D\\_costs \\#1 \\{x\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{}');
+    assert.equal(
+      escapeBibtex('50% of R&D_costs #1 {x} ~ ^ \\'),
+      '50\\% of R\\&D\\_costs \\#1 \\{x\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{}',
+    );
     assert.equal(escapeBibtex('Rates $\\lambda_{max}$ & more'), 'Rates $\\lambda_{max}$ \\& more');
     assert.equal(escapeBibtex('a lone $ sign'), 'a lone \\$ sign');
     assert.ok(!toBibtex({ ...paper, title: 'A <script>alert(1)</script> & B' }).includes(' & '));
   });
 
   it('writes a local paper without arXiv fields, and unique keys in a file', () => {
-    const local: Paper = { id: 'local:abc', title: 'On Neural Differential Equations', abstract: '', authors: [], authorCount: 1, published: '2022-02-04' };
+    const local: Paper = {
+      id: 'local:abc',
+      title: 'On Neural Differential Equations',
+      abstract: '',
+      authors: [],
+      authorCount: 1,
+      published: '2022-02-04',
+    };
     const entry = toBibtex(local);
     assert.match(entry, /^@misc\{anon2022neural,/);
     assert.ok(!entry.includes('eprint'));
     assert.match(entry, /note {10}= \{Listed in Hugging Face Daily Papers/);
-    const file = toBibtexFile([paper, { ...paper, id: 'x', arxivId: '2306.00001' }, { ...paper, id: 'y', arxivId: '2306.00002' }]);
-    assert.deepEqual([...file.matchAll(/@misc\{([^,]+),/g)].map((m) => m[1]), ['hess2023generalized', 'hess2023generalizeda', 'hess2023generalizedb']);
+    const file = toBibtexFile([
+      paper,
+      { ...paper, id: 'x', arxivId: '2306.00001' },
+      { ...paper, id: 'y', arxivId: '2306.00002' },
+    ]);
+    assert.deepEqual(
+      [...file.matchAll(/@misc\{([^,]+),/g)].map((m) => m[1]),
+      ['hess2023generalized', 'hess2023generalizeda', 'hess2023generalizedb'],
+    );
     assert.equal((file.match(/^@misc/gm) ?? []).length, 3);
     assert.equal((file.match(/\{/g) ?? []).length, (file.match(/\}/g) ?? []).length, 'braces balance');
   });

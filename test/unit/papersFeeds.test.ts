@@ -10,7 +10,14 @@ import { HuggingFaceSource } from '../../src/papers/sources/huggingface';
 import { arxivEntry, arxivFeed, DAILY, hfDailyEntry, hfPaper, SEED_TITLE } from './papersFixtures';
 
 const quietLog: FeedLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const seedPaper: Paper = { id: localPaperId(SEED_TITLE), title: SEED_TITLE, abstract: 'HF text without TeX', authors: [], authorCount: 3, published: '2025-03-30' };
+const seedPaper: Paper = {
+  id: localPaperId(SEED_TITLE),
+  title: SEED_TITLE,
+  abstract: 'HF text without TeX',
+  authors: [],
+  authorCount: 3,
+  published: '2025-03-30',
+};
 
 describe('papers: fetching into the library', function () {
   this.timeout(20_000);
@@ -23,10 +30,14 @@ describe('papers: fetching into the library', function () {
     server.route('/api/daily_papers', { body: DAILY, delayMs: 50 });
     store = new PaperStore({ seed: async () => [seedPaper] });
     const http = new HttpClient({ timeoutMs: 500, baseDelayMs: 10 });
-    feeds = new PaperFeeds(store, () => ({
-      huggingface: new HuggingFaceSource({ endpoint: server.url, http }),
-      arxiv: new ArxivSource({ endpoint: server.url, http }),
-    }), quietLog);
+    feeds = new PaperFeeds(
+      store,
+      () => ({
+        huggingface: new HuggingFaceSource({ endpoint: server.url, http }),
+        arxiv: new ArxivSource({ endpoint: server.url, http }),
+      }),
+      quietLog,
+    );
   });
   afterEach(() => server.close());
 
@@ -56,8 +67,19 @@ describe('papers: fetching into the library', function () {
   });
 
   it('adds a paper from arXiv and Hugging Face, matching the seed paper instead of duplicating it', async () => {
-    server.route('/api/query', { body: arxivFeed([arxivEntry({ id: '2305.06446v2', title: SEED_TITLE, summary: 'With $\\mathcal{K}$ intact.', authors: ['Matthew J. Colbrook', 'Igor Mezić', 'Alexei Stepanenko'] })]) });
-    server.route('/api/papers/2305.06446', { body: hfPaper({ id: '2305.06446', title: SEED_TITLE, upvotes: 9, githubRepo: 'https://github.com/example/k' }) });
+    server.route('/api/query', {
+      body: arxivFeed([
+        arxivEntry({
+          id: '2305.06446v2',
+          title: SEED_TITLE,
+          summary: 'With $\\mathcal{K}$ intact.',
+          authors: ['Matthew J. Colbrook', 'Igor Mezić', 'Alexei Stepanenko'],
+        }),
+      ]),
+    });
+    server.route('/api/papers/2305.06446', {
+      body: hfPaper({ id: '2305.06446', title: SEED_TITLE, upvotes: 9, githubRepo: 'https://github.com/example/k' }),
+    });
     const [paper] = await feeds.addPaper({ id: '2305.06446', version: 2 });
     const lib = await store.library();
     assert.equal(lib.size, 1, 'no duplicate');
@@ -67,7 +89,10 @@ describe('papers: fetching into the library', function () {
     assert.equal(paper.abstract, 'With $\\mathcal{K}$ intact.', "arXiv's abstract wins");
     assert.equal(paper.upvotes, 9, "Hugging Face's upvotes stay");
     assert.equal(paper.links?.github, 'https://github.com/example/k');
-    assert.deepEqual(lib.recent().map((p) => p.id), [seedPaper.id]);
+    assert.deepEqual(
+      lib.recent().map((p) => p.id),
+      [seedPaper.id],
+    );
     assert.equal(server.requestsTo('/api/query')[0].query.get('id_list'), '2305.06446v2');
   });
 
@@ -79,11 +104,14 @@ describe('papers: fetching into the library', function () {
     await assert.rejects(feeds.addPaper({ id: '2401.99998' }), /having trouble/);
   });
 
-  it('searches both sources; one failing still gives the other\'s results', async () => {
+  it("searches both sources; one failing still gives the other's results", async () => {
     server.route('/api/papers/search', { body: [hfDailyEntry({ id: '2510.77777', title: 'Koopman from HF' })] });
     server.fault('/api/query', { kind: 'malformed' });
     const papers = await feeds.searchOnline('koopman');
-    assert.deepEqual(papers.map((p) => p.title), ['Koopman from HF']);
+    assert.deepEqual(
+      papers.map((p) => p.title),
+      ['Koopman from HF'],
+    );
     assert.equal((await store.library()).search?.query, 'koopman');
   });
 });

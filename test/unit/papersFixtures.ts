@@ -28,11 +28,23 @@ export function hfPaper(p: HfPaperSpec): Record<string, unknown> {
 /** A daily listing entry: `{ paper, title, summary, publishedAt, … }`. */
 export function hfDailyEntry(p: HfPaperSpec): Record<string, unknown> {
   const paper = hfPaper(p);
-  return { paper, title: paper.title, summary: paper.summary, publishedAt: '2025-10-29T12:00:00.000Z', numComments: 2, thumbnail: 'https://example.invalid/t.png' };
+  return {
+    paper,
+    title: paper.title,
+    summary: paper.summary,
+    publishedAt: '2025-10-29T12:00:00.000Z',
+    numComments: 2,
+    thumbnail: 'https://example.invalid/t.png',
+  };
 }
 
 export const DAILY = [
-  hfDailyEntry({ id: '2510.11111', title: 'Koopman Operators for Chaotic Flows', upvotes: 42, githubRepo: 'https://github.com/example/koopman' }),
+  hfDailyEntry({
+    id: '2510.11111',
+    title: 'Koopman Operators for Chaotic Flows',
+    upvotes: 42,
+    githubRepo: 'https://github.com/example/koopman',
+  }),
   hfDailyEntry({ id: '2510.22222', title: 'Neural ODEs Meet Lorenz-63', authors: ['Grace Hopper'] }),
 ];
 
@@ -49,7 +61,9 @@ export interface ArxivEntrySpec {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function arxivEntry(e: ArxivEntrySpec): string {
-  const authors = (e.authors ?? ['Edward N. Lorenz']).map((a) => `    <author>\n      <name>${esc(a)}</name>\n    </author>`).join('\n');
+  const authors = (e.authors ?? ['Edward N. Lorenz'])
+    .map((a) => `    <author>\n      <name>${esc(a)}</name>\n    </author>`)
+    .join('\n');
   return `  <entry>
     <id>http://arxiv.org/abs/${e.id}</id>
     <updated>2023-06-09T10:00:00Z</updated>

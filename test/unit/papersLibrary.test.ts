@@ -9,23 +9,46 @@ import type { Paper } from '../../src/papers/paper';
 import { PaperStore, type LibraryNotice } from '../../src/papers/paperStore';
 import { localPaperId } from '../../src/papers/seedListing';
 
-const local = (title: string, published = '2025-10-29'): Paper => ({ id: localPaperId(title), title, abstract: `About ${title}`, authors: [], authorCount: 3, published });
+const local = (title: string, published = '2025-10-29'): Paper => ({
+  id: localPaperId(title),
+  title,
+  abstract: `About ${title}`,
+  authors: [],
+  authorCount: 3,
+  published,
+});
 const arxiv = (id: string, title: string, extra: Partial<Paper> = {}): Paper => ({
-  id, arxivId: id, title, abstract: `Abstract of ${title}`, authors: ['A. Author', 'B. Author'], authorCount: 2, published: '2023-06-07', sources: ['arxiv'], ...extra,
+  id,
+  arxivId: id,
+  title,
+  abstract: `Abstract of ${title}`,
+  authors: ['A. Author', 'B. Author'],
+  authorCount: 2,
+  published: '2023-06-07',
+  sources: ['arxiv'],
+  ...extra,
 });
 
 describe('papers: library model', () => {
   it('seeds day listings from the default papers', () => {
     const lib = seedLibrary([local('One'), local('Two'), local('Three', '2025-10-28')]);
     assert.equal(lib.size, 3);
-    assert.deepEqual(lib.dayListings().map((d) => [d.date, d.paperIds.length]), [['2025-10-29', 2], ['2025-10-28', 1]]);
+    assert.deepEqual(
+      lib.dayListings().map((d) => [d.date, d.paperIds.length]),
+      [
+        ['2025-10-29', 2],
+        ['2025-10-28', 1],
+      ],
+    );
     assert.deepEqual(lib.all()[0].sources, ['seed']);
   });
 
   it('matches a local paper to its arXiv id later, keeping its id and not duplicating it', () => {
     const seed = local('Limits and Powers of Koopman Learning');
     const lib = seedLibrary([seed]);
-    const [stored] = lib.merge([arxiv('2305.06446', 'Limits and powers of Koopman learning', { arxivVersion: 2, categories: ['math.DS'] })]);
+    const [stored] = lib.merge([
+      arxiv('2305.06446', 'Limits and powers of Koopman learning', { arxivVersion: 2, categories: ['math.DS'] }),
+    ]);
     assert.equal(lib.size, 1);
     assert.equal(stored.id, seed.id, 'the stable local id stays');
     assert.equal(stored.arxivId, '2305.06446');
@@ -42,7 +65,17 @@ describe('papers: library model', () => {
   it('keeps good fields when a later answer lacks them', () => {
     const lib = new PaperLibrary();
     lib.merge([arxiv('2306.04406', 'Teacher Forcing', { upvotes: 5, categories: ['cs.LG'] })]);
-    lib.merge([{ id: '2306.04406', arxivId: '2306.04406', title: 'Teacher Forcing', abstract: '', authors: [], authorCount: 0, published: '1970-01-01' }]);
+    lib.merge([
+      {
+        id: '2306.04406',
+        arxivId: '2306.04406',
+        title: 'Teacher Forcing',
+        abstract: '',
+        authors: [],
+        authorCount: 0,
+        published: '1970-01-01',
+      },
+    ]);
     const p = lib.get('2306.04406')!;
     assert.equal(p.abstract, 'Abstract of Teacher Forcing');
     assert.deepEqual(p.authors, ['A. Author', 'B. Author']);
@@ -68,12 +101,18 @@ describe('papers: library model', () => {
     lib.addToCollection(koopman.id, one.id);
     lib.addToCollection(koopman.id, one.id);
     lib.addToCollection(koopman.id, two.id);
-    assert.deepEqual(lib.collectionsOf(one.id).map((c) => c.name), ['Reading', 'Koopman']);
+    assert.deepEqual(
+      lib.collectionsOf(one.id).map((c) => c.name),
+      ['Reading', 'Koopman'],
+    );
     assert.deepEqual(lib.collection(koopman.id)?.paperIds, [one.id, two.id]);
     lib.touchRecent(two.id);
     lib.touchRecent(one.id);
     lib.touchRecent(two.id);
-    assert.deepEqual(lib.recent().map((p) => p.id), [two.id, one.id]);
+    assert.deepEqual(
+      lib.recent().map((p) => p.id),
+      [two.id, one.id],
+    );
     assert.ok(changes > 5);
 
     const snapshot = lib.snapshot(one.id)!;
@@ -85,7 +124,10 @@ describe('papers: library model', () => {
     lib.restore(snapshot);
     assert.equal(lib.get(one.id)?.title, 'One');
     assert.ok(lib.isStarred(one.id));
-    assert.deepEqual(lib.collectionsOf(one.id).map((c) => c.name), ['Reading', 'Koopman']);
+    assert.deepEqual(
+      lib.collectionsOf(one.id).map((c) => c.name),
+      ['Reading', 'Koopman'],
+    );
     assert.ok(lib.dayListings()[0].paperIds.includes(one.id));
   });
 
@@ -126,7 +168,11 @@ describe('papers: library file and store', () => {
     const again = await new PaperStore({ file, seed: async () => [] }).library();
     assert.equal(again.size, 3);
     assert.ok(again.isStarred('2306.04406'));
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temp files left');
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      [],
+      'no temp files left',
+    );
   });
 
   for (const [what, text] of [
@@ -155,7 +201,17 @@ describe('papers: library file and store', () => {
 
   it('drops single bad records and reports how many', async () => {
     const file = join(dir, 'library.json');
-    writeFileSync(file, JSON.stringify({ schema: 1, papers: [local('Good'), { id: 'bad' }], days: [], stars: [], collections: [], recent: [] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        schema: 1,
+        papers: [local('Good'), { id: 'bad' }],
+        days: [],
+        stars: [],
+        collections: [],
+        recent: [],
+      }),
+    );
     const loaded = await loadLibraryFile(file);
     assert.equal(loaded.status, 'ok');
     if (loaded.status === 'ok') {
@@ -172,7 +228,10 @@ describe('papers: library file and store', () => {
     await writeFileAtomic(join(target, 'x'), 'x');
     await assert.rejects(writeFileAtomic(target, 'new'));
     assert.equal(readFileSync(file, 'utf8'), 'old');
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
   });
 
   it('shares one load between concurrent callers', async () => {

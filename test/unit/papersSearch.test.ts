@@ -7,9 +7,20 @@ import { tokenize } from '../../src/papers/search/tokenize';
 import { parseSeedListing } from '../../src/papers/seedListing';
 
 const root = join(__dirname, '..', '..', '..');
-const seed = parseSeedListing(JSON.parse(readFileSync(join(root, 'media', 'library', 'default-listing.json'), 'utf8')), 2026);
+const seed = parseSeedListing(
+  JSON.parse(readFileSync(join(root, 'media', 'library', 'default-listing.json'), 'utf8')),
+  2026,
+);
 const extra: Paper[] = [
-  { id: '2306.04406', arxivId: '2306.04406', title: 'Generalized Teacher Forcing for Learning Chaotic Dynamics', abstract: 'Reconstruction of chaotic attractors with recurrent networks.', authors: ['Florian Hess', 'Daniel Durstewitz'], authorCount: 2, published: '2023-06-07' },
+  {
+    id: '2306.04406',
+    arxivId: '2306.04406',
+    title: 'Generalized Teacher Forcing for Learning Chaotic Dynamics',
+    abstract: 'Reconstruction of chaotic attractors with recurrent networks.',
+    authors: ['Florian Hess', 'Daniel Durstewitz'],
+    authorCount: 2,
+    published: '2023-06-07',
+  },
 ];
 const papers = [...seed, ...extra];
 const index = new SearchIndex(papers);
@@ -17,13 +28,21 @@ const titles = (q: string, limit = 10) => index.search(q, { limit }).map((h) => 
 
 describe('papers: search index', () => {
   it('tokenizes words, folds accents and keeps arXiv ids whole', () => {
-    assert.deepEqual(tokenize('Schrödinger Bridges, 2306.04406v2 & math/0211159'), ['schrodinger', 'bridges', '2306.04406', 'v2', 'math/0211159']);
+    assert.deepEqual(tokenize('Schrödinger Bridges, 2306.04406v2 & math/0211159'), [
+      'schrodinger',
+      'bridges',
+      '2306.04406',
+      'v2',
+      'math/0211159',
+    ]);
   });
 
   it('finds titles, abstracts, authors and ids', () => {
     assert.equal(titles('koopman')[0] !== undefined, true);
     assert.ok(titles('koopman').includes('Limits and Powers of Koopman Learning'));
-    assert.ok(titles('koopman').includes('Generative Modeling of Regular and Irregular Time Series Data via Koopman VAEs'));
+    assert.ok(
+      titles('koopman').includes('Generative Modeling of Regular and Irregular Time Series Data via Koopman VAEs'),
+    );
     assert.deepEqual(titles('durstewitz'), ['Generalized Teacher Forcing for Learning Chaotic Dynamics']);
     assert.deepEqual(titles('2306.04406'), ['Generalized Teacher Forcing for Learning Chaotic Dynamics']);
     assert.ok(titles('Westerlund').includes('Structure and Dynamics of the Young Massive Star Cluster Westerlund 1'));
@@ -44,9 +63,15 @@ describe('papers: search index', () => {
   it('tolerates typos', () => {
     assert.ok(titles('koopmn').includes('Limits and Powers of Koopman Learning'), 'deletion');
     assert.ok(titles('kooopman').includes('Limits and Powers of Koopman Learning'), 'insertion');
-    assert.ok(titles('westerlnud').some((t) => t.includes('Westerlund')), 'transposition');
+    assert.ok(
+      titles('westerlnud').some((t) => t.includes('Westerlund')),
+      'transposition',
+    );
     assert.ok(titles('attarctor').length > 0);
-    assert.ok(titles('teacher forcng').includes('Generalized Teacher Forcing for Learning Chaotic Dynamics'), 'a letter missing in the word being typed');
+    assert.ok(
+      titles('teacher forcng').includes('Generalized Teacher Forcing for Learning Chaotic Dynamics'),
+      'a letter missing in the word being typed',
+    );
   });
 
   it('requires every word', () => {
@@ -62,7 +87,10 @@ describe('papers: search index', () => {
     const similar = index.similar(koopman, 5).map((h) => h.paper.title);
     assert.equal(similar.length, 5);
     assert.ok(!similar.includes(koopman.title), 'not itself');
-    assert.ok(similar.includes('Generative Modeling of Regular and Irregular Time Series Data via Koopman VAEs'), similar.join(' | '));
+    assert.ok(
+      similar.includes('Generative Modeling of Regular and Irregular Time Series Data via Koopman VAEs'),
+      similar.join(' | '),
+    );
   });
 
   it('computes bounded edit distance with transpositions', () => {
@@ -77,6 +105,7 @@ describe('papers: one-edit check', () => {
   it('agrees with the bounded distance', async () => {
     const { withinOneEdit } = await import('../../src/papers/search/searchIndex.js');
     const words = ['koopman', 'koopmn', 'kopoman', 'kooopman', 'koopmen', 'koop', 'namqook', 'okopman', 'koopmans'];
-    for (const a of words) for (const b of words) assert.equal(withinOneEdit(a, b), boundedDistance(a, b, 1) <= 1, `${a} ${b}`);
+    for (const a of words)
+      for (const b of words) assert.equal(withinOneEdit(a, b), boundedDistance(a, b, 1) <= 1, `${a} ${b}`);
   });
 });

@@ -36,7 +36,12 @@ describe('papers: parsing source answers', () => {
   });
 
   it('skips entries with missing ids or titles, keeps the rest, and tolerates missing fields', () => {
-    const body = [{ paper: { title: 'no id' } }, { paper: { id: '2510.33333' } }, 'junk', { paper: { id: '2510.44444', title: 'Only a title' } }];
+    const body = [
+      { paper: { title: 'no id' } },
+      { paper: { id: '2510.33333' } },
+      'junk',
+      { paper: { id: '2510.44444', title: 'Only a title' } },
+    ];
     const { papers, warnings } = parseHfList(JSON.stringify(body), 'hf', '2025-10-29');
     assert.equal(papers.length, 1);
     assert.equal(papers[0].title, 'Only a title');
@@ -47,7 +52,11 @@ describe('papers: parsing source answers', () => {
   });
 
   it('keeps HTML in titles as text and drops non-http links', () => {
-    const entry = hfDailyEntry({ id: '2510.55555', title: '<script>alert(1)</script> <b>Bold</b> claims', projectPage: 'javascript:alert(1)' });
+    const entry = hfDailyEntry({
+      id: '2510.55555',
+      title: '<script>alert(1)</script> <b>Bold</b> claims',
+      projectPage: 'javascript:alert(1)',
+    });
     const [p] = parseHfList(JSON.stringify([entry]), 'hf').papers;
     assert.equal(p.title, '<script>alert(1)</script> <b>Bold</b> claims');
     assert.equal(p.links, undefined);
@@ -55,21 +64,38 @@ describe('papers: parsing source answers', () => {
 
   it('shortens a 5 MB abstract and says so', () => {
     const huge = 'chaos '.repeat(900_000);
-    const { papers, warnings } = parseHfList(JSON.stringify([hfDailyEntry({ id: '2510.66666', title: 'Huge', summary: huge })]), 'hf');
+    const { papers, warnings } = parseHfList(
+      JSON.stringify([hfDailyEntry({ id: '2510.66666', title: 'Huge', summary: huge })]),
+      'hf',
+    );
     assert.ok(papers[0].abstract.length <= MAX_ABSTRACT_CHARS + 1);
     assert.match(warnings.join(), /shortened the abstract/);
   });
 
   it('rejects JSON that is not a list, or not JSON', () => {
-    assert.throws(() => parseHfList('{"error":"x"}', 'hf'), (e: unknown) => e instanceof SourceError && e.kind === 'parse');
-    assert.throws(() => parseHfList('[{"paper":', 'hf'), (e: unknown) => e instanceof SourceError && e.kind === 'parse');
+    assert.throws(
+      () => parseHfList('{"error":"x"}', 'hf'),
+      (e: unknown) => e instanceof SourceError && e.kind === 'parse',
+    );
+    assert.throws(
+      () => parseHfList('[{"paper":', 'hf'),
+      (e: unknown) => e instanceof SourceError && e.kind === 'parse',
+    );
   });
 
   it('reads arXiv Atom: wrapped titles, versions, categories, DOI, entities', async () => {
-    const xml = arxivFeed([
-      arxivEntry({ id: '2306.04406v2', title: 'Generalized Teacher Forcing & Chaos', authors: ['Florian Hess', 'Daniel Durstewitz'], doi: '10.1000/xyz' }),
-      arxivEntry({ id: 'math/0211159v1', title: 'An old-style id', primary: 'math.DG' }),
-    ], 2);
+    const xml = arxivFeed(
+      [
+        arxivEntry({
+          id: '2306.04406v2',
+          title: 'Generalized Teacher Forcing & Chaos',
+          authors: ['Florian Hess', 'Daniel Durstewitz'],
+          doi: '10.1000/xyz',
+        }),
+        arxivEntry({ id: 'math/0211159v1', title: 'An old-style id', primary: 'math.DG' }),
+      ],
+      2,
+    );
     const feed = await parseArxivAtom(xml, 'arxiv');
     assert.equal(feed.totalResults, 2);
     const [a, b] = feed.papers;
@@ -112,8 +138,19 @@ describe('papers: sources against the fixture server', function () {
     server = await startFixtureServer();
     server.route('/api/daily_papers', { body: DAILY });
     server.route('/api/papers/search', { body: [hfDailyEntry({ id: '2510.77777', title: 'Koopman search hit' })] });
-    server.route('/api/papers/2306.04406', { body: hfPaper({ id: '2306.04406', title: 'Generalized Teacher Forcing for Learning Chaotic Dynamics', upvotes: 3 }) });
-    server.route('/api/query', { body: arxivFeed([arxivEntry({ id: '2306.04406v2', title: 'Generalized Teacher Forcing for Learning Chaotic Dynamics' })]), headers: { 'content-type': 'application/atom+xml' } });
+    server.route('/api/papers/2306.04406', {
+      body: hfPaper({
+        id: '2306.04406',
+        title: 'Generalized Teacher Forcing for Learning Chaotic Dynamics',
+        upvotes: 3,
+      }),
+    });
+    server.route('/api/query', {
+      body: arxivFeed([
+        arxivEntry({ id: '2306.04406v2', title: 'Generalized Teacher Forcing for Learning Chaotic Dynamics' }),
+      ]),
+      headers: { 'content-type': 'application/atom+xml' },
+    });
   });
   afterEach(() => server.close());
 
@@ -163,7 +200,10 @@ describe('papers: sources against the fixture server', function () {
       const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
       (cb as (e: Error) => void)(err);
     };
-    const source = new HuggingFaceSource({ endpoint: 'http://papers.example.invalid', http: new HttpClient({ ...fast, lookup }) });
+    const source = new HuggingFaceSource({
+      endpoint: 'http://papers.example.invalid',
+      http: new HttpClient({ ...fast, lookup }),
+    });
     const err = await rejects(source.daily('2025-10-29'), 'dns');
     assert.match(describeSourceError(err), /DNS lookup failed/);
   });
@@ -221,7 +261,10 @@ describe('papers: sources against the fixture server', function () {
     server.route('/api/daily_papers', { body: [] });
     server.route('/api/query', { body: arxivFeed([], 0) });
     assert.deepEqual((await hf().daily('2025-10-25')).papers, []);
-    assert.deepEqual((await new ArxivSource({ endpoint: server.url, http: new HttpClient(fast) }).search('nothing', 5)).papers, []);
+    assert.deepEqual(
+      (await new ArxivSource({ endpoint: server.url, http: new HttpClient(fast) }).search('nothing', 5)).papers,
+      [],
+    );
   });
 
   it('two requests for the same URL at once make one request', async () => {
@@ -240,10 +283,16 @@ describe('papers: sources against the fixture server', function () {
 
   it('arXiv requests go through a queue at least the interval apart', async () => {
     const queue = new RateQueue(300);
-    const arxiv = new ArxivSource({ endpoint: server.url, http: new HttpClient({ ...fast, gate: (a) => queue.run(a) }) });
+    const arxiv = new ArxivSource({
+      endpoint: server.url,
+      http: new HttpClient({ ...fast, gate: (a) => queue.run(a) }),
+    });
     await Promise.all([arxiv.search('a', 1), arxiv.search('b', 1), arxiv.search('c', 1)]);
     const times = server.requestsTo('/api/query').map((r) => r.time);
     assert.equal(times.length, 3);
-    assert.ok(times[1] - times[0] >= 280 && times[2] - times[1] >= 280, `gaps ${times[1] - times[0]}, ${times[2] - times[1]} ms`);
+    assert.ok(
+      times[1] - times[0] >= 280 && times[2] - times[1] >= 280,
+      `gaps ${times[1] - times[0]}, ${times[2] - times[1]} ms`,
+    );
   });
 });

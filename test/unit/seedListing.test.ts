@@ -33,12 +33,18 @@ describe('the default library', () => {
   it('has all 38 papers, none dropped, with stable distinct ids', () => {
     assert.equal(papers.length, 38);
     assert.equal(new Set(papers.map((p) => p.id)).size, 38);
-    assert.equal(localPaperId('  Limits and Powers of  Koopman Learning '), localPaperId('limits and powers of koopman learning'));
+    assert.equal(
+      localPaperId('  Limits and Powers of  Koopman Learning '),
+      localPaperId('limits and powers of koopman learning'),
+    );
   });
 
   it('groups by day, newest first, yearless dates in the listing year', () => {
     const groups = groupByDay(papers);
-    assert.equal(groups.reduce((n, g) => n + g.papers.length, 0), 38);
+    assert.equal(
+      groups.reduce((n, g) => n + g.papers.length, 0),
+      38,
+    );
     const days = groups.map((g) => g.date);
     assert.deepEqual(days, [...days].sort().reverse());
     assert.equal(days[0], '2025-10-29');

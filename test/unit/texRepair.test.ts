@@ -5,7 +5,10 @@ import { repairHfTex } from '../../src/render/texRepair';
 const CASES: readonly (readonly [string, string])[] = [
   ['ratio of Lambda_rm MSR=1.11pm0.11, only', 'ratio of $\\Lambda_{\\rm MSR}=1.11\\pm 0.11$, only'],
   ['only above 1 by 1sigma, and', 'only above 1 by $1\\sigma$, and'],
-  ['dispersion of 3.42 pm 0.10~km,s^{-1}, suggesting', 'dispersion of $3.42\\pm 0.10$\u00a0$\\mathrm{km\\,s}^{-1}$, suggesting'],
+  [
+    'dispersion of 3.42 pm 0.10~km,s^{-1}, suggesting',
+    'dispersion of $3.42\\pm 0.10$\u00a0$\\mathrm{km\\,s}^{-1}$, suggesting',
+  ],
   ['more massive than 10~M_odot, which', 'more massive than 10\u00a0$M_\\odot$, which'],
   ['range of 1.00x201312.14~M_odot in', 'range of 1.00\u201312.14\u00a0$M_\\odot$ in'],
   ['named Li_2, that', 'named $\\mathrm{Li}_2$, that'],
@@ -18,8 +21,8 @@ const CASES: readonly (readonly [string, string])[] = [
   ['reduction of 49.99\\% compared', 'reduction of 49.99% compared'],
   ['requiring only 1\\% of the', 'requiring only 1% of the'],
   ['up to 30times larger than', 'up to $30\\times$ larger than'],
-  ['resemble 2D `rotations\'; (ii)', 'resemble 2D \u2018rotations\u2019; (ii)'],
-  ['the ``edge of chaos\'\' regime', 'the \u201cedge of chaos\u201d regime'],
+  ["resemble 2D `rotations'; (ii)", 'resemble 2D \u2018rotations\u2019; (ii)'],
+  ["the ``edge of chaos'' regime", 'the \u201cedge of chaos\u201d regime'],
   ['pages 12x201419 and x2212', 'pages 12\u201419 and x2212'],
   ['an error approx10 percent', 'an error $\\approx 10$ percent'],
   ['with noise sigma^2 and rate alpha_1', 'with noise $\\sigma^2$ and rate $\\alpha_1$'],
@@ -41,7 +44,7 @@ const CASES: readonly (readonly [string, string])[] = [
   ['the alpha_beta_gamma function', 'the alpha_beta_gamma function'],
   ['at times 3 and 5', 'at times 3 and 5'],
   ['use `code` here and `x` there', 'use `code` here and `x` there'],
-  ['the student\'s `t\' test', 'the student\'s \u2018t\u2019 test'],
+  ["the student's `t' test", "the student's \u2018t\u2019 test"],
   // Text that kept its TeX is left alone.
   ['with $x_t$ and M_odot', 'with $x_t$ and M_odot'],
   ['a \\(\\sigma\\)-field', 'a \\(\\sigma\\)-field'],

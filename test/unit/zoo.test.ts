@@ -49,8 +49,13 @@ describe('model zoo', function () {
       assert.ok(existsSync(join(modelsDir, m.card)), m.card);
     }
     const systems = new Set(catalog.models.filter((m) => m.name.endsWith('-rk4-rollout')).map((m) => m.system));
-    for (const id of ['lorenz63', 'rossler', 'chen', 'halvorsen', 'dadras', 'arneodo', 'sprottb']) assert.ok(systems.has(id), id);
-    for (const name of ['lorenz63-esn', 'lorenz63-sindy', 'lorenz63-plrnn', 'vanderpol-edmd', 'lorenz63-linear']) assert.ok(catalog.models.some((m) => m.name === name), name);
+    for (const id of ['lorenz63', 'rossler', 'chen', 'halvorsen', 'dadras', 'arneodo', 'sprottb'])
+      assert.ok(systems.has(id), id);
+    for (const name of ['lorenz63-esn', 'lorenz63-sindy', 'lorenz63-plrnn', 'vanderpol-edmd', 'lorenz63-linear'])
+      assert.ok(
+        catalog.models.some((m) => m.name === name),
+        name,
+      );
   });
 
   it('writes the dynamics metadata conventions into each model', () => {
@@ -70,7 +75,10 @@ describe('model zoo', function () {
       const s = await session(`${system.id}-rk4-rollout`);
       const d = system.stateNames.length;
       const x0 = Float32Array.from(system.initialState);
-      const r = await s.run({ x0: new ort.Tensor('float32', x0, [1, d]), steps: new ort.Tensor('int64', BigInt64Array.of(100n), []) });
+      const r = await s.run({
+        x0: new ort.Tensor('float32', x0, [1, d]),
+        steps: new ort.Tensor('int64', BigInt64Array.of(100n), []),
+      });
       const traj = r.trajectory as ort.Tensor;
       assert.deepEqual(traj.dims, [100, 1, d]);
       const js = iterate(polynomialRk4(system.field, system.dt), Array.from(x0), 100);
@@ -112,13 +120,18 @@ describe('model zoo', function () {
       for (let t = 0; t < 100; t++) {
         if (e.kind === 'flow') {
           // Attractor integrates flows: RK4 with the ONNX vector field
-          const f = async (v: Float32Array) => (await s.run({ x: new ort.Tensor('float32', v, [1, e.dim]) })).dxdt.data as Float32Array;
+          const f = async (v: Float32Array) =>
+            (await s.run({ x: new ort.Tensor('float32', v, [1, e.dim]) })).dxdt.data as Float32Array;
           const v0 = x.data as Float32Array;
           const k1 = await f(v0);
           const k2 = await f(v0.map((v, i) => v + (h / 2) * k1[i]));
           const k3 = await f(v0.map((v, i) => v + (h / 2) * k2[i]));
           const k4 = await f(v0.map((v, i) => v + h * k3[i]));
-          x = new ort.Tensor('float32', v0.map((v, i) => v + (h / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i])), [1, e.dim]);
+          x = new ort.Tensor(
+            'float32',
+            v0.map((v, i) => v + (h / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i])),
+            [1, e.dim],
+          );
         } else {
           x = (await s.run({ x })).x_next as ort.Tensor;
         }
@@ -137,14 +150,27 @@ describe('model zoo', function () {
     const meta = modelMetadata(decodeModel(readFileSync(join(modelsDir, 'lorenz63-plrnn.onnx'))));
     const x0 = (JSON.parse(meta['dynamics.initial_state']) as number[]).slice(0, 3);
     const truth = iterate(polynomialRk4(lorenz.field, lorenz.dt), x0, steps);
-    const score = async (name: string) => compareTrajectories(truth, await ortMapRollout(name, steps), { dt: lorenz.dt, lyapunovMax: lorenz.lyapunovMax });
+    const score = async (name: string) =>
+      compareTrajectories(truth, await ortMapRollout(name, steps), { dt: lorenz.dt, lyapunovMax: lorenz.lyapunovMax });
     const linear = await score('lorenz63-linear');
     for (const name of ['lorenz63-esn', 'lorenz63-plrnn']) {
       const s = await score(name);
-      assert.ok(s.validPrediction.steps > linear.validPrediction.steps, `${name} VPT ${s.validPrediction.steps} vs ${linear.validPrediction.steps}`);
-      assert.ok(s.stateSpaceDivergence < linear.stateSpaceDivergence / 5, `${name} D_stsp ${s.stateSpaceDivergence} vs ${linear.stateSpaceDivergence}`);
-      assert.ok(s.spectralDistance < linear.spectralDistance / 2, `${name} D_H ${s.spectralDistance} vs ${linear.spectralDistance}`);
-      assert.ok(s.validPrediction.lyapunovTimes! > 1, `${name} valid for ${s.validPrediction.lyapunovTimes} Lyapunov times`);
+      assert.ok(
+        s.validPrediction.steps > linear.validPrediction.steps,
+        `${name} VPT ${s.validPrediction.steps} vs ${linear.validPrediction.steps}`,
+      );
+      assert.ok(
+        s.stateSpaceDivergence < linear.stateSpaceDivergence / 5,
+        `${name} D_stsp ${s.stateSpaceDivergence} vs ${linear.stateSpaceDivergence}`,
+      );
+      assert.ok(
+        s.spectralDistance < linear.spectralDistance / 2,
+        `${name} D_H ${s.spectralDistance} vs ${linear.spectralDistance}`,
+      );
+      assert.ok(
+        s.validPrediction.lyapunovTimes! > 1,
+        `${name} valid for ${s.validPrediction.lyapunovTimes} Lyapunov times`,
+      );
     }
   });
 
@@ -183,9 +209,11 @@ describe('model zoo', function () {
         const down = loss(p);
         p[k][i] = keep;
         const numeric = (up - down) / 2e-6;
-        assert.ok(Math.abs(numeric - grad[k][i]) < 1e-5 + 1e-4 * Math.abs(numeric), `${k}[${i}]: ${grad[k][i]} vs ${numeric}`);
+        assert.ok(
+          Math.abs(numeric - grad[k][i]) < 1e-5 + 1e-4 * Math.abs(numeric),
+          `${k}[${i}]: ${grad[k][i]} vs ${numeric}`,
+        );
       }
     }
   });
-
 });

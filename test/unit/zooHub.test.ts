@@ -30,24 +30,51 @@ const SHA = createHash('sha256').update(BODY).digest('hex');
 describe('zoo: models on the Hugging Face Hub', () => {
   it('reads the models citing a paper, .onnx files first, unsafe ids and paths dropped', () => {
     const listing = [
-      { id: 'someone/no-onnx', tags: ['arxiv:2306.04406'], siblings: [{ rfilename: 'pytorch_model.bin' }], downloads: 5, likes: 1 },
-      { id: 'lab/plrnn-lorenz', siblings: [{ rfilename: 'model.onnx' }, { rfilename: 'onnx/step.ONNX' }, { rfilename: '../evil.onnx' }, { rfilename: '/abs.onnx' }], pipeline_tag: 'time-series-forecasting' },
+      {
+        id: 'someone/no-onnx',
+        tags: ['arxiv:2306.04406'],
+        siblings: [{ rfilename: 'pytorch_model.bin' }],
+        downloads: 5,
+        likes: 1,
+      },
+      {
+        id: 'lab/plrnn-lorenz',
+        siblings: [
+          { rfilename: 'model.onnx' },
+          { rfilename: 'onnx/step.ONNX' },
+          { rfilename: '../evil.onnx' },
+          { rfilename: '/abs.onnx' },
+        ],
+        pipeline_tag: 'time-series-forecasting',
+      },
       { id: '../../etc', siblings: [{ rfilename: 'a.onnx' }] },
       'not an object',
       { modelId: 'old/style' },
     ];
     const models = parseHubModels(JSON.stringify(listing), 'hub');
-    assert.deepEqual(models.map((m) => m.id), ['lab/plrnn-lorenz', 'someone/no-onnx', 'old/style']);
+    assert.deepEqual(
+      models.map((m) => m.id),
+      ['lab/plrnn-lorenz', 'someone/no-onnx', 'old/style'],
+    );
     assert.deepEqual(models[0].onnxFiles, ['model.onnx', 'onnx/step.ONNX']);
     assert.equal(models[0].pipelineTag, 'time-series-forecasting');
     assert.deepEqual(models[1].onnxFiles, []);
     assert.equal(models[1].downloads, 5);
-    assert.throws(() => parseHubModels('{"error":"x"}', 'hub'), (e: unknown) => e instanceof SourceError && e.kind === 'parse');
-    assert.throws(() => parseHubModels('<html>', 'hub'), (e: unknown) => e instanceof SourceError && e.kind === 'parse');
+    assert.throws(
+      () => parseHubModels('{"error":"x"}', 'hub'),
+      (e: unknown) => e instanceof SourceError && e.kind === 'parse',
+    );
+    assert.throws(
+      () => parseHubModels('<html>', 'hub'),
+      (e: unknown) => e instanceof SourceError && e.kind === 'parse',
+    );
   });
 
   it('builds the Hub URLs and flat file names, and reads a sha256 from an ETag only when it is one', () => {
-    assert.equal(hubModelsUrl('http://h/', '2306.04406'), 'http://h/api/models?filter=arxiv%3A2306.04406&full=true&limit=100');
+    assert.equal(
+      hubModelsUrl('http://h/', '2306.04406'),
+      'http://h/api/models?filter=arxiv%3A2306.04406&full=true&limit=100',
+    );
     assert.equal(hubFileUrl('http://h', 'lab/m', 'onnx/a b.onnx'), 'http://h/lab/m/resolve/main/onnx/a%20b.onnx');
     assert.equal(downloadedFileName('lab/m', 'onnx/step.onnx'), 'lab--m--onnx--step.onnx');
     assert.equal(downloadedFileName('lab/m', 'we ird/x.ONNX'), 'lab--m--we_ird--x.ONNX');
@@ -55,7 +82,11 @@ describe('zoo: models on the Hugging Face Hub', () => {
     assert.equal(isOnnxPath('a/b.onnx'), true);
     assert.equal(etagSha256({ etag: `"${SHA}"` }), SHA);
     assert.equal(etagSha256({ 'x-linked-etag': `W/"${SHA.toUpperCase()}"`, etag: '"abc"' }), SHA);
-    assert.equal(etagSha256({ etag: '"5d41402abc4b2a76b9719d911017c592"' }), undefined, 'an md5-like git etag is not a sha256');
+    assert.equal(
+      etagSha256({ etag: '"5d41402abc4b2a76b9719d911017c592"' }),
+      undefined,
+      'an md5-like git etag is not a sha256',
+    );
   });
 
   describe('downloads', () => {
@@ -76,10 +107,20 @@ describe('zoo: models on the Hugging Face Hub', () => {
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it('follows the redirect, reports progress, checks length and sha256, and renames into place', async () => {
-      server.route('/lab/m/resolve/main/model.onnx', { status: 302, headers: { location: '/cdn/blob', 'x-linked-etag': `"${SHA}"`, 'x-linked-size': String(BODY.length) } });
+      server.route('/lab/m/resolve/main/model.onnx', {
+        status: 302,
+        headers: { location: '/cdn/blob', 'x-linked-etag': `"${SHA}"`, 'x-linked-size': String(BODY.length) },
+      });
       server.route('/cdn/blob', { body: BODY, headers: { 'content-type': 'application/octet-stream' } });
       const seen: number[] = [];
-      const result = await downloadHubFile({ http, url: `${server.url}/lab/m/resolve/main/model.onnx`, target: target(), maxBytes: 1_000_000, token: 'tok', onProgress: (r) => seen.push(r) });
+      const result = await downloadHubFile({
+        http,
+        url: `${server.url}/lab/m/resolve/main/model.onnx`,
+        target: target(),
+        maxBytes: 1_000_000,
+        token: 'tok',
+        onProgress: (r) => seen.push(r),
+      });
       assert.equal(result.sha256, SHA);
       assert.equal(result.bytes, BODY.length);
       assert.deepEqual(fs.readFileSync(target()), BODY);
@@ -91,7 +132,10 @@ describe('zoo: models on the Hugging Face Hub', () => {
     it('keeps nothing when the server fails (500 after the retries)', async () => {
       server.route('/f', { body: BODY });
       server.fault('/f', { kind: 'serverError' });
-      await assert.rejects(downloadHubFile({ http, url: `${server.url}/f`, target: target(), maxBytes: 1_000_000 }), (e: unknown) => e instanceof SourceError && e.kind === 'unavailable');
+      await assert.rejects(
+        downloadHubFile({ http, url: `${server.url}/f`, target: target(), maxBytes: 1_000_000 }),
+        (e: unknown) => e instanceof SourceError && e.kind === 'unavailable',
+      );
       assert.equal(server.requestsTo('/f').length, 3);
       assert.deepEqual(left(), []);
     });
@@ -100,7 +144,10 @@ describe('zoo: models on the Hugging Face Hub', () => {
       fs.writeFileSync(target(), 'the earlier download');
       server.route('/f', { body: BODY });
       server.fault('/f', { kind: 'truncate', bytes: 40_000 });
-      await assert.rejects(downloadHubFile({ http, url: `${server.url}/f`, target: target(), maxBytes: 1_000_000 }), (e: unknown) => e instanceof SourceError && e.kind === 'truncated');
+      await assert.rejects(
+        downloadHubFile({ http, url: `${server.url}/f`, target: target(), maxBytes: 1_000_000 }),
+        (e: unknown) => e instanceof SourceError && e.kind === 'truncated',
+      );
       assert.deepEqual(left(), ['lab--m--model.onnx']);
       assert.equal(fs.readFileSync(target(), 'utf8'), 'the earlier download');
     });
@@ -116,8 +163,17 @@ describe('zoo: models on the Hugging Face Hub', () => {
     it('refuses a file over the limit, stating the size and the limit, before writing anything', async () => {
       server.route('/f', { body: BODY });
       await assert.rejects(
-        downloadHubFile({ http, url: `${server.url}/f`, target: target(), maxBytes: 50_000, limitHint: 'setting attractor.models.maxDownloadMB' }),
-        (e: unknown) => e instanceof HubDownloadError && e.problem === 'tooLarge' && /0\.1 MB, over the limit of 0\.0 MB \(setting attractor\.models\.maxDownloadMB\)/.test(e.message),
+        downloadHubFile({
+          http,
+          url: `${server.url}/f`,
+          target: target(),
+          maxBytes: 50_000,
+          limitHint: 'setting attractor.models.maxDownloadMB',
+        }),
+        (e: unknown) =>
+          e instanceof HubDownloadError &&
+          e.problem === 'tooLarge' &&
+          /0\.1 MB, over the limit of 0\.0 MB \(setting attractor\.models\.maxDownloadMB\)/.test(e.message),
       );
       assert.deepEqual(left(), []);
       // announced on the redirect (the Hub's X-Linked-Size): the CDN is never asked
@@ -153,20 +209,35 @@ describe('zoo: models on the Hugging Face Hub', () => {
 
     it('keeps nothing when the checksum does not match', async () => {
       server.route('/f', { body: BODY, headers: { etag: `"${'0'.repeat(64)}"` } });
-      await assert.rejects(downloadHubFile({ http, url: `${server.url}/f`, target: target(), maxBytes: 1_000_000 }), (e: unknown) => e instanceof HubDownloadError && e.problem === 'integrity' && /checksum/.test(e.message));
+      await assert.rejects(
+        downloadHubFile({ http, url: `${server.url}/f`, target: target(), maxBytes: 1_000_000 }),
+        (e: unknown) => e instanceof HubDownloadError && e.problem === 'integrity' && /checksum/.test(e.message),
+      );
       assert.deepEqual(left(), []);
     });
 
     it('says what a 404 and a 401 mean, and stops at once when cancelled', async () => {
-      await assert.rejects(downloadHubFile({ http, url: `${server.url}/missing`, target: target(), maxBytes: 1_000_000 }), (e: unknown) => e instanceof HubDownloadError && e.problem === 'notFound');
+      await assert.rejects(
+        downloadHubFile({ http, url: `${server.url}/missing`, target: target(), maxBytes: 1_000_000 }),
+        (e: unknown) => e instanceof HubDownloadError && e.problem === 'notFound',
+      );
       server.route('/gated', { status: 401, body: 'no' });
-      await assert.rejects(downloadHubFile({ http, url: `${server.url}/gated`, target: target(), maxBytes: 1_000_000 }), (e: unknown) => e instanceof HubDownloadError && /token/.test(e.message));
+      await assert.rejects(
+        downloadHubFile({ http, url: `${server.url}/gated`, target: target(), maxBytes: 1_000_000 }),
+        (e: unknown) => e instanceof HubDownloadError && /token/.test(e.message),
+      );
       server.route('/slow', { body: BODY, delayMs: 5_000 });
       const abort = new AbortController();
       setTimeout(() => abort.abort(), 50);
       const t0 = Date.now();
       await assert.rejects(
-        downloadHubFile({ http: new HttpClient({ timeoutMs: 10_000 }), url: `${server.url}/slow`, target: target(), maxBytes: 1_000_000, signal: abort.signal }),
+        downloadHubFile({
+          http: new HttpClient({ timeoutMs: 10_000 }),
+          url: `${server.url}/slow`,
+          target: target(),
+          maxBytes: 1_000_000,
+          signal: abort.signal,
+        }),
         (e: unknown) => e instanceof HubDownloadError && e.problem === 'cancelled',
       );
       assert.ok(Date.now() - t0 < 2_000);

@@ -12,12 +12,18 @@ import { findSystem } from '../../src/zoo/systems';
 
 const root = join(__dirname, '..', '..', '..');
 const catalog = parseCatalog(JSON.parse(readFileSync(join(root, 'media', 'models', 'index.json'), 'utf8')));
-const library = parseSeedListing(JSON.parse(readFileSync(join(root, 'media', 'library', 'default-listing.json'), 'utf8')), 2026);
+const library = parseSeedListing(
+  JSON.parse(readFileSync(join(root, 'media', 'library', 'default-listing.json'), 'utf8')),
+  2026,
+);
 
 describe('zoo ↔ papers and the preview comparison', () => {
   it('finds the zoo models of default-library papers, and each model its library paper', () => {
     const byTitle = (t: string) => library.find((p) => p.title.startsWith(t))!;
-    const names = (t: string) => modelsForPaper(catalog, byTitle(t)).map((m) => m.name).sort();
+    const names = (t: string) =>
+      modelsForPaper(catalog, byTitle(t))
+        .map((m) => m.name)
+        .sort();
     assert.deepEqual(names('Generalized Teacher Forcing'), ['lorenz63-plrnn']);
     assert.deepEqual(names('Limits and Powers of Koopman'), ['vanderpol-edmd']);
     assert.deepEqual(names('SINDy-RL'), ['lorenz63-sindy']);
@@ -27,7 +33,10 @@ describe('zoo ↔ papers and the preview comparison', () => {
     assert.equal(paperForModel(plrnn, library)?.id, byTitle('Generalized Teacher Forcing').id);
     assert.match(paperForModel(plrnn, library)!.id, /^local:[0-9a-f]{12}$/);
     // an arXiv id matches too, whatever the title's spelling
-    assert.deepEqual(modelsForPaper(catalog, { id: '2306.04406', arxivId: '2306.04406', title: 'GTF' }).map((m) => m.name), ['lorenz63-plrnn']);
+    assert.deepEqual(
+      modelsForPaper(catalog, { id: '2306.04406', arxivId: '2306.04406', title: 'GTF' }).map((m) => m.name),
+      ['lorenz63-plrnn'],
+    );
   });
 
   it('scores a preview run of the true system as perfect and a wrong one as poor', async () => {
@@ -79,27 +88,47 @@ describe('zoo: the truth overlay sent with the metrics', () => {
       data: Float32Array.from(all.data),
     };
     const { table, reference } = compareWithTruth(run, lorenz);
-    assert.deepEqual(table.rows.map((r) => r.name), ['Valid prediction time', 'D_stsp', 'D_H', 'λmax']);
+    assert.deepEqual(
+      table.rows.map((r) => r.name),
+      ['Valid prediction time', 'D_stsp', 'D_H', 'λmax'],
+    );
     assert.ok(reference);
     assert.ok(reference.data.length <= MAX_REFERENCE_VALUES, `${reference.data.length} values`);
     assert.equal(reference.width, 3);
     assert.equal(reference.rows, Math.ceil(steps / reference.stride));
     // row i of the track is the run's row i·stride: the truth equals this run (it is the true system)
     for (const i of [0, 1, 17, reference.rows - 1]) {
-      for (let j = 0; j < 3; j++) assert.ok(Math.abs(reference.data[i * 3 + j] - run.data[i * reference.stride * 3 + j]) < 1e-3, `row ${i}`);
+      for (let j = 0; j < 3; j++)
+        assert.ok(Math.abs(reference.data[i * 3 + j] - run.data[i * reference.stride * 3 + j]) < 1e-3, `row ${i}`);
     }
     const message = { type: 'metrics', runId: 3, table, reference };
     const parsed = parseHostToPreview(message);
     assert.equal(parsed?.type === 'metrics' && parsed.reference?.rows, reference.rows);
-    assert.equal(parseHostToPreview({ ...message, reference: { ...reference, rows: reference.rows + 1 } }), undefined, 'rows × width must match the data');
-    const huge = { label: 'x', stride: 1, rows: MAX_REFERENCE_VALUES, width: 2, data: new Float32Array(MAX_REFERENCE_VALUES * 2) };
+    assert.equal(
+      parseHostToPreview({ ...message, reference: { ...reference, rows: reference.rows + 1 } }),
+      undefined,
+      'rows × width must match the data',
+    );
+    const huge = {
+      label: 'x',
+      stride: 1,
+      rows: MAX_REFERENCE_VALUES,
+      width: 2,
+      data: new Float32Array(MAX_REFERENCE_VALUES * 2),
+    };
     assert.equal(parseHostToPreview({ ...message, reference: huge }), undefined, 'a track over the bound is refused');
     assert.equal(parseHostToPreview({ type: 'metrics', runId: 3, table })?.type, 'metrics', 'the overlay is optional');
   });
 
   it('decimateReference keeps every stride-th row and never exceeds the bound', () => {
     const data = Float32Array.from({ length: 7 * 2 }, (_, i) => i);
-    assert.deepEqual(decimateReference('t', data, 7, 2, 8), { label: 't', stride: 2, rows: 4, width: 2, data: Float32Array.of(0, 1, 4, 5, 8, 9, 12, 13) });
+    assert.deepEqual(decimateReference('t', data, 7, 2, 8), {
+      label: 't',
+      stride: 2,
+      rows: 4,
+      width: 2,
+      data: Float32Array.of(0, 1, 4, 5, 8, 9, 12, 13),
+    });
     assert.equal(decimateReference('t', data, 7, 2, 100).stride, 1);
   });
 });

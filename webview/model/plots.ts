@@ -73,7 +73,10 @@ function prepare(canvas: HTMLCanvasElement, theme: Theme): { ctx: CanvasRenderin
 
 function memberColour(theme: Theme, member: number, members: number): { colour: string; alpha: number } {
   if (members === 1) return { colour: theme.series[0], alpha: 1 };
-  return { colour: theme.series[member % theme.series.length], alpha: member === 0 ? 1 : Math.max(0.35, 0.8 - members / 100) };
+  return {
+    colour: theme.series[member % theme.series.length],
+    alpha: member === 0 ? 1 : Math.max(0.35, 0.8 - members / 100),
+  };
 }
 
 function value(t: Trajectory, row: number, member: number, j: number): number {
@@ -136,7 +139,13 @@ export interface PlotResult {
 }
 
 /** The 3D projection; `reference` (when given) is drawn when the three axes are among its components. */
-export function drawPhase(canvas: HTMLCanvasElement, t: Trajectory, view: View3d, theme: Theme, reference?: ReferenceTrack): PlotResult {
+export function drawPhase(
+  canvas: HTMLCanvasElement,
+  t: Trajectory,
+  view: View3d,
+  theme: Theme,
+  reference?: ReferenceTrack,
+): PlotResult {
   const { ctx, w, h } = prepare(canvas, theme);
   if (t.rows <= t.burnIn) {
     ctx.fillStyle = theme.muted;
@@ -164,7 +173,11 @@ export function drawPhase(canvas: HTMLCanvasElement, t: Trajectory, view: View3d
   ctx.lineWidth = 1;
   ctx.strokeStyle = theme.grid;
   ctx.fillStyle = theme.muted;
-  const corners: [number, number, number][] = [[1.1, 0, 0], [0, 1.1, 0], [0, 0, 1.1]];
+  const corners: [number, number, number][] = [
+    [1.1, 0, 0],
+    [0, 1.1, 0],
+    [0, 0, 1.1],
+  ];
   corners.forEach((p, k) => {
     const [x0, y0] = project(-1, -1, -1);
     const [x1, y1] = project(p[0] - 1 + (k === 0 ? 1 : 0), p[1] - 1 + (k === 1 ? 1 : 0), p[2] - 1 + (k === 2 ? 1 : 0));
@@ -222,7 +235,12 @@ export function drawPhase(canvas: HTMLCanvasElement, t: Trajectory, view: View3d
 }
 
 /** Mouse and keyboard control of a View3d. */
-export function attachRotation(canvas: HTMLCanvasElement, view: () => View3d, redraw: () => void, reset: () => void): void {
+export function attachRotation(
+  canvas: HTMLCanvasElement,
+  view: () => View3d,
+  redraw: () => void,
+  reset: () => void,
+): void {
   let last: { x: number; y: number } | undefined;
   canvas.addEventListener('pointerdown', (e) => {
     last = { x: e.clientX, y: e.clientY };
@@ -345,7 +363,7 @@ export function drawSeries(canvas: HTMLCanvasElement, t: Trajectory, theme: Them
     ctx.globalAlpha = 1;
   }
   ctx.fillStyle = theme.muted;
-  const tEnd = (t.rows) * t.timeStep;
+  const tEnd = t.rows * t.timeStep;
   const tStart = (t.burnIn + 1) * t.timeStep;
   ctx.fillText(`t = ${formatTick(tStart)}`, left, h - 4);
   const endLabel = `t = ${formatTick(tEnd)}`;
@@ -424,7 +442,12 @@ export function powerSpectrum(t: Trajectory, components: number): Spectrum | und
   return { freq, power };
 }
 
-export function drawSpectrum(canvas: HTMLCanvasElement, t: Trajectory, spectrum: Spectrum | undefined, theme: Theme): void {
+export function drawSpectrum(
+  canvas: HTMLCanvasElement,
+  t: Trajectory,
+  spectrum: Spectrum | undefined,
+  theme: Theme,
+): void {
   const { ctx, w, h } = prepare(canvas, theme);
   if (!spectrum) {
     ctx.fillStyle = theme.muted;

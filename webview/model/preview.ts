@@ -49,7 +49,11 @@ let firstDrawMs: number | undefined;
 let frame = 0;
 let lastSpectrum = 0;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   if (text !== undefined) e.textContent = text;
@@ -120,7 +124,11 @@ function render(m: PreviewModel): void {
   vscode.setState({ file: m.file });
   const header = el('header', { class: 'preview-header' });
   header.append(el('h1', {}, m.fileName));
-  const facts = [`${m.kind}${m.kindSource === 'metadata' ? '' : ` (${m.kindSource === 'answer' ? 'your choice' : 'from its shapes'})`}`, `d = ${m.dim}`, m.elemType];
+  const facts = [
+    `${m.kind}${m.kindSource === 'metadata' ? '' : ` (${m.kindSource === 'answer' ? 'your choice' : 'from its shapes'})`}`,
+    `d = ${m.dim}`,
+    m.elemType,
+  ];
   if (m.width !== m.dim) facts.push(`plotting ${m.width} values`);
   if (m.system) facts.push(`system: ${m.system}`);
   if (m.paper) facts.push(`paper: arXiv ${m.paper}`);
@@ -136,9 +144,24 @@ function render(m: PreviewModel): void {
   controls.append(
     field('x0', 'Initial state', d.initialState.join(', '), `${m.dim} numbers, separated by commas`),
     field('steps', 'Steps', String(d.steps), `1 to ${m.limits.maxSteps.toLocaleString('en-US')}`),
-    field('dt', m.dtIsInput ? 'dt' : 'dt (time axis only)', String(d.dt), m.dtIsInput ? 'integration step' : 'time between steps, for the axes and the spectrum'),
-    field('members', 'Ensemble', String(d.members), `1 to ${m.limits.maxMembers}: the initial state plus perturbed copies`),
-    field('perturbation', 'Perturbation σ', String(d.perturbation), 'standard deviation of the perturbation of ensemble members'),
+    field(
+      'dt',
+      m.dtIsInput ? 'dt' : 'dt (time axis only)',
+      String(d.dt),
+      m.dtIsInput ? 'integration step' : 'time between steps, for the axes and the spectrum',
+    ),
+    field(
+      'members',
+      'Ensemble',
+      String(d.members),
+      `1 to ${m.limits.maxMembers}: the initial state plus perturbed copies`,
+    ),
+    field(
+      'perturbation',
+      'Perturbation σ',
+      String(d.perturbation),
+      'standard deviation of the perturbation of ensemble members',
+    ),
     field('burnIn', 'Burn-in', String(d.burnIn), 'steps dropped from plots and exports'),
   );
   const actions = el('div', { class: 'actions' });
@@ -155,15 +178,43 @@ function render(m: PreviewModel): void {
   axes.append(axisSelect('axis-x', 0, m), axisSelect('axis-y', 1, m), axisSelect('axis-z', 2, m));
   phaseHead.append(axes);
   const exports = el('div', { class: 'exports' });
-  exports.append(button('export-png', 'Export PNG'), button('export-csv', 'Export CSV'), button('export-npy', 'Export .npy'));
+  exports.append(
+    button('export-png', 'Export PNG'),
+    button('export-csv', 'Export CSV'),
+    button('export-npy', 'Export .npy'),
+  );
   phaseHead.append(exports);
   const legend = el('div', { id: 'legend', class: 'legend', role: 'group', 'aria-label': 'Legend' });
   legend.hidden = true;
-  const phase = el('canvas', { id: 'phase', class: 'plot phase', tabindex: '0', role: 'img', 'aria-label': '3D projection of the trajectory' });
-  const series = el('canvas', { id: 'series', class: 'plot series', role: 'img', 'aria-label': 'Time series of each component' });
-  const spectrumCanvas = el('canvas', { id: 'spectrum', class: 'plot spectrum', role: 'img', 'aria-label': 'Power spectrum of each component' });
+  const phase = el('canvas', {
+    id: 'phase',
+    class: 'plot phase',
+    tabindex: '0',
+    role: 'img',
+    'aria-label': '3D projection of the trajectory',
+  });
+  const series = el('canvas', {
+    id: 'series',
+    class: 'plot series',
+    role: 'img',
+    'aria-label': 'Time series of each component',
+  });
+  const spectrumCanvas = el('canvas', {
+    id: 'spectrum',
+    class: 'plot spectrum',
+    role: 'img',
+    'aria-label': 'Power spectrum of each component',
+  });
   series.style.height = `${Math.min(m.width, MAX_LANES) * 70 + 20}px`;
-  plots.append(phaseHead, legend, phase, el('h2', {}, m.width > MAX_LANES ? `Time series (first ${MAX_LANES} of ${m.width})` : 'Time series'), series, el('h2', {}, 'Power spectrum'), spectrumCanvas);
+  plots.append(
+    phaseHead,
+    legend,
+    phase,
+    el('h2', {}, m.width > MAX_LANES ? `Time series (first ${MAX_LANES} of ${m.width})` : 'Time series'),
+    series,
+    el('h2', {}, 'Power spectrum'),
+    spectrumCanvas,
+  );
   const metrics = el('section', { id: 'metrics', class: 'metrics', 'aria-label': 'Comparison with ground truth' });
   metrics.hidden = true;
 
@@ -176,7 +227,12 @@ function render(m: PreviewModel): void {
   byId('export-csv').addEventListener('click', () => vscode.postMessage({ type: 'export', format: 'csv' }));
   byId('export-npy').addEventListener('click', () => vscode.postMessage({ type: 'export', format: 'npy' }));
   byId('export-png').addEventListener('click', exportPng);
-  attachRotation(phase, () => view, schedule, () => (view = { ...defaultView(m.width), axes: view.axes }));
+  attachRotation(
+    phase,
+    () => view,
+    schedule,
+    () => (view = { ...defaultView(m.width), axes: view.axes }),
+  );
   draw();
 }
 
@@ -189,7 +245,8 @@ function readParams(m: PreviewModel): RunParameters | string {
     .value.split(/[,\s]+/)
     .filter((s) => s.length > 0)
     .map(Number);
-  if (x0.length !== m.dim || !x0.every(Number.isFinite)) return `The initial state needs ${m.dim} numbers (got ${x0.length}).`;
+  if (x0.length !== m.dim || !x0.every(Number.isFinite))
+    return `The initial state needs ${m.dim} numbers (got ${x0.length}).`;
   const params = {
     initialState: x0,
     steps: numberField('steps'),
@@ -198,7 +255,8 @@ function readParams(m: PreviewModel): RunParameters | string {
     perturbation: numberField('perturbation'),
     burnIn: numberField('burnIn'),
   };
-  for (const [k, v] of Object.entries(params)) if (k !== 'initialState' && !Number.isFinite(v as number)) return `${k} must be a number.`;
+  for (const [k, v] of Object.entries(params))
+    if (k !== 'initialState' && !Number.isFinite(v as number)) return `${k} must be a number.`;
   return params;
 }
 
@@ -242,7 +300,15 @@ function schedule(): void {
 function draw(): void {
   frame = 0;
   if (!model) return;
-  const t = traj ?? { data: new Float32Array(0), members: 1, width: model.width, rows: 0, burnIn: 0, timeStep: 1, names: model.stateNames };
+  const t = traj ?? {
+    data: new Float32Array(0),
+    members: 1,
+    width: model.width,
+    rows: 0,
+    burnIn: 0,
+    timeStep: 1,
+    names: model.stateNames,
+  };
   const overlay = showReference ? reference : undefined;
   const { points, referencePoints } = drawPhase(byId<HTMLCanvasElement>('phase'), t, view, theme, overlay);
   const seriesReference = drawSeries(byId<HTMLCanvasElement>('series'), t, theme, overlay);
@@ -275,7 +341,10 @@ function showLegend(ref: ReferenceTrack | undefined): void {
     return s;
   };
   const modelEntry = el('span', { class: 'legend-entry' });
-  modelEntry.append(swatch(theme.series[0], false), el('span', {}, traj && traj.members > 1 ? 'model (ensemble)' : 'model'));
+  modelEntry.append(
+    swatch(theme.series[0], false),
+    el('span', {}, traj && traj.members > 1 ? 'model (ensemble)' : 'model'),
+  );
   const toggle = document.createElement('vscode-checkbox') as HTMLElement & { checked: boolean };
   toggle.id = 'show-reference';
   toggle.checked = showReference;
@@ -287,7 +356,11 @@ function showLegend(ref: ReferenceTrack | undefined): void {
   });
   const truthEntry = el('span', { class: 'legend-entry' });
   const comps = ref.width < (model?.width ?? ref.width) ? ` (first ${ref.width} components)` : '';
-  truthEntry.append(toggle, swatch(theme.reference, true), el('span', { id: 'reference-label' }, `truth: ${ref.label}${comps}`));
+  truthEntry.append(
+    toggle,
+    swatch(theme.reference, true),
+    el('span', { id: 'reference-label' }, `truth: ${ref.label}${comps}`),
+  );
   legend.replaceChildren(modelEntry, truthEntry);
   legend.hidden = false;
 }
@@ -300,7 +373,12 @@ function showMetrics(table: MetricsTable): void {
   t.append(head);
   for (const r of table.rows) {
     const tr = el('tr');
-    tr.append(el('td', {}, r.name), el('td', {}, r.value), el('td', {}, r.reference ?? ''), el('td', { class: 'muted' }, r.note ?? ''));
+    tr.append(
+      el('td', {}, r.name),
+      el('td', {}, r.value),
+      el('td', {}, r.reference ?? ''),
+      el('td', { class: 'muted' }, r.note ?? ''),
+    );
     t.append(tr);
   }
   section.replaceChildren(el('h2', {}, table.title), t);

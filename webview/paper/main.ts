@@ -14,7 +14,11 @@ let showOriginal = vscode.getState()?.showOriginal === true;
 /** Sends the selected passage for annotation; set once a paper is rendered. */
 let sendSelection: () => void = () => undefined;
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   el.className = className;
   if (text !== undefined) el.textContent = text;
@@ -39,7 +43,10 @@ function send(message: PaperWebviewToHost): () => void {
 
 function render(paper: PaperView): void {
   const header = element('header', 'paper-header');
-  header.append(element('h1', 'paper-title', paper.title), element('p', 'paper-meta', `${paper.authors} · ${paper.date}`));
+  header.append(
+    element('h1', 'paper-title', paper.title),
+    element('p', 'paper-meta', `${paper.authors} · ${paper.date}`),
+  );
 
   const body = element('div', 'markdown-body');
   // Produced by the host's renderer: raw HTML from the source is escaped, KaTeX runs with trust: false.
@@ -62,7 +69,12 @@ function render(paper: PaperView): void {
     if (text) vscode.postMessage({ type: 'annotateSelection', text });
     else status.textContent = 'Select a passage of the abstract first, then choose Annotate Selection.';
   };
-  const annotateSelection = button('Annotate Selection', 'comment-add', () => sendSelection(), 'Comment on the selected passage in the paper’s note');
+  const annotateSelection = button(
+    'Annotate Selection',
+    'comment-add',
+    () => sendSelection(),
+    'Comment on the selected passage in the paper’s note',
+  );
   annotateSelection.classList.add('annotate-selection');
 
   function applyToggle(): void {
@@ -81,7 +93,12 @@ function render(paper: PaperView): void {
     button('Copy Abstract', 'copy', send({ type: 'copyAbstract' }), 'Copy the abstract as Markdown with $…$ math'),
     button('Copy BibTeX', 'quote', send({ type: 'copyBibtex' })),
     button(paper.hasArxivId ? 'arXiv' : 'Find on arXiv', 'link-external', send({ type: 'openArxiv' }), arxivTitle),
-    button(paper.hasArxivId ? 'Hugging Face' : 'Find on Hugging Face', 'link-external', send({ type: 'openHuggingFace' }), hfTitle),
+    button(
+      paper.hasArxivId ? 'Hugging Face' : 'Find on Hugging Face',
+      'link-external',
+      send({ type: 'openHuggingFace' }),
+      hfTitle,
+    ),
     toggle,
   );
   header.append(actions, status);

@@ -7,7 +7,8 @@ export function selectedPassage(container: HTMLElement, selection: Selection | n
   if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return undefined;
   const range = selection.getRangeAt(0).cloneRange();
   if (!container.contains(range.commonAncestorContainer)) return undefined;
-  const formulaAround = (node: Node) => (node instanceof Element ? node : node.parentElement)?.closest('.katex-display, .katex');
+  const formulaAround = (node: Node) =>
+    (node instanceof Element ? node : node.parentElement)?.closest('.katex-display, .katex');
   const startFormula = formulaAround(range.startContainer);
   const endFormula = formulaAround(range.endContainer);
   if (startFormula && container.contains(startFormula)) range.setStartBefore(startFormula);

@@ -62,7 +62,11 @@ function normalise(text: string): { text: string; map: number[] } {
 
 function occurrences(haystack: string, needle: string): number[] {
   const found: number[] = [];
-  for (let at = haystack.indexOf(needle); at >= 0 && found.length < MAX_CANDIDATES; at = haystack.indexOf(needle, at + 1)) {
+  for (
+    let at = haystack.indexOf(needle);
+    at >= 0 && found.length < MAX_CANDIDATES;
+    at = haystack.indexOf(needle, at + 1)
+  ) {
     found.push(at);
   }
   return found;
@@ -109,7 +113,10 @@ export function resolveAnchor(text: string, anchor: TextAnchor): TextSpan | unde
   const hay = normalise(text);
   const needle = normalise(anchor.quote).text.trim();
   if (!needle) return undefined;
-  const loose = occurrences(hay.text, needle).map((at) => ({ start: hay.map[at], end: hay.map[at + needle.length - 1] + 1 }));
+  const loose = occurrences(hay.text, needle).map((at) => ({
+    start: hay.map[at],
+    end: hay.map[at + needle.length - 1] + 1,
+  }));
   return loose.length > 0 ? best(text, anchor, loose) : undefined;
 }
 

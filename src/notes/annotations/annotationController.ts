@@ -21,7 +21,11 @@ const ORPHAN_QUOTE_CHARS = 80;
 const LABEL_QUOTE_CHARS = 60;
 
 /** Every assignment to a thread property redraws its widget in the editor: assign only what changed. */
-function setIfChanged<K extends 'label' | 'contextValue'>(thread: vscode.CommentThread, key: K, value: vscode.CommentThread[K]): void {
+function setIfChanged<K extends 'label' | 'contextValue'>(
+  thread: vscode.CommentThread,
+  key: K,
+  value: vscode.CommentThread[K],
+): void {
   if (thread[key] !== value) thread[key] = value;
 }
 
@@ -112,7 +116,8 @@ export class AnnotationController extends Disposable {
     this.controller = this.register(vscode.comments.createCommentController(CONTROLLER_ID, 'Attractor Annotations'));
     this.controller.options = { prompt: 'Add a comment…', placeHolder: 'What about this passage?' };
     this.controller.commentingRangeProvider = {
-      provideCommentingRanges: (doc) => (this.isNote(doc.uri) ? [new vscode.Range(0, 0, Math.max(0, doc.lineCount - 1), 0)] : undefined),
+      provideCommentingRanges: (doc) =>
+        this.isNote(doc.uri) ? [new vscode.Range(0, 0, Math.max(0, doc.lineCount - 1), 0)] : undefined,
     };
     this.register(vscode.workspace.onDidOpenTextDocument((d) => void this.track(d)));
     this.register(vscode.workspace.onDidChangeTextDocument((e) => this.scheduleReanchor(e.document)));
@@ -180,7 +185,11 @@ export class AnnotationController extends Disposable {
       if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') file = emptyAnnotationFile(noteName);
       else {
         // Never overwrite a sidecar that could not be read: the note is not tracked until it is fixed.
-        await showError(this.log, `Could not read the annotations of ${noteName} (${vscode.workspace.asRelativePath(sidecar)}); fix or move that file`, err);
+        await showError(
+          this.log,
+          `Could not read the annotations of ${noteName} (${vscode.workspace.asRelativePath(sidecar)}); fix or move that file`,
+          err,
+        );
         return undefined;
       }
     }
@@ -227,7 +236,11 @@ export class AnnotationController extends Disposable {
         setIfChanged(thread, 'contextValue', a.resolved ? 'annotation-resolved' : 'annotation');
       } else {
         if (thread.range !== undefined) thread.range = undefined;
-        setIfChanged(thread, 'label', `Orphaned: the passage “${shorten(a.anchor.quote, ORPHAN_QUOTE_CHARS)}” is no longer in the note`);
+        setIfChanged(
+          thread,
+          'label',
+          `Orphaned: the passage “${shorten(a.anchor.quote, ORPHAN_QUOTE_CHARS)}” is no longer in the note`,
+        );
         setIfChanged(thread, 'contextValue', 'annotation-orphaned');
       }
     }
@@ -278,7 +291,10 @@ export class AnnotationController extends Disposable {
   private async stateOf(uri: vscode.Uri): Promise<NoteAnnotations> {
     const doc = await vscode.workspace.openTextDocument(uri);
     const state = await this.track(doc);
-    if (!state) throw new Error(`${vscode.workspace.asRelativePath(uri)} is not a note in the notes folder, or its annotations file could not be read`);
+    if (!state)
+      throw new Error(
+        `${vscode.workspace.asRelativePath(uri)} is not a note in the notes folder, or its annotations file could not be read`,
+      );
     return state;
   }
 
@@ -337,11 +353,23 @@ export class AnnotationController extends Disposable {
     const found = this.findByThread(reply.thread);
     if (!found) return this.createFromReply(reply);
     if (!reply.text.trim()) return;
-    const comment: AnnotationComment = { id: randomUUID(), author: author(), body: reply.text, created: new Date().toISOString() };
-    await this.replaceAnnotation(found.state, { ...found.annotation, comments: [...found.annotation.comments, comment] });
+    const comment: AnnotationComment = {
+      id: randomUUID(),
+      author: author(),
+      body: reply.text,
+      created: new Date().toISOString(),
+    };
+    await this.replaceAnnotation(found.state, {
+      ...found.annotation,
+      comments: [...found.annotation.comments, comment],
+    });
   }
 
-  private async replaceAnnotation(state: NoteAnnotations, next: Annotation | undefined, removeId?: string): Promise<void> {
+  private async replaceAnnotation(
+    state: NoteAnnotations,
+    next: Annotation | undefined,
+    removeId?: string,
+  ): Promise<void> {
     const id = next?.id ?? removeId;
     const annotations = state.file.annotations.flatMap((a) => (a.id === id ? (next ? [next] : []) : [a]));
     await this.save(state, { ...state.file, annotations });
@@ -368,7 +396,9 @@ export class AnnotationController extends Disposable {
     const found = this.findByThread(comment.thread);
     if (!found) return;
     const body = bodyText(comment.body);
-    const comments = found.annotation.comments.map((c) => (c.id === comment.data.id ? { ...c, body, edited: new Date().toISOString() } : c));
+    const comments = found.annotation.comments.map((c) =>
+      c.id === comment.data.id ? { ...c, body, edited: new Date().toISOString() } : c,
+    );
     await this.replaceAnnotation(found.state, { ...found.annotation, comments });
   }
 

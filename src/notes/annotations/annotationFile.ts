@@ -110,7 +110,13 @@ export function serializeAnnotationFile(file: AnnotationFile): string {
     offset: a.anchor.offset,
     resolved: a.resolved,
     created: a.created,
-    comments: a.comments.map((c) => ({ id: c.id, author: c.author, body: c.body, created: c.created, ...(c.edited ? { edited: c.edited } : {}) })),
+    comments: a.comments.map((c) => ({
+      id: c.id,
+      author: c.author,
+      body: c.body,
+      created: c.created,
+      ...(c.edited ? { edited: c.edited } : {}),
+    })),
   }));
   return `${JSON.stringify({ version: ANNOTATION_FILE_VERSION, note: file.note, annotations: [...annotations, ...file.unreadable] }, null, 2)}\n`;
 }

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { parseArxivId } from '../arxivId';
 import type { Paper, PaperSourceName } from '../paper';
-import { LIBRARY_SCHEMA, type Collection, type DayListing, type LibraryData, type RecentEntry, type SearchResults } from './schema';
+import {
+  LIBRARY_SCHEMA,
+  type Collection,
+  type DayListing,
+  type LibraryData,
+  type RecentEntry,
+  type SearchResults,
+} from './schema';
 
 export interface RemovedPaper {
   readonly paper: Paper;
@@ -40,7 +47,7 @@ export function mergePaper(existing: Paper, incoming: Paper): Paper {
   const upvotes = incoming.upvotes ?? existing.upvotes;
   return {
     id: existing.id,
-    ...(existing.arxivId ?? incoming.arxivId ? { arxivId: existing.arxivId ?? incoming.arxivId } : {}),
+    ...((existing.arxivId ?? incoming.arxivId) ? { arxivId: existing.arxivId ?? incoming.arxivId } : {}),
     ...(version ? { arxivVersion: version } : {}),
     title: incoming.title || existing.title,
     abstract: incoming.abstract || existing.abstract,
@@ -74,11 +81,18 @@ export class PaperLibrary {
   constructor(data?: LibraryData) {
     if (!data) return;
     for (const p of data.papers) this.index(p);
-    for (const d of data.days) this.days.set(d.date, { ...d, paperIds: d.paperIds.filter((id) => this.papers.has(id)) });
+    for (const d of data.days)
+      this.days.set(d.date, { ...d, paperIds: d.paperIds.filter((id) => this.papers.has(id)) });
     for (const id of data.stars) if (this.papers.has(id)) this.stars.add(id);
-    this.collectionList = data.collections.map((c) => ({ ...c, paperIds: c.paperIds.filter((id) => this.papers.has(id)) }));
+    this.collectionList = data.collections.map((c) => ({
+      ...c,
+      paperIds: c.paperIds.filter((id) => this.papers.has(id)),
+    }));
     this.recentList = data.recent.filter((r) => this.papers.has(r.id));
-    this.lastSearch = data.search && { ...data.search, paperIds: data.search.paperIds.filter((id) => this.papers.has(id)) };
+    this.lastSearch = data.search && {
+      ...data.search,
+      paperIds: data.search.paperIds.filter((id) => this.papers.has(id)),
+    };
   }
 
   onChange(listener: (change: LibraryChange) => void): { dispose(): void } {
@@ -249,7 +263,9 @@ export class PaperLibrary {
 
   addToCollection(collectionId: string, paperId: string): void {
     if (!this.papers.has(paperId)) return;
-    this.updateCollection(collectionId, (c) => (c.paperIds.includes(paperId) ? c : { ...c, paperIds: [...c.paperIds, paperId] }));
+    this.updateCollection(collectionId, (c) =>
+      c.paperIds.includes(paperId) ? c : { ...c, paperIds: [...c.paperIds, paperId] },
+    );
   }
 
   removeFromCollection(collectionId: string, paperId: string): void {
@@ -271,7 +287,10 @@ export class PaperLibrary {
 
   touchRecent(id: string, at = new Date()): void {
     if (!this.papers.has(id)) return;
-    this.recentList = [{ id, at: at.toISOString() }, ...this.recentList.filter((r) => r.id !== id)].slice(0, RECENT_LIMIT);
+    this.recentList = [{ id, at: at.toISOString() }, ...this.recentList.filter((r) => r.id !== id)].slice(
+      0,
+      RECENT_LIMIT,
+    );
     this.changed('recent');
   }
 
@@ -302,7 +321,9 @@ export class PaperLibrary {
     }
     if (removed.starred) this.stars.add(paper.id);
     this.collectionList = this.collectionList.map((c) =>
-      removed.collections.includes(c.id) && !c.paperIds.includes(paper.id) ? { ...c, paperIds: [...c.paperIds, paper.id] } : c,
+      removed.collections.includes(c.id) && !c.paperIds.includes(paper.id)
+        ? { ...c, paperIds: [...c.paperIds, paper.id] }
+        : c,
     );
     this.changed('papers');
   }
@@ -317,9 +338,12 @@ export class PaperLibrary {
     if (this.byTitle.get(key) === id) this.byTitle.delete(key);
     for (const [date, d] of this.days) this.days.set(date, { ...d, paperIds: d.paperIds.filter((p) => p !== id) });
     this.stars.delete(id);
-    this.collectionList = this.collectionList.map((c) => (c.paperIds.includes(id) ? { ...c, paperIds: c.paperIds.filter((p) => p !== id) } : c));
+    this.collectionList = this.collectionList.map((c) =>
+      c.paperIds.includes(id) ? { ...c, paperIds: c.paperIds.filter((p) => p !== id) } : c,
+    );
     this.recentList = this.recentList.filter((r) => r.id !== id);
-    if (this.lastSearch) this.lastSearch = { ...this.lastSearch, paperIds: this.lastSearch.paperIds.filter((p) => p !== id) };
+    if (this.lastSearch)
+      this.lastSearch = { ...this.lastSearch, paperIds: this.lastSearch.paperIds.filter((p) => p !== id) };
     this.changed('papers');
     return true;
   }

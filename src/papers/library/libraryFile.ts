@@ -24,7 +24,8 @@ export async function loadLibraryFile(file: string, now = new Date()): Promise<L
     return { status: 'ok', data, dropped };
   } catch (err) {
     if (!(err instanceof SyntaxError) && !(err instanceof LibraryFormatError)) throw err;
-    reason = err instanceof SyntaxError ? `it is not valid JSON (${err.message}); it may have been cut off` : err.message;
+    reason =
+      err instanceof SyntaxError ? `it is not valid JSON (${err.message}); it may have been cut off` : err.message;
   }
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   const setAsideAs = join(dirname(file), `${basename(file, '.json')}.corrupt-${stamp}.json`);

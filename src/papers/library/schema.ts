@@ -57,7 +57,9 @@ function readPaper(v: unknown): Paper | undefined {
   if (!isRecord(v) || !str(v.id) || !v.id || !str(v.title) || !str(v.abstract) || !str(v.published)) return undefined;
   const authors = strings(v.authors);
   const links = isRecord(v.links)
-    ? (Object.fromEntries(Object.entries(v.links).filter(([k, x]) => ['github', 'project', 'doi'].includes(k) && str(x))) as PaperLinks)
+    ? (Object.fromEntries(
+        Object.entries(v.links).filter(([k, x]) => ['github', 'project', 'doi'].includes(k) && str(x)),
+      ) as PaperLinks)
     : undefined;
   return {
     id: v.id,
@@ -71,7 +73,9 @@ function readPaper(v: unknown): Paper | undefined {
     ...(typeof v.upvotes === 'number' ? { upvotes: v.upvotes } : {}),
     ...(Array.isArray(v.categories) ? { categories: strings(v.categories) } : {}),
     ...(links && Object.keys(links).length ? { links } : {}),
-    ...(Array.isArray(v.sources) ? { sources: strings(v.sources).filter((s): s is PaperSourceName => SOURCES.includes(s as PaperSourceName)) } : {}),
+    ...(Array.isArray(v.sources)
+      ? { sources: strings(v.sources).filter((s): s is PaperSourceName => SOURCES.includes(s as PaperSourceName)) }
+      : {}),
   };
 }
 
@@ -83,7 +87,9 @@ export function readLibraryData(json: unknown): { data: LibraryData; dropped: nu
   if (!isRecord(json)) throw new LibraryFormatError('the file is not a JSON object');
   if (typeof json.schema !== 'number') throw new LibraryFormatError('the file has no schema version');
   if (json.schema > LIBRARY_SCHEMA) {
-    throw new LibraryFormatError(`the file has schema ${json.schema}, newer than this version of Attractor reads (${LIBRARY_SCHEMA})`);
+    throw new LibraryFormatError(
+      `the file has schema ${json.schema}, newer than this version of Attractor reads (${LIBRARY_SCHEMA})`,
+    );
   }
   if (!Array.isArray(json.papers)) throw new LibraryFormatError('the file has no list of papers');
   let dropped = 0;
@@ -105,9 +111,18 @@ export function readLibraryData(json: unknown): { data: LibraryData; dropped: nu
     isRecord(r) && str(r.id) && str(r.at) ? [{ id: r.id, at: r.at }] : [],
   );
   const s = json.search;
-  const search = isRecord(s) && str(s.query) && str(s.at) ? { query: s.query, at: s.at, paperIds: strings(s.paperIds) } : undefined;
+  const search =
+    isRecord(s) && str(s.query) && str(s.at) ? { query: s.query, at: s.at, paperIds: strings(s.paperIds) } : undefined;
   return {
-    data: { schema: LIBRARY_SCHEMA, papers, days, stars: strings(json.stars), collections, recent, ...(search ? { search } : {}) },
+    data: {
+      schema: LIBRARY_SCHEMA,
+      papers,
+      days,
+      stars: strings(json.stars),
+      collections,
+      recent,
+      ...(search ? { search } : {}),
+    },
     dropped,
   };
 }

@@ -261,7 +261,9 @@ export class SearchIndex {
     let e = this.expansions.get(key);
     if (!e) {
       const found = this.expandUncached(token, asPrefix);
-      const entries = [...found].sort((a, b) => this.weights[this.offsets[b[0]]] * b[1] - this.weights[this.offsets[a[0]]] * a[1] || a[0] - b[0]);
+      const entries = [...found].sort(
+        (a, b) => this.weights[this.offsets[b[0]]] * b[1] - this.weights[this.offsets[a[0]]] * a[1] || a[0] - b[0],
+      );
       e = {
         terms: Int32Array.from(entries, ([r]) => r),
         factors: Float64Array.from(entries, ([, f]) => f),
@@ -299,9 +301,12 @@ export class SearchIndex {
         const term = this.terms[r];
         // While typing, the word is compared with the beginnings of words one letter shorter, as long or
         // longer ("expnent" is "exponent" with one letter missing, "expon" less one letter).
-        const hitTerm = asPrefix && term.length > token.length
-          ? near(term.slice(0, token.length)) || near(term.slice(0, token.length + 1)) || near(term.slice(0, token.length - 1))
-          : near(term);
+        const hitTerm =
+          asPrefix && term.length > token.length
+            ? near(term.slice(0, token.length)) ||
+              near(term.slice(0, token.length + 1)) ||
+              near(term.slice(0, token.length - 1))
+            : near(term);
         if (hitTerm) found.set(r, FUZZY);
       }
     }
@@ -452,7 +457,10 @@ export class SearchIndex {
    */
   similar(paper: Paper, limit = 10): SearchHit[] {
     const tf = new Map<number, number>();
-    for (const [text, weight] of [[paper.title, WEIGHT.title], [paper.abstract, WEIGHT.abstract]] as const) {
+    for (const [text, weight] of [
+      [paper.title, WEIGHT.title],
+      [paper.abstract, WEIGHT.abstract],
+    ] as const) {
       for (const token of tokenize(text)) {
         if (STOP_WORDS.has(token)) continue;
         const r = this.termIndex.get(token);
@@ -596,7 +604,7 @@ class TopK {
     if (s < this.scores[0] || (s === this.scores[0] && d > this.docs[0])) return;
     this.docs[0] = d;
     this.scores[0] = s;
-    for (let i = 0; ; ) {
+    for (let i = 0; ;) {
       const l = 2 * i + 1;
       if (l >= this.size) return;
       const c = l + 1 < this.size && this.worse(l + 1, l) ? l + 1 : l;

@@ -2,7 +2,15 @@ import { formatArxivRef, parseArxivId } from '../arxivId';
 import type { Paper } from '../paper';
 import { SourceError } from './errors';
 import type { HttpClient } from './http';
-import { cleanText, isoDay, MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, sourcePaper, type PaperSource, type SourceResult } from './source';
+import {
+  cleanText,
+  isoDay,
+  MAX_ABSTRACT_CHARS,
+  MAX_TITLE_CHARS,
+  sourcePaper,
+  type PaperSource,
+  type SourceResult,
+} from './source';
 
 type Node = Record<string, unknown>;
 const isRecord = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -64,7 +72,9 @@ function readEntry(entry: Node, warnings: string[]): Paper | undefined {
   const ref = m ? parseArxivId(m[1]) : parseArxivId(idText);
   const title = cleanText(textOf(entry.title), MAX_TITLE_CHARS);
   if (!ref || !title.text) {
-    warnings.push(`skipped an entry without ${ref ? 'a title' : 'a readable arXiv id'} (${JSON.stringify(idText.slice(0, 100))})`);
+    warnings.push(
+      `skipped an entry without ${ref ? 'a title' : 'a readable arXiv id'} (${JSON.stringify(idText.slice(0, 100))})`,
+    );
     return undefined;
   }
   const abstract = cleanText(textOf(entry.summary), MAX_ABSTRACT_CHARS);
@@ -73,7 +83,9 @@ function readEntry(entry: Node, warnings: string[]): Paper | undefined {
     const name = cleanText(isRecord(a) ? textOf(a.name) : textOf(a), 300).text;
     return name ? [name] : [];
   });
-  const primary = isRecord(entry['arxiv:primary_category']) ? textOf(entry['arxiv:primary_category']['@_term']) : undefined;
+  const primary = isRecord(entry['arxiv:primary_category'])
+    ? textOf(entry['arxiv:primary_category']['@_term'])
+    : undefined;
   const categories = [primary, ...asArray(entry.category).map((c) => (isRecord(c) ? textOf(c['@_term']) : undefined))]
     .filter((c): c is string => typeof c === 'string' && /^[\w.-]{1,40}$/.test(c))
     .filter((c, i, all) => all.indexOf(c) === i);
@@ -101,7 +113,9 @@ export class ArxivSource implements PaperSource {
 
   search(query: string, limit: number): Promise<SourceResult> {
     const q = /\b(?:ti|au|abs|cat|all|co|jr|rn|id):/.test(query) ? query : `all:${query}`;
-    return this.query(`search_query=${encodeURIComponent(q)}&start=0&max_results=${limit}&sortBy=relevance&sortOrder=descending`);
+    return this.query(
+      `search_query=${encodeURIComponent(q)}&start=0&max_results=${limit}&sortBy=relevance&sortOrder=descending`,
+    );
   }
 
   async byArxivId(id: string): Promise<SourceResult> {
@@ -123,7 +137,8 @@ export class ArxivSource implements PaperSource {
     const res = await this.opts.http.get(url);
     // arXiv reports a malformed query as HTTP 400 with an Atom error entry: read it for its message.
     if (res.status === 400 && res.text.includes('<feed')) return parseArxivAtom(res.text, this.host);
-    if (res.status < 200 || res.status >= 300) throw new SourceError('http', this.host, `HTTP ${res.status}`, { status: res.status });
+    if (res.status < 200 || res.status >= 300)
+      throw new SourceError('http', this.host, `HTTP ${res.status}`, { status: res.status });
     return parseArxivAtom(res.text, this.host);
   }
 }

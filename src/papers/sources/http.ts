@@ -80,7 +80,15 @@ const DEFAULTS = {
 };
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
-const OFFLINE_CODES = new Set(['ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNRESET', 'EPIPE', 'ENETDOWN', 'ECONNABORTED']);
+const OFFLINE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ECONNRESET',
+  'EPIPE',
+  'ENETDOWN',
+  'ECONNABORTED',
+]);
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
 
 /** Seconds (`120`) or an HTTP date; undefined when absent or unreadable. */
@@ -126,7 +134,10 @@ export class HttpClient {
     return this.withRetries(url, () => this.downloadOnce(url, file, options, 0, undefined));
   }
 
-  private async withRetries<T extends Pick<HttpResponse, 'status' | 'headers'>>(url: string, attemptOnce: () => Promise<T>): Promise<T> {
+  private async withRetries<T extends Pick<HttpResponse, 'status' | 'headers'>>(
+    url: string,
+    attemptOnce: () => Promise<T>,
+  ): Promise<T> {
     const host = new URL(url).host;
     for (let attempt = 1; ; attempt++) {
       let outcome: T | SourceError;
@@ -139,7 +150,12 @@ export class HttpClient {
       const failure = this.classify(outcome, host);
       if (!failure) return outcome as T;
       const retryAfterMs = outcome instanceof SourceError ? undefined : parseRetryAfter(outcome.headers['retry-after']);
-      const retryable = failure.kind === 'rateLimited' || failure.kind === 'unavailable' || failure.kind === 'timeout' || (failure.kind === 'offline' && failure.detail?.code === 'ECONNRESET') || failure.kind === 'truncated';
+      const retryable =
+        failure.kind === 'rateLimited' ||
+        failure.kind === 'unavailable' ||
+        failure.kind === 'timeout' ||
+        (failure.kind === 'offline' && failure.detail?.code === 'ECONNRESET') ||
+        failure.kind === 'truncated';
       if (!retryable || attempt >= this.opts.maxAttempts) throw failure;
       if (retryAfterMs !== undefined && retryAfterMs > this.opts.maxRetryAfterMs) throw failure;
       const backoff = this.opts.baseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
@@ -150,7 +166,10 @@ export class HttpClient {
   }
 
   /** A response that should not be returned as is becomes a SourceError; a success stays undefined. */
-  private classify(outcome: Pick<HttpResponse, 'status' | 'headers'> | SourceError, host: string): SourceError | undefined {
+  private classify(
+    outcome: Pick<HttpResponse, 'status' | 'headers'> | SourceError,
+    host: string,
+  ): SourceError | undefined {
     if (outcome instanceof SourceError) return outcome;
     const { status } = outcome;
     if (!RETRYABLE_STATUS.has(status)) return undefined;
@@ -161,7 +180,13 @@ export class HttpClient {
       : new SourceError('unavailable', host, `HTTP ${status} from ${host}`, { status, retryAfterSeconds });
   }
 
-  private downloadOnce(url: string, file: string, options: DownloadOptions, redirects: number, firstHeaders: http.IncomingHttpHeaders | undefined): Promise<DownloadResult> {
+  private downloadOnce(
+    url: string,
+    file: string,
+    options: DownloadOptions,
+    redirects: number,
+    firstHeaders: http.IncomingHttpHeaders | undefined,
+  ): Promise<DownloadResult> {
     const target = new URL(url);
     const host = target.host;
     const transport = target.protocol === 'https:' ? https : http;
@@ -184,80 +209,98 @@ export class HttpClient {
       const onAbort = () => fail(new DownloadStopped('cancelled', 'the download was cancelled'));
       const arm = () => {
         clearTimeout(timer);
-        timer = setTimeout(() => fail(new SourceError('timeout', host, `no data for ${this.opts.timeoutMs} ms`)), this.opts.timeoutMs);
+        timer = setTimeout(
+          () => fail(new SourceError('timeout', host, `no data for ${this.opts.timeoutMs} ms`)),
+          this.opts.timeoutMs,
+        );
       };
       const sizeOf = (headers: http.IncomingHttpHeaders, name: string) => {
         const v = Number(headers[name] ?? NaN);
         return Number.isFinite(v) && v >= 0 ? v : undefined;
       };
-      const req = transport.get(target, { headers: { 'user-agent': this.opts.userAgent, accept: '*/*', ...options.headers }, lookup: this.opts.lookup }, (res) => {
-        arm();
-        const status = res.statusCode ?? 0;
-        const first = firstHeaders ?? res.headers;
-        const linked = sizeOf(res.headers, 'x-linked-size');
-        if (linked !== undefined && linked > options.maxBytes) {
-          fail(new SourceError('tooLarge', host, `${linked} bytes`, { bytes: linked }));
-          return;
-        }
-        const location = res.headers.location;
-        if (REDIRECTS.has(status) && location) {
-          res.resume();
-          if (redirects >= (options.maxRedirects ?? 5)) {
-            fail(new SourceError('http', host, `more than ${options.maxRedirects ?? 5} redirects`, { status }));
-            return;
-          }
-          const next = new URL(location, target);
-          const headers = { ...options.headers };
-          if (next.host !== target.host) for (const k of Object.keys(headers)) if (k.toLowerCase() === 'authorization') delete headers[k];
-          finish();
-          this.downloadOnce(next.toString(), file, { ...options, headers }, redirects + 1, first).then(resolve, reject);
-          return;
-        }
-        if (status < 200 || status >= 300) {
-          res.resume();
-          finish();
-          resolve({ status, headers: res.headers, firstHeaders: first, bytes: 0 });
-          return;
-        }
-        const announced = sizeOf(res.headers, 'content-length');
-        if (announced !== undefined && announced > options.maxBytes) {
-          fail(new SourceError('tooLarge', host, `${announced} bytes`, { bytes: announced }));
-          return;
-        }
-        const sink = fs.createWriteStream(file);
-        out = sink;
-        sink.on('error', (err) => fail(new DownloadStopped('write', `could not write the file: ${err.message}`)));
-        let received = 0;
-        res.on('data', (chunk: Buffer) => {
-          if (settled) return;
+      const req = transport.get(
+        target,
+        { headers: { 'user-agent': this.opts.userAgent, accept: '*/*', ...options.headers }, lookup: this.opts.lookup },
+        (res) => {
           arm();
-          received += chunk.length;
-          if (received > options.maxBytes) {
-            fail(new SourceError('tooLarge', host, `more than ${options.maxBytes} bytes`));
+          const status = res.statusCode ?? 0;
+          const first = firstHeaders ?? res.headers;
+          const linked = sizeOf(res.headers, 'x-linked-size');
+          if (linked !== undefined && linked > options.maxBytes) {
+            fail(new SourceError('tooLarge', host, `${linked} bytes`, { bytes: linked }));
             return;
           }
-          if (!sink.write(chunk)) {
-            res.pause();
-            sink.once('drain', () => res.resume());
-          }
-          options.onProgress?.(received, announced);
-        });
-        const cut = () => fail(new SourceError('truncated', host, `the connection closed after ${received}${announced !== undefined ? ` of ${announced}` : ''} bytes`));
-        res.on('aborted', cut);
-        res.on('error', cut);
-        res.on('end', () => {
-          if (settled) return;
-          if (!res.complete || (announced !== undefined && received !== announced)) {
-            cut();
-            return;
-          }
-          sink.end(() => {
-            if (settled) return;
+          const location = res.headers.location;
+          if (REDIRECTS.has(status) && location) {
+            res.resume();
+            if (redirects >= (options.maxRedirects ?? 5)) {
+              fail(new SourceError('http', host, `more than ${options.maxRedirects ?? 5} redirects`, { status }));
+              return;
+            }
+            const next = new URL(location, target);
+            const headers = { ...options.headers };
+            if (next.host !== target.host)
+              for (const k of Object.keys(headers)) if (k.toLowerCase() === 'authorization') delete headers[k];
             finish();
-            resolve({ status, headers: res.headers, firstHeaders: first, bytes: received });
+            this.downloadOnce(next.toString(), file, { ...options, headers }, redirects + 1, first).then(
+              resolve,
+              reject,
+            );
+            return;
+          }
+          if (status < 200 || status >= 300) {
+            res.resume();
+            finish();
+            resolve({ status, headers: res.headers, firstHeaders: first, bytes: 0 });
+            return;
+          }
+          const announced = sizeOf(res.headers, 'content-length');
+          if (announced !== undefined && announced > options.maxBytes) {
+            fail(new SourceError('tooLarge', host, `${announced} bytes`, { bytes: announced }));
+            return;
+          }
+          const sink = fs.createWriteStream(file);
+          out = sink;
+          sink.on('error', (err) => fail(new DownloadStopped('write', `could not write the file: ${err.message}`)));
+          let received = 0;
+          res.on('data', (chunk: Buffer) => {
+            if (settled) return;
+            arm();
+            received += chunk.length;
+            if (received > options.maxBytes) {
+              fail(new SourceError('tooLarge', host, `more than ${options.maxBytes} bytes`));
+              return;
+            }
+            if (!sink.write(chunk)) {
+              res.pause();
+              sink.once('drain', () => res.resume());
+            }
+            options.onProgress?.(received, announced);
           });
-        });
-      });
+          const cut = () =>
+            fail(
+              new SourceError(
+                'truncated',
+                host,
+                `the connection closed after ${received}${announced !== undefined ? ` of ${announced}` : ''} bytes`,
+              ),
+            );
+          res.on('aborted', cut);
+          res.on('error', cut);
+          res.on('end', () => {
+            if (settled) return;
+            if (!res.complete || (announced !== undefined && received !== announced)) {
+              cut();
+              return;
+            }
+            sink.end(() => {
+              if (settled) return;
+              finish();
+              resolve({ status, headers: res.headers, firstHeaders: first, bytes: received });
+            });
+          });
+        },
+      );
       if (options.signal?.aborted) {
         onAbort();
         return;
@@ -288,7 +331,11 @@ export class HttpClient {
       const req = transport.get(
         target,
         {
-          headers: { 'user-agent': this.opts.userAgent, accept: 'application/json, application/atom+xml;q=0.9, */*;q=0.1', ...options.headers },
+          headers: {
+            'user-agent': this.opts.userAgent,
+            accept: 'application/json, application/atom+xml;q=0.9, */*;q=0.1',
+            ...options.headers,
+          },
           lookup: this.opts.lookup,
         },
         (res) => {
@@ -301,11 +348,16 @@ export class HttpClient {
           let size = 0;
           res.on('data', (chunk: Buffer) => {
             size += chunk.length;
-            if (size > this.opts.maxBytes) fail(new SourceError('tooLarge', host, `more than ${this.opts.maxBytes} bytes`));
+            if (size > this.opts.maxBytes)
+              fail(new SourceError('tooLarge', host, `more than ${this.opts.maxBytes} bytes`));
             else chunks.push(chunk);
           });
-          res.on('aborted', () => fail(new SourceError('truncated', host, 'the connection closed before the end of the answer')));
-          res.on('error', () => fail(new SourceError('truncated', host, 'the connection closed before the end of the answer')));
+          res.on('aborted', () =>
+            fail(new SourceError('truncated', host, 'the connection closed before the end of the answer')),
+          );
+          res.on('error', () =>
+            fail(new SourceError('truncated', host, 'the connection closed before the end of the answer')),
+          );
           res.on('end', () => {
             if (!res.complete || (Number.isFinite(announced) && size < announced)) {
               fail(new SourceError('truncated', host, `received ${size} of ${announced} bytes`));
@@ -314,11 +366,18 @@ export class HttpClient {
             if (settled) return;
             settled = true;
             clearTimeout(timer);
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              text: Buffer.concat(chunks).toString('utf8'),
+            });
           });
         },
       );
-      const timer = setTimeout(() => fail(new SourceError('timeout', host, `no complete answer within ${this.opts.timeoutMs} ms`)), this.opts.timeoutMs);
+      const timer = setTimeout(
+        () => fail(new SourceError('timeout', host, `no complete answer within ${this.opts.timeoutMs} ms`)),
+        this.opts.timeoutMs,
+      );
       req.on('error', (err: NodeJS.ErrnoException) => {
         const code = err.code ?? '';
         if (DNS_CODES.has(code)) fail(new SourceError('dns', host, `${code} ${host}`, { code }));

@@ -2,7 +2,16 @@ import { parseArxivId } from '../arxivId';
 import type { Paper, PaperLinks } from '../paper';
 import { SourceError } from './errors';
 import type { HttpClient } from './http';
-import { cleanText, isoDay, MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, safeUrl, sourcePaper, type PaperSource, type SourceResult } from './source';
+import {
+  cleanText,
+  isoDay,
+  MAX_ABSTRACT_CHARS,
+  MAX_TITLE_CHARS,
+  safeUrl,
+  sourcePaper,
+  type PaperSource,
+  type SourceResult,
+} from './source';
 
 type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -34,12 +43,21 @@ export function readHfPaper(value: unknown, fallbackDay: string | undefined, war
     : [];
   const published = isoDay(paper.publishedAt) ?? isoDay(value.publishedAt) ?? fallbackDay;
   const links: PaperLinks = { github: safeUrl(paper.githubRepo), project: safeUrl(paper.projectPage) };
-  const upvotes = typeof paper.upvotes === 'number' && Number.isFinite(paper.upvotes) ? Math.max(0, Math.round(paper.upvotes)) : undefined;
+  const upvotes =
+    typeof paper.upvotes === 'number' && Number.isFinite(paper.upvotes)
+      ? Math.max(0, Math.round(paper.upvotes))
+      : undefined;
   const extra = {
     ...(upvotes !== undefined ? { upvotes } : {}),
     ...(links.github || links.project ? { links: stripUndefined(links) } : {}),
   };
-  return sourcePaper(ref, { title: title.text, abstract: abstract.text, authors, published }, 'huggingface', extra, warnings);
+  return sourcePaper(
+    ref,
+    { title: title.text, abstract: abstract.text, authors, published },
+    'huggingface',
+    extra,
+    warnings,
+  );
 }
 
 function stripUndefined<T extends object>(o: T): T {
@@ -110,7 +128,8 @@ export class HuggingFaceSource implements PaperSource {
     if (res.status === 401 || res.status === 403) {
       throw new SourceError('http', this.host, `HTTP ${res.status}`, { status: res.status });
     }
-    if (res.status < 200 || res.status >= 300) throw new SourceError('http', this.host, `HTTP ${res.status}`, { status: res.status });
+    if (res.status < 200 || res.status >= 300)
+      throw new SourceError('http', this.host, `HTTP ${res.status}`, { status: res.status });
     return res;
   }
 }
