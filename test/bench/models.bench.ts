@@ -3,7 +3,9 @@
  * (analytic, as ONNX) and ESN-sized learned maps (hidden 100 and 500), N = 10^3..10^5 steps, B = 1 and 64; chunk
  * sizes; module load and session creation; first points and 10^5-step previews of the zoo; peak memory. Everything
  * compared within this run. Slow combinations are estimated from a short run and skipped when they would take
- * more than a few seconds (shown as "skip (≈ N s)").
+ * more than a few seconds (shown as "skip (≈ N s)"); a ratio or goal that uses such an estimate says so and is not
+ * judged ✓/✗. Before timing, every onnxruntime path is checked against the per-step path (first and last states
+ * equal to 1e-5); the bench exits non-zero when one is not.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -14,7 +16,7 @@ import { inspectOnnx } from '../../src/models/onnxFile';
 import { ROLLOUT_INPUTS, ROLLOUT_OUTPUTS, buildRolloutGraph, decodeFullModel } from '../../src/models/rolloutGraph';
 import { ModelRuntime, SESSION_OPTIONS, type RolloutRequest } from '../../src/models/runtime';
 import { recognise, type Signature } from '../../src/models/signature';
-import { LORENZ, esnMap, lorenzFlow, naiveLorenzRk4Map } from '../fixtures/models/models';
+import { LORENZ, esnMap, lorenzFlow, naiveLorenzFlow, naiveLorenzRk4Map } from '../fixtures/models/models';
 import { median } from './stats';
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -57,8 +59,21 @@ async function measure(
   return { ms: await timed(() => run(n), n <= 10_000 ? 3 : 1) };
 }
 
-function cell(m: { ms?: number; estimate?: number }): string {
+interface Measured {
+  ms?: number;
+  estimate?: number;
+}
+
+function cell(m: Measured): string {
   return m.ms !== undefined ? fmt(m.ms) : `skip (≈ ${(m.estimate! / 1000).toFixed(0)} s)`;
+}
+
+/** The measured time, or the estimate of a skipped run; `estimated` says which. */
+const value = (m: Measured) => ({ ms: m.ms ?? m.estimate!, estimated: m.ms === undefined });
+
+/** A goal line: judged ✓/✗ only when every figure it compares was measured, never on an estimate. */
+function judged(ok: boolean, ...inputs: Measured[]): string {
+  return inputs.some((m) => m.ms === undefined) ? '(not judged: compares an estimate ≈)' : ok ? '✓' : '✗';
 }
 
 const pad = (s: string, n: number) => s.padEnd(n);
@@ -90,7 +105,10 @@ function lorenzJs(n: number, B: number): Float64Array {
   return out;
 }
 
-/** The ESN fixture's step in plain JS (dense matvec, as naive code would write it). */
+/**
+ * The ESN fixture's step in plain JS, as a person would write r′ = tanh(W r + b): W row-major (the graph holds
+ * Wᵀ for its MatMul, transposed once here), the inner loop walks one row of W and r in order.
+ */
 function esnJs(H: number): (n: number, B: number) => void {
   const model = decodeFullModel(esnMap(H));
   const weights = (name: string) => {
@@ -99,17 +117,21 @@ function esnJs(H: number): (n: number, B: number) => void {
     copy.set(raw);
     return new Float32Array(copy.buffer);
   };
-  const W = weights('Wt');
+  const Wt = weights('Wt');
+  const W = new Float64Array(H * H);
+  for (let i = 0; i < H; i++) for (let j = 0; j < H; j++) W[j * H + i] = Wt[i * H + j];
   const b = weights('b');
   return (n, B) => {
     let r = new Float64Array(H * B).map((_, i) => Math.sin(i));
     let next = new Float64Array(H * B);
     for (let t = 0; t < n; t++) {
       for (let s = 0; s < B; s++) {
+        const base = s * H;
         for (let j = 0; j < H; j++) {
           let acc = b[j];
-          for (let i = 0; i < H; i++) acc += r[s * H + i] * W[i * H + j];
-          next[s * H + j] = Math.tanh(acc);
+          const row = j * H;
+          for (let i = 0; i < H; i++) acc += W[row + i] * r[base + i];
+          next[base + j] = Math.tanh(acc);
         }
       }
       [r, next] = [next, r];
@@ -119,13 +141,26 @@ function esnJs(H: number): (n: number, B: number) => void {
 
 // ---- onnxruntime paths ------------------------------------------------------------------------------------------
 
-/** Per-step `run()` calls from JS on the model itself. */
+/** The initial states of every path: B members of dimension d. */
+const initialStates = (d: number, B: number) => new Float32Array(d * B).map((_, i) => 1 + 0.01 * (i % 7));
+
+/** The states after the first and after the last step, `[B, width]` each (width: what a path emits per step). */
+interface Ends {
+  first: Float32Array;
+  last: Float32Array;
+}
+
+/** Per-step `run()` calls from JS on the model itself; returns the first and last states. */
 async function perStep(bytes: Uint8Array, inputName: string, outputName: string, d: number) {
   const session = await ort.InferenceSession.create(bytes, sessionOptions);
-  return async (n: number, B: number) => {
-    let x: Float32Array = new Float32Array(d * B).map((_, i) => 1 + 0.01 * i);
-    for (let t = 0; t < n; t++)
+  return async (n: number, B: number): Promise<Ends> => {
+    let x: Float32Array = initialStates(d, B);
+    let first = x;
+    for (let t = 0; t < n; t++) {
       x = (await session.run({ [inputName]: new ort.Tensor('float32', x, [B, d]) }))[outputName].data as Float32Array;
+      if (t === 0) first = x;
+    }
+    return { first, last: x };
   };
 }
 
@@ -135,20 +170,53 @@ async function loop(bytes: Uint8Array, options: { stepsPerIteration?: number; fo
   const built = buildRolloutGraph(decodeFullModel(bytes), sig, options);
   const session = await ort.InferenceSession.create(built.bytes, sessionOptions);
   const K = built.stepsPerIteration;
-  const run = async (n: number, B: number) => {
+  const run = async (n: number, B: number): Promise<Ends> => {
     const feeds: Record<string, ort.Tensor> = {
-      [ROLLOUT_INPUTS.x0]: new ort.Tensor(
-        'float32',
-        new Float32Array(sig.dim * B).map((_, i) => 1 + 0.01 * (i % 7)),
-        [B, sig.dim],
-      ),
+      [ROLLOUT_INPUTS.x0]: new ort.Tensor('float32', initialStates(sig.dim, B), [B, sig.dim]),
       [ROLLOUT_INPUTS.iterations]: new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.ceil(n / K))), []),
     };
     if (sig.kind === 'flow') feeds[ROLLOUT_INPUTS.dt] = new ort.Tensor('float32', Float32Array.of(DT), []);
     const out = await session.run(feeds);
-    return out[ROLLOUT_OUTPUTS.trajectory].dims;
+    // Rows [iterations·K, B, width]: row t is the state after t + 1 steps.
+    const data = out[ROLLOUT_OUTPUTS.trajectory].data as Float32Array;
+    const row = data.length / (Math.ceil(n / K) * K);
+    return { first: data.subarray(0, row), last: data.subarray((n - 1) * row, n * row) };
   };
   return { run, built };
+}
+
+/** Steps of the value check: short enough that float32 rounding is not amplified by chaos past the tolerance. */
+const CHECK_STEPS = 96;
+const CHECK_TOLERANCE = 1e-5;
+const checkFailures: string[] = [];
+
+/**
+ * Checks a timed path against the per-step path: the first and last states of CHECK_STEPS steps (B members; the
+ * first `width` components of each, what the path emits) agree to CHECK_TOLERANCE, relative to the magnitude.
+ */
+async function checkAgainstPerStep(
+  label: string,
+  path: (n: number, B: number) => Promise<Ends>,
+  reference: (n: number, B: number) => Promise<Ends>,
+  d: number,
+  B: number,
+): Promise<number> {
+  const [got, want] = [await path(CHECK_STEPS, B), await reference(CHECK_STEPS, B)];
+  const width = got.first.length / B;
+  let worst = 0;
+  for (const key of ['first', 'last'] as const)
+    for (let s = 0; s < B; s++)
+      for (let j = 0; j < width; j++) {
+        const a = got[key][s * width + j];
+        const b = want[key][s * d + j];
+        const err = Math.abs(a - b) / Math.max(1, Math.abs(b));
+        if (!(err <= CHECK_TOLERANCE)) {
+          checkFailures.push(`${label}, B=${B}: ${key} state [${s}][${j}] = ${a}, per-step ${b}`);
+          return err;
+        }
+        worst = Math.max(worst, err);
+      }
+  return worst;
 }
 
 // ---- memory (each in its own process: maxRSS is a high-water mark) ----------------------------------------------
@@ -228,64 +296,91 @@ async function main(): Promise<void> {
   const naive = naiveLorenzRk4Map(DT);
   const naivePerStep = await perStep(naive, 'x', 'x_next', 3);
   const naiveLoop = await loop(naive);
+  const naiveFlow = await loop(naiveLorenzFlow());
   const compact = await loop(lorenzFlow());
   const compactUnfolded = await loop(lorenzFlow(), { foldOutputLayer: false, stepsPerIteration: 1 });
   console.log(
-    `Lorenz-63, RK4 dt = ${DT}: plain JS | ORT per-step run() of a naive ${naiveLoop.built.nodesPerStep}-node RK4 step | that graph in Attractor's Loop (K=${naiveLoop.built.stepsPerIteration}) |`,
+    `Values: each onnxruntime path below against the per-step path, ${CHECK_STEPS} steps, first and last states (tolerance ${CHECK_TOLERANCE}, relative):`,
+  );
+  const checks: Array<[string, (n: number, B: number) => Promise<Ends>]> = [
+    ['naive RK4 map in the Loop', naiveLoop.run],
+    ["a user's naive flow in the Loop", naiveFlow.run],
+    ['4-node flow, Loop K=1', compactUnfolded.run],
+    ['4-node flow, Loop folded', compact.run],
+  ];
+  for (const [label, run] of checks) {
+    const worst = Math.max(
+      ...(await Promise.all([1, 64].map((B) => checkAgainstPerStep(`Lorenz ${label}`, run, naivePerStep, 3, B)))),
+    );
+    console.log(`  Lorenz, ${pad(label, 34)} largest difference ${worst.toExponential(1)}`);
+  }
+  console.log(
+    `\nLorenz-63, RK4 dt = ${DT}: plain JS | ORT per-step run() of a naive ${naiveLoop.built.nodesPerStep}-node RK4 step | that graph in Attractor's Loop (K=${naiveLoop.built.stepsPerIteration}) |`,
+  );
+  console.log(
+    `  a user's naive Lorenz flow (12 elementwise nodes) in Attractor's RK4 Loop, as the preview runs it (${naiveFlow.built.nodesPerStep} nodes/step, K=${naiveFlow.built.stepsPerIteration}) |`,
   );
   console.log(
     `  Attractor's Loop of a 4-node flow (Pad·Gather·ReduceProd·MatMul): RK4 stages unfolded K=1 (${compactUnfolded.built.nodesPerStep} nodes/step) | folded into Gemms, Pad carried in the state, RK4 combination one Concat + Gemm, K=${compact.built.stepsPerIteration} (${compact.built.nodesPerStep} nodes/step)`,
   );
   console.log(
-    `  ${pad('N', 7)} ${pad('B', 3)} ${pad('JS', 10)} ${pad('per-step', 16)} ${pad('naive Loop', 16)} ${pad('Loop K=1', 12)} ${pad('Loop folded', 12)} µs/step: per-step  naive Loop  folded`,
+    `  ${pad('N', 7)} ${pad('B', 3)} ${pad('JS', 10)} ${pad('per-step', 16)} ${pad('naive Loop', 16)} ${pad('naive flow', 16)} ${pad('Loop K=1', 12)} ${pad('Loop folded', 12)} µs/step: per-step  naive Loop  naive flow  folded`,
   );
-  const perStepUs: Record<string, number> = {};
+  const at10k: Record<string, Measured> = {};
   for (const B of [1, 64]) {
     for (const N of [1_000, 10_000, 100_000]) {
       const js = await measure((n) => lorenzJs(n, B), N);
       const ps = await measure((n) => naivePerStep(n, B), N);
       const nl = await measure((n) => naiveLoop.run(n, B), N);
+      const nf = await measure((n) => naiveFlow.run(n, B), N);
       const cu = await measure((n) => compactUnfolded.run(n, B), N);
       const cf = await measure((n) => compact.run(n, B), N);
-      const us = (m: { ms?: number; estimate?: number }) => (((m.ms ?? m.estimate!) / N) * 1000).toFixed(1);
-      if (N === 10_000)
-        Object.assign(perStepUs, {
-          [`ps${B}`]: (ps.ms ?? ps.estimate!) / N,
-          [`nl${B}`]: (nl.ms ?? nl.estimate!) / N,
-          [`cf${B}`]: (cf.ms ?? cf.estimate!) / N,
-        });
+      const us = (m: Measured) => `${m.ms === undefined ? '≈' : ''}${((value(m).ms / N) * 1000).toFixed(1)}`;
+      if (N === 10_000) Object.assign(at10k, { [`ps${B}`]: ps, [`nl${B}`]: nl, [`nf${B}`]: nf, [`cf${B}`]: cf });
       console.log(
-        `  ${pad(N.toExponential(0), 7)} ${pad(String(B), 3)} ${pad(cell(js), 10)} ${pad(cell(ps), 16)} ${pad(cell(nl), 16)} ${pad(cell(cu), 12)} ${pad(cell(cf), 12)} ${us(ps).padStart(8)}  ${us(nl).padStart(10)}  ${us(cf).padStart(6)}`,
+        `  ${pad(N.toExponential(0), 7)} ${pad(String(B), 3)} ${pad(cell(js), 10)} ${pad(cell(ps), 16)} ${pad(cell(nl), 16)} ${pad(cell(nf), 16)} ${pad(cell(cu), 12)} ${pad(cell(cf), 12)} ${us(ps).padStart(8)}  ${us(nl).padStart(10)}  ${us(nf).padStart(10)}  ${us(cf).padStart(6)}`,
       );
     }
   }
 
   // ESN
   console.log('\nESN map r′ = tanh(W r + b), Loop emitting 3 observed values per step (dynamics.observed):');
+  const goals: string[] = [];
+  const esn: Array<{
+    H: number;
+    js: (n: number, B: number) => void;
+    ps: Awaited<ReturnType<typeof perStep>>;
+    lp: Awaited<ReturnType<typeof loop>>;
+  }> = [];
+  for (const H of [100, 500]) {
+    const bytes = esnMap(H, 7, 3);
+    const entry = { H, js: esnJs(H), ps: await perStep(bytes, 'r', 'r_next', H), lp: await loop(bytes) };
+    const worst = Math.max(
+      ...(await Promise.all([1, 64].map((B) => checkAgainstPerStep(`ESN H=${H} Loop`, entry.lp.run, entry.ps, H, B)))),
+    );
+    console.log(
+      `  values: ESN H=${H} Loop against per-step, ${CHECK_STEPS} steps, largest difference ${worst.toExponential(1)}`,
+    );
+    esn.push(entry);
+  }
   console.log(
     `  ${pad('H', 4)} ${pad('N', 7)} ${pad('B', 3)} ${pad('naive JS', 14)} ${pad('ORT per-step', 14)} ${pad('ORT Loop', 12)} Loop vs per-step   Loop vs JS`,
   );
-  const goals: string[] = [];
-  for (const H of [100, 500]) {
-    const bytes = esnMap(H, 7, 3);
-    const js = esnJs(H);
-    const ps = await perStep(bytes, 'r', 'r_next', H);
-    const lp = await loop(bytes);
+  for (const { H, js, ps, lp } of esn) {
     for (const B of [1, 64]) {
       for (const N of [1_000, 10_000, 100_000]) {
         const a = await measure((n) => js(n, B), N);
         const b = await measure((n) => ps(n, B), N);
         const c = await measure((n) => lp.run(n, B), N);
-        const val = (m: { ms?: number; estimate?: number }) => m.ms ?? m.estimate!;
-        const r1 = val(b) / val(c);
-        const r2 = val(a) / val(c);
-        const est = (m: { ms?: number }) => (m.ms === undefined ? '≈' : '');
+        const r1 = value(b).ms / value(c).ms;
+        const r2 = value(a).ms / value(c).ms;
+        const est = (...ms: Measured[]) => (ms.some((m) => m.ms === undefined) ? '≈' : '');
         console.log(
-          `  ${pad(String(H), 4)} ${pad(N.toExponential(0), 7)} ${pad(String(B), 3)} ${pad(cell(a), 14)} ${pad(cell(b), 14)} ${pad(cell(c), 12)} ${`${est(b)}${r1.toFixed(1)}×`.padStart(16)} ${`${est(a)}${r2.toFixed(0)}×`.padStart(12)}`,
+          `  ${pad(String(H), 4)} ${pad(N.toExponential(0), 7)} ${pad(String(B), 3)} ${pad(cell(a), 14)} ${pad(cell(b), 14)} ${pad(cell(c), 12)} ${`${est(b, c)}${r1.toFixed(1)}×`.padStart(16)} ${`${est(a, c)}${r2.toFixed(0)}×`.padStart(12)}`,
         );
         if (H === 500 && B === 1 && N === 10_000) {
           goals.push(
-            `learned, H=500, B=1, N=10^4: Loop ${r1.toFixed(1)}× faster than per-step (goal ≥ 2×) ${r1 >= 2 ? '✓' : '✗'}; ${r2.toFixed(0)}× faster than naive JS (goal ≥ 20×) ${r2 >= 20 ? '✓' : '✗'}`,
+            `learned, H=500, B=1, N=10^4: Loop ${est(b, c)}${r1.toFixed(1)}× faster than per-step (goal ≥ 2×) ${judged(r1 >= 2, b, c)}; ${est(a, c)}${r2.toFixed(0)}× faster than naive JS (goal ≥ 20×) ${judged(r2 >= 20, a, c)}`,
           );
         }
       }
@@ -363,19 +458,27 @@ async function main(): Promise<void> {
     }
     zooRuntime.dispose();
     goals.push(
-      `zoo: slowest 10^5-step preview ${fmt(worst)} (goal ≤ 2 s) ${worst <= 2000 ? '✓' : '✗'}; slowest first chunk ${fmt(worstFirst)} (goal ≤ 200 ms incl. the webview) ${worstFirst <= 200 ? '✓' : '✗'}`,
+      `zoo: slowest 10^5-step preview ${fmt(worst)} (goal ≤ 2 s) ${worst <= 2000 ? '✓' : '✗'}; slowest first chunk in the runtime ${fmt(worstFirst)} (the goal ≤ 200 ms incl. the webview is measured in the real host: see "first points drawn" in the models UI test)`,
     );
   }
   runtime.dispose();
   fs.rmSync(dir, { recursive: true, force: true });
 
-  const tiny = perStepUs.ps1 / perStepUs.cf1;
-  const tinyLoop = perStepUs.nl1 / perStepUs.cf1;
+  const { ps1, nl1, nf1, cf1 } = at10k as Record<'ps1' | 'nl1' | 'nf1' | 'cf1', Measured>;
+  const usPerStep = (m: Measured) => `${m.ms === undefined ? '≈' : ''}${((value(m).ms / 10_000) * 1000).toFixed(1)} µs`;
+  const ratio = (a: Measured, b: Measured) =>
+    `${a.ms === undefined || b.ms === undefined ? '≈' : ''}${(value(a).ms / value(b).ms).toFixed(1)}×`;
   goals.unshift(
-    `tiny analytic (Lorenz, B=1, N=10^4): ${(perStepUs.cf1 * 1000).toFixed(1)} µs/step folded Loop vs ${(perStepUs.ps1 * 1000).toFixed(1)} µs naive per-step (${tiny.toFixed(1)}×) and ${(perStepUs.nl1 * 1000).toFixed(1)} µs naive graph in a Loop (${tinyLoop.toFixed(1)}×) (goal ≥ 3×) ${tiny >= 3 ? '✓' : '✗'} / ${tinyLoop >= 3 ? '✓' : '✗'}`,
+    `tiny analytic (Lorenz, B=1, N=10^4): folded Loop ${usPerStep(cf1)}/step vs naive per-step ${usPerStep(ps1)} (${ratio(ps1, cf1)}, goal ≥ 3×) ${judged(value(ps1).ms / value(cf1).ms >= 3, ps1, cf1)}, vs the naive graph in a Loop ${usPerStep(nl1)} (${ratio(nl1, cf1)}, goal ≥ 3×) ${judged(value(nl1).ms / value(cf1).ms >= 3, nl1, cf1)}`,
+    `like for like (Lorenz, B=1, N=10^4): a user's naive flow in Attractor's RK4 Loop ${usPerStep(nf1)}/step vs the folded hand-built flow ${usPerStep(cf1)} (${ratio(nf1, cf1)}) and vs naive per-step ${usPerStep(ps1)} (${ratio(ps1, nf1)} faster)`,
   );
   console.log('\nGoals');
   for (const g of goals) console.log(`  ${g}`);
+  if (checkFailures.length) {
+    console.error(`\nValue check failed: a timed path does not compute what the per-step path does:`);
+    for (const f of checkFailures) console.error(`  ${f}`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((err: unknown) => {

@@ -69,6 +69,13 @@ export interface Workbench {
   allTreeItems(viewName: string): Promise<TreeItem[]>;
   /** Scrolls a view's tree until a row with this label is rendered, and returns that row. */
   revealTreeItem(viewName: string, label: string | RegExp): Promise<Locator>;
+  /**
+   * Right-clicks a row (or any element) and returns the labels of the context menu's entries, top to bottom;
+   * the menu stays open (Escape closes it).
+   */
+  contextMenuEntries(target: Locator): Promise<string[]>;
+  /** Right-clicks a row (or any element) and clicks the context menu's entry with this label, as a user does. */
+  contextMenu(target: Locator, entry: string): Promise<void>;
   /** Frame of the active webview (editor panel); with `title`, the active editor tab must have that title. */
   webview(title?: string): Promise<FrameLocator>;
   /** Titles of the open editor tabs, in order. */
@@ -169,11 +176,9 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
   function view(viewName?: string): Locator {
     const sidebar = page.locator('.part.sidebar');
     if (!viewName) return sidebar;
-    return sidebar
-      .locator('.pane')
-      .filter({
-        has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^${escapeRegExp(viewName)}$`, 'i') }),
-      });
+    return sidebar.locator('.pane').filter({
+      has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^${escapeRegExp(viewName)}$`, 'i') }),
+    });
   }
 
   function treeRows(viewName?: string): Locator {
@@ -311,6 +316,42 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
     throw new Error(`no row "${String(label)}" in the ${viewName} view`);
   }
 
+  // The workbench renders context menus itself (in a shadow root, which playwright's CSS selectors pierce).
+  const contextMenuEl = page.locator('.context-view .monaco-menu');
+
+  async function openContextMenu(target: Locator): Promise<void> {
+    await target.scrollIntoViewIfNeeded();
+    await target.click({ button: 'right' });
+    await contextMenuEl.first().waitFor({ state: 'visible', timeout: 10_000 });
+  }
+
+  async function contextMenuEntries(target: Locator): Promise<string[]> {
+    await openContextMenu(target);
+    const labels = await contextMenuEl
+      .first()
+      .locator('.action-item:not(.disabled) a.action-menu-item .action-label')
+      .allTextContents();
+    return labels.map((l) => l.trim()).filter(Boolean);
+  }
+
+  async function contextMenu(target: Locator, entry: string): Promise<void> {
+    await openContextMenu(target);
+    const item = contextMenuEl
+      .first()
+      .locator('.action-item a.action-menu-item')
+      .filter({ has: page.locator('.action-label', { hasText: new RegExp(`^${escapeRegExp(entry)}$`) }) })
+      .first();
+    try {
+      await item.waitFor({ state: 'visible', timeout: 5_000 });
+    } catch {
+      const shown = await contextMenuEl.first().locator('.action-label').allTextContents();
+      await page.keyboard.press('Escape');
+      throw new Error(`no "${entry}" in the context menu (shown: ${JSON.stringify(shown.map((s) => s.trim()))})`);
+    }
+    await item.click();
+    await contextMenuEl.first().waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+
   async function activeEditorTitle(): Promise<string | undefined> {
     const active = page.locator('.part.editor .tabs-container .tab.active .label-name').first();
     if ((await active.count()) === 0) return undefined;
@@ -388,6 +429,8 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
     treeItems,
     allTreeItems,
     revealTreeItem,
+    contextMenuEntries,
+    contextMenu,
     webview,
     editorTabs,
     activeEditorTitle,
