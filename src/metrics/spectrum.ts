@@ -1,18 +1,36 @@
 import type { Trajectory } from '../zoo/integrate';
-import { nextPowerOfTwo, pairPeriodograms } from './fft';
+import { pairRfftPower, rfftPower } from './fft';
 
 /**
- * D_H: the Hellinger distance between smoothed, normalised power spectra, averaged over dimensions
- * (as in Mikhaeil et al. 2022 and Hess et al. 2023). Each series is standardised, zero-padded to a power of two,
- * its periodogram smoothed by three passes of a moving average (close to a Gaussian) and normalised to sum 1.
- * 0 for identical spectra, 1 for spectra with disjoint support.
+ * D_H, the power-spectrum error of Hess et al. 2023 (GTF-shPLRNN, `src/measures/pse.jl`): per observed dimension,
+ * z-score the series, take |rfft|² of it as it is (⌊T/2⌋+1 bins, no padding), smooth with a Gaussian kernel of
+ * σ = 20 bins and radius 4σ (kernel length 8σ+1, normalised) with reflect padding (ImageFiltering's "reflect":
+ * mirrored about the edge bin, which is not repeated), clip negatives, normalise to sum 1, and take the Hellinger
+ * distance (1/√2)‖√p − √q‖₂; D_H is the mean over dimensions. Both series are cut to their common length (GTF
+ * requires equal sizes). 0 for identical spectra, 1 for disjoint support.
  */
+export const DEFAULT_PSE_SMOOTHING = 20;
+
 export interface SpectrumOptions {
-  /** Width of the moving average in frequency bins; default nfft/1000 (at least 1). */
-  readonly smoothingBins?: number;
+  /** σ of the Gaussian in frequency bins (GTF `PSE_smoothing`); 0 = no smoothing. */
+  readonly smoothing?: number;
 }
 
-function standardised(tr: Trajectory, j: number, n: number): Float64Array {
+export interface SpectrumResult {
+  readonly value: number;
+  readonly perDim: readonly number[];
+  readonly length: number;
+  readonly settings: string;
+  readonly reason?: string;
+}
+
+export function describeSpectrum(options: SpectrumOptions = {}): string {
+  const s = options.smoothing ?? DEFAULT_PSE_SMOOTHING;
+  return `z-scored, squared rfft magnitudes of the unpadded series, Gaussian σ = ${s} bins (radius ${4 * s}, reflect), Hellinger, mean over dims`;
+}
+
+/** z-scored copy of component j of the first n rows; undefined for a constant (or non-finite) series. */
+function zScored(tr: Trajectory, j: number, n: number): Float64Array | undefined {
   const out = new Float64Array(n);
   let mean = 0;
   for (let t = 0; t < n; t++) mean += tr.data[t * tr.dim + j];
@@ -23,72 +41,101 @@ function standardised(tr: Trajectory, j: number, n: number): Float64Array {
     out[t] = c;
     v += c * c;
   }
-  const sd = Math.sqrt(v / n);
-  if (sd > 0) for (let t = 0; t < n; t++) out[t] /= sd;
+  const sd = Math.sqrt(v / (n - 1));
+  if (!(sd > 0) || !Number.isFinite(sd)) return undefined;
+  for (let t = 0; t < n; t++) out[t] /= sd;
   return out;
 }
 
-/** Moving average of width w (odd), edges averaged over the bins that exist. */
-function boxSmooth(p: Float64Array, w: number): Float64Array {
-  const half = Math.floor(w / 2);
-  const n = p.length;
-  const prefix = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + p[i];
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const lo = Math.max(0, i - half);
-    const hi = Math.min(n, i + half + 1);
-    out[i] = (prefix[hi] - prefix[lo]) / (hi - lo);
-  }
-  return out;
+/** Normalised Gaussian weights for offsets −r..r, r = (l − 1)/2 with l = 8σ made odd (as GTF's `smooth_dims!`). */
+export function gaussianKernel(sigma: number): Float64Array {
+  let l = Math.round(8 * sigma);
+  if (l % 2 === 0) l += 1;
+  const r = (l - 1) / 2;
+  const w = new Float64Array(l);
+  let sum = 0;
+  for (let x = -r; x <= r; x++) sum += w[x + r] = Math.exp(-(x * x) / (2 * sigma * sigma));
+  for (let i = 0; i < l; i++) w[i] /= sum;
+  return w;
 }
 
-export function smoothedSpectrum(raw: Float64Array, width: number): Float64Array {
+/** Index i mirrored into 0..n−1 about the edge elements (period 2(n−1)): ImageFiltering's "reflect". */
+function reflect(i: number, n: number): number {
+  if (n === 1) return 0;
+  const period = 2 * (n - 1);
+  let k = i % period;
+  if (k < 0) k += period;
+  return k < n ? k : period - k;
+}
+
+/** Smoothed (σ > 0), clipped and normalised spectrum; NaN everywhere when it sums to 0. */
+export function smoothedSpectrum(raw: Float64Array, sigma: number): Float64Array {
   let s = raw;
-  const w = Math.max(1, Math.round(width)) | 1;
-  if (w > 1) for (let pass = 0; pass < 3; pass++) s = boxSmooth(s, w);
+  if (sigma > 0) {
+    const w = gaussianKernel(sigma);
+    const r = (w.length - 1) / 2;
+    const n = raw.length;
+    s = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let acc = 0;
+      if (i - r >= 0 && i + r < n) for (let k = 0; k < w.length; k++) acc += w[k] * raw[i - r + k];
+      else for (let k = 0; k < w.length; k++) acc += w[k] * raw[reflect(i - r + k, n)];
+      s[i] = acc > 0 ? acc : 0;
+    }
+  }
   let total = 0;
   for (let i = 0; i < s.length; i++) total += s[i];
   const out = new Float64Array(s.length);
-  if (total > 0) for (let i = 0; i < s.length; i++) out[i] = s[i] / total;
+  for (let i = 0; i < s.length; i++) out[i] = s[i] / total;
   return out;
 }
 
 export function hellinger(p: Float64Array, q: Float64Array): number {
-  // ½ Σ (√p − √q)² rather than 1 − Σ √(pq): exactly 0 for identical spectra, no cancellation
   let h2 = 0;
   for (let i = 0; i < p.length; i++) {
     const d = Math.sqrt(p[i]) - Math.sqrt(q[i]);
     h2 += d * d;
   }
-  return Math.sqrt(Math.min(1, h2 / 2));
+  return Math.SQRT1_2 * Math.sqrt(h2);
 }
 
-/**
- * Smoothed spectra of the first `dims` components of a trajectory, two components per FFT. Truth and model go
- * through the same code path, so identical series give bit-identical spectra (D_H exactly 0).
- */
-function spectra(tr: Trajectory, dims: number, n: number, nfft: number, width: number): Float64Array[] {
-  const out: Float64Array[] = [];
-  for (let j = 0; j < dims; j += 2) {
-    const second = j + 1 < dims ? standardised(tr, j + 1, n) : new Float64Array(0);
-    const [p, q] = pairPeriodograms(standardised(tr, j, n), second, nfft);
-    out.push(smoothedSpectrum(p, width));
-    if (j + 1 < dims) out.push(smoothedSpectrum(q, width));
+/** Spectra of all components, two per complex FFT. Truth and model take the same path: identical series → 0. */
+function spectra(tr: Trajectory, n: number, sigma: number): (Float64Array | undefined)[] {
+  const out: (Float64Array | undefined)[] = [];
+  for (let j = 0; j < tr.dim; j += 2) {
+    const a = zScored(tr, j, n);
+    const b = j + 1 < tr.dim ? zScored(tr, j + 1, n) : undefined;
+    if (a && b) {
+      const [pa, pb] = pairRfftPower(a, b);
+      out.push(smoothedSpectrum(pa, sigma), smoothedSpectrum(pb, sigma));
+    } else {
+      out.push(a && smoothedSpectrum(rfftPower(a), sigma));
+      if (j + 1 < tr.dim) out.push(b && smoothedSpectrum(rfftPower(b), sigma));
+    }
   }
   return out;
 }
 
-/** D_H over the first min(length) points and the dimensions both trajectories have. */
 export function spectralDistance(truth: Trajectory, model: Trajectory, options: SpectrumOptions = {}): number {
+  return spectrum(truth, model, options).value;
+}
+
+export function spectrum(truth: Trajectory, model: Trajectory, options: SpectrumOptions = {}): SpectrumResult {
   const n = Math.min(truth.length, model.length);
-  const dims = Math.min(truth.dim, model.dim);
-  if (n < 4 || dims === 0) return Number.NaN;
-  const nfft = nextPowerOfTwo(n);
-  const width = options.smoothingBins ?? Math.max(1, nfft / 1000);
-  const a = spectra(truth, dims, n, nfft, width);
-  const b = spectra(model, dims, n, nfft, width);
-  let sum = 0;
-  for (let j = 0; j < dims; j++) sum += hellinger(a[j], b[j]);
-  return sum / dims;
+  const settings = describeSpectrum(options);
+  const fail = (reason: string): SpectrumResult => ({ value: NaN, perDim: [], length: n, settings, reason });
+  if (model.dim !== truth.dim) return fail(`the model has ${model.dim} dims, the truth ${truth.dim}`);
+  if (n < 4 || truth.dim === 0) return fail('fewer than 4 common points');
+  const sigma = options.smoothing ?? DEFAULT_PSE_SMOOTHING;
+  const a = spectra(truth, n, sigma);
+  const b = spectra(model, n, sigma);
+  const perDim: number[] = [];
+  for (let j = 0; j < truth.dim; j++) {
+    const p = a[j];
+    const q = b[j];
+    if (!p) return fail(`component ${j + 1} of the truth is constant`);
+    if (!q) return fail(`component ${j + 1} of the model is constant or not finite`);
+    perDim.push(hellinger(p, q));
+  }
+  return { value: perDim.reduce((x, y) => x + y, 0) / perDim.length, perDim, length: n, settings };
 }

@@ -58,6 +58,8 @@ export interface MetricsRow {
   readonly value: string;
   readonly reference?: string;
   readonly note?: string;
+  /** Shown on hover over the metric's name: its definition and citation. */
+  readonly tooltip?: string;
 }
 
 export interface MetricsTable {
@@ -231,6 +233,7 @@ function parseMetrics(v: unknown): MetricsTable | undefined {
       value: r.value,
       reference: typeof r.reference === 'string' ? r.reference : undefined,
       note: typeof r.note === 'string' ? r.note : undefined,
+      tooltip: typeof r.tooltip === 'string' ? r.tooltip.slice(0, 1000) : undefined,
     });
   }
   return { title: v.title, rows, note: typeof v.note === 'string' ? v.note : undefined };

@@ -10,6 +10,7 @@ import {
   validPredictionTime,
 } from '../../src/metrics/index';
 import { advance, iterate, polynomialRk4 } from '../../src/zoo/integrate';
+import { attractorScale } from '../../src/zoo/attractorScale';
 import { findSystem } from '../../src/zoo/systems';
 import { median, ms } from './stats';
 
@@ -20,7 +21,7 @@ const map = polynomialRk4(lorenz.field, lorenz.dt);
 const start = advance(map, lorenz.initialState, 2_000);
 const truth = iterate(map, start, N);
 const model = iterate(map, advance(map, start, 10_000), N);
-const opts = { dt: lorenz.dt, lyapunovMax: lorenz.lyapunovMax };
+const opts = { dt: lorenz.dt, lyapunovMax: lorenz.lyapunovMax, scale: attractorScale(lorenz) };
 
 function time(f: () => unknown): number[] {
   const out: number[] = [];

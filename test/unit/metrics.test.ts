@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { fft, pairPeriodograms } from '../../src/metrics/fft';
+import { fft, pairRfftPower, rfftPower } from '../../src/metrics/fft';
 import {
   compareTrajectories,
   largestLyapunov,
@@ -9,6 +9,7 @@ import {
 } from '../../src/metrics/index';
 import { advance, iterate, polynomialRk4, type Trajectory } from '../../src/zoo/integrate';
 import { findSystem, REFERENCE_SYSTEMS } from '../../src/zoo/systems';
+import { attractorScale } from '../../src/zoo/attractorScale';
 
 const lorenz = findSystem('lorenz63')!;
 const lorenzMap = () => polynomialRk4(lorenz.field, lorenz.dt);
@@ -17,11 +18,16 @@ const onAttractor = (steps = 2000) => advance(lorenzMap(), lorenz.initialState, 
 describe('metrics', () => {
   it('scores identical trajectories 0 on every measure (and the whole length valid)', () => {
     const tr = iterate(lorenzMap(), onAttractor(), 20_000);
-    const s = compareTrajectories(tr, tr, { dt: lorenz.dt, lyapunovMax: lorenz.lyapunovMax });
+    const s = compareTrajectories(tr, tr, {
+      dt: lorenz.dt,
+      lyapunovMax: lorenz.lyapunovMax,
+      scale: attractorScale(lorenz),
+    });
     assert.equal(s.stateSpaceDivergence, 0);
     assert.equal(s.spectralDistance, 0);
-    assert.equal(s.validPrediction.steps, 20_000);
-    assert.ok(Math.abs(s.validPrediction.lyapunovTimes! - 20_000 * lorenz.dt * lorenz.lyapunovMax) < 1e-9);
+    assert.equal(s.validPrediction.steps, 19_999);
+    assert.ok(s.validPrediction.neverExceeded);
+    assert.ok(Math.abs(s.validPrediction.lyapunovTimes! - 19_999 * lorenz.dt * lorenz.lyapunovMax) < 1e-9);
   });
 
   it("estimates Lorenz-63's largest Lyapunov exponent within 5% of 0.906", () => {
@@ -44,15 +50,27 @@ describe('metrics', () => {
     assert.ok(Math.abs(largestLyapunov(contracting, [1, 1], { dt: 1, steps: 100 }) - Math.log(0.5)) < 1e-9);
   });
 
-  it('measures the valid prediction time where the normalised error first exceeds the threshold', () => {
+  it('measures the valid prediction time (Vlachas et al. 2020): last time before NRMSE first reaches 0.5', () => {
     const data = new Float64Array(100).map((_, i) => Math.sin(i / 5));
     const truth: Trajectory = { data, length: 100, dim: 1 };
-    const forecast: Trajectory = { data: data.map((v, i) => (i >= 30 ? v + 10 : v)), length: 100, dim: 1 };
-    const v = validPredictionTime(truth, forecast, { dt: 0.5, lyapunovMax: 2 });
-    assert.equal(v.steps, 30);
-    assert.equal(v.time, 15);
-    assert.equal(v.lyapunovTimes, 30);
-    assert.equal(validPredictionTime(truth, forecast, { dt: 0.5, lyapunovMax: 0 }).lyapunovTimes, undefined);
+    // σ of the attractor is 2: an error of 0.99 is NRMSE 0.495 (valid), 1.0 is 0.5 (not: the bound is strict)
+    const forecast: Trajectory = {
+      data: data.map((v, i) => v + (i >= 30 ? 1 : i >= 10 ? 0.99 : 0)),
+      length: 100,
+      dim: 1,
+    };
+    const v = validPredictionTime(truth, forecast, { dt: 0.5, lyapunovMax: 2, scale: [2] });
+    assert.equal(v.threshold, 0.5);
+    assert.equal(v.steps, 29);
+    assert.equal(v.time, 14.5);
+    assert.equal(v.lyapunovTimes, 29);
+    assert.equal(v.neverExceeded, false);
+    assert.equal(
+      validPredictionTime(truth, forecast, { dt: 0.5, lyapunovMax: 0, scale: [2] }).lyapunovTimes,
+      undefined,
+    );
+    // the window's own σ would give another answer: the scale passed in is what counts
+    assert.equal(validPredictionTime(truth, forecast, { dt: 0.5, lyapunovMax: 2, scale: [4] }).neverExceeded, true);
   });
 
   it('tells a different attractor apart: D_stsp and D_H grow with the mismatch', () => {
@@ -72,39 +90,45 @@ describe('metrics', () => {
     assert.ok(spectralDistance(tr, far) > 2 * nearH);
   });
 
-  it('keeps D_stsp finite when the model leaves the box or goes NaN', () => {
+  it('gives D_stsp NaN, as GTF does, when no generated point lies in the box (a NaN run)', () => {
     const tr = iterate(lorenzMap(), onAttractor(), 5_000);
     const bad: Trajectory = { data: new Float64Array(15_000).fill(Number.NaN), length: 5_000, dim: 3 };
-    const d = stateSpaceDivergence(tr, bad);
-    assert.ok(Number.isFinite(d) && d > 1);
+    assert.ok(Number.isNaN(stateSpaceDivergence(tr, bad)));
   });
 
-  it('computes the FFT like a direct DFT and splits packed real pairs', () => {
-    const n = 64;
-    const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i) + 0.3 * Math.cos(3 * i * i));
-    const y = Float64Array.from({ length: n }, (_, i) => Math.exp(-i / 10));
-    const re = Float64Array.from(x);
-    const im = new Float64Array(n);
-    fft(re, im);
-    const dft = (s: Float64Array, k: number) => {
-      let r = 0;
-      let m = 0;
-      for (let t = 0; t < n; t++) {
-        r += s[t] * Math.cos((2 * Math.PI * k * t) / n);
-        m -= s[t] * Math.sin((2 * Math.PI * k * t) / n);
+  it('computes the FFT like a direct DFT for any length (radix 2 and Bluestein) and splits packed real pairs', () => {
+    for (const n of [64, 1, 2, 3, 7, 100, 257, 1000]) {
+      const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i) + 0.3 * Math.cos(3 * i * i));
+      const y = Float64Array.from({ length: n }, (_, i) => Math.exp(-i / 10));
+      const re = Float64Array.from(x);
+      const im = Float64Array.from(y);
+      fft(re, im);
+      const dft = (s: Float64Array, k: number) => {
+        let r = 0;
+        let m = 0;
+        for (let t = 0; t < n; t++) {
+          r += s[t] * Math.cos((2 * Math.PI * k * t) / n);
+          m -= s[t] * Math.sin((2 * Math.PI * k * t) / n);
+        }
+        return [r, m];
+      };
+      for (let k = 0; k < n; k++) {
+        const [xr, xi] = dft(x, k);
+        const [yr, yi] = dft(y, k);
+        // Z = X + iY
+        assert.ok(Math.abs(re[k] - (xr - yi)) < 1e-9 && Math.abs(im[k] - (xi + yr)) < 1e-9, `n = ${n}, k = ${k}`);
       }
-      return [r, m];
-    };
-    for (let k = 0; k < n; k++) {
-      const [r, m] = dft(x, k);
-      assert.ok(Math.abs(re[k] - r) < 1e-9 && Math.abs(im[k] - m) < 1e-9);
-    }
-    const [px, py] = pairPeriodograms(x, y, n);
-    for (let k = 1; k <= n / 2; k++) {
-      const [xr, xi] = dft(x, k);
-      const [yr, yi] = dft(y, k);
-      assert.ok(Math.abs(px[k - 1] - (xr * xr + xi * xi)) < 1e-8);
-      assert.ok(Math.abs(py[k - 1] - (yr * yr + yi * yi)) < 1e-8);
+      const px = rfftPower(x);
+      assert.equal(px.length, Math.floor(n / 2) + 1);
+      if (n < 2) continue;
+      const [qx, qy] = pairRfftPower(x, y);
+      for (let k = 0; k <= n / 2; k++) {
+        const [xr, xi] = dft(x, k);
+        const [yr, yi] = dft(y, k);
+        assert.ok(Math.abs(px[k] - (xr * xr + xi * xi)) < 1e-8);
+        assert.ok(Math.abs(qx[k] - (xr * xr + xi * xi)) < 1e-8);
+        assert.ok(Math.abs(qy[k] - (yr * yr + yi * yi)) < 1e-8);
+      }
     }
   });
 

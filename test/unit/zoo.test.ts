@@ -11,6 +11,7 @@ import { decodeModel, modelMetadata } from '../../src/zoo/onnxGraph';
 import { initPlrnn, sequenceLossAndGradient, type PlrnnParams } from '../../src/zoo/plrnn';
 import { Rng } from '../../src/zoo/rng';
 import { centralDerivatives, stlsq } from '../../src/zoo/sindy';
+import { attractorScale } from '../../src/zoo/attractorScale';
 import { findSystem, REFERENCE_SYSTEMS } from '../../src/zoo/systems';
 
 const root = join(__dirname, '..', '..', '..');
@@ -151,7 +152,11 @@ describe('model zoo', function () {
     const x0 = (JSON.parse(meta['dynamics.initial_state']) as number[]).slice(0, 3);
     const truth = iterate(polynomialRk4(lorenz.field, lorenz.dt), x0, steps);
     const score = async (name: string) =>
-      compareTrajectories(truth, await ortMapRollout(name, steps), { dt: lorenz.dt, lyapunovMax: lorenz.lyapunovMax });
+      compareTrajectories(truth, await ortMapRollout(name, steps), {
+        dt: lorenz.dt,
+        lyapunovMax: lorenz.lyapunovMax,
+        scale: attractorScale(lorenz),
+      });
     const linear = await score('lorenz63-linear');
     for (const name of ['lorenz63-esn', 'lorenz63-plrnn']) {
       const s = await score(name);

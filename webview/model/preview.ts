@@ -374,7 +374,7 @@ function showMetrics(table: MetricsTable): void {
   for (const r of table.rows) {
     const tr = el('tr');
     tr.append(
-      el('td', {}, r.name),
+      r.tooltip ? el('td', { title: r.tooltip }, r.name) : el('td', {}, r.name),
       el('td', {}, r.value),
       el('td', {}, r.reference ?? ''),
       el('td', { class: 'muted' }, r.note ?? ''),
