@@ -24,11 +24,13 @@ export const vscodeAdapters = [
   'src/notes/notesIndex.ts',
   'src/notes/paperResource.ts',
   'src/panels/extensionWebview.ts',
+  'src/papers/hubToken.ts',
   'src/papers/pickPaper.ts',
   'src/papers/searchPick.ts',
   'src/papers/settings.ts',
   'src/util/disposable.ts',
   'src/util/errors.ts',
+  'src/util/userSettings.ts',
   'src/zoo/findModels.ts',
 ];
 

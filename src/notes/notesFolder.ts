@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { escapesRoot } from './confinedPath';
 import { parseNotesFolder } from './noteFileName';
 
 export const NOTES_FOLDER_SETTING = 'folder';
@@ -65,6 +66,17 @@ export function explainNoNotesFolder(folder: Exclude<NotesFolder, { kind: 'ok' }
 
 export type WriteOutcome = 'created' | 'exists';
 
+/** Refuses a write whose real location (symbolic links followed) is outside the workspace folder it names. */
+async function assertInsideWorkspace(uri: vscode.Uri): Promise<void> {
+  const workspace = vscode.workspace.getWorkspaceFolder(uri);
+  if (!workspace || workspace.uri.scheme !== 'file') return;
+  const outside = await escapesRoot(workspace.uri.fsPath, uri.fsPath);
+  if (outside)
+    throw new Error(
+      `${vscode.workspace.asRelativePath(uri)} leads outside the workspace (through a symbolic link, to ${outside}), so Attractor does not write it. Make the notes folder (setting attractor.notes.folder) a real folder inside the workspace.`,
+    );
+}
+
 /**
  * Writes a new file atomically and never over an existing one: the text goes to a temp file that is then
  * hard-linked into place (`link` fails if the target exists, even when another writer got there first).
@@ -79,6 +91,7 @@ export async function writeNewFile(uri: vscode.Uri, text: string): Promise<Write
       return 'created';
     }
   }
+  await assertInsideWorkspace(uri);
   const target = uri.fsPath;
   await fs.mkdir(path.dirname(target), { recursive: true });
   const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
@@ -100,6 +113,7 @@ export async function replaceFile(uri: vscode.Uri, text: string): Promise<void> 
     await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
     return;
   }
+  await assertInsideWorkspace(uri);
   await fs.mkdir(path.dirname(uri.fsPath), { recursive: true });
   const temp = `${uri.fsPath}.${randomBytes(6).toString('hex')}.tmp`;
   await fs.writeFile(temp, text, 'utf8');

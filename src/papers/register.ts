@@ -17,8 +17,10 @@ import { PaperSettingsReader, type PaperSettings } from './settings';
 import { ArxivSource } from './sources/arxiv';
 import { HttpClient, RateQueue } from './sources/http';
 import { HuggingFaceSource } from './sources/huggingface';
+import { HubTokenStore } from './hubToken';
+import { originOf, type BearerAuth } from './sources/http';
+import { tokenDecision } from './sources/tokenOrigin';
 
-const TOKEN_KEY = 'attractor.huggingface.token';
 /** arXiv asks for at most one request every 3 seconds, one connection at a time. */
 const ARXIV_INTERVAL_MS = 3_000;
 /** Today's listing is fetched again on open when older than this. */
@@ -40,20 +42,22 @@ export interface PapersApi {
   readonly feeds: PaperFeeds;
   readonly search: LazySearch;
   readonly store: PaperStore;
-  /** The Hugging Face Hub as the settings say: endpoint, the HTTP client (retries, timeouts) and the token. */
+  /** The Hugging Face Hub as the user's settings say: endpoint, the HTTP client (retries, timeouts) and the token. */
   huggingFaceHub(): HuggingFaceHub;
 }
 
 export interface HuggingFaceHub {
   readonly endpoint: string;
   readonly http: HttpClient;
-  token(): Promise<string | undefined>;
+  /** The token bound to its origin, if it may go to this endpoint (asks the user for an origin it was not set for). */
+  auth(): Promise<BearerAuth | undefined>;
 }
 
 /** The Papers view and its commands. */
 export function registerPapers(services: Services): PapersApi {
   const { context, log, store, paperPanels } = services;
   const settings = new PaperSettingsReader();
+  const hubToken = new HubTokenStore(context.secrets, log);
   const arxivQueue = new RateQueue(ARXIV_INTERVAL_MS);
 
   let sources: FeedSources | undefined;
@@ -68,7 +72,7 @@ export function registerPapers(services: Services): PapersApi {
       huggingface: new HuggingFaceSource({
         endpoint: s.huggingfaceEndpoint,
         http: hfHttp,
-        token: async () => context.secrets.get(TOKEN_KEY),
+        auth: () => hubToken.authFor(s.huggingfaceEndpoint),
       }),
       arxiv: new ArxivSource({ endpoint: s.arxivEndpoint, http: arxivHttp }),
     };
@@ -563,15 +567,25 @@ export function registerPapers(services: Services): PapersApi {
           validateInput: (v) => (/^\S{8,}$/.test(v.trim()) ? undefined : 'Paste the token (no spaces)'),
         });
         if (!token?.trim()) return;
-        await context.secrets.store(TOKEN_KEY, token.trim());
-        void vscode.window.showInformationMessage('Attractor: Hugging Face token saved in secret storage.');
+        const endpoint = settings.current.huggingfaceEndpoint;
+        const origin = originOf(endpoint);
+        if (!origin || tokenDecision(endpoint, origin).action === 'never') {
+          void vscode.window.showErrorMessage(
+            `Attractor: the token was not saved: the Hugging Face endpoint ${endpoint} is plain http, which would send it in clear. Use an https endpoint (setting attractor.huggingface.endpoint).`,
+          );
+          return;
+        }
+        await hubToken.set(token.trim(), origin);
+        void vscode.window.showInformationMessage(
+          `Attractor: Hugging Face token saved in secret storage, for ${origin} only.`,
+        );
       },
       'Could not save the token',
     ),
     command(
       'attractor.clearHuggingFaceToken',
       async () => {
-        await context.secrets.delete(TOKEN_KEY);
+        await hubToken.clear();
         void vscode.window.showInformationMessage('Attractor: Hugging Face token removed.');
       },
       'Could not remove the token',
@@ -581,7 +595,7 @@ export function registerPapers(services: Services): PapersApi {
   const huggingFaceHub = (): HuggingFaceHub => ({
     endpoint: settings.current.huggingfaceEndpoint,
     http: currentHfHttp(),
-    token: async () => context.secrets.get(TOKEN_KEY),
+    auth: () => hubToken.authFor(settings.current.huggingfaceEndpoint),
   });
 
   return { tree, feeds, search, store, huggingFaceHub };

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { userSetting } from '../util/userSettings';
 
 export interface PaperSettings {
   readonly huggingfaceEndpoint: string;
@@ -45,8 +46,9 @@ export class PaperSettingsReader implements vscode.Disposable {
     const c = vscode.workspace.getConfiguration('attractor');
     const timeout = c.get<number>('network.timeoutSeconds', 20);
     this.cached = {
-      huggingfaceEndpoint: endpoint(c.get('huggingface.endpoint'), DEFAULT_HF),
-      arxivEndpoint: endpoint(c.get('arxiv.endpoint'), DEFAULT_ARXIV),
+      // Where requests (and the token) go is the user's choice alone, never a workspace's.
+      huggingfaceEndpoint: endpoint(userSetting('attractor', 'huggingface.endpoint'), DEFAULT_HF),
+      arxivEndpoint: endpoint(userSetting('attractor', 'arxiv.endpoint'), DEFAULT_ARXIV),
       fetchOnOpen: c.get<boolean>('papers.fetchOnOpen', true),
       timeoutMs: Math.max(1, Math.min(300, Number.isFinite(timeout) ? timeout : 20)) * 1000,
     };

@@ -7,18 +7,20 @@ import { describeSourceError, SourceError } from '../papers/sources/errors';
 import {
   downloadedFileName,
   downloadHubFile,
+  escapeIcons,
   formatMB,
   hubFileUrl,
   hubModelPage,
   hubModelsUrl,
   HubDownloadError,
   MB,
+  clampMaxDownloadMB,
   parseHubModels,
   type HubModel,
 } from './hubModels';
+import { userSetting } from '../util/userSettings';
 
 export const MAX_DOWNLOAD_SETTING = 'attractor.models.maxDownloadMB';
-const DEFAULT_MAX_DOWNLOAD_MB = 200;
 
 /** The paper a command is about: a Papers tree row, a library id or an arXiv id; else one the user picks. */
 interface PaperRef {
@@ -27,8 +29,7 @@ interface PaperRef {
 }
 
 function maxDownloadBytes(): number {
-  const v = vscode.workspace.getConfiguration().get<number>(MAX_DOWNLOAD_SETTING, DEFAULT_MAX_DOWNLOAD_MB);
-  return Math.max(1, Number.isFinite(v) ? v : DEFAULT_MAX_DOWNLOAD_MB) * MB;
+  return clampMaxDownloadMB(userSetting<unknown>('attractor', 'models.maxDownloadMB')) * MB;
 }
 
 /** What a failure means for the user: the Hub's and the network's errors in one sentence each. */
@@ -86,14 +87,14 @@ export function registerFindModels(
   const listModels = async (paper: PaperRef): Promise<HubModel[]> => {
     const hub = deps.papers.huggingFaceHub();
     const host = new URL(hub.endpoint).host;
-    const token = await hub.token();
+    const auth = await hub.auth();
     const url = hubModelsUrl(hub.endpoint, paper.arxivId);
     const res = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
         title: `Attractor: looking for models citing arXiv:${paper.arxivId} on ${host}…`,
       },
-      () => hub.http.get(url, token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+      () => hub.http.get(url, { auth }),
     );
     if (res.status < 200 || res.status >= 300)
       throw new SourceError('http', host, `HTTP ${res.status}`, { status: res.status });
@@ -106,8 +107,13 @@ export function registerFindModels(
   ): Promise<{ model: HubModel; file: string } | undefined> => {
     const endpoint = deps.papers.huggingFaceHub().endpoint;
     const withOnnx = models.filter((m) => m.onnxFiles.length > 0);
+    // Names and tags come from the Hub: escaped so `$(…)` in them shows as text, not as an icon.
     const stats = (m: HubModel) =>
-      [m.pipelineTag, m.downloads !== undefined ? `↓ ${m.downloads}` : '', m.likes !== undefined ? `♥ ${m.likes}` : '']
+      [
+        m.pipelineTag && escapeIcons(m.pipelineTag),
+        m.downloads !== undefined ? `↓ ${m.downloads}` : '',
+        m.likes !== undefined ? `♥ ${m.likes}` : '',
+      ]
         .filter(Boolean)
         .join(' · ');
     type Item = vscode.QuickPickItem & { model?: HubModel };
@@ -115,9 +121,9 @@ export function registerFindModels(
     if (withOnnx.length) items.push({ label: 'With .onnx files', kind: vscode.QuickPickItemKind.Separator });
     for (const m of withOnnx) {
       items.push({
-        label: `$(pulse) ${m.id}`,
+        label: `$(pulse) ${escapeIcons(m.id)}`,
         description: `ONNX: ${m.onnxFiles.length} file${m.onnxFiles.length === 1 ? '' : 's'}`,
-        detail: [m.onnxFiles.slice(0, 3).join(', ') + (m.onnxFiles.length > 3 ? ', …' : ''), stats(m)]
+        detail: [escapeIcons(m.onnxFiles.slice(0, 3).join(', ')) + (m.onnxFiles.length > 3 ? ', …' : ''), stats(m)]
           .filter(Boolean)
           .join(' · '),
         model: m,
@@ -128,7 +134,7 @@ export function registerFindModels(
       items.push({ label: 'Without .onnx files (open on the Hub)', kind: vscode.QuickPickItemKind.Separator });
     for (const m of without)
       items.push({
-        label: `$(package) ${m.id}`,
+        label: `$(package) ${escapeIcons(m.id)}`,
         description: 'no .onnx file',
         detail: stats(m) || undefined,
         model: m,
@@ -154,11 +160,11 @@ export function registerFindModels(
       return undefined;
     }
     if (model.onnxFiles.length === 1) return { model, file: model.onnxFiles[0] };
-    const file = await vscode.window.showQuickPick(model.onnxFiles, {
-      title: `${model.id}: which .onnx file?`,
-      ignoreFocusOut: true,
-    });
-    return file ? { model, file } : undefined;
+    const file = await vscode.window.showQuickPick(
+      model.onnxFiles.map((f) => ({ label: escapeIcons(f), file: f })),
+      { title: `${model.id}: which .onnx file?`, ignoreFocusOut: true },
+    );
+    return file ? { model, file: file.file } : undefined;
   };
 
   const download = async (model: HubModel, file: string): Promise<vscode.Uri | undefined> => {
@@ -174,7 +180,7 @@ export function registerFindModels(
       if (choice !== 'Download Again') return undefined;
     }
     const maxBytes = maxDownloadBytes();
-    const token = await hub.token();
+    const auth = await hub.auth();
     const url = hubFileUrl(hub.endpoint, model.id, file);
     const started = performance.now();
     const result = await vscode.window.withProgress(
@@ -194,7 +200,7 @@ export function registerFindModels(
             target: target.fsPath,
             maxBytes,
             limitHint: `setting ${MAX_DOWNLOAD_SETTING}`,
-            token,
+            auth,
             signal: abort.signal,
             onProgress: (received, total) => {
               const fraction = total ? (received / total) * 100 : 0;

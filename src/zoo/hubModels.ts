@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { SourceError } from '../papers/sources/errors';
-import { DownloadStopped, type HttpClient } from '../papers/sources/http';
+import { DownloadStopped, type BearerAuth, type HttpClient } from '../papers/sources/http';
 
 export interface HubModel {
   /** `owner/name`. */
@@ -80,11 +80,29 @@ export function parseHubModels(text: string, host: string): HubModel[] {
   return models.sort((a, b) => Number(b.onnxFiles.length > 0) - Number(a.onnxFiles.length > 0));
 }
 
-/** One flat file name per repository file (the Models view lists the downloads folder flat). */
+/**
+ * One flat file name per repository file (the Models view lists the downloads folder flat), different for
+ * different files: `owner/name` + `dir/file.onnx` → `owner--name--dir--file.onnx` when that can be read back
+ * unambiguously (no `--` or edge `-` in a part, nothing replaced). Otherwise (`a--b/c` and `a/b--c` would
+ * both give `a--b--c`) the name gets `+` and a hash of the exact repository and path: `+` never appears in the
+ * readable form, so the two kinds of names cannot meet.
+ */
 export function downloadedFileName(repo: string, file: string): string {
+  const parts = [...repo.split('/'), ...file.split('/')];
   const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
-  const name = `${safe(repo.replace('/', '--'))}--${safe(file.replace(/\//g, '--'))}`;
+  const readable = parts.map(safe).join('--');
+  const clean =
+    repo.split('/').length === 2 &&
+    parts.every((p) => p.length > 0 && safe(p) === p && !p.includes('--') && !p.startsWith('-') && !p.endsWith('-'));
+  const name = clean
+    ? readable
+    : `${readable.replace(/\.onnx$/i, '')}+${createHash('sha256').update(`${repo}\n${file}`).digest('hex').slice(0, 16)}`;
   return /\.onnx$/i.test(name) ? name : `${name}.onnx`;
+}
+
+/** Quick-pick text from the network: `$(name)` would be drawn as an icon, so it is escaped to show as typed. */
+export function escapeIcons(text: string): string {
+  return text.replace(/\$\(/g, '\\$(');
 }
 
 /** The sha256 an ETag or X-Linked-Etag names, when it looks like one (the Hub's LFS files); else undefined. */
@@ -110,6 +128,15 @@ export class HubDownloadError extends Error {
 }
 
 export const MB = 1024 * 1024;
+export const DEFAULT_MAX_DOWNLOAD_MB = 200;
+/** The setting's own maximum (package.json), enforced here too: a value from anywhere else is cut to it. */
+export const MAX_DOWNLOAD_MB_LIMIT = 10_000;
+
+/** The download limit in MB from the setting's raw value: a number in [1, 10000], else the default. */
+export function clampMaxDownloadMB(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return DEFAULT_MAX_DOWNLOAD_MB;
+  return Math.min(MAX_DOWNLOAD_MB_LIMIT, Math.max(1, value));
+}
 export const formatMB = (bytes: number) => `${(bytes / MB).toFixed(bytes < 10 * MB ? 1 : 0)} MB`;
 
 export interface HubDownloadRequest {
@@ -120,7 +147,8 @@ export interface HubDownloadRequest {
   readonly maxBytes: number;
   /** How the limit is set, for the message (e.g. the setting's name). */
   readonly limitHint?: string;
-  readonly token?: string;
+  /** Sent only to its origin; dropped at the first redirect to another (the Hub's CDN). */
+  readonly auth?: BearerAuth;
   readonly onProgress?: (received: number, total: number | undefined) => void;
   readonly signal?: AbortSignal;
 }
@@ -153,7 +181,7 @@ export async function downloadHubFile(req: HubDownloadRequest): Promise<HubDownl
     try {
       result = await req.http.download(req.url, temp, {
         maxBytes: req.maxBytes,
-        headers: req.token ? { authorization: `Bearer ${req.token}` } : undefined,
+        auth: req.auth,
         onProgress: req.onProgress,
         signal: req.signal,
       });

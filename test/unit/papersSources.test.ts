@@ -132,7 +132,11 @@ describe('papers: sources against the fixture server', function () {
   this.timeout(20_000);
   let server: FixtureServer;
   const hf = (opts: HttpClientOptions = fast, token?: string) =>
-    new HuggingFaceSource({ endpoint: server.url, http: new HttpClient(opts), token: async () => token });
+    new HuggingFaceSource({
+      endpoint: server.url,
+      http: new HttpClient(opts),
+      auth: async () => (token ? { token, origin: new URL(server.url).origin } : undefined),
+    });
 
   beforeEach(async () => {
     server = await startFixtureServer();

@@ -31,8 +31,60 @@ export interface HttpClientOptions {
   readonly onRetry?: (info: { url: string; attempt: number; delayMs: number; reason: string }) => void;
 }
 
+/** A bearer token and the one origin (scheme, host and port) it may be sent to. */
+export interface BearerAuth {
+  readonly token: string;
+  readonly origin: string;
+}
+
 export interface RequestOptions {
+  /** Never `authorization`: a token goes in `auth`, so this client alone decides where it is sent. */
   readonly headers?: Readonly<Record<string, string>>;
+  readonly auth?: BearerAuth;
+}
+
+/**
+ * Hosts where plain http may carry a token: the machine itself (a local mirror, the tests' fixture server).
+ * Traffic to them never leaves the machine, so there is nothing on the wire to read; anywhere else http would
+ * hand the token to every network in between.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '127.0.0.1' || h === '::1';
+}
+
+/** The origin of a URL (`https://huggingface.co`, `http://127.0.0.1:8080`); undefined for a non-URL. */
+export function originOf(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a token bound to `origin` may go with a request to `url`: the same origin, over https or loopback http. */
+export function mayCarryToken(url: string | URL, origin: string): boolean {
+  const u = typeof url === 'string' ? new URL(url) : url;
+  if (u.origin !== origin) return false;
+  return u.protocol === 'https:' || (u.protocol === 'http:' && isLoopbackHost(u.hostname));
+}
+
+/**
+ * The token a redirect from `from` to `to` may keep: only on the same origin. Origins, not hosts: an https →
+ * http redirect on the same host would otherwise send the token in clear.
+ */
+export function authAfterRedirect(from: URL, to: URL, auth: BearerAuth | undefined): BearerAuth | undefined {
+  return from.origin === to.origin ? auth : undefined;
+}
+
+/** The request headers: the caller's, without any `authorization`, plus the token where it may go. */
+function requestHeaders(target: URL, options: RequestOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(options.headers ?? {})) if (k.toLowerCase() !== 'authorization') headers[k] = v;
+  if (options.auth && mayCarryToken(target, options.auth.origin))
+    headers.authorization = `Bearer ${options.auth.token}`;
+  return headers;
 }
 
 export interface DownloadOptions extends RequestOptions {
@@ -42,7 +94,7 @@ export interface DownloadOptions extends RequestOptions {
   readonly onProgress?: (received: number, total: number | undefined) => void;
   /** Aborting stops the transfer (DownloadStopped 'cancelled'); it is not retried. */
   readonly signal?: AbortSignal;
-  /** Redirects followed per attempt (default 5); Authorization is not sent to another host. */
+  /** Redirects followed per attempt (default 5); the token is dropped at the first change of origin. */
   readonly maxRedirects?: number;
 }
 
@@ -115,7 +167,7 @@ export class HttpClient {
 
   /** Resolves with any final status (callers decide what 404 or 400 mean); rejects with a SourceError. */
   get(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
-    const key = `${url}\n${options.headers?.authorization ? 'auth' : ''}`;
+    const key = `${url}\n${options.auth ? `auth ${options.auth.origin}` : ''}`;
     const pending = this.inFlight.get(key);
     if (pending) return pending;
     const host = new URL(url).host;
@@ -220,7 +272,10 @@ export class HttpClient {
       };
       const req = transport.get(
         target,
-        { headers: { 'user-agent': this.opts.userAgent, accept: '*/*', ...options.headers }, lookup: this.opts.lookup },
+        {
+          headers: { 'user-agent': this.opts.userAgent, accept: '*/*', ...requestHeaders(target, options) },
+          lookup: this.opts.lookup,
+        },
         (res) => {
           arm();
           const status = res.statusCode ?? 0;
@@ -238,14 +293,10 @@ export class HttpClient {
               return;
             }
             const next = new URL(location, target);
-            const headers = { ...options.headers };
-            if (next.host !== target.host)
-              for (const k of Object.keys(headers)) if (k.toLowerCase() === 'authorization') delete headers[k];
+            // Once dropped it stays dropped, even if a later hop comes back to the first origin.
+            const auth = authAfterRedirect(target, next, options.auth);
             finish();
-            this.downloadOnce(next.toString(), file, { ...options, headers }, redirects + 1, first).then(
-              resolve,
-              reject,
-            );
+            this.downloadOnce(next.toString(), file, { ...options, auth }, redirects + 1, first).then(resolve, reject);
             return;
           }
           if (status < 200 || status >= 300) {
@@ -334,7 +385,7 @@ export class HttpClient {
           headers: {
             'user-agent': this.opts.userAgent,
             accept: 'application/json, application/atom+xml;q=0.9, */*;q=0.1',
-            ...options.headers,
+            ...requestHeaders(target, options),
           },
           lookup: this.opts.lookup,
         },

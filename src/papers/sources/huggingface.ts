@@ -1,7 +1,7 @@
 import { parseArxivId } from '../arxivId';
 import type { Paper, PaperLinks } from '../paper';
 import { SourceError } from './errors';
-import type { HttpClient } from './http';
+import type { BearerAuth, HttpClient } from './http';
 import {
   cleanText,
   isoDay,
@@ -85,8 +85,11 @@ function parseJson(text: string, host: string): unknown {
 export interface HuggingFaceOptions {
   readonly endpoint: string;
   readonly http: HttpClient;
-  /** The optional token (from SecretStorage), read per request so setting or clearing it applies at once. */
-  readonly token?: () => Promise<string | undefined>;
+  /**
+   * The optional token (from SecretStorage) with the origin it is bound to, read per request so setting or
+   * clearing it applies at once. The HTTP client sends it only to that origin.
+   */
+  readonly auth?: () => Promise<BearerAuth | undefined>;
 }
 
 /** Hugging Face Daily Papers, paper search and paper by id. */
@@ -121,9 +124,9 @@ export class HuggingFaceSource implements PaperSource {
   }
 
   private async request(path: string, allowNotFound = false) {
-    const token = await this.opts.token?.();
+    const auth = await this.opts.auth?.();
     const url = `${this.opts.endpoint.replace(/\/+$/, '')}${path}`;
-    const res = await this.opts.http.get(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+    const res = await this.opts.http.get(url, { auth });
     if (res.status === 404 && allowNotFound) return res;
     if (res.status === 401 || res.status === 403) {
       throw new SourceError('http', this.host, `HTTP ${res.status}`, { status: res.status });

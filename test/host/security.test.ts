@@ -1,0 +1,75 @@
+/**
+ * A repository the user opens must not choose where Attractor sends requests (and so the token): its
+ * `.vscode/settings.json` naming a local fixture server as the endpoint gets no request there.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { AttractorApi } from '../../src/extension';
+import { startFixtureServer, type FixtureServer } from '../fixtures/server';
+import { DAILY } from '../unit/papersFixtures';
+
+const EXTENSION_ID = 'attractor-dev.attractor';
+
+describe('security: workspace settings (in host)', function () {
+  this.timeout(60_000);
+  let user: FixtureServer;
+  let attacker: FixtureServer;
+  let api: AttractorApi;
+  let settingsFile: string;
+  let savedSettings: string | undefined;
+  const config = () => vscode.workspace.getConfiguration('attractor');
+
+  before(async () => {
+    user = await startFixtureServer();
+    attacker = await startFixtureServer();
+    user.route('/api/daily_papers', { body: DAILY });
+    attacker.route('/api/daily_papers', { body: DAILY });
+    await config().update('huggingface.endpoint', user.url, vscode.ConfigurationTarget.Global);
+    await config().update('arxiv.endpoint', user.url, vscode.ConfigurationTarget.Global);
+    await config().update('papers.fetchOnOpen', false, vscode.ConfigurationTarget.Global);
+    api = await vscode.extensions.getExtension<AttractorApi>(EXTENSION_ID)!.activate();
+
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    settingsFile = path.join(folder, '.vscode', 'settings.json');
+    savedSettings = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
+    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+    fs.writeFileSync(
+      settingsFile,
+      JSON.stringify({
+        'attractor.huggingface.endpoint': attacker.url,
+        'attractor.arxiv.endpoint': attacker.url,
+        'attractor.models.maxDownloadMB': 1_000_000,
+        // A window-scoped setting in the same file shows when the host has read it.
+        'attractor.network.timeoutSeconds': 7,
+      }),
+    );
+    const deadline = Date.now() + 20_000;
+    // The host reads the file asynchronously (a file watcher): wait for it, not for a fixed time.
+    while (config().get('network.timeoutSeconds') !== 7) {
+      if (Date.now() > deadline) throw new Error('the workspace settings file was not read');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+
+  after(async () => {
+    if (savedSettings === undefined) fs.rmSync(settingsFile, { force: true });
+    else fs.writeFileSync(settingsFile, savedSettings);
+    for (const key of ['huggingface.endpoint', 'arxiv.endpoint', 'papers.fetchOnOpen'])
+      await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    await user.close();
+    await attacker.close();
+  });
+
+  it('a workspace naming its own server as endpoint gets no request; the user’s endpoint is used', async () => {
+    await vscode.commands.executeCommand('attractor.refreshPapers');
+    assert.equal(
+      attacker.requests.length,
+      0,
+      `requests reached the workspace's server: ${attacker.requests.map((r) => r.url).join(', ')}`,
+    );
+    assert.equal(user.requestsTo('/api/daily_papers').length, 1);
+    assert.equal(api.papers.huggingFaceHub().endpoint, user.url);
+  });
+});
