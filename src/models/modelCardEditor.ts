@@ -7,6 +7,7 @@ import { ModelFileError } from './modelErrors';
 import { renderCardError, renderModelCard } from './modelCardHtml';
 import type { ModelPaperLink, ModelPaperLinks } from './modelPaperLinks';
 import { parseCardMessage } from './previewProtocol';
+import type { LazyRenderer } from '../render/lazyRenderer';
 import type { ModelRuntime } from './runtime';
 import { recognise } from './signature';
 
@@ -18,7 +19,15 @@ interface CardContext {
   readonly answers: KindAnswers;
   readonly paperLinks: ModelPaperLinks;
   readonly log: vscode.LogOutputChannel;
+  /** The project's Markdown + KaTeX renderer, for doc strings (the zoo writes its model card there). */
+  readonly renderer: LazyRenderer;
 }
+
+/**
+ * Context key: the files whose card can start a preview. The editor title's Preview Model button shows only on
+ * those (not on a classifier, a cut-off file or a text file).
+ */
+const PREVIEWABLE_KEY = 'attractor.previewableModels';
 
 /**
  * The read-only custom editor for *.onnx: a model card (file facts, inputs/outputs, metadata, ops, what Attractor
@@ -28,6 +37,7 @@ export class ModelCardEditorProvider extends Disposable implements vscode.Custom
   private readonly open = new Map<string, Set<vscode.WebviewPanel>>();
   /** The paper link shown in each card, for its `openPaper` message. */
   private readonly links = new WeakMap<vscode.WebviewPanel, ModelPaperLink>();
+  private readonly previewable = new Set<string>();
 
   constructor(private readonly ctx: CardContext) {
     super();
@@ -50,7 +60,10 @@ export class ModelCardEditorProvider extends Disposable implements vscode.Custom
     this.open.set(key, panels);
     panel.onDidDispose(() => {
       panels.delete(panel);
-      if (panels.size === 0) this.open.delete(key);
+      if (panels.size === 0) {
+        this.open.delete(key);
+        this.setPreviewable(key, false);
+      }
     });
     panel.webview.options = webviewOptions(this.ctx.extensionUri);
     panel.webview.onDidReceiveMessage(async (raw: unknown) => {
@@ -77,9 +90,17 @@ export class ModelCardEditorProvider extends Disposable implements vscode.Custom
     for (const panel of this.open.get(uri.fsPath) ?? []) await this.render(uri, panel);
   }
 
+  private setPreviewable(file: string, on: boolean): void {
+    if (on === this.previewable.has(file)) return;
+    if (on) this.previewable.add(file);
+    else this.previewable.delete(file);
+    void vscode.commands.executeCommand('setContext', PREVIEWABLE_KEY, [...this.previewable]);
+  }
+
   private async render(uri: vscode.Uri, panel: vscode.WebviewPanel): Promise<void> {
     const fileName = path.basename(uri.fsPath);
     let body: string;
+    let previewable = false;
     try {
       const started = performance.now();
       const { info } = await this.ctx.runtime.inspect(uri.fsPath);
@@ -90,17 +111,23 @@ export class ModelCardEditorProvider extends Disposable implements vscode.Custom
       );
       if (link) this.links.set(panel, link);
       else this.links.delete(panel);
-      body = renderModelCard(fileName, info, recognition, link && { title: link.title, detail: link.detail });
+      const docHtml = info.docString ? (await this.ctx.renderer.get())(info.docString) : undefined;
+      body = renderModelCard(fileName, info, recognition, link && { title: link.title, detail: link.detail }, docHtml);
+      previewable = recognition.ok;
       this.ctx.log.debug(`Model card of ${fileName} read in ${(performance.now() - started).toFixed(1)} ms`);
     } catch (err) {
       if (!(err instanceof ModelFileError)) this.ctx.log.error(`Could not read ${uri.fsPath}`, err);
       else if (err.detail) this.ctx.log.info(`${uri.fsPath}: ${err.message} (${err.detail})`);
       body = renderCardError(fileName, err instanceof Error ? err : new Error(String(err)));
     }
+    this.setPreviewable(uri.fsPath, previewable);
     panel.webview.html = extensionWebviewHtml(panel.webview, this.ctx.extensionUri, {
       title: fileName,
       script: 'modelCard',
-      styles: [['media', 'model.css']],
+      styles: [
+        ['dist', 'webview', 'katex', 'katex.min.css'],
+        ['media', 'model.css'],
+      ],
       body,
     });
   }

@@ -4,7 +4,7 @@
  */
 import type { ModelFileError } from './modelErrors';
 import type { ModelInfo, TensorInfo } from './onnxFile';
-import { describeShape, EXPECTED_SIGNATURES, type Recognition } from './signature';
+import { describeShape, METADATA_KEYS, type Recognition } from './signature';
 
 export function escapeHtml(text: string): string {
   return text
@@ -51,12 +51,21 @@ function recognitionSection(r: Recognition): string {
     </section>`;
   }
   const s = r.signature;
+  if (s.ambiguous && s.source === 'shapes') {
+    // The shapes fit a map and a flow alike: saying "Recognised as a map" before the user answered is a guess.
+    return `<section class="recognition undecided" aria-label="Recognised as">
+    <h2>Undecided: a map x_t → x_{t+1} or a flow x → dx/dt</h2>
+    <p>Its shapes fit both (state <code>${escapeHtml(s.stateInput)}</code> → <code>${escapeHtml(s.stateOutput)}</code>, d = ${s.dim}, ${escapeHtml(s.elemType)}); the first preview asks which it is and remembers the answer for this file. The metadata property <code>dynamics.kind</code> (map or flow) says it in the file.</p>
+    <div class="actions"><vscode-button id="preview">Preview</vscode-button>
+    <vscode-button id="reveal" secondary>Reveal in Explorer</vscode-button></div>
+  </section>`;
+  }
   const source =
     s.source === 'metadata'
       ? 'from its <code>dynamics.kind</code> metadata'
       : s.source === 'answer'
         ? 'as you chose for this file'
-        : 'from its shapes; the first preview asks whether it is a map or a flow';
+        : 'from its shapes';
   const extra = [
     `state <code>${escapeHtml(s.stateInput)}</code> → <code>${escapeHtml(s.stateOutput)}</code>, d = ${s.dim}, ${escapeHtml(s.elemType)}`,
     s.batch === 'none'
@@ -93,11 +102,21 @@ function paperSection(paper: CardPaper | undefined): string {
   </section>`;
 }
 
+/** Every metadata property Attractor reads, for the card of a file that has none. */
+const READ_KEYS = Object.values(METADATA_KEYS)
+  .map((k) => `<code>${k}</code>`)
+  .join(', ');
+
+/**
+ * `docHtml` is the file's doc string already rendered as Markdown (the zoo writes its card there) by the
+ * project's renderer; without it the doc string is shown as escaped text.
+ */
 export function renderModelCard(
   fileName: string,
   info: ModelInfo,
   recognition: Recognition,
   paper?: CardPaper,
+  docHtml?: string,
 ): string {
   const ops = Object.entries(info.opCounts)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
@@ -106,13 +125,13 @@ export function renderModelCard(
   const metadata = Object.entries(info.metadata);
   const metadataRows = metadata.length
     ? `<table class="grid"><tbody>${metadata.map(([k, v]) => `<tr><th scope="row"><code>${escapeHtml(k)}</code></th><td>${escapeHtml(v)}</td></tr>`).join('')}</tbody></table>`
-    : '<p class="muted">none (Attractor reads <code>dynamics.kind</code>, <code>dynamics.dt</code>, <code>dynamics.state_names</code>, <code>dynamics.initial_state</code>, <code>dynamics.system</code>, <code>dynamics.paper</code>)</p>';
+    : `<p class="muted">none (Attractor reads ${READ_KEYS})</p>`;
   const problems = (recognition.ok ? recognition.signature.metadata : recognition.metadata).problems
     .map((p) => `<li>${escapeHtml(p)}</li>`)
     .join('');
   const opsets = info.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ');
   return `<main class="model-card">
-  <header><h1>${escapeHtml(fileName)}</h1>${info.docString ? `<p class="doc">${escapeHtml(info.docString)}</p>` : ''}</header>
+  <header><h1>${escapeHtml(fileName)}</h1>${docSection(info.docString, docHtml)}</header>
   ${paperSection(paper)}
   ${recognitionSection(recognition)}
   <section aria-label="File"><h2>File</h2><table class="facts"><tbody>
@@ -131,8 +150,14 @@ export function renderModelCard(
 </main>`;
 }
 
+function docSection(docString: string, docHtml: string | undefined): string {
+  if (!docString) return '';
+  if (docHtml !== undefined) return `<div class="doc markdown-body">${docHtml}</div>`;
+  return `<p class="doc">${escapeHtml(docString)}</p>`;
+}
+
 export function renderCardError(fileName: string, err: ModelFileError | Error): string {
   return `<main class="model-card"><header><h1>${escapeHtml(fileName)}</h1></header>
   <section class="recognition unsupported" role="alert"><h2>This file cannot be read as an ONNX model</h2>
-  <p class="reason">${escapeHtml(err.message)}</p><p class="muted">${escapeHtml(EXPECTED_SIGNATURES)}</p></section></main>`;
+  <p class="reason">${escapeHtml(err.message)}</p></section></main>`;
 }

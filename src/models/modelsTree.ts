@@ -27,25 +27,66 @@ export class ModelGroupItem extends vscode.TreeItem {
   }
 }
 
+/** A dynamical system the bundled models belong to (Lorenz-63, Arneodo, …). */
+export class ModelSystemItem extends vscode.TreeItem {
+  constructor(
+    readonly system: string,
+    label: string,
+    readonly models: readonly BundledModel[],
+  ) {
+    super(label, vscode.TreeItemCollapsibleState.Collapsed);
+    this.id = `models:bundled:${system}`;
+    this.contextValue = 'modelSystem';
+    this.description = String(models.length);
+  }
+}
+
 /** One .onnx file. Clicking opens its model card. */
 export class ModelItem extends vscode.TreeItem {
   constructor(
     readonly uri: vscode.Uri,
     readonly source: ModelSource,
     description: string,
+    label = path.basename(uri.fsPath),
   ) {
-    super(path.basename(uri.fsPath), vscode.TreeItemCollapsibleState.None);
+    super(label, vscode.TreeItemCollapsibleState.None);
     this.id = `model:${uri.toString()}`;
     this.resourceUri = uri;
     this.description = description;
-    this.tooltip = uri.fsPath;
+    this.tooltip = label === path.basename(uri.fsPath) ? uri.fsPath : `${label}\n${description}\n${uri.fsPath}`;
     this.contextValue = source === 'workspace' ? 'model.workspace' : 'model';
     this.iconPath = new vscode.ThemeIcon('pulse');
     this.command = { command: 'attractor.openModelCard', title: 'Open Model Card', arguments: [uri] };
   }
 }
 
-type Node = ModelGroupItem | ModelItem;
+type Node = ModelGroupItem | ModelSystemItem | ModelItem;
+
+/** A bundled model as the zoo's index.json names it, with its card's one-line summary. */
+export interface BundledModel {
+  readonly file: string;
+  readonly label: string;
+  readonly system: string;
+  readonly summary: string;
+}
+
+/** "Arneodo (RK4 map)" → "Arneodo · RK4 map"; "Lorenz-63, SINDy" → "Lorenz-63 · SINDy". */
+export function zooLabel(title: string): { label: string; systemName: string } {
+  const paren = /^(.*\S)\s*\(([^()]*)\)$/.exec(title);
+  const comma = /^([^,]+),\s*(.+)$/.exec(title);
+  const parts = paren ?? comma;
+  if (!parts) return { label: title, systemName: title };
+  return { label: `${parts[1]} · ${parts[2]}`, systemName: parts[1] };
+}
+
+/** The first paragraph of a zoo card (after its `#` title): what the model is, in one line. */
+export function cardSummary(markdown: string): string {
+  const line = markdown
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.length > 0 && !l.startsWith('#'));
+  return line ?? '';
+}
 
 /**
  * The Models view: the extension's bundled models (media/models/), every *.onnx in the workspace (kept current
@@ -55,6 +96,7 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
   private readonly changed = this.register(new vscode.EventEmitter<Node | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private workspace: Promise<vscode.Uri[]> | undefined;
+  private zoo: Promise<ModelSystemItem[] | undefined> | undefined;
 
   constructor(
     private readonly bundledDir: vscode.Uri,
@@ -85,7 +127,16 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
       if (downloaded.length > 0) groups.push(new ModelGroupItem('downloaded', downloaded.length));
       return groups;
     }
+    if (node instanceof ModelSystemItem) {
+      return node.models.map(
+        (m) => new ModelItem(vscode.Uri.joinPath(this.bundledDir, m.file), 'bundled', m.summary, m.label),
+      );
+    }
     if (node instanceof ModelGroupItem) {
+      if (node.source === 'bundled') {
+        const systems = await (this.zoo ??= this.readZoo());
+        if (systems) return systems;
+      }
       const uris = await this.list(node.source);
       return Promise.all(uris.map(async (u) => new ModelItem(u, node.source, await this.describe(u, node.source))));
     }
@@ -98,6 +149,36 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
     for (const source of ['bundled', 'workspace', 'downloaded'] as const)
       for (const uri of await this.list(source)) out.push({ uri, source });
     return out;
+  }
+
+  /**
+   * The bundled zoo grouped by system, labelled as its index.json titles them with each card's summary; undefined
+   * when there is no index (then the files are listed by name).
+   */
+  private async readZoo(): Promise<ModelSystemItem[] | undefined> {
+    try {
+      const index = JSON.parse(await fs.readFile(path.join(this.bundledDir.fsPath, 'index.json'), 'utf8')) as {
+        models?: { file?: unknown; card?: unknown; title?: unknown; system?: unknown }[];
+      };
+      const bySystem = new Map<string, { name: string; models: BundledModel[] }>();
+      for (const m of index.models ?? []) {
+        if (typeof m.file !== 'string' || typeof m.title !== 'string' || typeof m.system !== 'string') continue;
+        const card =
+          typeof m.card === 'string'
+            ? await fs.readFile(path.join(this.bundledDir.fsPath, path.basename(m.card)), 'utf8').catch(() => '')
+            : '';
+        const { label, systemName } = zooLabel(m.title);
+        const group = bySystem.get(m.system) ?? { name: systemName, models: [] };
+        // "Van der Pol (μ = 1)" and "Van der Pol": the group takes the shorter name.
+        if (systemName.length < group.name.length) group.name = systemName;
+        group.models.push({ file: path.basename(m.file), label, system: m.system, summary: cardSummary(card) });
+        bySystem.set(m.system, group);
+      }
+      return [...bySystem.entries()].map(([id, g]) => new ModelSystemItem(id, g.name, g.models));
+    } catch (err) {
+      this.log.warn(`Could not read the zoo index: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
   }
 
   private async describe(uri: vscode.Uri, source: ModelSource): Promise<string> {

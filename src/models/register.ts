@@ -73,7 +73,14 @@ export function registerModels(services: Services): ModelsApi {
   const bundledDir = vscode.Uri.joinPath(context.extensionUri, 'media', 'models');
   const downloadedDir = vscode.Uri.joinPath(context.globalStorageUri, 'models');
   const tree = new ModelsTreeProvider(bundledDir, downloadedDir, log);
-  const cards = new ModelCardEditorProvider({ extensionUri: context.extensionUri, runtime, answers, paperLinks, log });
+  const cards = new ModelCardEditorProvider({
+    extensionUri: context.extensionUri,
+    runtime,
+    answers,
+    paperLinks,
+    log,
+    renderer: services.renderer,
+  });
   const previews = new ModelPreviews({ extensionUri: context.extensionUri, runtime, answers, comparisons, log });
 
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.onnx');

@@ -335,7 +335,7 @@ export class ModelRuntime {
         const step = done + bad + 1;
         throw new ModelRunError(
           'diverged',
-          `The model diverged: the state became NaN or infinite at step ${step}. The preview stopped there; try a smaller dt or another initial state.`,
+          `The model diverged: the state became NaN or infinite at step ${step}. The preview stopped there; ${divergenceAdvice(sig)}`,
           undefined,
           step,
         );
@@ -362,6 +362,14 @@ export class ModelRuntime {
       sessionMs,
     };
   }
+}
+
+/** A smaller dt helps only where dt is a step size the model integrates with; a map's dt only labels the time axis. */
+function divergenceAdvice(sig: Signature): string {
+  const integrates = sig.kind === 'flow' || (sig.kind === 'rollout' && sig.dtInput !== undefined);
+  return integrates
+    ? 'try a smaller dt or another initial state.'
+    : 'try another initial state (nearer the data the model was trained on).';
 }
 
 function validateRequest(req: RolloutRequest): void {

@@ -125,8 +125,13 @@ export type Recognition =
 /** What Attractor expects, said to the user when a model fits no kind. */
 export const EXPECTED_SIGNATURES =
   'Attractor runs three kinds of models: a map x_t → x_{t+1} (one float input [B, d] or [d], an output of the same shape), ' +
-  'a flow x → dx/dt (same shapes; Attractor integrates it with RK4), or a rollout (x0 [B, d], steps int64 scalar) → trajectory [T, B, d]. ' +
-  'Set the metadata property dynamics.kind to say which.';
+  'a flow x → dx/dt (same shapes; Attractor integrates it with RK4), or a rollout (x0 [B, d], steps int64 scalar) → trajectory [T, B, d].';
+
+/** Said only where it helps: the shapes fit, but not the way the file's dynamics.kind claims. */
+const KIND_HINT = 'Set the metadata property dynamics.kind to say which kind it is.';
+
+/** Said when the inputs and outputs cannot be a state and its successor. */
+const NOT_DYNAMICS = 'This is not a dynamics model:';
 
 /** The default-domain opset of a model (0 when it imports none). */
 export function defaultOpset(info: Pick<ModelInfo, 'opsets'>): number {
@@ -150,19 +155,25 @@ const FLOW_HINT = /(dx|dot|deriv|velocity|vector_?field|rhs|flow|tendency)/i;
 
 export function recognise(info: ModelInfo, answeredKind?: ModelKind): Recognition {
   const metadata = parseDynamicsMetadata(info.metadata);
-  const fail = (reason: string): Recognition => ({ ok: false, reason: `${reason} ${EXPECTED_SIGNATURES}`, metadata });
+  const fail = (reason: string, tail: string = EXPECTED_SIGNATURES): Recognition => ({
+    ok: false,
+    reason: `${reason} ${tail}`,
+    metadata,
+  });
+  const notDynamics = (reason: string): Recognition => fail(`${NOT_DYNAMICS} ${reason}`);
   const opset = defaultOpset(info);
   const floatIns = info.inputs.filter(isFloat);
   const intIns = info.inputs.filter(isInteger);
   const others = info.inputs.filter((t) => !isFloat(t) && !isInteger(t));
-  if (others.length > 0) return fail(`Input "${others[0].name}" has element type ${others[0].elemType}.`);
-  if (info.inputs.length === 0) return fail('The model has no inputs.');
+  if (others.length > 0)
+    return notDynamics(`its input "${others[0].name}" has element type ${others[0].elemType}, not float.`);
+  if (info.inputs.length === 0) return notDynamics('it has no inputs.');
 
   const stateCandidates = floatIns.filter((t) => rank(t) === 1 || rank(t) === 2);
   const state = stateCandidates.find((t) => !isScalarish(t)) ?? stateCandidates[0];
   if (!state) {
     const shapes = info.inputs.map((t) => `${t.name} ${describeShape(t)}`).join(', ');
-    return fail(`No input looks like a state [B, d] or [d] (inputs: ${shapes}).`);
+    return notDynamics(`no input looks like a state [B, d] or [d] (inputs: ${shapes}).`);
   }
   const stateRank = rank(state)!;
   const elemType = state.elemType as FloatType;
@@ -191,6 +202,7 @@ export function recognise(info: ModelInfo, answeredKind?: ModelKind): Recognitio
     if (!rolloutShaped)
       return fail(
         'dynamics.kind says rollout, but the model does not take (x0, steps[, dt]) and return a trajectory [T, B, d].',
+        `${EXPECTED_SIGNATURES} ${KIND_HINT}`,
       );
     return {
       ok: true,
@@ -209,7 +221,16 @@ export function recognise(info: ModelInfo, answeredKind?: ModelKind): Recognitio
 
   if (info.inputs.length !== 1) {
     const names = info.inputs.map((t) => `"${t.name}" ${describeShape(t)}`).join(', ');
-    return fail(`The model has ${info.inputs.length} inputs (${names}); a map or flow takes exactly one, the state.`);
+    if (isSplitState(info.inputs, info.outputs)) {
+      // An LSTM/GRU step exported with its state as separate tensors (h, c): no metadata makes that one state.
+      return fail(
+        `The model's state is split over ${info.inputs.length} inputs (${names}), each returned as an output: it looks like a recurrent step such as an LSTM's (h, c).`,
+        'Attractor runs a state held in one tensor: export the step with the parts concatenated into one input [B, d] and one output of the same shape, or export a rollout (x0 [B, d], steps int64) → trajectory [T, B, d].',
+      );
+    }
+    return notDynamics(
+      `it has ${info.inputs.length} inputs (${names}) and no output can be fed back as the next state; a map or flow takes exactly one input, the state.`,
+    );
   }
   const sameShape = (o: TensorInfo) =>
     isFloat(o) &&
@@ -219,7 +240,7 @@ export function recognise(info: ModelInfo, answeredKind?: ModelKind): Recognitio
   const next = info.outputs.find(sameShape);
   if (!next) {
     const outs = info.outputs.map((t) => `"${t.name}" ${describeShape(t)}`).join(', ');
-    return fail(`No output has the state's shape ${describeShape(state)} (outputs: ${outs}).`);
+    return notDynamics(`no output has the state's shape ${describeShape(state)} (outputs: ${outs}).`);
   }
   const obsByName = metadata.observation ? info.outputs.find((o) => o.name === metadata.observation) : undefined;
   const obs =
@@ -267,6 +288,20 @@ export function emitWidth(sig: Signature): number {
   if (sig.kind === 'map' && sig.observationOutput && sig.observationDim) return sig.observationDim;
   const k = sig.metadata.observed;
   return k !== undefined && k < sig.dim ? k : sig.dim;
+}
+
+/** Every input is a float tensor of rank 1–2 with an output of the same shape: a state held in several tensors. */
+function isSplitState(inputs: readonly TensorInfo[], outputs: readonly TensorInfo[]): boolean {
+  const key = (t: TensorInfo) =>
+    `${t.elemType}[${(t.shape ?? []).map((d) => (typeof d === 'number' ? d : '?')).join(',')}]`;
+  if (inputs.length < 2 || !inputs.every((t) => isFloat(t) && (rank(t) === 1 || rank(t) === 2))) return false;
+  const outs = outputs.filter(isFloat).map(key);
+  return inputs.every((t) => {
+    const i = outs.indexOf(key(t));
+    if (i < 0) return false;
+    outs.splice(i, 1);
+    return true;
+  });
 }
 
 export function describeShape(t: TensorInfo): string {

@@ -87,9 +87,17 @@ describe('packaged extension (UI)', function () {
     await ui.wb.openViewContainer('Attractor');
     const header = ui.wb.view('Models').locator('.pane-header');
     if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    // The zoo is listed by system, each model by its title ("Lorenz-63 · RK4 map").
+    const label = name === 'lorenz63-rk4.onnx' ? 'Lorenz-63 · RK4 map' : name;
+    const system = ui.wb
+      .treeRows('Models')
+      .filter({ has: page.locator('.label-name', { hasText: /^Lorenz-63$/ }) })
+      .first();
+    await system.waitFor({ timeout: 30_000 });
+    if ((await system.getAttribute('aria-expanded')) !== 'true') await system.click();
     const row = ui.wb
       .treeRows('Models')
-      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) })
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
       .first();
     await row.waitFor({ timeout: 30_000 });
     await row.hover();

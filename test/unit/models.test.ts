@@ -15,6 +15,7 @@ import {
   esnMap,
   loopRollout,
   lorenzFlow,
+  lstmStep,
   lorenzRk4,
   naiveLorenzRk4Map,
   nonMatching,
@@ -117,11 +118,21 @@ describe('models: recognising map, flow and rollout', () => {
     assert.equal(s.dim, 2);
   });
 
-  it('explains what it expected when nothing fits', () => {
+  it('says plainly that a classifier is not a dynamics model, without advice that cannot help', () => {
     const r = recognise(inspectOnnx(nonMatching()));
     assert.equal(r.ok, false);
+    assert.match(r.ok ? '' : r.reason, /^This is not a dynamics model:/);
     assert.match(r.ok ? '' : r.reason, /2 inputs .*"a".*"b"/);
-    assert.match(r.ok ? '' : r.reason, /dynamics\.kind/);
+    assert.doesNotMatch(r.ok ? '' : r.reason, /dynamics\.kind/);
+  });
+
+  it('tells a two-input LSTM step to export its state as one tensor or as a rollout', () => {
+    const r = recognise(inspectOnnx(lstmStep()));
+    assert.equal(r.ok, false);
+    const reason = r.ok ? '' : r.reason;
+    assert.match(reason, /one input \[B, d\]/);
+    assert.match(reason, /export a rollout/);
+    assert.doesNotMatch(reason, /dynamics\.kind/);
   });
 
   it('parses metadata in JSON or comma form and reports what it cannot read', () => {

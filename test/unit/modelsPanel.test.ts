@@ -78,7 +78,7 @@ describe('models: model card', () => {
       'input.1',
       'batch_size',
       'Gemm</code> × 2',
-      'Recognised as a map',
+      'Undecided: a map',
       'id="preview"',
     ]) {
       assert.ok(html.includes(text), `card shows ${text}`);

@@ -88,6 +88,39 @@ function referenceRows(t: Trajectory, ref: ReferenceTrack): number {
   return Math.min(ref.rows, Math.ceil(Math.max(0, t.rows - t.burnIn) / ref.stride));
 }
 
+/** Smallest and largest finite value of component `j` after the burn-in, over all members (sampled when long). */
+function extent(t: Trajectory, j: number): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  const stride = Math.max(1, Math.floor((t.rows - t.burnIn) / 50_000));
+  for (let r = t.burnIn; r < t.rows; r += stride) {
+    for (let m = 0; m < t.members; m++) {
+      const v = value(t, r, m, j);
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  return [lo, hi];
+}
+
+/**
+ * The state the run settled on when every plotted component stays put (to float32 precision) after the
+ * burn-in: a zero-extent box that would draw nothing, so it is drawn as a marker with its coordinates.
+ */
+export function fixedPoint(t: Trajectory): number[] | undefined {
+  if (t.rows <= t.burnIn) return undefined;
+  for (let j = 0; j < t.width; j++) {
+    const [lo, hi] = extent(t, j);
+    if (!Number.isFinite(lo) || !Number.isFinite(hi)) return undefined;
+    if (hi - lo > 1e-6 * Math.max(1, Math.abs(lo), Math.abs(hi))) return undefined;
+  }
+  return Array.from({ length: t.width }, (_, j) => value(t, t.rows - 1, 0, j));
+}
+
+export function formatPoint(p: readonly number[]): string {
+  return `(${p.map((v) => formatTick(v)).join(', ')})`;
+}
+
 function range(t: Trajectory, j: number, ref?: ReferenceTrack): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
@@ -111,7 +144,7 @@ function range(t: Trajectory, j: number, ref?: ReferenceTrack): [number, number]
   return [lo, hi];
 }
 
-function formatTick(v: number): string {
+export function formatTick(v: number): string {
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(1);
   return String(+v.toPrecision(3));
@@ -136,6 +169,21 @@ export interface PlotResult {
   readonly points: number;
   /** Points of the reference trajectory drawn (0 when hidden or not comparable on these axes). */
   readonly referencePoints: number;
+  /** `3d`, or `2d` for a two-component state (a phase portrait: a third axis would repeat x). */
+  readonly projection: '2d' | '3d';
+  /** Where the fixed point's marker is, when the run settled on one. */
+  readonly fixedPoint?: readonly number[];
+  /** Axis labels' anchors and, for checking they sit outside it, the farthest drawn point from the centre. */
+  readonly layout?: {
+    readonly centre: [number, number];
+    readonly pointRadius: number;
+    readonly labels: [number, number][];
+  };
+}
+
+/** A phase portrait for d = 2, else the 3D projection. */
+export function projectionOf(width: number): '2d' | '3d' {
+  return width === 2 ? '2d' : '3d';
 }
 
 /** The 3D projection; `reference` (when given) is drawn when the three axes are among its components. */
@@ -147,11 +195,19 @@ export function drawPhase(
   reference?: ReferenceTrack,
 ): PlotResult {
   const { ctx, w, h } = prepare(canvas, theme);
+  const projection = projectionOf(t.width);
   if (t.rows <= t.burnIn) {
     ctx.fillStyle = theme.muted;
-    ctx.fillText('No points yet: press Run.', 12, 24);
-    return { points: 0, referencePoints: 0 };
+    ctx.fillText(
+      t.rows === 0
+        ? 'No points yet: press Run.'
+        : `Burn-in: ${t.rows.toLocaleString('en-US')} of ${t.burnIn.toLocaleString('en-US')} steps…`,
+      12,
+      24,
+    );
+    return { points: 0, referencePoints: 0, projection };
   }
+  if (projection === '2d') return drawPortrait(ctx, w, h, t, view, theme, reference);
   const [a, b, c] = view.axes;
   const ref = reference && view.axes.every((k) => k < reference.width) ? reference : undefined;
   const ranges = [range(t, a, ref), range(t, b, ref), range(t, c, ref)];
@@ -178,6 +234,17 @@ export function drawPhase(
     [0, 1.1, 0],
     [0, 0, 1.1],
   ];
+  // Labels go beyond the projected bounding cube (which holds every point), along the direction from the centre to
+  // the axis's end, so they never land on the attractor.
+  const centre = project(0, 0, 0);
+  let cubeRadius = 0;
+  for (const cx of [-1, 1])
+    for (const cy2 of [-1, 1])
+      for (const cz of [-1, 1]) {
+        const [px, py] = project(cx, cy2, cz);
+        cubeRadius = Math.max(cubeRadius, Math.hypot(px - centre[0], py - centre[1]));
+      }
+  const labels: [number, number][] = [];
   corners.forEach((p, k) => {
     const [x0, y0] = project(-1, -1, -1);
     const [x1, y1] = project(p[0] - 1 + (k === 0 ? 1 : 0), p[1] - 1 + (k === 1 ? 1 : 0), p[2] - 1 + (k === 2 ? 1 : 0));
@@ -185,12 +252,22 @@ export function drawPhase(
     ctx.moveTo(x0, y0);
     ctx.lineTo(x1, y1);
     ctx.stroke();
-    ctx.fillText(t.names[view.axes[k]] ?? `x${view.axes[k]}`, x1 + 3, y1 - 3);
+    const name = t.names[view.axes[k]] ?? `x${view.axes[k]}`;
+    const dx = x1 - centre[0];
+    const dy = y1 - centre[1];
+    const len = Math.hypot(dx, dy) || 1;
+    const lx = centre[0] + (dx / len) * (cubeRadius + 10);
+    const ly = centre[1] + (dy / len) * (cubeRadius + 10);
+    const tw = ctx.measureText(name).width;
+    // anchor the text on the side facing away from the centre
+    ctx.fillText(name, dx < 0 ? lx - tw : lx, dy > 0 ? ly + 10 : ly);
+    labels.push([lx, ly]);
   });
 
   const visible = t.rows - t.burnIn;
   const stride = Math.max(1, Math.floor(visible / 40_000));
   let drawn = 0;
+  let pointRadius = 0;
   ctx.lineWidth = 1;
   for (let m = t.members - 1; m >= 0; m--) {
     const { colour, alpha } = memberColour(theme, m, t.members);
@@ -205,8 +282,15 @@ export function drawPhase(
       else ctx.moveTo(px, py);
       started = true;
       drawn++;
+      const rad = Math.hypot(px - centre[0], py - centre[1]);
+      if (rad > pointRadius) pointRadius = rad;
     }
     ctx.stroke();
+  }
+  const settled = fixedPoint(t);
+  if (settled) {
+    const [px, py] = project(norm(settled[a], 0), norm(settled[b], 1), norm(settled[c], 2));
+    drawFixedPoint(ctx, px, py, settled, theme);
   }
   let referencePoints = 0;
   if (ref) {
@@ -231,7 +315,119 @@ export function drawPhase(
   ctx.globalAlpha = 1;
   ctx.fillStyle = theme.muted;
   ctx.fillText('drag to rotate · wheel to zoom · double-click to reset', 8, h - 8);
-  return { points: drawn, referencePoints };
+  return {
+    points: drawn,
+    referencePoints,
+    projection,
+    fixedPoint: settled,
+    layout: { centre, pointRadius, labels },
+  };
+}
+
+/** A filled disc with a ring, and the coordinates beside it. */
+function drawFixedPoint(
+  ctx: CanvasRenderingContext2D,
+  px: number,
+  py: number,
+  point: readonly number[],
+  theme: Theme,
+): void {
+  ctx.globalAlpha = 1;
+  ctx.fillStyle = theme.series[0];
+  ctx.beginPath();
+  ctx.arc(px, py, 5, 0, 2 * Math.PI);
+  ctx.fill();
+  ctx.strokeStyle = theme.foreground;
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  ctx.arc(px, py, 9, 0, 2 * Math.PI);
+  ctx.stroke();
+  ctx.lineWidth = 1;
+  ctx.fillStyle = theme.foreground;
+  ctx.fillText(`fixed point ${formatPoint(point)}`, px + 14, py - 10);
+}
+
+/** The phase portrait of a two-component state: x1 against x0 with their ranges on the axes. */
+function drawPortrait(
+  ctx: CanvasRenderingContext2D,
+  w: number,
+  h: number,
+  t: Trajectory,
+  view: View3d,
+  theme: Theme,
+  reference?: ReferenceTrack,
+): PlotResult {
+  const [a, b] = view.axes;
+  const ref = reference && a < reference.width && b < reference.width ? reference : undefined;
+  const [xlo, xhi] = range(t, a, ref);
+  const [ylo, yhi] = range(t, b, ref);
+  const left = 56;
+  const bottom = 36;
+  const top = 12;
+  const right = 16;
+  const side = Math.min(w - left - right, h - top - bottom);
+  const cx = left + (w - left - right) / 2;
+  const cy = top + (h - top - bottom) / 2;
+  const half = (side / 2) * view.zoom;
+  const px = (v: number) => cx + (((v - xlo) / (xhi - xlo)) * 2 - 1) * half;
+  const py = (v: number) => cy - (((v - ylo) / (yhi - ylo)) * 2 - 1) * half;
+  ctx.strokeStyle = theme.grid;
+  ctx.lineWidth = 1;
+  ctx.strokeRect(cx - side / 2, cy - side / 2, side, side);
+  ctx.fillStyle = theme.muted;
+  const xName = t.names[a] ?? `x${a}`;
+  const yName = t.names[b] ?? `x${b}`;
+  ctx.fillText(formatTick(xlo), cx - side / 2, cy + side / 2 + 14);
+  const xhiLabel = formatTick(xhi);
+  ctx.fillText(xhiLabel, cx + side / 2 - ctx.measureText(xhiLabel).width, cy + side / 2 + 14);
+  ctx.fillText(xName, cx - ctx.measureText(xName).width / 2, cy + side / 2 + 28);
+  const yloLabel = formatTick(ylo);
+  const yhiLabel = formatTick(yhi);
+  ctx.fillText(yhiLabel, cx - side / 2 - 4 - ctx.measureText(yhiLabel).width, cy - side / 2 + 10);
+  ctx.fillText(yloLabel, cx - side / 2 - 4 - ctx.measureText(yloLabel).width, cy + side / 2);
+  ctx.fillText(yName, cx - side / 2 - 4 - ctx.measureText(yName).width, cy + 4);
+  const stride = Math.max(1, Math.floor((t.rows - t.burnIn) / 40_000));
+  let drawn = 0;
+  for (let m = t.members - 1; m >= 0; m--) {
+    const { colour, alpha } = memberColour(theme, m, t.members);
+    ctx.strokeStyle = colour;
+    ctx.globalAlpha = alpha;
+    ctx.beginPath();
+    let started = false;
+    for (let r = t.burnIn; r < t.rows; r += stride) {
+      const x = px(value(t, r, m, a));
+      const y = py(value(t, r, m, b));
+      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+      if (started) ctx.lineTo(x, y);
+      else ctx.moveTo(x, y);
+      started = true;
+      drawn++;
+    }
+    ctx.stroke();
+  }
+  let referencePoints = 0;
+  if (ref) {
+    ctx.strokeStyle = theme.reference;
+    ctx.globalAlpha = 0.6;
+    ctx.setLineDash([4, 3]);
+    ctx.beginPath();
+    for (let i = 0, n = referenceRows(t, ref); i < n; i++) {
+      const x = px(ref.data[i * ref.width + a]);
+      const y = py(ref.data[i * ref.width + b]);
+      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+      if (referencePoints === 0) ctx.moveTo(x, y);
+      else ctx.lineTo(x, y);
+      referencePoints++;
+    }
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+  const settled = fixedPoint(t);
+  if (settled) drawFixedPoint(ctx, px(settled[a]), py(settled[b]), settled, theme);
+  ctx.globalAlpha = 1;
+  ctx.fillStyle = theme.muted;
+  ctx.fillText('phase portrait · wheel to zoom · double-click to reset', 8, h - 6);
+  return { points: drawn, referencePoints, projection: '2d', fixedPoint: settled };
 }
 
 /** Mouse and keyboard control of a View3d. */
@@ -295,12 +491,28 @@ export function attachRotation(
 /** Components drawn as lanes (the first few; the 3D axes pick from all). */
 export const MAX_LANES = 6;
 
-/** Time series lanes; returns the reference points drawn (its components among the lanes). */
-export function drawSeries(canvas: HTMLCanvasElement, t: Trajectory, theme: Theme, reference?: ReferenceTrack): number {
+export interface SeriesResult {
+  /** Reference points drawn (its components among the lanes). */
+  readonly referencePoints: number;
+  /** Where the traces start, and where the labels are (all of them left of the traces). */
+  readonly plotLeft: number;
+  readonly labelRight: number;
+  /** The time axis, when there are points after the burn-in. */
+  readonly time?: { readonly start: number; readonly end: number };
+}
+
+/** Time series lanes. */
+export function drawSeries(
+  canvas: HTMLCanvasElement,
+  t: Trajectory,
+  theme: Theme,
+  reference?: ReferenceTrack,
+): SeriesResult {
   let referencePoints = 0;
+  let labelRight = -Infinity;
   const { ctx, w, h } = prepare(canvas, theme);
   const lanes = Math.min(t.width, MAX_LANES);
-  const left = 56;
+  const left = 64;
   const right = 8;
   const bottom = 18;
   const laneH = (h - bottom) / lanes;
@@ -314,10 +526,17 @@ export function drawSeries(canvas: HTMLCanvasElement, t: Trajectory, theme: Them
     ctx.strokeStyle = theme.grid;
     ctx.lineWidth = 1;
     ctx.strokeRect(left, top + 2, w - left - right, laneH - 4);
+    // Labels stay in the left gutter, right-aligned against the frame: never over the traces.
     ctx.fillStyle = theme.muted;
-    ctx.fillText(t.names[j] ?? `x${j}`, 4, top + laneH / 2 + 4);
-    ctx.fillText(formatTick(hi), left + 3, top + 14);
-    ctx.fillText(formatTick(lo), left + 3, top + laneH - 6);
+    const gutterText = (text: string, y0: number) => {
+      const tw = ctx.measureText(text).width;
+      const x0 = Math.max(2, left - 4 - tw);
+      ctx.fillText(text, x0, y0);
+      labelRight = Math.max(labelRight, x0 + tw);
+    };
+    gutterText(formatTick(hi), top + 14);
+    gutterText(t.names[j] ?? `x${j}`, top + laneH / 2 + 4);
+    gutterText(formatTick(lo), top + laneH - 6);
     if (visible <= 0) continue;
     const columns = Math.max(1, Math.floor(w - left - right));
     for (let m = t.members - 1; m >= 0; m--) {
@@ -363,12 +582,13 @@ export function drawSeries(canvas: HTMLCanvasElement, t: Trajectory, theme: Them
     ctx.globalAlpha = 1;
   }
   ctx.fillStyle = theme.muted;
+  if (visible <= 0) return { referencePoints, plotLeft: left, labelRight };
   const tEnd = t.rows * t.timeStep;
   const tStart = (t.burnIn + 1) * t.timeStep;
   ctx.fillText(`t = ${formatTick(tStart)}`, left, h - 4);
   const endLabel = `t = ${formatTick(tEnd)}`;
   ctx.fillText(endLabel, w - right - ctx.measureText(endLabel).width, h - 4);
-  return referencePoints;
+  return { referencePoints, plotLeft: left, labelRight, time: { start: tStart, end: tEnd } };
 }
 
 // ---- power spectrum ----------------------------------------------------------------------------------------------

@@ -19,7 +19,9 @@ import {
   drawPhase,
   drawSeries,
   drawSpectrum,
+  formatPoint,
   powerSpectrum,
+  projectionOf,
   readTheme,
   MAX_LANES,
   type Spectrum,
@@ -48,6 +50,8 @@ let runClickedAt = 0;
 let firstDrawMs: number | undefined;
 let frame = 0;
 let lastSpectrum = 0;
+/** Said under the plot when a run stopped inside its burn-in and the plots show those steps instead. */
+let shownBeforeBurnIn: string | undefined;
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -78,6 +82,11 @@ function field(id: string, label: string, value: string, help: string): HTMLElem
   input.title = help;
   wrap.append(input);
   return wrap;
+}
+
+/** Numbers as people write them: a float64 read from text keeps at most 12 significant digits (no 0.0150079999…). */
+function formatNumber(v: number): string {
+  return String(+v.toPrecision(12));
 }
 
 function byId<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -142,12 +151,12 @@ function render(m: PreviewModel): void {
   const d = m.defaults;
   const controls = el('section', { class: 'controls', 'aria-label': 'Run parameters' });
   controls.append(
-    field('x0', 'Initial state', d.initialState.join(', '), `${m.dim} numbers, separated by commas`),
+    field('x0', 'Initial state', d.initialState.map(formatNumber).join(', '), `${m.dim} numbers, separated by commas`),
     field('steps', 'Steps', String(d.steps), `1 to ${m.limits.maxSteps.toLocaleString('en-US')}`),
     field(
       'dt',
       m.dtIsInput ? 'dt' : 'dt (time axis only)',
-      String(d.dt),
+      formatNumber(d.dt),
       m.dtIsInput ? 'integration step' : 'time between steps, for the axes and the spectrum',
     ),
     field(
@@ -159,7 +168,7 @@ function render(m: PreviewModel): void {
     field(
       'perturbation',
       'Perturbation σ',
-      String(d.perturbation),
+      formatNumber(d.perturbation),
       'standard deviation of the perturbation of ensemble members',
     ),
     field('burnIn', 'Burn-in', String(d.burnIn), 'steps dropped from plots and exports'),
@@ -173,9 +182,11 @@ function render(m: PreviewModel): void {
 
   const plots = el('section', { class: 'plots', 'aria-label': 'Plots' });
   const phaseHead = el('div', { class: 'plot-head' });
-  phaseHead.append(el('h2', {}, '3D projection'));
+  const portrait = projectionOf(m.width) === '2d';
+  phaseHead.append(el('h2', { id: 'phase-title' }, portrait ? 'Phase portrait' : '3D projection'));
   const axes = el('div', { class: 'axes' });
-  axes.append(axisSelect('axis-x', 0, m), axisSelect('axis-y', 1, m), axisSelect('axis-z', 2, m));
+  if (portrait) axes.append(axisSelect('axis-x', 0, m), axisSelect('axis-y', 1, m));
+  else axes.append(axisSelect('axis-x', 0, m), axisSelect('axis-y', 1, m), axisSelect('axis-z', 2, m));
   phaseHead.append(axes);
   const exports = el('div', { class: 'exports' });
   exports.append(
@@ -191,8 +202,10 @@ function render(m: PreviewModel): void {
     class: 'plot phase',
     tabindex: '0',
     role: 'img',
-    'aria-label': '3D projection of the trajectory',
+    'aria-label': portrait ? 'Phase portrait of the trajectory' : '3D projection of the trajectory',
   });
+  const phaseNote = el('p', { id: 'phase-note', class: 'plot-note', 'aria-live': 'polite' });
+  phaseNote.hidden = true;
   const series = el('canvas', {
     id: 'series',
     class: 'plot series',
@@ -210,6 +223,7 @@ function render(m: PreviewModel): void {
     phaseHead,
     legend,
     phase,
+    phaseNote,
     el('h2', {}, m.width > MAX_LANES ? `Time series (first ${MAX_LANES} of ${m.width})` : 'Time series'),
     series,
     el('h2', {}, 'Power spectrum'),
@@ -310,10 +324,33 @@ function draw(): void {
     names: model.stateNames,
   };
   const overlay = showReference ? reference : undefined;
-  const { points, referencePoints } = drawPhase(byId<HTMLCanvasElement>('phase'), t, view, theme, overlay);
-  const seriesReference = drawSeries(byId<HTMLCanvasElement>('series'), t, theme, overlay);
-  byId('phase').setAttribute('data-reference-points', String(referencePoints));
-  byId('series').setAttribute('data-reference-points', String(seriesReference));
+  const phaseCanvas = byId<HTMLCanvasElement>('phase');
+  const seriesCanvas = byId<HTMLCanvasElement>('series');
+  const phase = drawPhase(phaseCanvas, t, view, theme, overlay);
+  const { points, referencePoints } = phase;
+  const series = drawSeries(seriesCanvas, t, theme, overlay);
+  phaseCanvas.setAttribute('data-reference-points', String(referencePoints));
+  phaseCanvas.setAttribute('data-projection', phase.projection);
+  if (phase.layout) phaseCanvas.setAttribute('data-layout', JSON.stringify(phase.layout));
+  else phaseCanvas.removeAttribute('data-layout');
+  seriesCanvas.setAttribute('data-reference-points', String(series.referencePoints));
+  seriesCanvas.setAttribute('data-plot-left', String(series.plotLeft));
+  seriesCanvas.setAttribute('data-label-right', String(series.labelRight));
+  if (series.time) {
+    seriesCanvas.setAttribute('data-t-start', String(series.time.start));
+    seriesCanvas.setAttribute('data-t-end', String(series.time.end));
+  } else {
+    seriesCanvas.removeAttribute('data-t-start');
+    seriesCanvas.removeAttribute('data-t-end');
+  }
+  const note = byId('phase-note');
+  const notes: string[] = [];
+  if (shownBeforeBurnIn) notes.push(shownBeforeBurnIn);
+  if (phase.fixedPoint) notes.push(`The run settled on a fixed point: ${formatPoint(phase.fixedPoint)}.`);
+  note.textContent = notes.join(' ');
+  note.hidden = notes.length === 0;
+  if (phase.fixedPoint) phaseCanvas.setAttribute('data-fixed-point', JSON.stringify(phase.fixedPoint));
+  else phaseCanvas.removeAttribute('data-fixed-point');
   const now = performance.now();
   if (traj && (!running || now - lastSpectrum > 750)) {
     spectrum = powerSpectrum(traj, Math.min(traj.width, MAX_LANES));
@@ -386,16 +423,36 @@ function showMetrics(table: MetricsTable): void {
   section.hidden = false;
 }
 
-function showFatal(message: string): void {
+function showFatal(message: string, problem: string): void {
   const existing = document.getElementById('status');
   if (existing && model) {
     setStatus(message, 'error');
     setRunning(false);
     return;
   }
-  const p = el('p', { id: 'status', class: 'status error', role: 'alert' }, message);
-  root.replaceChildren(p);
+  // The model never loaded: a page that says which file and why, not a lone red line.
+  const header = el('header', { class: 'preview-header' });
+  header.append(el('h1', {}, document.title.replace(/^Preview: /, '')));
+  const heading =
+    problem === 'signature'
+      ? 'Attractor cannot preview this model'
+      : problem === 'missing'
+        ? 'The model file is gone'
+        : 'This file cannot be previewed';
+  const section = el('section', { class: 'recognition unsupported', 'aria-label': 'Why there is no preview' });
+  section.append(el('h2', {}, heading), el('p', { id: 'status', class: 'status error', role: 'alert' }, message));
+  root.replaceChildren(header, section);
   root.setAttribute('aria-busy', 'false');
+}
+
+/**
+ * A run that stopped (diverged) before its burn-in ended would show nothing: show the steps it computed, and say
+ * so, rather than an empty plot and a time axis running backwards.
+ */
+function showBeforeBurnIn(): void {
+  if (!traj || traj.rows === 0 || traj.rows > traj.burnIn) return;
+  shownBeforeBurnIn = `The run stopped after ${traj.rows.toLocaleString('en-US')} steps, inside the burn-in of ${traj.burnIn.toLocaleString('en-US')}: the plots show the steps computed before it stopped.`;
+  traj = { ...traj, burnIn: 0 };
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -418,6 +475,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
         names: model?.stateNames ?? [],
       };
       spectrum = undefined;
+      shownBeforeBurnIn = undefined;
       reference = undefined;
       showLegend(undefined);
       byId('metrics').hidden = true;
@@ -445,7 +503,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       if (message.runId !== null && traj && message.runId !== traj.runId) return;
       if (model) setRunning(false);
       if (message.problem === 'cancelled') setStatus(message.message, 'info');
-      else showFatal(message.message);
+      else showFatal(message.message, message.problem);
+      showBeforeBurnIn();
       byId('status')?.setAttribute('data-problem', message.problem);
       if (message.step !== undefined) byId('status')?.setAttribute('data-step', String(message.step));
       schedule();

@@ -1,0 +1,252 @@
+/**
+ * What a new user meets around a model preview, in a real VS Code (code-server + Chromium), one host for the file:
+ * a run that settles on a fixed point, a divergence inside the burn-in, a zoo card's Markdown, dt without float
+ * noise, the editor title's Preview Model button only where a preview can run, refusals that fit the case, the
+ * undecided map-or-flow headline, the metadata the card says it reads, a phase portrait for d = 2, labels kept off
+ * the traces, and the Models view listing the zoo by system.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { FrameLocator } from 'playwright-core';
+import { repoRoot } from '../harness/paths';
+import { useWorkbench } from '../harness/mocha';
+import { waitFor } from '../harness/poll';
+import { escapeRegExp } from '../harness/workbench';
+import { DIVERGING_STEP, writeWorkspaceFixtures } from '../fixtures/models/models';
+
+const hasZoo = fs.existsSync(path.join(repoRoot, 'media', 'models', 'index.json'));
+
+describe('previews people would rather look at (UI)', function () {
+  this.timeout(180_000);
+  const ui = useWorkbench();
+  const input = () => ui.wb.page.locator('.quick-input-widget .quick-input-box input');
+
+  before(() => {
+    writeWorkspaceFixtures(path.join(ui.host.workspace, 'models'));
+  });
+
+  async function pick(label: string): Promise<void> {
+    const { page } = ui.wb;
+    await input().fill(label);
+    const row = page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
+      .first();
+    await row.waitFor({ timeout: 20_000 });
+    await row.click();
+  }
+
+  /** A palette command that opens the model picker at once (runCommand waits for the palette to close). */
+  async function modelCommand(title: string, file: string): Promise<void> {
+    const { page } = ui.wb;
+    await page.evaluate(() => {
+      const active = document.activeElement as HTMLElement | null;
+      if (active && active.tagName === 'IFRAME') active.blur();
+    });
+    // The palette may not list the extension's commands in the first seconds of a fresh workbench: try again.
+    for (let attempt = 0; ; attempt++) {
+      await page.keyboard.press('F1');
+      try {
+        await input().waitFor({ state: 'visible', timeout: 5_000 });
+        await input().fill(`>${title}`);
+        await page
+          .locator('.quick-input-list .monaco-list-row .label-name', {
+            hasText: new RegExp(`^${escapeRegExp(title)}$`),
+          })
+          .first()
+          .waitFor({ timeout: 10_000 });
+        break;
+      } catch (err) {
+        if (attempt >= 2) throw err;
+        await page.keyboard.press('Escape');
+      }
+    }
+    await page.keyboard.press('Enter');
+    await page
+      .locator('.quick-input-widget .quick-input-box input[placeholder="An ONNX model to run"]')
+      .waitFor({ timeout: 20_000 });
+    await pick(file);
+  }
+
+  /** The visible webview of the active editor (hidden previews keep their iframes). */
+  async function activeWebview(title: string): Promise<FrameLocator> {
+    const { page } = ui.wb;
+    await waitFor(async () => (await ui.wb.activeEditorTitle()) === title, { message: `the "${title}" tab` });
+    const outer = 'iframe.webview.ready >> visible=true';
+    await page.locator(outer).first().waitFor({ timeout: 30_000 });
+    const frame = page.frameLocator(outer).first().frameLocator('iframe#active-frame');
+    await frame.locator('body').waitFor({ timeout: 30_000 });
+    return frame;
+  }
+
+  async function preview(file: string): Promise<FrameLocator> {
+    await modelCommand('Attractor: Preview Model', file);
+    return activeWebview(`Preview: ${file}`);
+  }
+
+  async function card(file: string): Promise<FrameLocator> {
+    await modelCommand('Attractor: Open Model Card', file);
+    const frame = await activeWebview(file);
+    await frame.locator('main.model-card').waitFor({ timeout: 30_000 });
+    return frame;
+  }
+
+  async function status(frame: FrameLocator): Promise<string> {
+    return (await frame.locator('#status').textContent()) ?? '';
+  }
+
+  async function run(frame: FrameLocator, done: RegExp): Promise<string> {
+    await frame.locator('vscode-button#run:not([disabled])').waitFor({ timeout: 30_000 });
+    await frame.locator('vscode-button#run').click();
+    return waitFor(
+      async () => {
+        const s = await status(frame);
+        return done.test(s) ? s : undefined;
+      },
+      { timeout: 60_000, message: `status matching ${done}` },
+    );
+  }
+
+  const attr = async (frame: FrameLocator, selector: string, name: string) =>
+    (await frame.locator(selector).getAttribute(name)) ?? '';
+
+  it('lists the zoo by system, each model with its card summary', async function () {
+    if (!hasZoo) this.skip();
+    await ui.wb.openViewContainer('Attractor');
+    const header = ui.wb.view('Models').locator('.pane-header');
+    await header.waitFor({ timeout: 30_000 });
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    const group = ui.wb
+      .treeRows('Models')
+      .filter({ has: ui.wb.page.locator('.label-name', { hasText: /^Arneodo$/ }) })
+      .first();
+    await group.waitFor({ timeout: 30_000 });
+    if ((await group.getAttribute('aria-expanded')) !== 'true') await group.click();
+    const items = await waitFor(
+      async () => {
+        const all = await ui.wb.treeItems('Models');
+        return all.some((i) => i.label === 'Arneodo · RK4 map') ? all : undefined;
+      },
+      { message: '"Arneodo · RK4 map" in the Models view' },
+    );
+    const map = items.find((i) => i.label === 'Arneodo · RK4 map')!;
+    assert.match(map.description, /^The Arneodo system as a map/);
+    assert.ok(!items.some((i) => i.label.endsWith('.onnx') && i.label.startsWith('arneodo')), 'no file names');
+  });
+
+  it('says a model whose shapes fit a map and a flow is undecided, and lists every metadata property it reads', async () => {
+    const frame = await card('pytorch_map.onnx');
+    const headline = (await frame.locator('.recognition h2').textContent()) ?? '';
+    assert.match(headline, /^Undecided/);
+    const text = (await frame.locator('body').textContent()) ?? '';
+    assert.ok(!text.includes('Recognised as a map'), text);
+    for (const key of ['dynamics.kind', 'dynamics.dt', 'dynamics.observed', 'dynamics.observation'])
+      assert.ok(text.includes(key), `the card says it reads ${key}`);
+  });
+
+  it('shows a run that settles on a fixed point as a point with its coordinates', async () => {
+    const frame = await preview('fixed_point.onnx');
+    await run(frame, /^Done:/);
+    const note = (await frame.locator('#phase-note').textContent()) ?? '';
+    assert.match(note, /fixed point: \(2, -1, 0\.5\)/);
+    assert.deepStrictEqual(JSON.parse(await attr(frame, '#phase', 'data-fixed-point')), [2, -1, 0.5]);
+    assert.ok(Number(await attr(frame, '#phase', 'data-points')) > 0);
+  });
+
+  it('after a divergence inside the burn-in, shows the steps computed before it on a forward time axis', async () => {
+    const frame = await preview('diverging.onnx');
+    await frame.locator('vscode-textfield#burnIn input').fill('1000');
+    const text = await run(frame, /diverged/);
+    assert.match(text, new RegExp(`step ${DIVERGING_STEP}\\b`));
+    assert.ok(!/smaller dt/.test(text), `a map's dt only labels the time axis: ${text}`);
+    assert.ok(Number(await attr(frame, '#phase', 'data-points')) > 0, 'the steps before the divergence are drawn');
+    const start = Number(await attr(frame, '#series', 'data-t-start'));
+    const end = Number(await attr(frame, '#series', 'data-t-end'));
+    assert.ok(start < end, `time axis t = ${start} … ${end}`);
+    assert.match((await frame.locator('#phase-note').textContent()) ?? '', /inside the burn-in/);
+  });
+
+  it('renders a zoo card as Markdown, and its preview shows dt without float noise', async function () {
+    if (!hasZoo) this.skip();
+    const frame = await card('lorenz63-plrnn.onnx');
+    const doc = frame.locator('.doc');
+    await doc.locator('table').first().waitFor({ timeout: 10_000 });
+    assert.ok(await doc.locator('h2', { hasText: 'How it was made' }).count(), 'a section heading');
+    assert.ok(await doc.locator('code', { hasText: 'lorenz63' }).count(), 'inline code');
+    const text = (await doc.textContent()) ?? '';
+    for (const raw of ['## ', '| --- |', '|---|', '`']) assert.ok(!text.includes(raw), `no raw Markdown ${raw}`);
+    await frame.locator('vscode-button#preview').click();
+    const previewFrame = await activeWebview('Preview: lorenz63-plrnn.onnx');
+    const dt = previewFrame.locator('vscode-textfield#dt input');
+    await dt.waitFor({ timeout: 30_000 });
+    assert.strictEqual(await dt.inputValue(), '0.015008');
+  });
+
+  it('offers Preview Model in the editor title only where a preview can run; a refused preview explains itself', async () => {
+    const { page } = ui.wb;
+    const button = () =>
+      page.locator('.editor-group-container.active .editor-actions .action-label[aria-label^="Preview Model"]');
+    await card('lorenz_flow.onnx');
+    await waitFor(async () => (await button().count()) > 0, { message: 'Preview Model on a flow card' });
+    for (const file of ['not_dynamics.onnx', 'truncated.onnx', 'notes.onnx']) {
+      await card(file);
+      await waitFor(async () => (await button().count()) === 0, { message: `no Preview Model on ${file}` });
+    }
+    const frame = await preview('not_dynamics.onnx');
+    await frame.locator('h1', { hasText: 'not_dynamics.onnx' }).waitFor({ timeout: 30_000 });
+    await frame.locator('h2', { hasText: 'cannot preview' }).waitFor();
+  });
+
+  it('words each refusal for its case', async () => {
+    const cases: [string, RegExp][] = [
+      ['not_dynamics.onnx', /not a dynamics model/],
+      ['truncated.onnx', /ends early/],
+      ['notes.onnx', /text file, not an ONNX model/],
+      ['lstm_step.onnx', /one input \[B, d\].*export a rollout/],
+    ];
+    for (const [file, expected] of cases) {
+      const frame = await preview(file);
+      const text = await waitFor(
+        async () => {
+          const s = await status(frame);
+          return s ? s : undefined;
+        },
+        { timeout: 30_000, message: `the refusal of ${file}` },
+      );
+      assert.match(text, expected);
+      assert.ok(!/dynamics\.kind/.test(text), `${file}: ${text}`);
+    }
+    for (const file of ['truncated.onnx', 'notes.onnx']) {
+      const frame = await card(file);
+      const text = (await frame.locator('body').textContent()) ?? '';
+      assert.ok(!/dynamics\.kind/.test(text), `${file} card: ${text}`);
+    }
+  });
+
+  it('draws a two-component state as a 2-D phase portrait', async () => {
+    const frame = await preview('rotation_rollout.onnx');
+    assert.strictEqual((await frame.locator('#phase-title').textContent()) ?? '', 'Phase portrait');
+    assert.strictEqual(await frame.locator('#axis-z').count(), 0, 'no z axis repeating x');
+    await run(frame, /^Done:/);
+    assert.strictEqual(await attr(frame, '#phase', 'data-projection'), '2d');
+  });
+
+  it('keeps the time-series and 3D axis labels off the traces', async () => {
+    const frame = await preview('lorenz_flow.onnx');
+    await run(frame, /^Done:/);
+    const plotLeft = Number(await attr(frame, '#series', 'data-plot-left'));
+    const labelRight = Number(await attr(frame, '#series', 'data-label-right'));
+    assert.ok(labelRight <= plotLeft, `labels end at ${labelRight}, traces start at ${plotLeft}`);
+    const layout = JSON.parse(await attr(frame, '#phase', 'data-layout')) as {
+      centre: [number, number];
+      pointRadius: number;
+      labels: [number, number][];
+    };
+    assert.ok(layout.pointRadius > 0);
+    for (const [x, y] of layout.labels) {
+      const r = Math.hypot(x - layout.centre[0], y - layout.centre[1]);
+      assert.ok(r > layout.pointRadius, `an axis label at radius ${r.toFixed(0)} inside ${layout.pointRadius}`);
+    }
+  });
+});
