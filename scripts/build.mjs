@@ -45,8 +45,9 @@ const host = {
   ...node,
   entryPoints: ['src/extension.ts'],
   outfile: 'dist/extension.js',
-  // onnxruntime-node loads its native binding by a relative path, so it ships as a folder, not bundled.
-  external: ['vscode', 'onnxruntime-node'],
+  // onnxruntime-node and libsql (SQLite) load their native bindings by path or package name, so they ship as
+  // folders, not bundled.
+  external: ['vscode', 'onnxruntime-node', 'libsql'],
   plugins: [vendorAsLazyFile],
 };
 

@@ -24,7 +24,8 @@ export function activate(context: vscode.ExtensionContext): AttractorApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Attractor', { log: true });
   const store = new PaperStore({
-    file: vscode.Uri.joinPath(context.globalStorageUri, 'library.json').fsPath,
+    file: vscode.Uri.joinPath(context.globalStorageUri, 'library.db').fsPath,
+    legacyFile: vscode.Uri.joinPath(context.globalStorageUri, 'library.json').fsPath,
     seed: () => loadDefaultLibrary(context.extensionPath),
   });
   const renderer = new LazyRenderer();

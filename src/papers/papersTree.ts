@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { formatDay } from './dayGroups';
 import type { FetchStatus, PaperFeeds } from './feeds';
-import type { LibraryChange, PaperLibrary } from './library/library';
-import type { Collection, DayListing } from './library/schema';
+import type { DaySummary, Library, LibraryChange } from './library/library';
+import type { Collection } from './library/schema';
 import { describeAuthors, type Paper } from './paper';
 import type { PaperStore } from './paperStore';
 
@@ -76,12 +76,12 @@ export class GroupNode extends vscode.TreeItem {
 export class DayNode extends vscode.TreeItem {
   readonly kind = 'day';
   constructor(
-    readonly listing: DayListing,
+    readonly listing: DaySummary,
     readonly parent: GroupNode,
   ) {
     super(formatDay(listing.date), vscode.TreeItemCollapsibleState.Expanded);
     this.id = `day:${listing.date}`;
-    this.description = count(listing.paperIds.length);
+    this.description = count(listing.count);
     this.iconPath = new vscode.ThemeIcon('calendar');
     this.contextValue = 'day';
   }
@@ -221,7 +221,7 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
   };
   private readonly decorators = new Set<PaperDecorator>();
   private readonly subscriptions: { dispose(): void }[] = [];
-  private library: PaperLibrary | undefined;
+  private library: Library | undefined;
   private loadError: string | undefined;
   private dailyShown = false;
 
@@ -261,7 +261,7 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
     this.changed.fire(group === 'daily' ? undefined : this.groups[group]);
   }
 
-  private async libraryOrError(): Promise<PaperLibrary | undefined> {
+  private async libraryOrError(): Promise<Library | undefined> {
     try {
       const library = await this.store.library();
       this.loadError = undefined;
@@ -292,11 +292,10 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
     return node instanceof GroupNode ? undefined : node.parent;
   }
 
-  private groupDescription(group: GroupKind, library: PaperLibrary): string {
+  private groupDescription(group: GroupKind, library: Library): string {
     switch (group) {
       case 'daily': {
-        const days = library.dayListings();
-        return `${count(new Set(days.flatMap((d) => d.paperIds)).size)} · ${count(days.length, 'day')}`;
+        return `${count(library.dailyPaperCount())} · ${count(library.daySummaries().length, 'day')}`;
       }
       case 'search':
         return library.search ? `"${library.search.query}" · ${library.search.paperIds.length}` : '';
@@ -312,7 +311,7 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
   private paperNodes(
     papers: readonly Paper[],
     parent: DayNode | CollectionNode | GroupNode,
-    library: PaperLibrary,
+    library: Library,
   ): PaperNode[] {
     const decorators = [...this.decorators];
     return papers.map((p) => {
@@ -363,7 +362,7 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
     return [];
   }
 
-  private groupChildren(node: GroupNode, library: PaperLibrary): PapersNode[] {
+  private groupChildren(node: GroupNode, library: Library): PapersNode[] {
     const empty = () => [new InfoNode(GROUPS[node.group].empty, node, `${node.id}/empty`)];
     switch (node.group) {
       case 'daily': {
@@ -371,7 +370,7 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
           this.dailyShown = true;
           queueMicrotask(this.onDailyFirstShown);
         }
-        const days = library.dayListings().map((d) => new DayNode(d, node));
+        const days = library.daySummaries().map((d) => new DayNode(d, node));
         const rows = [...this.statusNodes('day:', node), ...days];
         return rows.length ? rows : empty();
       }

@@ -5,7 +5,7 @@ import { ARXIV_INPUT_HINT, formatArxivRef, parseArxivInput } from './arxivId';
 import { toBibtex, toBibtexFile } from './bibtex';
 import { formatDay } from './dayGroups';
 import { PaperFeeds, type FeedSources } from './feeds';
-import type { PaperLibrary } from './library/library';
+import type { Library } from './library/library';
 import { writeFileAtomic } from './library/libraryFile';
 import { describeAuthors, paperLinks, type Paper } from './paper';
 import { CollectionNode, PaperNode, PapersTreeProvider, type PapersNode } from './papersTree';
@@ -108,6 +108,9 @@ export function registerPapers(services: Services): PapersApi {
     treeDataProvider: tree,
     showCollapseAll: true,
   });
+  // Other windows' changes (stars, collections, papers) are looked for while the view is visible.
+  store.watch(view.visible);
+  const watchVisible = view.onDidChangeVisibility((e) => store.watch(e.visible));
 
   const revealDay = async (date: string) => {
     if (!view.visible) return;
@@ -117,7 +120,7 @@ export function registerPapers(services: Services): PapersApi {
     if (node) await view.reveal(node, { expand: true, focus: false, select: false }).then(undefined, () => undefined);
   };
 
-  const library = (): Promise<PaperLibrary> => store.library();
+  const library = (): Promise<Library> => store.library();
 
   /** The paper a command is about: a tree row, an id, or (from the palette) one the user picks. */
   const paperFrom = async (arg: unknown): Promise<Paper | undefined> => {
@@ -167,7 +170,7 @@ export function registerPapers(services: Services): PapersApi {
       }
     });
 
-  const chooseCollection = async (lib: PaperLibrary, paper: Paper): Promise<string | undefined> => {
+  const chooseCollection = async (lib: Library, paper: Paper): Promise<string | undefined> => {
     const NEW = '$(add) New Collection…';
     const items = [
       ...lib.collections.map((c) => ({
@@ -194,6 +197,7 @@ export function registerPapers(services: Services): PapersApi {
     settings,
     tree,
     view,
+    watchVisible,
     settings.onDidChange(() => {
       sources = undefined;
       hfHttp = undefined;
@@ -210,7 +214,7 @@ export function registerPapers(services: Services): PapersApi {
       } else if (n.kind === 'dropped') {
         log.warn(`${n.count} unreadable records were skipped while loading the paper library.`);
       } else {
-        void showError(log, 'Could not save the paper library (your changes are kept in memory)', n.error);
+        log.info(`Imported ${n.papers} papers from the earlier library file; it is kept as ${n.backup}.`);
       }
     }),
     { dispose: () => store.dispose() },

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { formatDay } from './dayGroups';
-import type { PaperLibrary } from './library/library';
+import type { Library } from './library/library';
 import { describeAuthors, type Paper } from './paper';
 import type { LazySearch } from './search/lazySearch';
 
@@ -34,7 +34,7 @@ function onlineItem(query: string): PaperItem {
 }
 
 export interface SearchPickDeps {
-  readonly library: () => Promise<PaperLibrary>;
+  readonly library: () => Promise<Library>;
   readonly search: LazySearch;
   readonly openPaper: (id: string) => Promise<void>;
   readonly searchOnline: (query: string) => Promise<void>;

@@ -19,6 +19,56 @@ export interface RemovedPaper {
 
 export type LibraryChange = 'papers' | 'days' | 'stars' | 'collections' | 'recent' | 'search';
 
+/** A day listing without its papers: what the tree needs to show a day's row. */
+export interface DaySummary {
+  readonly date: string;
+  readonly count: number;
+  readonly fetchedAt?: string;
+}
+
+/**
+ * The user's paper library as the tree, the commands and the panels use it: `PaperLibrary` in memory (no
+ * storage file, and the bench's baseline), `LibraryDb` on SQLite. Every method is synchronous; a change
+ * is complete (and, on SQLite, committed) when the method returns.
+ */
+export interface Library {
+  readonly size: number;
+  /** Changes whenever papers are added, changed or removed (not on stars, collections, recent): the search index follows it. */
+  readonly papersVersion: number;
+  onChange(listener: (change: LibraryChange) => void): { dispose(): void };
+  all(): Paper[];
+  get(idOrArxivId: string): Paper | undefined;
+  merge(incoming: readonly Paper[]): Paper[];
+  setDay(date: string, papers: readonly Paper[], fetchedAt?: string): Paper[];
+  day(date: string): DayListing | undefined;
+  dayListings(): DayListing[];
+  /** Day listings newest first, with their sizes. */
+  daySummaries(): DaySummary[];
+  /** Distinct papers over all day listings. */
+  dailyPaperCount(): number;
+  papersOf(ids: readonly string[]): Paper[];
+  setSearch(query: string, papers: readonly Paper[], at?: Date): Paper[];
+  readonly search: SearchResults | undefined;
+  clearSearch(): void;
+  isStarred(id: string): boolean;
+  setStarred(id: string, starred: boolean): void;
+  starred(): Paper[];
+  readonly collections: readonly Collection[];
+  collection(id: string): Collection | undefined;
+  collectionsOf(paperId: string): Collection[];
+  createCollection(name: string): Collection;
+  renameCollection(id: string, name: string): void;
+  deleteCollection(id: string): void;
+  addToCollection(collectionId: string, paperId: string): void;
+  removeFromCollection(collectionId: string, paperId: string): void;
+  touchRecent(id: string, at?: Date): void;
+  recent(): Paper[];
+  snapshot(id: string): RemovedPaper | undefined;
+  restore(removed: RemovedPaper): void;
+  remove(id: string): boolean;
+  toData(): LibraryData;
+}
+
 const RECENT_LIMIT = 30;
 
 /** Titles compared for matching a local paper to a source's: case, accents, punctuation and spacing ignored. */
@@ -65,7 +115,7 @@ export function mergePaper(existing: Paper, incoming: Paper): Paper {
  * The user's paper library in memory: papers by stable id, the day listings, stars, collections, recently
  * opened papers and the last online search. Pure (no vscode, no I/O): `PaperLibraryStore` loads and saves it.
  */
-export class PaperLibrary {
+export class PaperLibrary implements Library {
   private readonly papers = new Map<string, Paper>();
   private readonly byArxiv = new Map<string, string>();
   private readonly byTitle = new Map<string, string>();
@@ -75,8 +125,9 @@ export class PaperLibrary {
   private recentList: RecentEntry[] = [];
   private lastSearch: SearchResults | undefined;
   private readonly listeners = new Set<(change: LibraryChange) => void>();
-  /** Bumped on every change; the search index compares it to know when to rebuild. */
+  /** Bumped on every change. */
   version = 0;
+  papersVersion = 0;
 
   constructor(data?: LibraryData) {
     if (!data) return;
@@ -102,6 +153,7 @@ export class PaperLibrary {
 
   private changed(change: LibraryChange): void {
     this.version++;
+    if (change === 'papers' || change === 'days' || change === 'search') this.papersVersion++;
     for (const l of this.listeners) l(change);
   }
 
@@ -189,6 +241,18 @@ export class PaperLibrary {
   /** Day listings, newest first. */
   dayListings(): DayListing[] {
     return [...this.days.values()].sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
+  }
+
+  daySummaries(): DaySummary[] {
+    return this.dayListings().map((d) => ({
+      date: d.date,
+      count: d.paperIds.length,
+      ...(d.fetchedAt ? { fetchedAt: d.fetchedAt } : {}),
+    }));
+  }
+
+  dailyPaperCount(): number {
+    return new Set([...this.days.values()].flatMap((d) => d.paperIds)).size;
   }
 
   papersOf(ids: readonly string[]): Paper[] {

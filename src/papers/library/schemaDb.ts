@@ -1,0 +1,43 @@
+/**
+ * The library database's schema, as a list of migrations: `MIGRATIONS[i]` takes a database from version i to
+ * i + 1 (`PRAGMA user_version`). A database of a version above `DB_SCHEMA` was written by a newer Attractor
+ * and is refused untouched. Add a version by appending a migration; never edit a released one.
+ *
+ * Ordered lists (stars, collection members, day listings, recent papers) keep their order in the rowid:
+ * a row inserted later gets a larger rowid, so "order by rowid" is insertion order and moving an entry to the
+ * end is a delete and an insert.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE papers (
+    id TEXT PRIMARY KEY NOT NULL,
+    arxiv_id TEXT,
+    title_key TEXT NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX papers_arxiv ON papers(arxiv_id) WHERE arxiv_id IS NOT NULL;
+  CREATE INDEX papers_title ON papers(title_key);
+  CREATE TABLE days (date TEXT PRIMARY KEY NOT NULL, fetched_at TEXT);
+  CREATE TABLE day_papers (
+    date TEXT NOT NULL REFERENCES days(date) ON DELETE CASCADE,
+    paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+    UNIQUE (date, paper_id)
+  );
+  CREATE INDEX day_papers_paper ON day_papers(paper_id);
+  CREATE TABLE stars (paper_id TEXT NOT NULL UNIQUE REFERENCES papers(id) ON DELETE CASCADE);
+  CREATE TABLE collections (id TEXT NOT NULL UNIQUE, name TEXT NOT NULL);
+  CREATE TABLE collection_papers (
+    collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+    UNIQUE (collection_id, paper_id)
+  );
+  CREATE INDEX collection_papers_paper ON collection_papers(paper_id);
+  CREATE TABLE recent (paper_id TEXT NOT NULL UNIQUE REFERENCES papers(id) ON DELETE CASCADE, at TEXT NOT NULL);
+  CREATE TABLE search (id INTEGER PRIMARY KEY CHECK (id = 1), query TEXT NOT NULL, at TEXT NOT NULL);
+  CREATE TABLE search_papers (paper_id TEXT NOT NULL UNIQUE REFERENCES papers(id) ON DELETE CASCADE);
+  -- One row per paper added, changed or removed, newest last: the search index catches up from it.
+  CREATE TABLE paper_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, paper_id TEXT NOT NULL);
+  `,
+];
+
+export const DB_SCHEMA = MIGRATIONS.length;
