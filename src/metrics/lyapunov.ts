@@ -54,3 +54,94 @@ export function largestLyapunov(map: DiscreteMap, x0: ArrayLike<number>, options
   }
   return sum / (steps * dt);
 }
+
+/**
+ * The Lyapunov spectrum by the QR method (Benettin et al. 1980; Shimada & Nagashima 1979): k tangent vectors are
+ * carried along the trajectory by the map's Jacobian, re-orthonormalised (modified Gram–Schmidt) after each step,
+ * and λ_i = Σ log R_ii / (steps·dt). The Jacobian–vector products are central differences of the map itself
+ * (so any DiscreteMap works, the RK4 maps of the systems and the zoo's models alike), with a step of 1e-6 of the
+ * state's size: truncation error ~1e-12, rounding ~1e-10, far below the statistical error of a finite run.
+ */
+export interface SpectrumOptions extends LyapunovOptions {
+  /** How many exponents (default: the whole state). */
+  readonly count?: number;
+}
+
+export interface LyapunovSpectrum {
+  /** Largest first. */
+  readonly exponents: Float64Array;
+  readonly kaplanYorke: number | undefined;
+  readonly steps: number;
+}
+
+export function lyapunovSpectrum(map: DiscreteMap, x0: ArrayLike<number>, options: SpectrumOptions): LyapunovSpectrum {
+  const { dt } = options;
+  const n = map.dim;
+  const k = Math.min(n, options.count ?? n);
+  const steps = options.steps ?? 100_000;
+  let x = Float64Array.from(x0);
+  let next = new Float64Array(n);
+  for (let t = 0; t < (options.transient ?? 1_000); t++) {
+    map.step(x, next);
+    [x, next] = [next, x];
+  }
+  // tangent vectors, row i = vector i; start from the identity's first k columns
+  const q = new Float64Array(k * n);
+  for (let i = 0; i < k; i++) q[i * n + i] = 1;
+  const plus = new Float64Array(n);
+  const minus = new Float64Array(n);
+  const fPlus = new Float64Array(n);
+  const fMinus = new Float64Array(n);
+  const sums = new Float64Array(k);
+  for (let t = 0; t < steps; t++) {
+    let size = 0;
+    for (let j = 0; j < n; j++) size = Math.max(size, Math.abs(x[j]));
+    const h = 1e-6 * (1 + size);
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < n; j++) {
+        plus[j] = x[j] + h * q[i * n + j];
+        minus[j] = x[j] - h * q[i * n + j];
+      }
+      map.step(plus, fPlus);
+      map.step(minus, fMinus);
+      for (let j = 0; j < n; j++) q[i * n + j] = (fPlus[j] - fMinus[j]) / (2 * h);
+    }
+    map.step(x, next);
+    [x, next] = [next, x];
+    // modified Gram–Schmidt: q = QR, log of R's diagonal accumulated
+    for (let i = 0; i < k; i++) {
+      for (let p = 0; p < i; p++) {
+        let dot = 0;
+        for (let j = 0; j < n; j++) dot += q[i * n + j] * q[p * n + j];
+        for (let j = 0; j < n; j++) q[i * n + j] -= dot * q[p * n + j];
+      }
+      let norm = 0;
+      for (let j = 0; j < n; j++) norm += q[i * n + j] ** 2;
+      norm = Math.sqrt(norm);
+      if (!Number.isFinite(norm) || norm === 0) {
+        return { exponents: new Float64Array(k).fill(NaN), kaplanYorke: undefined, steps: t };
+      }
+      sums[i] += Math.log(norm);
+      for (let j = 0; j < n; j++) q[i * n + j] /= norm;
+    }
+    if (!Number.isFinite(x[0])) return { exponents: new Float64Array(k).fill(NaN), kaplanYorke: undefined, steps: t };
+  }
+  const exponents = sums.map((s) => s / (steps * dt));
+  return { exponents, kaplanYorke: kaplanYorkeDimension(exponents), steps };
+}
+
+/**
+ * Kaplan–Yorke dimension D = j + (λ_1 + … + λ_j)/|λ_{j+1}|, j the largest index with a non-negative partial sum
+ * (exponents sorted in decreasing order). 0 when λ_1 < 0; undefined when all the given exponents sum to ≥ 0 (more
+ * exponents are needed).
+ */
+export function kaplanYorkeDimension(exponents: ArrayLike<number>): number | undefined {
+  const l = Array.from(exponents).sort((a, b) => b - a);
+  if (l.length === 0 || l[0] < 0) return 0;
+  let sum = 0;
+  for (let j = 0; j < l.length; j++) {
+    if (sum + l[j] < 0) return j + sum / Math.abs(l[j]);
+    sum += l[j];
+  }
+  return undefined;
+}

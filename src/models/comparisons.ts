@@ -4,7 +4,9 @@
  * `MetricsTable` and shows it under the plots (message `metrics`, see previewProtocol.ts), with the reference
  * trajectory, when there is one, overlaid on the plots. Pure: no vscode.
  */
+import type { Simulate } from '../metrics/modelRuns';
 import type { MetricsTable, ReferenceTrack, RunParameters } from './previewProtocol';
+import type { CancelSignal, RolloutChunk, RolloutRequest } from './runtime';
 import type { DynamicsMetadata, Signature } from './signature';
 
 export interface CompletedRun {
@@ -21,6 +23,11 @@ export interface CompletedRun {
   readonly timeStep: number;
   /** `[steps, members, width]` float32, row-major, burn-in dropped. */
   readonly data: Float32Array;
+  /**
+   * Runs the model again from the given states (each `signature.dim` long, at most 64): the rows after 1..steps
+   * steps, `[steps, states, width]`. For measures that need the model itself (λmax, n-step prediction error).
+   */
+  readonly simulate?: Simulate;
 }
 
 export interface ComparisonResult {
@@ -56,4 +63,37 @@ export class PreviewComparisons {
       }
     });
   }
+}
+
+/**
+ * A `Simulate` over the runtime's rollout: one call per batch of states, as one chunk, rows concatenated.
+ */
+export function rolloutSimulator(
+  rollout: (
+    file: string,
+    request: RolloutRequest,
+    onChunk: (chunk: RolloutChunk) => void,
+    signal: CancelSignal,
+  ) => Promise<unknown>,
+  file: string,
+  signature: Signature,
+  dt: number,
+  signal: CancelSignal,
+): Simulate {
+  return async (initialStates, steps) => {
+    const parts: Float32Array[] = [];
+    await rollout(
+      file,
+      { signature, initialStates, steps, dt, chunkSteps: steps },
+      (c) => void parts.push(c.data),
+      signal,
+    );
+    const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const p of parts) {
+      out.set(p, offset);
+      offset += p.length;
+    }
+    return out;
+  };
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { extensionWebviewHtml, webviewOptions } from '../panels/extensionWebview';
 import { Disposable } from '../util/disposable';
-import type { CompletedRun, PreviewComparisons } from './comparisons';
+import { rolloutSimulator, type CompletedRun, type PreviewComparisons } from './comparisons';
 import { trajectoryCsv, trajectoryNpy } from './exportFormats';
 import type { KindAnswers } from './kindAnswers';
 import { ModelFileError, ModelRunError } from './modelErrors';
@@ -307,12 +307,20 @@ class ModelPreviewPanel extends Disposable {
     const comparisons = this.ctx.comparisons.applicable({ file: this.uri.fsPath, metadata: run.signature.metadata });
     if (comparisons.length === 0) return;
     const rows = this.rows(run);
+    const simulate = rolloutSimulator(
+      (file, request, onChunk, signal) => this.ctx.runtime.rollout(file, request, onChunk, signal),
+      this.uri.fsPath,
+      run.signature,
+      run.params.dt,
+      run.signal,
+    );
     const completed: CompletedRun = {
       file: this.uri.fsPath,
       signature: run.signature,
       metadata: run.signature.metadata,
       params: run.params,
       timeStep: run.timeStep,
+      simulate,
       ...rows,
     };
     for (const c of comparisons) {

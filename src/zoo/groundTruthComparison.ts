@@ -3,8 +3,9 @@ import type { ComparisonResult, CompletedRun, PreviewComparison } from '../model
 import { decimateReference, type MetricsTable } from '../models/previewProtocol';
 import type { DynamicsMetadata } from '../models/signature';
 import { advance, iterate, polynomialRk4, type Trajectory } from './integrate';
+import { DEFAULT_PE_STEPS, predictionError, runLyapunov, type PredictionErrorResult } from '../metrics/modelRuns';
 import { ATTRACTOR_STEPS, attractorScale } from './attractorScale';
-import { findSystem, type ReferenceSystem } from './systems';
+import { findSystem, QR_SPECTRA, type ReferenceSystem } from './systems';
 
 /**
  * The preview's ground-truth comparison: for a model whose `dynamics.system` names a reference system, the true
@@ -62,23 +63,92 @@ export function firstMember(run: Pick<CompletedRun, 'data' | 'steps' | 'members'
 const f = (v: number, digits = 3) =>
   !Number.isFinite(v) ? '—' : v !== 0 && Math.abs(v) < 0.01 ? v.toExponential(1) : v.toFixed(digits);
 
-export function compareRunWithTruth(run: CompletedRun, system: ReferenceSystem, modelLyapunov?: number): MetricsTable {
-  return compareWithTruth(run, system, modelLyapunov).table;
+export async function compareRunWithTruth(
+  run: CompletedRun,
+  system: ReferenceSystem,
+  modelLyapunov?: number,
+): Promise<MetricsTable> {
+  return (await compareWithTruth(run, system, modelLyapunov)).table;
+}
+
+/** Measures that run the model again (through `run.simulate`): undefined values carry the reason. */
+interface ModelMeasures {
+  readonly lyapunov: { readonly value: number; readonly how: string };
+  readonly pe: PredictionErrorResult;
+}
+
+/** λmax by Benettin on the model as it runs: total steps, and steps between renormalisations. */
+export const MODEL_LYAPUNOV_STEPS = 50_000;
+
+async function modelMeasures(
+  run: CompletedRun,
+  system: ReferenceSystem,
+  truth: Trajectory,
+  buildTime: number | undefined,
+  signal: { readonly cancelled: boolean },
+): Promise<ModelMeasures> {
+  const d = system.stateNames.length;
+  const fullState = run.signature.dim === d && run.width === d;
+  const missing = !run.simulate
+    ? 'the model cannot be run again here'
+    : !fullState
+      ? `the model's state has ${run.signature.dim} values and ${system.name} ${d}; needs a model whose state is what is observed`
+      : undefined;
+  const pe: PredictionErrorResult =
+    missing || !run.simulate
+      ? { value: NaN, starts: 0, n: DEFAULT_PE_STEPS, reason: missing }
+      : await predictionError(run.simulate, truth, DEFAULT_PE_STEPS, signal);
+  if (buildTime !== undefined)
+    return { pe, lyapunov: { value: buildTime, how: 'model: Benettin on its own map at build time' } };
+  if (missing || !run.simulate) return { pe, lyapunov: { value: NaN, how: `model: —: ${missing}` } };
+  const scale = attractorScale(system);
+  const size = Array.from(scale).reduce((a, b) => a + b, 0) / scale.length;
+  // renormalise about once per Lyapunov time (growth ≈ e), at most every 100 steps
+  const every = Math.max(1, Math.min(100, Math.floor(1 / (Math.max(system.lyapunovMax, 0.01) * run.timeStep))));
+  const last = (run.steps - 1) * run.members * run.width;
+  const x0 = Array.from(run.data.subarray(last, last + d));
+  const value = await runLyapunov(
+    run.simulate,
+    x0,
+    { dt: run.timeStep, steps: MODEL_LYAPUNOV_STEPS, every, d0: 1e-3 * size, neighbours: 4 },
+    signal,
+  );
+  return {
+    pe,
+    lyapunov: {
+      value,
+      how: `model: Benettin on the model as it runs (onnxruntime), ${MODEL_LYAPUNOV_STEPS} steps from its last state, 4 neighbours at 1e-3·σ, renormalised every ${every} steps`,
+    },
+  };
 }
 
 /** The metrics table and, for the overlay, the true trajectory decimated to what the plots draw. */
-export function compareWithTruth(run: CompletedRun, system: ReferenceSystem, modelLyapunov?: number): ComparisonResult {
+export async function compareWithTruth(
+  run: CompletedRun,
+  system: ReferenceSystem,
+  modelLyapunov?: number,
+  signal: { readonly cancelled: boolean } = { cancelled: false },
+): Promise<ComparisonResult> {
   const d = system.stateNames.length;
   if (run.width < d) throw new Error(`the run has ${run.width} values per row; ${system.name} has ${d}`);
   const truth = truthForRun(system, run);
+  const measures = await modelMeasures(run, system, truth, modelLyapunov, signal);
   return {
-    table: metricsTable(run, system, truth, modelLyapunov),
+    table: metricsTable(run, system, truth, measures),
     reference: decimateReference(`${system.name} (true system, RK4)`, truth.data, truth.length, d),
   };
 }
 
 export const STSP_TOOLTIP =
   "D_stsp, state-space divergence of Hess et al. 2023 (GTF-shPLRNN, ICML, arXiv:2306.04406), as in the authors' stsp_measure.jl: KL(p_true ‖ p_model) of binned occupation measures for fewer than 6 observed dims, of Gaussian mixtures (Monte Carlo) from 6 on.";
+function spectrumNote(system: ReferenceSystem): string {
+  const q = QR_SPECTRA[system.id];
+  if (!q) return '';
+  return `; system spectrum (QR) ${q.exponents.map((v) => v.toFixed(4)).join(', ')}, Kaplan–Yorke dimension ${q.kaplanYorke.toFixed(3)}`;
+}
+
+export const PE_TOOLTIP =
+  'n-step prediction error of Hess et al. 2023 (GTF-shPLRNN, prediction_error.jl): the model started from each test point, run n = 20 steps, mean squared error against the test point n steps later.';
 export const PSE_TOOLTIP =
   'D_H, power-spectrum Hellinger distance of Hess et al. 2023 (GTF-shPLRNN, pse.jl): per dim z-scored |rfft|², Gaussian smoothing σ = 20 bins, normalised; (1/√2)‖√p − √q‖, mean over dims.';
 
@@ -86,7 +156,7 @@ function metricsTable(
   run: CompletedRun,
   system: ReferenceSystem,
   truth: Trajectory,
-  modelLyapunov: number | undefined,
+  measures: ModelMeasures,
 ): MetricsTable {
   const d = system.stateNames.length;
   const model = firstMember(run, d);
@@ -118,13 +188,17 @@ function metricsTable(
         tooltip: PSE_TOOLTIP,
       },
       {
+        name: 'PE',
+        value: f(measures.pe.value),
+        reference: '0',
+        note: `${why(measures.pe.reason)}${measures.pe.n}-step prediction error: MSE against the truth ${measures.pe.n} steps later, from ${measures.pe.starts} starts on the truth`,
+        tooltip: PE_TOOLTIP,
+      },
+      {
         name: 'λmax',
-        value: modelLyapunov === undefined ? '—' : f(modelLyapunov),
+        value: f(measures.lyapunov.value),
         reference: f(system.lyapunovMax),
-        note:
-          modelLyapunov === undefined
-            ? `model: not measured (Attractor measures λmax of zoo models at build time); system: ${system.lyapunovSource}`
-            : `model: Benettin on its own map at build time; system: ${system.lyapunovSource}`,
+        note: `${measures.lyapunov.how}; system: ${system.lyapunovSource}${spectrumNote(system)}`,
       },
     ],
     note: `${run.steps} steps after a burn-in of ${run.params.burnIn}, time step ${run.timeStep}; ensemble member 1 only.`,
@@ -138,7 +212,7 @@ export function groundTruthComparison(options: GroundTruthOptions = {}): Preview
     async compare(run, signal) {
       const system = findSystem(run.metadata.system);
       if (!system || signal.cancelled || run.steps < 4) return undefined;
-      return compareWithTruth(run, system, options.modelLyapunov?.(run.file));
+      return compareWithTruth(run, system, options.modelLyapunov?.(run.file), signal);
     },
   };
 }

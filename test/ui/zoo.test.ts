@@ -221,7 +221,7 @@ describe('zoo and papers (UI)', function () {
     const metrics = frame.locator('#metrics:not([hidden])');
     await metrics.waitFor({ timeout: 60_000 });
     const names = (await metrics.locator('tr td:first-child').allTextContents()).map((t) => t.trim());
-    assert.deepStrictEqual(names, ['Valid prediction time', 'D_stsp', 'D_H', 'λmax']);
+    assert.deepStrictEqual(names, ['Valid prediction time', 'D_stsp', 'D_H', 'PE', 'λmax']);
     const rows = await metrics.locator('tr').allInnerTexts();
     console.log(
       `      lorenz63-esn metrics in the real host:\n${rows.map((r) => `        ${r.replace(/\s+/g, ' ')}`).join('\n')}`,
@@ -375,7 +375,7 @@ describe('zoo and papers (UI)', function () {
       const metrics = frame.locator('#metrics:not([hidden])');
       await metrics.waitFor({ timeout: 90_000 });
       const names = (await metrics.locator('tr td:first-child').allTextContents()).map((t) => t.trim());
-      assert.deepStrictEqual(names, ['Valid prediction time', 'D_stsp', 'D_H', 'λmax'], name);
+      assert.deepStrictEqual(names, ['Valid prediction time', 'D_stsp', 'D_H', 'PE', 'λmax'], name);
       const cells = await metrics.locator('tr').allInnerTexts();
       lines.push(
         `        ${name}: ${cells.map((r) => r.replace(/\s+/g, ' ').trim().split(' ').slice(0, 6).join(' ')).join(' | ')}`,

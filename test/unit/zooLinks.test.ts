@@ -57,18 +57,20 @@ describe('zoo ↔ papers and the preview comparison', () => {
       timeStep: lorenz.dt,
       data: d,
     });
-    const good = compareRunWithTruth(run(data), lorenz, 0.9);
+    const good = await compareRunWithTruth(run(data), lorenz, 0.9);
     const value = (t: typeof good, name: string) => t.rows.find((r) => r.name === name)!.value;
     // the truth starts from the run's float32 state and parts from it after ~15 time units: small, not 0 (with
     // 3000 points in 27,000 cells and α = 1e-5, cells the truth visits once and the run never weigh heavily)
     assert.ok(Number(value(good, 'D_stsp')) < 1.5 && Number(value(good, 'D_H')) < 0.05);
     assert.ok(parseFloat(value(good, 'Valid prediction time')) > 5);
     assert.match(value(good, 'Valid prediction time'), /Lyapunov times/);
-    const stuck = compareRunWithTruth(run(new Float32Array(data.length).fill(5)), lorenz);
+    const stuck = await compareRunWithTruth(run(new Float32Array(data.length).fill(5)), lorenz);
     assert.ok(Number(value(stuck, 'D_stsp')) > 10 * Number(value(good, 'D_stsp')));
     assert.equal(value(stuck, 'D_H'), '—', 'a constant run has no spectrum');
     assert.match(stuck.rows.find((r) => r.name === 'D_H')!.note!, /^—: component 1 of the model is constant/);
     assert.equal(value(stuck, 'λmax'), '—');
+    assert.equal(value(stuck, 'PE'), '—', 'no model to run in this test');
+    assert.match(stuck.rows.find((r) => r.name === 'λmax')!.note!, /model: —: the model cannot be run again here/);
     const comparison = groundTruthComparison();
     assert.equal(comparison.appliesTo({ file: 'x.onnx', metadata: { system: 'lorenz63', problems: [] } }), true);
     assert.equal(comparison.appliesTo({ file: 'x.onnx', metadata: { problems: [] } }), false);
@@ -77,7 +79,7 @@ describe('zoo ↔ papers and the preview comparison', () => {
 });
 
 describe('zoo: the valid prediction time after a burn-in', () => {
-  it('starts the truth from the model state after the burn-in, so a burn-in does not zero the VPT', () => {
+  it('starts the truth from the model state after the burn-in, so a burn-in does not zero the VPT', async () => {
     const lorenz = findSystem('lorenz63')!;
     const x0 = [1, 2, 20];
     const burnIn = 2000;
@@ -101,7 +103,7 @@ describe('zoo: the valid prediction time after a burn-in', () => {
       timeStep: lorenz.dt,
       data: Float32Array.from(all.data.subarray(burnIn * 3)),
     };
-    const table = compareRunWithTruth(run, lorenz);
+    const table = await compareRunWithTruth(run, lorenz);
     const vpt = table.rows.find((r) => r.name === 'Valid prediction time')!;
     // float32 rounding (1e-7 relative) grows to NRMSE 0.5 in about 15 time units: well over 5 Lyapunov times
     assert.ok(parseFloat(vpt.value) > 5, vpt.value);
@@ -113,7 +115,7 @@ describe('zoo: the valid prediction time after a burn-in', () => {
 });
 
 describe('zoo: the truth overlay sent with the metrics', () => {
-  it('decimates the true trajectory to a bounded track aligned with the run, and the webview validates it', () => {
+  it('decimates the true trajectory to a bounded track aligned with the run, and the webview validates it', async () => {
     const lorenz = findSystem('lorenz63')!;
     const steps = 100_000;
     const all = iterate(polynomialRk4(lorenz.field, lorenz.dt), [1, 2, 20], steps);
@@ -128,10 +130,10 @@ describe('zoo: the truth overlay sent with the metrics', () => {
       timeStep: lorenz.dt,
       data: Float32Array.from(all.data),
     };
-    const { table, reference } = compareWithTruth(run, lorenz);
+    const { table, reference } = await compareWithTruth(run, lorenz);
     assert.deepEqual(
       table.rows.map((r) => r.name),
-      ['Valid prediction time', 'D_stsp', 'D_H', 'λmax'],
+      ['Valid prediction time', 'D_stsp', 'D_H', 'PE', 'λmax'],
     );
     assert.ok(reference);
     assert.ok(reference.data.length <= MAX_REFERENCE_VALUES, `${reference.data.length} values`);

@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { rolloutSimulator, type CompletedRun } from '../../src/models/comparisons';
+import { inspectOnnx } from '../../src/models/onnxFile';
+import { ModelRuntime } from '../../src/models/runtime';
+import { recognise } from '../../src/models/signature';
+import { groundTruthComparison } from '../../src/zoo/groundTruthComparison';
+import { MAX_BATCH, predictionError, runLyapunov, type Simulate } from '../../src/metrics/modelRuns';
+import { kaplanYorkeDimension, lyapunovSpectrum } from '../../src/metrics/lyapunov';
+import { advance, iterate, polynomialRk4, type DiscreteMap } from '../../src/zoo/integrate';
+import { findSystem, QR_SPECTRA, REFERENCE_SYSTEMS } from '../../src/zoo/systems';
+
+const lorenz = findSystem('lorenz63')!;
+const lorenzMap = () => polynomialRk4(lorenz.field, lorenz.dt);
+
+/** A JS map run like the preview runs a model: batched states, float32 rows after 1..steps steps. */
+function simulator(map: DiscreteMap, calls: { n: number; maxBatch: number }): Simulate {
+  return (states, steps) => {
+    calls.n++;
+    calls.maxBatch = Math.max(calls.maxBatch, states.length);
+    const out = new Float32Array(steps * states.length * map.dim);
+    states.forEach((s, m) => {
+      let a = Float64Array.from(s);
+      let b = new Float64Array(map.dim);
+      for (let t = 0; t < steps; t++) {
+        map.step(a, b);
+        [a, b] = [b, a];
+        for (let j = 0; j < map.dim; j++) out[(t * states.length + m) * map.dim + j] = a[j];
+      }
+    });
+    return Promise.resolve(out);
+  };
+}
+
+describe('metrics that run the model (PE, λmax) and the Lyapunov spectrum', function () {
+  this.timeout(60_000);
+
+  it('PE (n = 20) batches the starts as ensemble members and agrees with a per-start loop (GTF prediction_error)', async () => {
+    const truth = iterate(lorenzMap(), advance(lorenzMap(), lorenz.initialState, 1000), 3000);
+    // the "model": Lorenz with ρ = 28·1.02 (a slightly wrong model)
+    const wrongField = { ...lorenz.field, coefficients: lorenz.field.coefficients.slice() };
+    const rhoTerm = lorenz.field.terms.findIndex((m) => m[0] === 1 && m[1] === 0 && m[2] === 0);
+    wrongField.coefficients[rhoTerm * 3 + 1] *= 1.02;
+    const model = polynomialRk4(wrongField, lorenz.dt);
+    const calls = { n: 0, maxBatch: 0 };
+    const pe = await predictionError(simulator(model, calls), truth, 20);
+    assert.equal(pe.starts, 3000 - 20);
+    assert.equal(calls.n, Math.ceil(2980 / MAX_BATCH));
+    assert.equal(calls.maxBatch, MAX_BATCH);
+    // reference: z = X[1:T−n]; z = model(z) n times; mse(z, X[n+1:end]) — one start at a time, float32 rows
+    let sum = 0;
+    for (let t = 0; t < 2980; t++) {
+      const z = advance(model, truth.data.subarray(t * 3, t * 3 + 3), 20);
+      for (let j = 0; j < 3; j++) sum += (Math.fround(z[j]) - truth.data[(t + 20) * 3 + j]) ** 2;
+    }
+    const reference = sum / (2980 * 3);
+    assert.ok(Math.abs(pe.value - reference) <= 1e-9 * Math.max(1, reference), `${pe.value} vs ${reference}`);
+    assert.ok(pe.value > 1e-3);
+    const exact = await predictionError(simulator(lorenzMap(), { n: 0, maxBatch: 0 }), truth, 20);
+    assert.ok(exact.value < 1e-9, `the true system scores ~0: ${exact.value}`);
+    assert.match((await predictionError(simulator(model, calls), { ...truth, length: 15 }, 20)).reason!, /fewer/);
+  });
+
+  it('λmax by Benettin on a running model is within 3% of 0.906 for Lorenz-63', async () => {
+    const calls = { n: 0, maxBatch: 0 };
+    const x0 = Array.from(advance(lorenzMap(), lorenz.initialState, 1000));
+    const lambda = await runLyapunov(simulator(lorenzMap(), calls), x0, {
+      dt: lorenz.dt,
+      steps: 50_000,
+      every: 70,
+      d0: 8e-3,
+      neighbours: 4,
+    });
+    assert.ok(Math.abs(lambda - 0.906) / 0.906 < 0.03, `λmax = ${lambda}`);
+    assert.equal(calls.n, Math.ceil(50_000 / 70));
+  });
+
+  it('QR Lyapunov spectrum of Lorenz-63: sums to the trace −(σ + 1 + β) = −13.667, λ1 ≈ 0.906, λ2 ≈ 0', () => {
+    const s = lyapunovSpectrum(lorenzMap(), advance(lorenzMap(), lorenz.initialState, 1000), {
+      dt: lorenz.dt,
+      steps: 100_000,
+      transient: 0,
+    });
+    const [l1, l2, l3] = s.exponents;
+    const sum = l1 + l2 + l3;
+    assert.ok(Math.abs(sum - -(10 + 1 + 2.667)) < 2e-3, `Σλ = ${sum}`);
+    assert.ok(Math.abs(l1 - 0.906) / 0.906 < 0.03, `λ1 = ${l1}`);
+    assert.ok(Math.abs(l2) < 0.01, `λ2 = ${l2}`);
+    assert.ok(Math.abs(s.kaplanYorke! - (2 + (l1 + l2) / Math.abs(l3))) < 1e-12);
+    assert.ok(s.kaplanYorke! > 2.05 && s.kaplanYorke! < 2.07, `D_KY = ${s.kaplanYorke}`);
+  });
+
+  it("every system's reference λmax is within 1% of its converged QR value, which a shorter QR run confirms", () => {
+    for (const system of REFERENCE_SYSTEMS) {
+      const q = QR_SPECTRA[system.id];
+      assert.ok(q, system.id);
+      const tol = Math.max(0.01 * Math.abs(q.exponents[0]), 1e-3);
+      assert.ok(Math.abs(system.lyapunovMax - q.exponents[0]) <= tol, `${system.id}: ${system.lyapunovMax}`);
+      const map = polynomialRk4(system.field, system.dt);
+      const short = lyapunovSpectrum(map, advance(map, system.initialState, 5000), {
+        dt: system.dt,
+        steps: 200_000,
+        transient: 0,
+      });
+      // a 2·10^5-step run is within a few per cent (Dadras converges slowest: 5.7% here)
+      const l1 = short.exponents[0];
+      assert.ok(
+        Math.abs(l1 - q.exponents[0]) <= Math.max(0.07 * q.exponents[0], 0.005),
+        `${system.id}: QR 2·10^5 ${l1}`,
+      );
+      const sum = short.exponents.reduce((a, b) => a + b, 0);
+      const recorded = q.exponents.reduce((a, b) => a + b, 0);
+      assert.ok(Math.abs(sum - recorded) <= 0.02 * Math.abs(recorded), `${system.id}: Σλ ${sum} vs ${recorded}`);
+    }
+  });
+
+  it('Kaplan–Yorke dimension: closed-form cases', () => {
+    assert.equal(kaplanYorkeDimension([-1, -2]), 0);
+    assert.equal(kaplanYorkeDimension([0, -1]), 1);
+    assert.equal(kaplanYorkeDimension([1, 0, -2]), 2.5);
+    assert.equal(kaplanYorkeDimension([1, 1]), undefined);
+  });
+});
+
+describe('the preview comparison runs the model through onnxruntime (PE, λmax)', function () {
+  this.timeout(120_000);
+
+  it('scores a copy of lorenz63-rk4.onnx: PE ≈ 0 from 20-step runs, λmax within 5% of 0.906, run in batches', async () => {
+    const bytes = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'media', 'models', 'lorenz63-rk4.onnx'));
+    const r = recognise(inspectOnnx(bytes));
+    assert.ok(r.ok);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attractor-metrics-'));
+    const runtime = new ModelRuntime({ info: () => undefined, warn: () => undefined });
+    try {
+      const file = path.join(dir, 'my-lorenz.onnx');
+      fs.writeFileSync(file, bytes);
+      const x0 = r.signature.metadata.initialState!.slice();
+      const steps = 3000;
+      const burnIn = 300;
+      const chunks: Float32Array[] = [];
+      await runtime.rollout(file, { signature: r.signature, initialStates: [x0], steps, dt: lorenz.dt }, (c) => {
+        chunks.push(c.data);
+      });
+      const all = Float32Array.from(chunks.flatMap((c) => [...c]));
+      const calls = { n: 0 };
+      const inner = rolloutSimulator(
+        (f, req, onChunk, signal) => runtime.rollout(f, req, onChunk, signal),
+        file,
+        r.signature,
+        lorenz.dt,
+        { cancelled: false },
+      );
+      const run: CompletedRun = {
+        file,
+        signature: r.signature,
+        metadata: r.signature.metadata,
+        params: { initialState: x0, steps, dt: lorenz.dt, members: 1, perturbation: 0, burnIn },
+        steps: steps - burnIn,
+        members: 1,
+        width: 3,
+        timeStep: lorenz.dt,
+        data: all.subarray(burnIn * 3),
+        simulate: (states, n) => {
+          calls.n++;
+          return inner(states, n);
+        },
+      };
+      const result = await groundTruthComparison().compare(run, { cancelled: false });
+      const row = (name: string) => result!.table.rows.find((x) => x.name === name)!;
+      // the float32 RK4 map against the float64 truth: 20 steps apart by float32 rounding only
+      assert.ok(Number(row('PE').value) < 1e-6, `PE ${row('PE').value}`);
+      assert.match(row('PE').note!, /from 2680 starts/);
+      const lambda = Number(row('λmax').value);
+      assert.ok(Math.abs(lambda - 0.906) / 0.906 < 0.05, `λmax ${lambda}`);
+      assert.match(row('λmax').note!, /Benettin on the model as it runs/);
+      // PE: ⌈2680/64⌉ = 42 calls; λmax: 50,000 steps in calls of ≤ 100 steps
+      assert.ok(calls.n >= 42 + 500 && calls.n <= 42 + 1000, `${calls.n} runtime calls`);
+    } finally {
+      runtime.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
