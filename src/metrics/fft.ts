@@ -2,8 +2,9 @@
  * The one FFT of the project (D_H and the preview's spectrum plot use it). Pure, no dependencies.
  *
  * - `fft(re, im)`: complex forward DFT in place, X_k = Σ_t x_t e^{−2πi kt/n}, for **any** length n: radix-2 for
- *   powers of two, Bluestein's chirp-z (a power-of-two convolution) otherwise. Twiddles and chirps are cached per
- *   size, so repeated transforms of one length cost only the FFTs.
+ *   powers of two, mixed-radix Cooley–Tukey when every prime factor is ≤ 13 (run lengths like 10^4 or 10^5),
+ *   Bluestein's chirp-z (a power-of-two convolution) otherwise. Twiddles and chirps are cached per size, so
+ *   repeated transforms of one length cost only the FFTs.
  * - `rfftPower(x)`: |X_k|², k = 0..⌊n/2⌋, of a real series as it is (no padding): the ⌊n/2⌋+1 bins of
  *   `abs2.(rfft(x))` in Julia/FFTW or `numpy.abs(numpy.fft.rfft(x))**2`.
  * - `pairRfftPower(x, y)`: the same for two real series of one length with one complex transform.
@@ -147,12 +148,123 @@ function bluestein(re: Float64Array, im: Float64Array): void {
   }
 }
 
+/** Prime factors of n (4s first, then 2, 3, 5, …) when all are ≤ 13; undefined otherwise. */
+function smallFactors(n: number): number[] | undefined {
+  const out: number[] = [];
+  let m = n;
+  while (m % 4 === 0) {
+    out.push(4);
+    m /= 4;
+  }
+  for (const p of [2, 3, 5, 7, 11, 13]) {
+    while (m % p === 0) {
+      out.push(p);
+      m /= p;
+    }
+  }
+  return m === 1 ? out : undefined;
+}
+
+interface MixedTable {
+  readonly factors: number[];
+  /** e^{−2πi j/n}, j < n. */
+  readonly cos: Float64Array;
+  readonly sin: Float64Array;
+}
+
+const mixedTables = new Map<number, MixedTable>();
+
+function mixedTable(n: number, factors: number[]): MixedTable {
+  let t = mixedTables.get(n);
+  if (!t) {
+    const cos = new Float64Array(n);
+    const sin = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      cos[j] = Math.cos((2 * Math.PI * j) / n);
+      sin[j] = -Math.sin((2 * Math.PI * j) / n);
+    }
+    t = { factors, cos, sin };
+    if (mixedTables.size >= MAX_CHIRP_TABLES) mixedTables.delete(mixedTables.keys().next().value as number);
+    mixedTables.set(n, t);
+  }
+  return t;
+}
+
+/**
+ * Decimation in time, out of place: the length-`len` DFT of in[offset + stride·t] into out[outOff …]. Splits by
+ * the factor p into p sub-DFTs of length len/p, then combines them with twiddles and a p-point DFT.
+ */
+function mixedRec(
+  tab: MixedTable,
+  n: number,
+  inRe: Float64Array,
+  inIm: Float64Array,
+  offset: number,
+  stride: number,
+  len: number,
+  outRe: Float64Array,
+  outIm: Float64Array,
+  outOff: number,
+  level: number,
+  tr: Float64Array,
+  ti: Float64Array,
+): void {
+  if (len === 1) {
+    outRe[outOff] = inRe[offset];
+    outIm[outOff] = inIm[offset];
+    return;
+  }
+  const p = tab.factors[level];
+  const m = len / p;
+  for (let q = 0; q < p; q++)
+    mixedRec(tab, n, inRe, inIm, offset + q * stride, stride * p, m, outRe, outIm, outOff + q * m, level + 1, tr, ti);
+  const { cos, sin } = tab;
+  const step = n / len; // W_len^j = W_n^{j·step}
+  const pStep = n / p; // W_p^j = W_n^{j·n/p}
+  const base = level * 16;
+  for (let k = 0; k < m; k++) {
+    // twiddled inputs of the p-point DFT
+    for (let q = 0; q < p; q++) {
+      const a = outOff + q * m + k;
+      const w = (q * k * step) % n;
+      const xr = outRe[a];
+      const xi = outIm[a];
+      tr[base + q] = xr * cos[w] - xi * sin[w];
+      ti[base + q] = xr * sin[w] + xi * cos[w];
+    }
+    for (let s = 0; s < p; s++) {
+      let accR = 0;
+      let accI = 0;
+      for (let q = 0; q < p; q++) {
+        const w = ((q * s) % p) * pStep;
+        accR += tr[base + q] * cos[w] - ti[base + q] * sin[w];
+        accI += tr[base + q] * sin[w] + ti[base + q] * cos[w];
+      }
+      outRe[outOff + k + s * m] = accR;
+      outIm[outOff + k + s * m] = accI;
+    }
+  }
+}
+
+function mixedRadix(re: Float64Array, im: Float64Array, factors: number[]): void {
+  const n = re.length;
+  const tab = mixedTable(n, factors);
+  const inRe = Float64Array.from(re);
+  const inIm = Float64Array.from(im);
+  // scratch for the p-point butterflies, one slot of 16 per recursion level
+  const tr = new Float64Array(16 * (factors.length + 1));
+  const ti = new Float64Array(16 * (factors.length + 1));
+  mixedRec(tab, n, inRe, inIm, 0, 1, n, re, im, 0, 0, tr, ti);
+}
+
 /** Complex forward DFT in place, any length. */
 export function fft(re: Float64Array, im: Float64Array): void {
   const n = re.length;
   if (n !== im.length) throw new Error(`fft: real part has ${n} values, imaginary part ${im.length}`);
   if (n < 2) return;
-  if (isPowerOfTwo(n)) radix2(re, im);
+  if (isPowerOfTwo(n)) return radix2(re, im);
+  const factors = smallFactors(n);
+  if (factors) mixedRadix(re, im, factors);
   else bluestein(re, im);
 }
 

@@ -78,8 +78,11 @@ export function smoothedSpectrum(raw: Float64Array, sigma: number): Float64Array
     s = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       let acc = 0;
-      if (i - r >= 0 && i + r < n) for (let k = 0; k < w.length; k++) acc += w[k] * raw[i - r + k];
-      else for (let k = 0; k < w.length; k++) acc += w[k] * raw[reflect(i - r + k, n)];
+      // the kernel is symmetric: one multiply per pair of bins
+      if (i - r >= 0 && i + r < n) {
+        acc = w[r] * raw[i];
+        for (let k = 1; k <= r; k++) acc += w[r + k] * (raw[i - k] + raw[i + k]);
+      } else for (let k = 0; k < w.length; k++) acc += w[k] * raw[reflect(i - r + k, n)];
       s[i] = acc > 0 ? acc : 0;
     }
   }
