@@ -3,7 +3,13 @@ import type { ComparisonResult, CompletedRun, PreviewComparison } from '../model
 import { decimateReference, type MetricsTable } from '../models/previewProtocol';
 import type { DynamicsMetadata } from '../models/signature';
 import { advance, iterate, polynomialRk4, type Trajectory } from './integrate';
-import { DEFAULT_PE_STEPS, predictionError, runLyapunov, type PredictionErrorResult } from '../metrics/modelRuns';
+import {
+  DEFAULT_PE_STEPS,
+  predictionError,
+  runLyapunov,
+  type PredictionErrorResult,
+  type Simulate,
+} from '../metrics/modelRuns';
 import { ATTRACTOR_STEPS, attractorScale } from './attractorScale';
 import { findSystem, QR_SPECTRA, type ReferenceSystem } from './systems';
 
@@ -17,6 +23,32 @@ import { findSystem, QR_SPECTRA, type ReferenceSystem } from './systems';
 export interface GroundTruthOptions {
   /** λmax of a model file measured at build time (zoo models), by absolute path. */
   readonly modelLyapunov?: (file: string) => number | undefined;
+  /** Which evaluation protocol scores D_stsp and D_H (the setting `attractor.metrics.protocol`). */
+  readonly protocol?: () => EvaluationProtocol;
+}
+
+/**
+ * `preview`: the preview's own run after its burn-in. `papers`: GTF-shPLRNN `evaluation.jl` (Hess et al. 2023,
+ * Brenner et al. 2024): with the truth X of T points as the test set, the model is seeded with X's first point,
+ * run to 1.25·T points, and the first 0.25·T are dropped as transient.
+ */
+export type EvaluationProtocol = 'preview' | 'papers';
+
+/** The papers' generated trajectory: rows ⌊0.25·T⌋ … ⌊1.25·T⌋−1 of [x₁, model(x₁), …], cut to T rows. */
+export async function papersProtocolRun(simulate: Simulate, truth: Trajectory): Promise<Trajectory> {
+  const T = truth.length;
+  const d = truth.dim;
+  const total = Math.floor(1.25 * T);
+  const drop = Math.floor(0.25 * T);
+  const out = await simulate([Array.from(truth.data.subarray(0, d))], total - 1);
+  const width = out.length / (total - 1);
+  const rows = Math.min(T, total - drop);
+  const data = new Float64Array(rows * d);
+  for (let r = 0; r < rows; r++) {
+    const g = drop + r; // row of the generated series; row 0 is x₁ itself
+    for (let j = 0; j < d; j++) data[r * d + j] = g === 0 ? truth.data[j] : out[(g - 1) * width + j];
+  }
+  return { data, length: rows, dim: d };
 }
 
 function systemMap(system: ReferenceSystem, timeStep: number) {
@@ -99,7 +131,7 @@ async function modelMeasures(
       ? { value: NaN, starts: 0, n: DEFAULT_PE_STEPS, reason: missing }
       : await predictionError(run.simulate, truth, DEFAULT_PE_STEPS, signal);
   if (buildTime !== undefined)
-    return { pe, lyapunov: { value: buildTime, how: 'model: Benettin on its own map at build time' } };
+    return { pe, lyapunov: { value: buildTime, how: 'model: Benettin on its own map at build time (2·10^5 steps)' } };
   if (missing || !run.simulate) return { pe, lyapunov: { value: NaN, how: `model: —: ${missing}` } };
   const scale = attractorScale(system);
   const size = Array.from(scale).reduce((a, b) => a + b, 0) / scale.length;
@@ -128,13 +160,24 @@ export async function compareWithTruth(
   system: ReferenceSystem,
   modelLyapunov?: number,
   signal: { readonly cancelled: boolean } = { cancelled: false },
+  protocol: EvaluationProtocol = 'preview',
 ): Promise<ComparisonResult> {
   const d = system.stateNames.length;
   if (run.width < d) throw new Error(`the run has ${run.width} values per row; ${system.name} has ${d}`);
   const truth = truthForRun(system, run);
   const measures = await modelMeasures(run, system, truth, modelLyapunov, signal);
+  const fullState = run.signature.dim === d && run.width === d;
+  let generated: Trajectory | undefined;
+  let protocolNote = "protocol: the preview's run after its burn-in";
+  if (protocol === 'papers') {
+    if (run.simulate && fullState) {
+      generated = await papersProtocolRun(run.simulate, truth);
+      protocolNote = `protocol of Hess et al. 2023 (GTF evaluation.jl) for D_stsp and D_H: seeded from the first truth point, ${Math.floor(1.25 * truth.length)} points generated, the first ${Math.floor(0.25 * truth.length)} dropped`;
+    } else
+      protocolNote = "protocol: the preview's run (the papers' protocol needs a model whose state is what is observed)";
+  }
   return {
-    table: metricsTable(run, system, truth, measures),
+    table: metricsTable(run, system, truth, measures, generated, protocolNote),
     reference: decimateReference(`${system.name} (true system, RK4)`, truth.data, truth.length, d),
   };
 }
@@ -157,15 +200,18 @@ function metricsTable(
   system: ReferenceSystem,
   truth: Trajectory,
   measures: ModelMeasures,
+  generated: Trajectory | undefined,
+  protocolNote: string,
 ): MetricsTable {
   const d = system.stateNames.length;
   const model = firstMember(run, d);
   const scale = attractorScale(system);
-  const s = compareTrajectories(truth, model, { dt: run.timeStep, lyapunovMax: system.lyapunovMax, scale });
-  const vpt = s.validPrediction;
+  const options = { dt: run.timeStep, lyapunovMax: system.lyapunovMax, scale };
+  const s = compareTrajectories(truth, generated ?? model, options);
+  const vpt = generated ? compareTrajectories(truth, model, options).validPrediction : s.validPrediction;
   const why = (reason: string | undefined) => (reason ? `—: ${reason}. ` : '');
   return {
-    title: `Against ${system.name} (true system, RK4, started from the model's state after the burn-in)`,
+    title: `Against ${system.name} (true system, RK4, started from the model's state after the burn-in; ${protocolNote})`,
     rows: [
       {
         name: 'Valid prediction time',
@@ -212,7 +258,13 @@ export function groundTruthComparison(options: GroundTruthOptions = {}): Preview
     async compare(run, signal) {
       const system = findSystem(run.metadata.system);
       if (!system || signal.cancelled || run.steps < 4) return undefined;
-      return compareWithTruth(run, system, options.modelLyapunov?.(run.file), signal);
+      return compareWithTruth(
+        run,
+        system,
+        options.modelLyapunov?.(run.file),
+        signal,
+        options.protocol?.() ?? 'preview',
+      );
     },
   };
 }

@@ -139,7 +139,13 @@ export function registerZoo(
 
   context.subscriptions.push(
     deps.models.registerComparison(
-      groundTruthComparison({ modelLyapunov: (file) => entryForFile(file)?.scores?.lyapunovModel }),
+      groundTruthComparison({
+        modelLyapunov: (file) => entryForFile(file)?.scores?.lyapunovModel,
+        protocol: () =>
+          vscode.workspace.getConfiguration('attractor').get<string>('metrics.protocol') === 'papers'
+            ? 'papers'
+            : 'preview',
+      }),
     ),
     deps.models.registerPaperLinks((model) => paperLink(model.file, model.metadata.paper)),
     registerFindModels(log, deps),

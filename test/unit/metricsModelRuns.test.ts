@@ -6,7 +6,7 @@ import { rolloutSimulator, type CompletedRun } from '../../src/models/comparison
 import { inspectOnnx } from '../../src/models/onnxFile';
 import { ModelRuntime } from '../../src/models/runtime';
 import { recognise } from '../../src/models/signature';
-import { groundTruthComparison } from '../../src/zoo/groundTruthComparison';
+import { groundTruthComparison, papersProtocolRun } from '../../src/zoo/groundTruthComparison';
 import { MAX_BATCH, predictionError, runLyapunov, type Simulate } from '../../src/metrics/modelRuns';
 import { kaplanYorkeDimension, lyapunovSpectrum } from '../../src/metrics/lyapunov';
 import { advance, iterate, polynomialRk4, type DiscreteMap } from '../../src/zoo/integrate';
@@ -181,5 +181,56 @@ describe('the preview comparison runs the model through onnxruntime (PE, λmax)'
       runtime.dispose();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the papers' evaluation protocol (GTF evaluation.jl)", function () {
+  this.timeout(60_000);
+
+  it('seeds the model with the first test point, generates ⌊1.25·T⌋ points and drops the first ⌊0.25·T⌋', async () => {
+    const T = 1001;
+    const truth = iterate(lorenzMap(), advance(lorenzMap(), lorenz.initialState, 1000), T);
+    const gen = await papersProtocolRun(simulator(lorenzMap(), { n: 0, maxBatch: 0 }), truth);
+    // reference, 1-based as in Julia: X_gen = generate(model, X[1, :], T̃)[floor(0.25T)+1:end, :]
+    const Ttilde = Math.floor(1.25 * T);
+    const full: number[][] = [Array.from(truth.data.subarray(0, 3))];
+    // the simulator iterates in float64 and hands back float32 rows, as onnxruntime would for a float32 model
+    let z: ArrayLike<number> = full[0];
+    for (let t = 2; t <= Ttilde; t++) {
+      z = advance(lorenzMap(), z, 1);
+      full.push(Array.from(z, Math.fround));
+    }
+    const expected = full.slice(Math.floor(0.25 * T)).slice(0, T);
+    assert.equal(gen.length, expected.length);
+    for (const r of [0, 1, 500, gen.length - 1])
+      for (let j = 0; j < 3; j++) assert.ok(Math.abs(gen.data[r * 3 + j] - expected[r][j]) < 1e-4, `row ${r}`);
+  });
+
+  it('the metrics table says which protocol produced it', async () => {
+    const steps = 2000;
+    const all = iterate(lorenzMap(), advance(lorenzMap(), lorenz.initialState, 1000), steps);
+    const run: CompletedRun = {
+      file: 'x.onnx',
+      signature: { dim: 3 } as CompletedRun['signature'],
+      metadata: { system: 'lorenz63', problems: [] },
+      params: { initialState: [1, 1, 1], steps, dt: lorenz.dt, members: 1, perturbation: 0, burnIn: 0 },
+      steps,
+      members: 1,
+      width: 3,
+      timeStep: lorenz.dt,
+      data: Float32Array.from(all.data),
+      simulate: simulator(lorenzMap(), { n: 0, maxBatch: 0 }),
+    };
+    const papers = await groundTruthComparison({ modelLyapunov: () => 0.9, protocol: () => 'papers' }).compare(run, {
+      cancelled: false,
+    });
+    assert.match(
+      papers!.table.title,
+      /protocol of Hess et al\. 2023 \(GTF evaluation\.jl\).*2500 points generated, the first 500 dropped/,
+    );
+    const preview = await groundTruthComparison({ modelLyapunov: () => 0.9 }).compare(run, { cancelled: false });
+    assert.match(preview!.table.title, /protocol: the preview's run after its burn-in/);
+    const stsp = (t: typeof preview) => t!.table.rows.find((r) => r.name === 'D_stsp')!.value;
+    assert.notEqual(stsp(papers), stsp(preview));
   });
 });
