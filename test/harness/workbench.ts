@@ -76,6 +76,11 @@ export interface Workbench {
   contextMenuEntries(target: Locator): Promise<string[]>;
   /** Right-clicks a row (or any element) and clicks the context menu's entry with this label, as a user does. */
   contextMenu(target: Locator, entry: string): Promise<void>;
+  /**
+   * Preferences: Color Theme, as a user picks it: the palette, then the theme's quick pick (e.g. `Light Modern`).
+   * Closes all editors first: a webview taking the focus back would close the theme's quick pick.
+   */
+  pickColorTheme(theme: string): Promise<void>;
   /** Frame of the active webview (editor panel); with `title`, the active editor tab must have that title. */
   webview(title?: string): Promise<FrameLocator>;
   /** Titles of the open editor tabs, in order. */
@@ -352,6 +357,26 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
     await contextMenuEl.first().waitFor({ state: 'hidden', timeout: 10_000 });
   }
 
+  async function pickColorTheme(theme: string): Promise<void> {
+    await runCommand('View: Close All Editors');
+    await openQuickInput();
+    await quickInput.fill('>Preferences: Color Theme');
+    await page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: page.locator('.label-name', { hasText: /^Preferences: Color Theme$/ }) })
+      .first()
+      .click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Modern' }).first().waitFor();
+    await quickInput.fill(theme);
+    await page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(theme)}$`) }) })
+      .first()
+      .waitFor();
+    await quickInput.press('Enter');
+    await quickInput.waitFor({ state: 'hidden' });
+  }
+
   async function activeEditorTitle(): Promise<string | undefined> {
     const active = page.locator('.part.editor .tabs-container .tab.active .label-name').first();
     if ((await active.count()) === 0) return undefined;
@@ -431,6 +456,7 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
     revealTreeItem,
     contextMenuEntries,
     contextMenu,
+    pickColorTheme,
     webview,
     editorTabs,
     activeEditorTitle,
