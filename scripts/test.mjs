@@ -1,8 +1,9 @@
 // `npm test`: installs what is missing (Debian packages, npm dependencies, the code-server test host), builds,
 // then runs the three test layers with live output and ends with one line `N passed, N failed`.
 //
-//   npm test                      all layers: unit, host (inside VS Code's extension host), ui (browser)
-//   npm test -- --unit            one layer (--unit, --host, --ui; may be combined)
+//   npm test                      all layers: checks (type checks, lint, format), unit, host (inside VS Code's
+//                                 extension host), ui (browser)
+//   npm test -- --unit            one layer (--checks, --unit, --host, --ui; may be combined)
 //   npm test -- --grep "papers"   only tests whose full title matches
 //   npm test -- --no-build        skip installs and the build (iterate on compiled tests in out/)
 //
@@ -17,19 +18,21 @@ import { build, ensureDeps, ensureHost, ensureSystemPackages, log, repoRoot } fr
 
 const started = Date.now();
 const args = process.argv.slice(2);
-const only = new Set(['unit', 'host', 'ui'].filter((l) => args.includes(`--${l}`)));
-const layers = only.size ? ['unit', 'host', 'ui'].filter((l) => only.has(l)) : ['unit', 'host', 'ui'];
 let grep;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--grep' || args[i] === '-g') grep = args[++i];
   else if (args[i].startsWith('--grep=')) grep = args[i].slice('--grep='.length);
 }
+const allLayers = ['checks', 'unit', 'host', 'ui'];
+const only = new Set(allLayers.filter((l) => args.includes(`--${l}`)));
+// --grep selects tests, so on its own it runs the test layers only (the checks have no titles to match).
+const layers = only.size ? allLayers.filter((l) => only.has(l)) : allLayers.filter((l) => !(grep && l === 'checks'));
 const noBuild = args.includes('--no-build');
-const known = new Set(['--unit', '--host', '--ui', '--grep', '-g', '--no-build']);
+const known = new Set(['--checks', '--unit', '--host', '--ui', '--grep', '-g', '--no-build']);
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--grep' || args[i] === '-g') i++;
   else if (!known.has(args[i]) && !args[i].startsWith('--grep=')) {
-    console.error(`unknown option ${args[i]} (use --unit, --host, --ui, --grep X, --no-build)`);
+    console.error(`unknown option ${args[i]} (use --checks, --unit, --host, --ui, --grep X, --no-build)`);
     process.exit(2);
   }
 }
@@ -180,26 +183,59 @@ function runMochaLayer(name, files, timeoutMs, retries = 0) {
         console.error(`${name}: mocha exited with ${signal ?? code} although no test failed`);
         failures = 1;
       }
-      resolve({ passes: summary.passes, failures });
+      resolve({ passes: summary.passes, failures, flaky: summary.flaky ?? [], ran: summary.tests?.length ?? 0 });
     });
   });
 }
 
+/** A layer that was asked for but has nothing to run is an error, not a green 0/0. */
+function nothingToRun(what) {
+  console.error(`${what}: nothing to run`);
+  return { passes: 0, failures: 1, ran: 0 };
+}
+
+/**
+ * The type checks (host and webview code, each with its own tsconfig), ESLint and Prettier, each counted as one
+ * test: esbuild does not type-check, and the test build compiles src/ without the root flags.
+ */
+async function runChecks() {
+  const bin = (name) => path.join(repoRoot, 'node_modules', '.bin', name);
+  const checks = [
+    ['type check (tsconfig.json)', bin('tsc'), ['-p', '.', '--noEmit']],
+    ['type check (webview/tsconfig.json)', bin('tsc'), ['-p', 'webview', '--noEmit']],
+    ['lint (eslint)', bin('eslint'), ['.']],
+    ['format (prettier --check)', bin('prettier'), ['--check', '.', '--log-level', 'warn']],
+  ];
+  let passes = 0;
+  let failures = 0;
+  for (const [title, cmd, cmdArgs] of checks) {
+    const t0 = Date.now();
+    const code = await new Promise((resolve) => {
+      const child = spawn(cmd, cmdArgs, { cwd: repoRoot, stdio: 'inherit' });
+      currentChild = child;
+      child.on('exit', (c, sig) => {
+        currentChild = undefined;
+        resolve(sig ? 1 : c);
+      });
+      child.on('error', () => resolve(1));
+    });
+    const secs = ((Date.now() - t0) / 1000).toFixed(1);
+    if (code === 0) passes++;
+    else failures++;
+    process.stdout.write(`  ${code === 0 ? '\x1b[32m✔\x1b[0m' : '\x1b[31m✖\x1b[0m'} ${title} (${secs} s)\n`);
+  }
+  return { passes, failures, ran: checks.length };
+}
+
 async function runUnit() {
   const files = findTests(path.join(outDir, 'unit'));
-  if (!files.length) {
-    log('no unit tests');
-    return { passes: 0, failures: 0 };
-  }
+  if (!files.length) return nothingToRun('unit: no test files');
   return runMochaLayer('unit', files, 10_000);
 }
 
 async function runHostLayer() {
   const testsDir = path.join(outDir, 'host');
-  if (!findTests(testsDir).length) {
-    log('no in-host tests');
-    return { passes: 0, failures: 0 };
-  }
+  if (!findTests(testsDir).length) return nothingToRun('host: no test files');
   const require = createRequire(import.meta.url);
   const { startHost } = require(path.join(outDir, 'harness', 'host.js'));
   const { runInHostTests } = require(path.join(outDir, 'harness', 'inHost.js'));
@@ -230,15 +266,12 @@ async function runHostLayer() {
     console.error(`host: the in-host run reported exit code ${code} although no test failed`);
     failures = 1;
   }
-  return { passes: summary.passes, failures };
+  return { passes: summary.passes, failures, flaky: summary.flaky ?? [], ran: summary.tests?.length ?? 0 };
 }
 
 async function runUi() {
   const files = findTests(path.join(outDir, 'ui'));
-  if (!files.length) {
-    log('no ui tests');
-    return { passes: 0, failures: 0 };
-  }
+  if (!files.length) return nothingToRun('ui: no test files');
   return runMochaLayer('ui', files, 120_000, 1);
 }
 
@@ -259,14 +292,17 @@ async function main() {
     }
   }
 
-  const runners = { unit: runUnit, host: runHostLayer, ui: runUi };
+  const runners = { checks: runChecks, unit: runUnit, host: runHostLayer, ui: runUi };
   const titles = {
+    checks: 'checks (type checks, lint, format)',
     unit: 'unit tests',
     host: 'in-host tests (VS Code extension host)',
     ui: 'UI tests (workbench in Chromium)',
   };
   let passes = 0;
   let failures = 0;
+  let ran = 0;
+  const flaky = [];
   const timings = [];
   for (const layer of layers) {
     heading(titles[layer]);
@@ -274,9 +310,21 @@ async function main() {
     const r = await runners[layer]();
     passes += r.passes;
     failures += r.failures;
+    ran += r.ran;
+    flaky.push(...(r.flaky ?? []).map((f) => f.title));
+    // With --grep a layer may match nothing (it is said); when the whole run matched nothing it fails below.
+    if (r.ran === 0 && r.failures === 0)
+      log(`${layer}: no test matched${grep ? ` --grep ${JSON.stringify(grep)}` : ''}`);
     timings.push(`${layer} ${r.passes}/${r.passes + r.failures} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
+  if (ran === 0 && failures === 0) {
+    console.error(`no test ran${grep ? `: --grep ${JSON.stringify(grep)} matches no test` : ''}`);
+    failures = 1;
+  }
   process.stdout.write(`\n${timings.join(' · ')} · total ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  // Tests that failed a try and passed on the retry: reported here (the closing line stays `N passed, N failed`).
+  if (flaky.length) process.stdout.write(`${flaky.length} flaky: ${flaky.join('; ')}\n`);
+  fs.writeFileSync(path.join(resultsDir, 'summary.json'), JSON.stringify({ passes, failures, flaky }, null, 2));
   process.stdout.write(`${passes} passed, ${failures} failed\n`);
   process.exitCode = failures > 0 ? 1 : 0;
 }

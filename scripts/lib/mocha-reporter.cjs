@@ -1,21 +1,35 @@
 // Mocha reporter for scripts/test.mjs: the usual `spec` output for humans, plus a JSON summary
-// {passes, failures, pending, tests: [{title, state, err}]} written to $ATTRACTOR_TEST_RESULTS at the end.
+// {passes, failures, pending, flaky, tests: [{title, state, err, tries}]} written to $ATTRACTOR_TEST_RESULTS at
+// the end. A test that failed a try and passed a later one is listed in `flaky` with the failed try's error, and
+// a line is printed the moment a try fails, so a retry never passes silently.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 const Mocha = require('mocha');
 
 const { Spec } = Mocha.reporters;
-const { EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING, EVENT_RUN_END } = Mocha.Runner.constants;
+const { EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING, EVENT_TEST_RETRY, EVENT_RUN_END } =
+  Mocha.Runner.constants;
 
 class SpecWithSummary extends Spec {
   constructor(runner, options) {
     super(runner, options);
     const tests = [];
     const errText = (err) => (err && (err.stack || err.message)) || String(err);
-    runner.on(EVENT_TEST_PASS, (t) => tests.push({ title: t.fullTitle(), state: 'passed' }));
+    /** Errors of failed tries that were retried, by full title. */
+    const failedTries = new Map();
+    const tries = (t) => t.currentRetry() + 1;
+    runner.on(EVENT_TEST_RETRY, (t, err) => {
+      const title = t.fullTitle();
+      failedTries.set(title, [...(failedTries.get(title) || []), errText(err)]);
+      const first = String((err && err.message) || err).split('\n')[0];
+      process.stdout.write(`      ↻ try ${tries(t)} failed, retrying on a fresh host: ${first}\n`);
+    });
+    runner.on(EVENT_TEST_PASS, (t) => tests.push({ title: t.fullTitle(), state: 'passed', tries: tries(t) }));
     runner.on(EVENT_TEST_PENDING, (t) => tests.push({ title: t.fullTitle(), state: 'pending' }));
-    runner.on(EVENT_TEST_FAIL, (t, err) => tests.push({ title: t.fullTitle(), state: 'failed', err: errText(err) }));
+    runner.on(EVENT_TEST_FAIL, (t, err) =>
+      tests.push({ title: t.fullTitle(), state: 'failed', err: errText(err), tries: tries(t) }),
+    );
     runner.once(EVENT_RUN_END, () => {
       const out = process.env.ATTRACTOR_TEST_RESULTS;
       if (!out) return;
@@ -24,7 +38,15 @@ class SpecWithSummary extends Spec {
       fs.writeFileSync(
         out,
         JSON.stringify(
-          { passes: stats.passes || 0, failures: stats.failures || 0, pending: stats.pending || 0, tests },
+          {
+            passes: stats.passes || 0,
+            failures: stats.failures || 0,
+            pending: stats.pending || 0,
+            flaky: tests
+              .filter((t) => t.state === 'passed' && failedTries.has(t.title))
+              .map((t) => ({ title: t.title, failedTries: failedTries.get(t.title) })),
+            tests,
+          },
           null,
           2,
         ),

@@ -13,7 +13,7 @@ import type { PaperStore } from './paperStore';
 import { pickPaper } from './pickPaper';
 import { LazySearch } from './search/lazySearch';
 import { showSearchPick } from './searchPick';
-import { PaperSettingsReader, type PaperSettings } from './settings';
+import { PaperSettingsReader, sameSettings, type PaperSettings } from './settings';
 import { ArxivSource } from './sources/arxiv';
 import { HttpClient, RateQueue } from './sources/http';
 import { HuggingFaceSource } from './sources/huggingface';
@@ -60,15 +60,15 @@ export function registerPapers(services: Services): PapersApi {
   const hubToken = new HubTokenStore(context.secrets, log);
   const arxivQueue = new RateQueue(ARXIV_INTERVAL_MS);
 
-  let sources: FeedSources | undefined;
-  let hfHttp: HttpClient | undefined;
+  // Clients are built from the settings they were read with and rebuilt whenever a reading differs, so a value
+  // changed in Settings is used by the next request even if no change event reached us.
+  let built: { settings: PaperSettings; sources: FeedSources; hfHttp: HttpClient } | undefined;
   const onRetry = (i: { url: string; attempt: number; delayMs: number; reason: string }) =>
     log.warn(`Retrying ${new URL(i.url).host} in ${Math.round(i.delayMs)} ms after attempt ${i.attempt}: ${i.reason}`);
-  const currentHfHttp = () => (hfHttp ??= new HttpClient({ timeoutMs: settings.current.timeoutMs, onRetry }));
-  const makeSources = (s: PaperSettings): FeedSources => {
-    const hfHttp = currentHfHttp();
+  const makeClients = (s: PaperSettings) => {
+    const hfHttp = new HttpClient({ timeoutMs: s.timeoutMs, onRetry });
     const arxivHttp = new HttpClient({ timeoutMs: s.timeoutMs, onRetry, gate: (attempt) => arxivQueue.run(attempt) });
-    return {
+    const sources: FeedSources = {
       huggingface: new HuggingFaceSource({
         endpoint: s.huggingfaceEndpoint,
         http: hfHttp,
@@ -76,8 +76,21 @@ export function registerPapers(services: Services): PapersApi {
       }),
       arxiv: new ArxivSource({ endpoint: s.arxivEndpoint, http: arxivHttp }),
     };
+    return { settings: s, sources, hfHttp };
   };
-  const currentSources = () => (sources ??= makeSources(settings.current));
+  const clients = () => {
+    const s = settings.current;
+    if (!built || !sameSettings(built.settings, s)) {
+      built = makeClients(s);
+      // Which endpoints requests go to: the first thing to check when a fetch reaches the wrong server.
+      log.info(
+        `Paper sources: Hugging Face ${s.huggingfaceEndpoint}, arXiv ${s.arxivEndpoint}, timeout ${s.timeoutMs / 1000} s`,
+      );
+    }
+    return built;
+  };
+  const currentHfHttp = () => clients().hfHttp;
+  const currentSources = () => clients().sources;
 
   const feeds = new PaperFeeds(store, currentSources, log);
   const search = new LazySearch(() => store.library());
@@ -193,15 +206,22 @@ export function registerPapers(services: Services): PapersApi {
     return name ? lib.createCollection(name).id : undefined;
   };
 
+  // Endpoints can change after the first fetch (edited in Settings, or applied late while settings load). A
+  // listing fetched from, or failed at, another endpoint is stale, so the day on screen is fetched again.
+  const onSettingsChanged = (s: PaperSettings) => {
+    log.info(`Papers settings changed: Hugging Face ${s.huggingfaceEndpoint}, arXiv ${s.arxivEndpoint}`);
+    const before = built?.settings;
+    if (!before || (before.huggingfaceEndpoint === s.huggingfaceEndpoint && before.arxivEndpoint === s.arxivEndpoint))
+      return;
+    if (view.visible && s.fetchOnOpen) void fetchDay(selectedDay);
+  };
+
   context.subscriptions.push(
     settings,
+    settings.onDidChange(onSettingsChanged),
     tree,
     view,
     watchVisible,
-    settings.onDidChange(() => {
-      sources = undefined;
-      hfHttp = undefined;
-    }),
     store.onNotice((n) => {
       if (n.kind === 'setAside') {
         log.error(`The paper library file could not be read (${n.reason}); it was moved to ${n.setAsideAs}.`);

@@ -21,9 +21,15 @@ function endpoint(value: unknown, fallback: string): string {
   }
 }
 
-/** The papers settings, read through one typed accessor; `onDidChange` fires when any of them changes. */
+/**
+ * The papers settings, read through one typed accessor; `onDidChange` fires when any of them changes.
+ *
+ * `current` reads the configuration on every call instead of caching it: a cache cleared only by change events
+ * kept the defaults when the values the extension host was started with were replaced without an event this
+ * reader matched (seen in code-server, where user settings arrive over the remote connection), and reading is
+ * a few microseconds. Whoever builds clients from these values compares them with `sameSettings` to rebuild.
+ */
 export class PaperSettingsReader implements vscode.Disposable {
-  private cached: PaperSettings | undefined;
   private readonly changed = new vscode.EventEmitter<PaperSettings>();
   readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
@@ -35,28 +41,35 @@ export class PaperSettingsReader implements vscode.Disposable {
           e.affectsConfiguration(s),
         )
       ) {
-        this.cached = undefined;
         this.changed.fire(this.current);
       }
     });
   }
 
   get current(): PaperSettings {
-    if (this.cached) return this.cached;
     const c = vscode.workspace.getConfiguration('attractor');
     const timeout = c.get<number>('network.timeoutSeconds', 20);
-    this.cached = {
+    return {
       // Where requests (and the token) go is the user's choice alone, never a workspace's.
       huggingfaceEndpoint: endpoint(userSetting('attractor', 'huggingface.endpoint'), DEFAULT_HF),
       arxivEndpoint: endpoint(userSetting('attractor', 'arxiv.endpoint'), DEFAULT_ARXIV),
       fetchOnOpen: c.get<boolean>('papers.fetchOnOpen', true),
       timeoutMs: Math.max(1, Math.min(300, Number.isFinite(timeout) ? timeout : 20)) * 1000,
     };
-    return this.cached;
   }
 
   dispose(): void {
     this.subscription.dispose();
     this.changed.dispose();
   }
+}
+
+/** Whether two readings of the settings would build the same clients. */
+export function sameSettings(a: PaperSettings, b: PaperSettings): boolean {
+  return (
+    a.huggingfaceEndpoint === b.huggingfaceEndpoint &&
+    a.arxivEndpoint === b.arxivEndpoint &&
+    a.timeoutMs === b.timeoutMs &&
+    a.fetchOnOpen === b.fetchOnOpen
+  );
 }

@@ -1,6 +1,11 @@
 /**
  * Mocha glue for UI tests: one host + workbench per file (or per `describe`), a screenshot and the server log of
- * every failing test in test-results/, and browser and host always stopped.
+ * every failing try in test-results/, and browser and host always stopped.
+ *
+ * A UI test that fails gets one more try (scripts/test.mjs), and that try starts from a clean state: the host and
+ * workbench are replaced by fresh ones (new profile, new copy of the workspace, `prepare` run again), so nothing the
+ * failed try wrote can make the retry pass. The runner reports such a test as flaky, and the failed try's
+ * screenshot and log stay in test-results/ as `<title>.try1.*`.
  *
  *   describe('papers', function () {
  *     const ui = useWorkbench({ host: { settings: { ... } } });
@@ -18,6 +23,8 @@ export interface UseWorkbenchOptions {
   workbench?: WorkbenchOptions;
   /** Skip opening the browser (host only). */
   noBrowser?: boolean;
+  /** Sets up each new host before the workbench opens (workspace files, ...); runs again for a retry's host. */
+  prepare?: (host: Host) => void | Promise<void>;
 }
 
 export interface WorkbenchFixture {
@@ -31,23 +38,32 @@ export function useWorkbench(opts: UseWorkbenchOptions = {}): WorkbenchFixture {
   let host: Host | undefined;
   let wb: Workbench | undefined;
 
-  before(async function () {
-    this.timeout(180_000);
+  const start = async (title: string) => {
     host = await startHost(opts.host);
+    await opts.prepare?.(host);
     if (!opts.noBrowser) {
       try {
         wb = await openWorkbench(host, opts.workbench);
       } catch (err) {
-        await saveServerLog(host, `${this.test?.parent?.fullTitle() ?? 'before'} (before all)`);
+        await saveServerLog(host, title);
         throw err;
       }
     }
+  };
+
+  before(async function () {
+    this.timeout(180_000);
+    await start(`${this.test?.parent?.fullTitle() ?? 'before'} (before all)`);
   });
 
   afterEach(async function () {
     const test = this.currentTest;
-    if (!test || test.state !== 'failed') return;
-    const name = fileSafe(test.fullTitle());
+    if (!test || test.state === 'passed' || test.pending) return;
+    // Mocha marks a test failed only after its last try: a try that will be retried has no state yet.
+    // (`currentRetry` is public in mocha, protected only in its type definitions.)
+    const tryIndex = (test as unknown as { currentRetry(): number }).currentRetry();
+    const retrying = test.state !== 'failed' && tryIndex < test.retries();
+    const name = fileSafe(test.fullTitle()).slice(0, 140) + (retrying || tryIndex > 0 ? `.try${tryIndex + 1}` : '');
     if (wb) {
       const file = path.join(resultsDir, `${name}.png`);
       try {
@@ -57,7 +73,15 @@ export function useWorkbench(opts: UseWorkbenchOptions = {}): WorkbenchFixture {
         console.log(`      (no screenshot: ${(err as Error).message})`);
       }
     }
-    if (host) await saveServerLog(host, test.fullTitle());
+    if (host) await saveServerLog(host, name);
+    if (retrying) {
+      this.timeout(180_000);
+      console.log('      retrying on a fresh host and workbench');
+      await wb?.close().catch(() => undefined);
+      await host?.stop();
+      wb = undefined;
+      await start(`${test.fullTitle()} (restart for retry)`);
+    }
   });
 
   after(async function () {
@@ -78,10 +102,10 @@ export function useWorkbench(opts: UseWorkbenchOptions = {}): WorkbenchFixture {
   };
 }
 
-async function saveServerLog(host: Host, title: string): Promise<void> {
+async function saveServerLog(host: Host, name: string): Promise<void> {
   try {
     fs.mkdirSync(resultsDir, { recursive: true });
-    const file = path.join(resultsDir, `${fileSafe(title)}.server.log`);
+    const file = path.join(resultsDir, `${fileSafe(name)}.server.log`);
     fs.writeFileSync(file, host.readLog());
     const exthost = findExtensionHostLogs(host.userDataDir);
     for (const log of exthost) {

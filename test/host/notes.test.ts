@@ -5,6 +5,8 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { citeKey } from '../../src/papers/bibtex';
+import { startFixtureServer } from '../fixtures/server';
+import { arxivEntry, arxivFeed, hfPaper } from '../unit/papersFixtures';
 import type { Paper } from '../../src/papers/paper';
 
 const EXTENSION_ID = 'attractor-dev.attractor';
@@ -22,6 +24,7 @@ interface Api {
   listPapers(): Promise<readonly Paper[]>;
   extendMarkdownIt(md: unknown): unknown;
   annotationsOf(note: vscode.Uri): Promise<AnnotationState[]>;
+  papers: { feeds: { addPaper(ref: { id: string }): Promise<unknown> } };
 }
 
 async function api(): Promise<Api> {
@@ -238,20 +241,62 @@ describe('notes (in host)', function () {
   });
 
   it('resolves a unique cite key and leaves an ambiguous one alone', async () => {
-    const papers = await (await api()).listPapers();
-    const counts = new Map<string, number>();
-    for (const p of papers) counts.set(citeKey(p), (counts.get(citeKey(p)) ?? 0) + 1);
-    const unique = papers.find((p) => counts.get(citeKey(p)) === 1);
-    assert.ok(unique, 'some paper has a cite key of its own');
-    const html = await vscode.commands.executeCommand<string>('markdown.api.render', `[[${citeKey(unique)}]]`);
-    assert.match(html, /class="attractor-paper-link"/, html);
-    assert.ok(html.includes(unique.title.replace(/&/g, '&amp;')), html);
-    const shared = [...counts].find(([, n]) => n > 1)?.[0];
-    if (shared)
+    // Two papers whose cite keys collide (same first author, year and first title word), added as a user adds
+    // them: by arXiv id, from a local server standing for Hugging Face and arXiv.
+    const twins = [
+      { id: '2401.11111', title: 'Attractors of piecewise-linear maps' },
+      { id: '2401.22222', title: 'Attractors in shallow recurrent networks' },
+    ];
+    const server = await startFixtureServer();
+    const config = vscode.workspace.getConfiguration('attractor');
+    const target = vscode.ConfigurationTarget.Global;
+    try {
+      for (const t of twins) {
+        server.route(`/api/papers/${t.id}`, {
+          body: hfPaper({ ...t, authors: ['Grace Hopper'], publishedAt: '2024-01-20T10:00:00.000Z' }),
+        });
+      }
+      server.route('/api/query', (req) => ({
+        body: arxivFeed(
+          twins
+            .filter((t) => req.query.get('id_list')?.includes(t.id))
+            .map((t) =>
+              arxivEntry({
+                id: `${t.id}v1`,
+                title: t.title,
+                authors: ['Grace Hopper'],
+                published: '2024-01-20T10:00:00Z',
+              }),
+            ),
+        ),
+      }));
+      await config.update('huggingface.endpoint', server.url, target);
+      await config.update('arxiv.endpoint', server.url, target);
+      const a = await api();
+      for (const t of twins) await a.papers.feeds.addPaper({ id: t.id });
+      const papers = await a.listPapers();
+      const added = twins.map((t) => papers.find((p) => p.title === t.title));
+      assert.ok(added[0] && added[1], 'both papers are in the library');
+      const shared = citeKey(added[0]);
+      assert.strictEqual(citeKey(added[1]), shared, 'the two papers share a cite key');
       assert.doesNotMatch(
         await vscode.commands.executeCommand<string>('markdown.api.render', `[[${shared}]]`),
         /attractor-paper-link/,
+        'an ambiguous cite key links to neither paper',
       );
+
+      const counts = new Map<string, number>();
+      for (const p of papers) counts.set(citeKey(p), (counts.get(citeKey(p)) ?? 0) + 1);
+      const unique = papers.find((p) => counts.get(citeKey(p)) === 1);
+      assert.ok(unique, 'some paper has a cite key of its own');
+      const html = await vscode.commands.executeCommand<string>('markdown.api.render', `[[${citeKey(unique)}]]`);
+      assert.match(html, /class="attractor-paper-link"/, html);
+      assert.ok(html.includes(unique.title.replace(/&/g, '&amp;')), html);
+    } finally {
+      await config.update('huggingface.endpoint', undefined, target);
+      await config.update('arxiv.endpoint', undefined, target);
+      await server.close();
+    }
   });
 
   it('completes paper ids after [[', async () => {

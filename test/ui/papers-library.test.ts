@@ -3,6 +3,8 @@
  * (first failing with 503: an error row, then Retry), Add Paper by arXiv ID, and Search Papers with a typo.
  */
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { useWorkbench } from '../harness/mocha';
 import { waitFor } from '../harness/poll';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server';
@@ -143,5 +145,55 @@ describe('papers library (UI)', function () {
       { timeout: 20_000, message: 'the added paper found by an author prefix' },
     );
     await page.keyboard.press('Escape');
+  });
+
+  it('uses an endpoint changed in the Settings editor of a running window, without a reload', async () => {
+    // A second server stands for the mirror the user switches to; only it knows this paper.
+    const mirror = await startFixtureServer();
+    try {
+      const MOVED = 'Reconstructing Attractors from a Mirror';
+      mirror.route('/api/query', { body: arxivFeed([arxivEntry({ id: '2405.00002v1', title: MOVED })]) });
+      mirror.route('/api/papers/2405.00002', { body: hfPaper({ id: '2405.00002', title: MOVED }) });
+      mirror.route('/api/daily_papers', { body: [] });
+      const { page } = ui.wb;
+      // As a user does it: the Settings editor, search for the setting, type the new value.
+      await ui.wb.runCommand('Preferences: Open User Settings');
+      for (const id of ['attractor.huggingface.endpoint', 'attractor.arxiv.endpoint']) {
+        const search = page.locator('.settings-editor .settings-header .suggest-input-container .monaco-editor');
+        await search.click();
+        await page.keyboard.press('Control+a');
+        await page.keyboard.type(id);
+        const field = page.locator(`.settings-editor .setting-item-contents input[aria-label="${id}"]`);
+        await field.waitFor({ timeout: 15_000 });
+        await field.fill(mirror.url);
+        await field.press('Tab');
+      }
+      const file = path.join(ui.host.userDataDir, 'User', 'settings.json');
+      // The Settings editor writes the file after a short debounce: wait for it, as a user waits for the edit.
+      await waitFor(
+        () => {
+          const user = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+          return (
+            user['attractor.huggingface.endpoint'] === mirror.url && user['attractor.arxiv.endpoint'] === mirror.url
+          );
+        },
+        { timeout: 15_000, message: 'both endpoints saved in the user settings' },
+      );
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await runInputCommand('Attractor: Add Paper by arXiv ID or URL', 'Add Paper by arXiv ID or URL');
+      await input.fill('2405.00002');
+      await input.press('Enter');
+      await waitFor(async () => (await ui.wb.activeEditorTitle()) === MOVED, {
+        timeout: 30_000,
+        message: 'the paper from the mirror named in the new settings',
+      });
+      assert.ok(
+        mirror.requests.some((r) => r.url.includes('2405.00002')),
+        'the mirror was asked for the paper',
+      );
+      assert.ok(!server.requests.some((r) => r.url.includes('2405.00002')), 'the old endpoint was not asked');
+    } finally {
+      await mirror.close();
+    }
   });
 });

@@ -81,8 +81,9 @@ describe('packaged extension (UI)', function () {
       .readdirSync(path.join(repoRoot, 'media', 'models'))
       .filter((f) => f.endsWith('.onnx'))
       .sort();
-    if (!bundled.length) return;
-    const name = bundled.includes('lorenz63-rk4.onnx') ? 'lorenz63-rk4.onnx' : bundled[0];
+    // The zoo is committed in media/models/ and packaged: a package without it is a broken package.
+    assert.ok(bundled.includes('lorenz63-rk4.onnx'), `lorenz63-rk4.onnx is bundled (found ${bundled.join(', ')})`);
+    const name = 'lorenz63-rk4.onnx';
     const { page } = ui.wb;
     await ui.wb.openViewContainer('Attractor');
     const header = ui.wb.view('Models').locator('.pane-header');
