@@ -26,9 +26,10 @@ describe('security: workspace settings (in host)', function () {
     attacker = await startFixtureServer();
     user.route('/api/daily_papers', { body: DAILY });
     attacker.route('/api/daily_papers', { body: DAILY });
+    // fetchOnOpen first: with it on, an endpoint change refetches the day shown, and this test counts requests.
+    await config().update('papers.fetchOnOpen', false, vscode.ConfigurationTarget.Global);
     await config().update('huggingface.endpoint', user.url, vscode.ConfigurationTarget.Global);
     await config().update('arxiv.endpoint', user.url, vscode.ConfigurationTarget.Global);
-    await config().update('papers.fetchOnOpen', false, vscode.ConfigurationTarget.Global);
     api = await vscode.extensions.getExtension<AttractorApi>(EXTENSION_ID)!.activate();
 
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
