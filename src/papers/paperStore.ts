@@ -93,6 +93,12 @@ export class PaperStore {
   watch(on: boolean): void {
     this.watching = on;
     this.schedulePoll();
+    // Shown again: catch up at once rather than on the next tick.
+    try {
+      if (on) this.db?.poll();
+    } catch {
+      // Looked at again on the next tick.
+    }
   }
 
   private schedulePoll(): void {

@@ -7,8 +7,12 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PaperLibrary } from '../../src/papers/library/library';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { toBibtexFile } from '../../src/papers/bibtex';
+import { PaperLibrary, type Library } from '../../src/papers/library/library';
+import { openLibraryDb } from '../../src/papers/library/libraryDb';
 import { loadLibraryFile, serializeLibrary, writeFileAtomic } from '../../src/papers/library/libraryFile';
+import type { LibraryData } from '../../src/papers/library/schema';
 import { describeAuthors, type Paper } from '../../src/papers/paper';
 import { SearchIndex } from '../../src/papers/search/searchIndex';
 import { median, ms, quantile } from './stats';
@@ -232,9 +236,6 @@ async function main(): Promise<void> {
   console.log(
     `  index build                  ${ms(buildMs)}  (${index.termCount.toLocaleString('en')} terms, ${index.postingCount.toLocaleString('en')} postings, in impact order)`,
   );
-  console.log(
-    `    before (recorded, previous index: doc-ordered postings, Map term counts): build 5.4 s, query median/p95 5.8/11.1 ms quiet`,
-  );
   const row = (label: string, xs: number[]) =>
     `  ${label.padEnd(37)}median ${ms(median(xs))}  p95 ${ms(quantile(xs, 0.95))}`;
   const slowest = (m: Map<string, number[]>) =>
@@ -266,12 +267,191 @@ async function main(): Promise<void> {
   console.log(
     `  pruned = exhaustive results  ${differ === 0 ? 'yes, all' : `NO: ${differ} differ of`} ${queries.length + hard.length} queries`,
   );
+  // The bench's own correctness check: a pruned search that differs from scoring everything is a bug.
+  if (differ > 0) process.exitCode = 1;
   console.log(`  similar papers (BM25)        median ${ms(median(similar))}  p95 ${ms(quantile(similar, 0.95))}`);
   console.log(
     `  expand a ${DAY_SIZE}-paper day         median ${ms(median(expand))}  p95 ${ms(quantile(expand, 0.95))}`,
   );
   console.log(
     `  memory                       library ${mb(heapLibrary)}  index ${mb(heapIndex)}  (heap + array buffers, after gc)`,
+  );
+  for (const n of [10_000, 100_000]) await storeBench(papers.slice(0, n));
+}
+
+/** 50 papers a day, newest day first, going back one day per listing (100,000 papers: about 5.5 years). */
+function libraryData(papers: readonly Paper[]): LibraryData {
+  const days = [];
+  for (let i = 0; i * 50 < papers.length; i++) {
+    const date = new Date(Date.UTC(2025, 10, 30 - i)).toISOString().slice(0, 10);
+    days.push({ date, paperIds: papers.slice(i * 50, i * 50 + 50).map((p) => p.id), fetchedAt: `${date}T08:00:00Z` });
+  }
+  const starred = papers.filter((_, i) => i % 500 === 0).map((p) => p.id);
+  return {
+    schema: 1,
+    papers,
+    days,
+    stars: starred,
+    collections: [{ id: 'c-bench', name: 'Koopman', paperIds: starred.slice(0, 100) }],
+    recent: papers.slice(0, 30).map((p) => ({ id: p.id, at: '2025-11-30T09:00:00Z' })),
+  };
+}
+
+/** What the tree does to show the view: group rows with their counts, the days, the newest day's papers. */
+function viewOpen(lib: Library): number {
+  let rows = 0;
+  const labels = [
+    `${lib.dailyPaperCount()} · ${lib.daySummaries().length}`,
+    String(lib.search?.paperIds.length ?? 0),
+    String(lib.starred().length),
+    String(lib.collections.length),
+    String(lib.recent().length),
+  ];
+  const days = lib.daySummaries();
+  rows += labels.length + days.length;
+  for (const p of lib.papersOf(lib.day(days[0].date)?.paperIds ?? [])) {
+    void [p.title, describeAuthors(p), p.abstract.slice(0, 400), lib.isStarred(p.id)];
+    rows++;
+  }
+  return rows;
+}
+
+/** The longest the event loop was blocked while `run` ran (perf_hooks' event-loop delay histogram). */
+async function longestBlock<T>(run: () => T | Promise<T>): Promise<{ result: T; blockMs: number; ms: number }> {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  await new Promise((r) => setTimeout(r, 5));
+  const t0 = performance.now();
+  const result = await run();
+  const elapsed = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, 5));
+  h.disable();
+  return { result, blockMs: h.max / 1e6, ms: elapsed };
+}
+
+/**
+ * The store at n papers: today's JSON store (the whole library in memory, the whole file rewritten after a
+ * change) beside the SQLite store, same data, same operations, this run.
+ */
+async function storeBench(papers: readonly Paper[]): Promise<void> {
+  const n = papers.length;
+  const data = libraryData(papers);
+  const dir = mkdtempSync(join(tmpdir(), 'attractor-store-bench-'));
+  const jsonFile = join(dir, 'library.json');
+  const dbFile = join(dir, 'library.db');
+  const fresh = (i: number): Paper => ({
+    ...papers[i % n],
+    id: `new-${n}-${i}`,
+    arxivId: `2601.${String(i).padStart(5, '0')}`,
+  });
+  const ids = papers.filter((_, i) => i % 7 === 3).map((p) => p.id);
+  const results: { label: string; json: string; db: string; goal: string }[] = [];
+  const add = (label: string, json: string, db: string, goal = '') => results.push({ label, json, db, goal });
+  const p95 = (xs: number[]) => `p95 ${ms(quantile(xs, 0.95))}`;
+
+  // ---- the JSON store as it was: a change is the mutation plus the whole file written atomically.
+  await writeFileAtomic(jsonFile, serializeLibrary(data));
+  const jsonSize = statSync(jsonFile).size;
+  const loadJson = async () => {
+    const loaded = await loadLibraryFile(jsonFile);
+    if (loaded.status !== 'ok') throw new Error('load failed');
+    return new PaperLibrary(loaded.data);
+  };
+  const jsonLoad = await longestBlock(loadJson);
+  const json = jsonLoad.result;
+  const jsonView = await longestBlock(async () => viewOpen(await loadJson()));
+  const jsonRounds = n > 50_000 ? 3 : 10;
+  const jsonOp = async (change: (lib: Library, i: number) => void) => {
+    const xs: number[] = [];
+    for (let i = 0; i < jsonRounds; i++) {
+      const t0 = performance.now();
+      change(json, i);
+      await writeFileAtomic(jsonFile, serializeLibrary(json.toData()));
+      xs.push(performance.now() - t0);
+    }
+    return xs;
+  };
+  const ops: [string, (lib: Library, i: number) => void][] = [
+    ['star', (lib, i) => lib.setStarred(ids[i], true)],
+    ['unstar', (lib, i) => lib.setStarred(ids[i], false)],
+    ['touch recent', (lib, i) => lib.touchRecent(ids[i + 300])],
+    ['add to collection', (lib, i) => lib.addToCollection('c-bench', ids[i + 600])],
+  ];
+  const jsonOps: number[][] = [];
+  for (const [, change] of ops) jsonOps.push(await jsonOp(change));
+  const daily = (lib: Library, round: number) =>
+    lib.setDay(
+      `2026-01-${String(1 + round).padStart(2, '0')}`,
+      Array.from({ length: 50 }, (_, i) => fresh(round * 50 + i)),
+      new Date().toISOString(),
+    );
+  const jsonDaily = await longestBlock(async () => {
+    daily(json, 0);
+    await writeFileAtomic(jsonFile, serializeLibrary(json.toData()));
+  });
+  const jsonExport = await longestBlock(() => toBibtexFile(json.papersOf(json.collection('c-bench')!.paperIds)));
+  const heapBase = await heap();
+  const held: PaperLibrary[] = [await loadJson()];
+  const jsonMemory = (await heap()) - heapBase;
+  held.length = 0;
+
+  // ---- SQLite: the v1 file imported once, then every change one transaction.
+  const importRun = await longestBlock(() =>
+    openLibraryDb(dbFile, { seed: async () => data, readJson: async () => undefined }),
+  );
+  importRun.result.library.close();
+  const dbLoad = await longestBlock(
+    async () => (await openLibraryDb(dbFile, { seed: async () => data, readJson: async () => undefined })).library,
+  );
+  dbLoad.result.close();
+  const dbView = await longestBlock(async () => {
+    const { library } = await openLibraryDb(dbFile, { seed: async () => data, readJson: async () => undefined });
+    const rows = viewOpen(library);
+    library.close();
+    return rows;
+  });
+  const heapDb0 = await heap();
+  const { library: db } = await openLibraryDb(dbFile, { seed: async () => data, readJson: async () => undefined });
+  viewOpen(db);
+  const dbMemory = (await heap()) - heapDb0;
+  const dbRounds = 200;
+  const dbOps = ops.map(([, change]) => {
+    const xs: number[] = [];
+    for (let i = 0; i < dbRounds; i++) {
+      const t0 = performance.now();
+      change(db, i);
+      xs.push(performance.now() - t0);
+    }
+    return xs;
+  });
+  const dbDailyTimes: number[] = [];
+  let dbDailyBlock = 0;
+  for (let r = 1; r <= 10; r++) {
+    const b = await longestBlock(() => daily(db, r));
+    dbDailyTimes.push(b.ms);
+    dbDailyBlock = Math.max(dbDailyBlock, b.blockMs);
+  }
+  const dbExport = await longestBlock(() => toBibtexFile(db.papersOf(db.collection('c-bench')!.paperIds)));
+  db.close();
+  const dbSize = statSync(dbFile).size;
+  rmSync(dir, { recursive: true, force: true });
+
+  ops.forEach(([label], k) => add(label, p95(jsonOps[k]), p95(dbOps[k]), '≤ 5 ms p95'));
+  add('view open (first rows)', ms(jsonView.ms), ms(dbView.ms), '≤ 300 ms');
+  add('merge a 50-paper daily', ms(jsonDaily.ms), `p95 ${ms(quantile(dbDailyTimes, 0.95))}`, '≤ 50 ms');
+  add('memory held (heap + buffers)', mb(jsonMemory), mb(dbMemory), '≤ 60 MB at 100k');
+  add('longest block: load', ms(jsonLoad.blockMs), ms(dbLoad.blockMs), '≤ 50 ms');
+  add('longest block: view open', ms(jsonView.blockMs), ms(dbView.blockMs), '≤ 50 ms');
+  add('longest block: daily merge', ms(jsonDaily.blockMs), ms(dbDailyBlock), '≤ 50 ms');
+  add('longest block: export collection', ms(jsonExport.blockMs), ms(dbExport.blockMs), '≤ 50 ms');
+  console.log(
+    `\nStore at ${n.toLocaleString('en')} papers (${data.days.length} days): JSON store (before) beside SQLite (after), this run`,
+  );
+  console.log(`  ${'JSON'.padStart(46)} ${'SQLite'.padStart(16)}`);
+  for (const r of results)
+    console.log(`  ${r.label.padEnd(32)} ${r.json.padStart(14)} ${r.db.padStart(16)}   ${r.goal}`);
+  console.log(
+    `  files: library.json ${mb(jsonSize)}, library.db ${mb(dbSize)}; v1 import into SQLite ${ms(importRun.ms)} (once, on first start)`,
   );
 }
 

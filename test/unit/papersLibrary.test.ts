@@ -151,7 +151,12 @@ for (const impl of IMPLEMENTATIONS)
       assert.equal(lib.starred().length, 0);
       assert.deepEqual(lib.collection(koopman.id)?.paperIds, [two.id]);
       assert.ok(!lib.dayListings()[0].paperIds.includes(one.id));
+      const sizes = () => lib.daySummaries().map((d) => d.count);
+      assert.deepEqual(sizes(), [1], 'the day row counts what is left');
+      assert.equal(lib.dailyPaperCount(), 1);
       lib.restore(snapshot);
+      assert.deepEqual(sizes(), [2]);
+      assert.equal(lib.dailyPaperCount(), 2);
       assert.equal(lib.get(one.id)?.title, 'One');
       assert.ok(lib.isStarred(one.id));
       assert.deepEqual(

@@ -158,6 +158,7 @@ function importData(db: Db, data: LibraryData): void {
     day.run(d.date, d.fetchedAt ?? null);
     for (const id of d.paperIds) if (known.has(id)) dayPaper.run(d.date, id);
   }
+  db.exec('UPDATE days SET paper_count = (SELECT count(*) FROM day_papers p WHERE p.date = days.date)');
   const star = db.prepare('INSERT OR IGNORE INTO stars (paper_id) VALUES (?)');
   for (const id of data.stars) if (known.has(id)) star.run(id);
   const collection = db.prepare('INSERT OR IGNORE INTO collections (id, name) VALUES (?, ?)');
@@ -187,6 +188,9 @@ export class LibraryDb implements Library {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly listeners = new Set<(change: LibraryChange) => void>();
   private dataVersion: number;
+  /** Bumped by this connection's writes to day listings; with data_version it keys the cached daily count. */
+  private dayWrites = 0;
+  private dailyCount: { key: string; value: number } | undefined;
 
   constructor(private readonly db: Db) {
     this.dataVersion = this.readDataVersion();
@@ -357,6 +361,12 @@ export class LibraryDb implements Library {
         fetchedAt ?? null,
       );
       for (const p of stored) this.run('INSERT OR IGNORE INTO day_papers (date, paper_id) VALUES (?, ?)', date, p.id);
+      this.run(
+        'UPDATE days SET paper_count = (SELECT count(*) FROM day_papers WHERE date = ?) WHERE date = ?',
+        date,
+        date,
+      );
+      this.dayWrites++;
       return stored;
     });
   }
@@ -375,18 +385,21 @@ export class LibraryDb implements Library {
   }
 
   daySummaries(): DaySummary[] {
-    return this.rows(
-      `SELECT d.date, d.fetched_at, (SELECT count(*) FROM day_papers p WHERE p.date = d.date)
-       FROM days d ORDER BY d.date DESC`,
-    ).map(([date, fetchedAt, count]) => ({
-      date: date as string,
-      count: Number(count),
-      ...(fetchedAt ? { fetchedAt: fetchedAt as string } : {}),
-    }));
+    return this.rows('SELECT date, fetched_at, paper_count FROM days ORDER BY date DESC').map(
+      ([date, fetchedAt, count]) => ({
+        date: date as string,
+        count: Number(count),
+        ...(fetchedAt ? { fetchedAt: fetchedAt as string } : {}),
+      }),
+    );
   }
 
+  /** Counting distinct papers reads every listing row: the count is kept until the listings change (here or in another window). */
   dailyPaperCount(): number {
-    return Number(this.row('SELECT count(DISTINCT paper_id) FROM day_papers')?.[0]);
+    const key = `${this.readDataVersion()}:${this.dayWrites}`;
+    if (this.dailyCount?.key !== key)
+      this.dailyCount = { key, value: Number(this.row('SELECT count(DISTINCT paper_id) FROM day_papers')?.[0]) };
+    return this.dailyCount.value;
   }
 
   // ---- search -----------------------------------------------------------------------------------------------
@@ -548,11 +561,15 @@ export class LibraryDb implements Library {
     this.write('papers', () => {
       const [paper] = this.mergeQuietly([removed.paper]);
       for (const date of removed.days)
-        this.run(
-          'INSERT OR IGNORE INTO day_papers (date, paper_id) SELECT date, ? FROM days WHERE date = ?',
-          paper.id,
-          date,
-        );
+        if (
+          this.run(
+            'INSERT OR IGNORE INTO day_papers (date, paper_id) SELECT date, ? FROM days WHERE date = ?',
+            paper.id,
+            date,
+          )
+        )
+          this.run('UPDATE days SET paper_count = paper_count + 1 WHERE date = ?', date);
+      this.dayWrites++;
       if (removed.starred) this.run('INSERT OR IGNORE INTO stars (paper_id) VALUES (?)', paper.id);
       for (const c of removed.collections)
         this.run(
@@ -566,8 +583,13 @@ export class LibraryDb implements Library {
   /** Removes a paper and (by the schema's cascades) its day listings, star, collections, recent and search rows. */
   remove(id: string): boolean {
     const removed = transaction(this.db, () => {
+      this.run(
+        'UPDATE days SET paper_count = paper_count - 1 WHERE date IN (SELECT date FROM day_papers WHERE paper_id = ?)',
+        id,
+      );
       const n = this.run('DELETE FROM papers WHERE id = ?', id);
       if (n) this.logChange(id);
+      this.dayWrites++;
       return n > 0;
     });
     if (removed) this.emit('papers');

@@ -17,7 +17,8 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX papers_arxiv ON papers(arxiv_id) WHERE arxiv_id IS NOT NULL;
   CREATE INDEX papers_title ON papers(title_key);
-  CREATE TABLE days (date TEXT PRIMARY KEY NOT NULL, fetched_at TEXT);
+  -- paper_count: the listing's size, kept with it, so the tree's day rows never count 100,000 rows.
+  CREATE TABLE days (date TEXT PRIMARY KEY NOT NULL, fetched_at TEXT, paper_count INTEGER NOT NULL DEFAULT 0);
   CREATE TABLE day_papers (
     date TEXT NOT NULL REFERENCES days(date) ON DELETE CASCADE,
     paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
