@@ -299,10 +299,8 @@ describe('zoo and papers (UI)', function () {
     const row = await ui.wb.revealTreeItem('Papers', CITED.title);
     const menu = await contextMenu(row);
     assert.ok(menu.includes('Find Models for This Paper'), menu.join(' | '));
-    // The menu offers it; the palette runs the same command without a context menu taking the focus back.
-    await ui.wb.page.keyboard.press('Escape');
-    await runInputCommand('Attractor: Find Models for This Paper');
-    await choose(CITED.title);
+    // As a user does it: the entry of the paper's context menu (the paper comes from the row, no paper picker).
+    await ui.wb.page.locator('.monaco-menu .action-label', { hasText: /^Find Models for This Paper$/ }).click();
     const tiny = await pick('lab/tiny-lorenz', false);
     assert.match(await tiny.innerText(), /ONNX: 1 file/);
     assert.match(await (await pick('someone/pytorch-only', false)).innerText(), /no \.onnx file/);
