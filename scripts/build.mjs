@@ -75,7 +75,7 @@ const webviews = {
   target: 'es2022',
 };
 
-/** KaTeX's stylesheet and fonts and the codicon font are served to webviews from dist/webview/. */
+/** KaTeX's stylesheet and fonts, uPlot's stylesheet and the codicon font are served to webviews from dist/webview/. */
 function copyWebviewAssets() {
   const katex = join(root, 'node_modules', 'katex', 'dist');
   const to = join(root, 'dist', 'webview');
@@ -85,6 +85,8 @@ function copyWebviewAssets() {
     recursive: true,
     filter: (p) => !/\.(ttf|woff)$/.test(p),
   });
+  mkdirSync(join(to, 'uplot'), { recursive: true });
+  cpSync(join(root, 'node_modules', 'uplot', 'dist', 'uPlot.min.css'), join(to, 'uplot', 'uPlot.min.css'));
   const codicons = join(root, 'node_modules', '@vscode', 'codicons', 'dist');
   mkdirSync(join(to, 'codicons'), { recursive: true });
   for (const file of ['codicon.css', 'codicon.ttf']) cpSync(join(codicons, file), join(to, 'codicons', file));

@@ -89,7 +89,10 @@ class ModelPreviewPanel extends Disposable {
     panel.webview.html = extensionWebviewHtml(panel.webview, ctx.extensionUri, {
       title: panel.title,
       script: 'modelPreview',
-      styles: [['media', 'model.css']],
+      styles: [
+        ['dist', 'webview', 'uplot', 'uPlot.min.css'],
+        ['media', 'model.css'],
+      ],
       body: '<main id="preview" aria-busy="true"><p class="loading">Reading the model…</p></main>',
     });
   }

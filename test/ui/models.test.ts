@@ -162,7 +162,7 @@ describe('models (UI)', function () {
       return n;
     });
     assert.ok(painted > 500, `${painted} painted pixels`);
-    for (const id of ['series', 'spectrum']) assert.ok(await frame.locator(`canvas#${id}`).isVisible(), id);
+    for (const id of ['series', 'spectrum']) assert.ok(await frame.locator(`#${id} canvas`).first().isVisible(), id);
     await ui.wb.screenshot(path.join(resultsDir, 'models-preview.png'));
   });
 

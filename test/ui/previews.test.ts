@@ -249,4 +249,49 @@ describe('previews people would rather look at (UI)', function () {
       assert.ok(r > layout.pointRadius, `an axis label at radius ${r.toFixed(0)} inside ${layout.pointRadius}`);
     }
   });
+
+  it('draws the time series with uPlot: lanes zoom together, the cursor is synced and marks the 3D view, the legend hides a member', async () => {
+    const { page } = ui.wb;
+    const frame = await preview('lorenz_flow.onnx');
+    await run(frame, /^Done:/);
+    const lanes = frame.locator('#series .uplot');
+    assert.strictEqual(await lanes.count(), 3, 'one lane per component');
+    const over = lanes.nth(1).locator('.u-over');
+    await over.scrollIntoViewIfNeeded();
+    const box = (await over.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    await waitFor(async () => (await frame.locator('#phase-marker[data-marked]').count()) === 1, {
+      message: 'the 3D view marks the time under the cursor',
+    });
+    for (const j of [0, 2])
+      await waitFor(
+        async () => !((await lanes.nth(j).locator('.u-cursor-x').getAttribute('class')) ?? '').includes('u-off'),
+        { message: `lane ${j} shows the synced cursor` },
+      );
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.45, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const zoomed = await waitFor(async () => (await attr(frame, '#series', 'data-window')) || undefined, {
+      message: 'a zoomed window',
+    });
+    console.log(`      time series zoomed to t = ${zoomed}`);
+    await over.dblclick();
+    await waitFor(async () => (await attr(frame, '#series', 'data-window')) === '', { message: 'zoom reset' });
+    const pixels = () =>
+      lanes
+        .nth(0)
+        .locator('canvas')
+        .evaluate((c: HTMLCanvasElement) => {
+          const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          let n = 0;
+          // the model's trace is the theme's blue; axes and labels are grey
+          for (let i = 0; i < d.length; i += 4) if (d[i + 2] > d[i] + 80) n++;
+          return n;
+        });
+    const before = await pixels();
+    await lanes.last().locator('.u-legend .u-series', { hasText: 'model' }).first().click();
+    await waitFor(async () => (await pixels()) < before / 2, { message: 'the model hidden in the first lane too' });
+    await frame.locator('#spectrum .uplot canvas').first().waitFor();
+  });
 });

@@ -178,11 +178,20 @@ describe('zoo and papers (UI)', function () {
 
   /** Pixels of a canvas that differ from its top-left (background) pixel. */
   async function painted(frame: FrameLocator, id: string): Promise<number> {
-    return frame.locator(`#${id}`).evaluate((c: HTMLCanvasElement) => {
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    // The plot's canvases (one for the 3D view, one per uPlot lane), copied into a 2D canvas to read their pixels.
+    return frame.locator(`#${id}`).evaluate((root: HTMLElement) => {
+      const canvases = root instanceof HTMLCanvasElement ? [root] : Array.from(root.querySelectorAll('canvas'));
       let n = 0;
-      for (let i = 0; i < d.length; i += 4)
-        if (Math.abs(d[i] - d[0]) + Math.abs(d[i + 1] - d[1]) + Math.abs(d[i + 2] - d[2]) > 60) n++;
+      for (const c of canvases) {
+        const copy = document.createElement('canvas');
+        copy.width = c.width;
+        copy.height = c.height;
+        const ctx = copy.getContext('2d')!;
+        ctx.drawImage(c, 0, 0);
+        const d = ctx.getImageData(0, 0, c.width, c.height).data;
+        for (let i = 0; i < d.length; i += 4)
+          if (Math.abs(d[i] - d[0]) + Math.abs(d[i + 1] - d[1]) + Math.abs(d[i + 2] - d[2]) > 60) n++;
+      }
       return n;
     });
   }

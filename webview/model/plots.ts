@@ -1,6 +1,7 @@
 /**
  * The preview's plots on a 2D canvas, theme-aware (colours from VS Code's CSS variables): a rotatable 3D
- * projection of three chosen components, time series of each component, and power spectra. Ensemble members
+ * projection of three chosen components (a phase portrait for two; the time series and spectra are uPlot charts in
+ * timeSeries.ts). Ensemble members
  * are overlaid, and so is the true system's trajectory when the host sent one (a `ReferenceTrack`, drawn in the
  * theme's chart foreground colour). Long trajectories are decimated for drawing (the data itself is kept whole).
  */
@@ -173,6 +174,8 @@ export interface PlotResult {
   readonly projection: '2d' | '3d';
   /** Where the fixed point's marker is, when the run settled on one. */
   readonly fixedPoint?: readonly number[];
+  /** Where row `row` of member 0 is drawn (CSS pixels), for the cursor's marker; undefined when not drawn. */
+  readonly locate?: (row: number) => [number, number] | undefined;
   /** Axis labels' anchors and, for checking they sit outside it, the farthest drawn point from the centre. */
   readonly layout?: {
     readonly centre: [number, number];
@@ -321,6 +324,10 @@ export function drawPhase(
     projection,
     fixedPoint: settled,
     layout: { centre, pointRadius, labels },
+    locate: (row) => {
+      if (row < t.burnIn || row >= t.rows) return undefined;
+      return project(norm(value(t, row, 0, a), 0), norm(value(t, row, 0, b), 1), norm(value(t, row, 0, c), 2));
+    },
   };
 }
 
@@ -427,7 +434,13 @@ function drawPortrait(
   ctx.globalAlpha = 1;
   ctx.fillStyle = theme.muted;
   ctx.fillText('phase portrait · wheel to zoom · double-click to reset', 8, h - 6);
-  return { points: drawn, referencePoints, projection: '2d', fixedPoint: settled };
+  return {
+    points: drawn,
+    referencePoints,
+    projection: '2d',
+    fixedPoint: settled,
+    locate: (row) => (row < t.burnIn || row >= t.rows ? undefined : [px(value(t, row, 0, a)), py(value(t, row, 0, b))]),
+  };
 }
 
 /** Mouse and keyboard control of a View3d. */
@@ -486,245 +499,5 @@ export function attachRotation(
   });
 }
 
-// ---- time series -------------------------------------------------------------------------------------------------
-
-/** Components drawn as lanes (the first few; the 3D axes pick from all). */
+/** Components drawn as time-series lanes (the first few; the 3D axes pick from all). */
 export const MAX_LANES = 6;
-
-export interface SeriesResult {
-  /** Reference points drawn (its components among the lanes). */
-  readonly referencePoints: number;
-  /** Where the traces start, and where the labels are (all of them left of the traces). */
-  readonly plotLeft: number;
-  readonly labelRight: number;
-  /** The time axis, when there are points after the burn-in. */
-  readonly time?: { readonly start: number; readonly end: number };
-}
-
-/** Time series lanes. */
-export function drawSeries(
-  canvas: HTMLCanvasElement,
-  t: Trajectory,
-  theme: Theme,
-  reference?: ReferenceTrack,
-): SeriesResult {
-  let referencePoints = 0;
-  let labelRight = -Infinity;
-  const { ctx, w, h } = prepare(canvas, theme);
-  const lanes = Math.min(t.width, MAX_LANES);
-  const left = 64;
-  const right = 8;
-  const bottom = 18;
-  const laneH = (h - bottom) / lanes;
-  const visible = t.rows - t.burnIn;
-  const total = Math.max(visible, 1);
-  for (let j = 0; j < lanes; j++) {
-    const top = j * laneH;
-    const ref = reference && j < reference.width ? reference : undefined;
-    const [lo, hi] = visible > 0 ? range(t, j, ref) : [-1, 1];
-    const y = (v: number) => top + 4 + (laneH - 8) * (1 - (v - lo) / (hi - lo));
-    ctx.strokeStyle = theme.grid;
-    ctx.lineWidth = 1;
-    ctx.strokeRect(left, top + 2, w - left - right, laneH - 4);
-    // Labels stay in the left gutter, right-aligned against the frame: never over the traces.
-    ctx.fillStyle = theme.muted;
-    const gutterText = (text: string, y0: number) => {
-      const tw = ctx.measureText(text).width;
-      const x0 = Math.max(2, left - 4 - tw);
-      ctx.fillText(text, x0, y0);
-      labelRight = Math.max(labelRight, x0 + tw);
-    };
-    gutterText(formatTick(hi), top + 14);
-    gutterText(t.names[j] ?? `x${j}`, top + laneH / 2 + 4);
-    gutterText(formatTick(lo), top + laneH - 6);
-    if (visible <= 0) continue;
-    const columns = Math.max(1, Math.floor(w - left - right));
-    for (let m = t.members - 1; m >= 0; m--) {
-      const { colour, alpha } = memberColour(theme, m, t.members);
-      ctx.strokeStyle = colour;
-      ctx.globalAlpha = alpha;
-      ctx.beginPath();
-      // min/max per pixel column keeps spikes visible however long the run
-      for (let col = 0; col < columns; col++) {
-        const r0 = t.burnIn + Math.floor((col * total) / columns);
-        const r1 = Math.min(t.rows, t.burnIn + Math.max(Math.floor(((col + 1) * total) / columns), r0 - t.burnIn + 1));
-        if (r0 >= t.rows) break;
-        let mn = Infinity;
-        let mx = -Infinity;
-        for (let r = r0; r < r1; r++) {
-          const v = value(t, r, m, j);
-          if (v < mn) mn = v;
-          if (v > mx) mx = v;
-        }
-        const x = left + col;
-        if (col === 0) ctx.moveTo(x, y(mn));
-        ctx.lineTo(x, y(mn));
-        ctx.lineTo(x, y(mx));
-      }
-      ctx.stroke();
-    }
-    if (ref) {
-      ctx.strokeStyle = theme.reference;
-      ctx.globalAlpha = 0.75;
-      ctx.setLineDash([4, 3]);
-      ctx.beginPath();
-      for (let i = 0, n = referenceRows(t, ref); i < n; i++) {
-        const x = left + ((i * ref.stride) / total) * columns;
-        const py = y(ref.data[i * ref.width + j]);
-        if (!Number.isFinite(py)) continue;
-        if (i === 0) ctx.moveTo(x, py);
-        else ctx.lineTo(x, py);
-        referencePoints++;
-      }
-      ctx.stroke();
-      ctx.setLineDash([]);
-    }
-    ctx.globalAlpha = 1;
-  }
-  ctx.fillStyle = theme.muted;
-  if (visible <= 0) return { referencePoints, plotLeft: left, labelRight };
-  const tEnd = t.rows * t.timeStep;
-  const tStart = (t.burnIn + 1) * t.timeStep;
-  ctx.fillText(`t = ${formatTick(tStart)}`, left, h - 4);
-  const endLabel = `t = ${formatTick(tEnd)}`;
-  ctx.fillText(endLabel, w - right - ctx.measureText(endLabel).width, h - 4);
-  return { referencePoints, plotLeft: left, labelRight, time: { start: tStart, end: tEnd } };
-}
-
-// ---- power spectrum ----------------------------------------------------------------------------------------------
-
-/** In-place radix-2 FFT of (re, im), length a power of two. */
-export function fft(re: Float64Array, im: Float64Array): void {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j], re[i]];
-      [im[i], im[j]] = [im[j], im[i]];
-    }
-  }
-  for (let len = 2; len <= n; len <<= 1) {
-    const ang = (-2 * Math.PI) / len;
-    const wr = Math.cos(ang);
-    const wi = Math.sin(ang);
-    for (let i = 0; i < n; i += len) {
-      let cr = 1;
-      let ci = 0;
-      for (let k = 0; k < len / 2; k++) {
-        const a = i + k;
-        const b = a + len / 2;
-        const xr = re[b] * cr - im[b] * ci;
-        const xi = re[b] * ci + im[b] * cr;
-        re[b] = re[a] - xr;
-        im[b] = im[a] - xi;
-        re[a] += xr;
-        im[a] += xi;
-        const nr = cr * wr - ci * wi;
-        ci = cr * wi + ci * wr;
-        cr = nr;
-      }
-    }
-  }
-}
-
-export interface Spectrum {
-  /** Frequencies (cycles per unit time), excluding 0. */
-  readonly freq: Float64Array;
-  /** One power array per component, averaged over members. */
-  readonly power: Float64Array[];
-}
-
-/** Hann-windowed periodogram of the last 2^k rows (k ≤ 16), mean removed, averaged over ensemble members. */
-export function powerSpectrum(t: Trajectory, components: number): Spectrum | undefined {
-  const visible = t.rows - t.burnIn;
-  if (visible < 16) return undefined;
-  const n = Math.min(1 << 16, 1 << Math.floor(Math.log2(visible)));
-  const start = t.rows - n;
-  const freq = new Float64Array(n / 2 - 1).map((_, k) => (k + 1) / (n * t.timeStep));
-  const window = new Float64Array(n).map((_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1)));
-  const power: Float64Array[] = [];
-  for (let j = 0; j < components; j++) {
-    const p = new Float64Array(n / 2 - 1);
-    for (let m = 0; m < t.members; m++) {
-      const re = new Float64Array(n);
-      const im = new Float64Array(n);
-      let mean = 0;
-      for (let i = 0; i < n; i++) mean += value(t, start + i, m, j);
-      mean /= n;
-      for (let i = 0; i < n; i++) re[i] = (value(t, start + i, m, j) - mean) * window[i];
-      fft(re, im);
-      for (let k = 1; k < n / 2; k++) p[k - 1] += (re[k] * re[k] + im[k] * im[k]) / t.members;
-    }
-    power.push(p);
-  }
-  return { freq, power };
-}
-
-export function drawSpectrum(
-  canvas: HTMLCanvasElement,
-  t: Trajectory,
-  spectrum: Spectrum | undefined,
-  theme: Theme,
-): void {
-  const { ctx, w, h } = prepare(canvas, theme);
-  if (!spectrum) {
-    ctx.fillStyle = theme.muted;
-    ctx.fillText('The power spectrum appears once the run has 16 points after the burn-in.', 12, 24);
-    return;
-  }
-  const left = 56;
-  const right = 8;
-  const top = 8;
-  const bottom = 22;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const p of spectrum.power) {
-    for (const v of p) {
-      if (v > 0) {
-        const l = Math.log10(v);
-        if (l < lo) lo = l;
-        if (l > hi) hi = l;
-      }
-    }
-  }
-  if (!(hi > lo)) {
-    lo = -1;
-    hi = 1;
-  }
-  lo = Math.max(lo, hi - 14);
-  const fMin = Math.log10(spectrum.freq[0]);
-  const fMax = Math.log10(spectrum.freq[spectrum.freq.length - 1]);
-  const x = (f: number) => left + ((Math.log10(f) - fMin) / (fMax - fMin || 1)) * (w - left - right);
-  const y = (p: number) => top + (1 - (Math.log10(Math.max(p, 10 ** lo)) - lo) / (hi - lo)) * (h - top - bottom);
-  ctx.strokeStyle = theme.grid;
-  ctx.strokeRect(left, top, w - left - right, h - top - bottom);
-  ctx.fillStyle = theme.muted;
-  ctx.fillText(`1e${hi.toFixed(0)}`, 4, top + 10);
-  ctx.fillText(`1e${lo.toFixed(0)}`, 4, h - bottom);
-  ctx.fillText(`f = ${formatTick(spectrum.freq[0])}`, left, h - 6);
-  const fLabel = `${formatTick(spectrum.freq[spectrum.freq.length - 1])} (Nyquist)`;
-  ctx.fillText(fLabel, w - right - ctx.measureText(fLabel).width, h - 6);
-  const columns = Math.floor(w - left - right);
-  spectrum.power.forEach((p, j) => {
-    ctx.strokeStyle = theme.series[j % theme.series.length];
-    ctx.beginPath();
-    // log-frequency axis: the highest power per pixel column
-    let col = -1;
-    let best = 0;
-    for (let k = 0; k < p.length; k++) {
-      const c = Math.floor(x(spectrum.freq[k]) - left);
-      if (c !== col) {
-        if (col >= 0) ctx.lineTo(left + col, y(best));
-        else ctx.moveTo(left + Math.max(c, 0), y(p[k]));
-        col = Math.min(c, columns);
-        best = p[k];
-      } else if (p[k] > best) best = p[k];
-    }
-    ctx.stroke();
-    const label = t.names[j] ?? `x${j}`;
-    ctx.fillStyle = theme.series[j % theme.series.length];
-    ctx.fillText(label, w - right - 80, top + 14 + 14 * j);
-  });
-}

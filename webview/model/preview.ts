@@ -17,18 +17,16 @@ import {
   attachRotation,
   defaultView,
   drawPhase,
-  drawSeries,
-  drawSpectrum,
   formatPoint,
-  powerSpectrum,
   projectionOf,
   readTheme,
   MAX_LANES,
-  type Spectrum,
+  type PlotResult,
   type Theme,
   type Trajectory,
   type View3d,
 } from './plots';
+import { powerSpectrum, SeriesPlots, SpectrumPlot, type Spectrum } from './timeSeries';
 
 const vscode = vscodeApi<PreviewToHost, PreviewPanelState>();
 const root = document.getElementById('preview') as HTMLElement;
@@ -52,6 +50,11 @@ let frame = 0;
 let lastSpectrum = 0;
 /** Said under the plot when a run stopped inside its burn-in and the plots show those steps instead. */
 let shownBeforeBurnIn: string | undefined;
+let seriesPlots: SeriesPlots | undefined;
+let spectrumPlot: SpectrumPlot | undefined;
+/** The last 3D drawing, to place the marker of the time under the time-series cursor. */
+let lastPhase: PlotResult | undefined;
+let cursorRow: number | undefined;
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -206,28 +209,36 @@ function render(m: PreviewModel): void {
   });
   const phaseNote = el('p', { id: 'phase-note', class: 'plot-note', 'aria-live': 'polite' });
   phaseNote.hidden = true;
-  const series = el('canvas', {
+  const series = el('div', {
     id: 'series',
     class: 'plot series',
-    role: 'img',
-    'aria-label': 'Time series of each component',
+    role: 'group',
+    'aria-label': 'Time series of each component (drag to zoom, double-click to reset)',
   });
-  const spectrumCanvas = el('canvas', {
+  const spectrumBox = el('div', {
     id: 'spectrum',
     class: 'plot spectrum',
-    role: 'img',
+    role: 'group',
     'aria-label': 'Power spectrum of each component',
   });
-  series.style.height = `${Math.min(m.width, MAX_LANES) * 70 + 20}px`;
+  const spectrumNote = el(
+    'p',
+    { id: 'spectrum-note', class: 'muted' },
+    'The power spectrum appears once the run has 16 points after the burn-in.',
+  );
+  const phaseBox = el('div', { class: 'phase-box' });
+  const marker = el('canvas', { id: 'phase-marker', class: 'phase-marker', 'aria-hidden': 'true' });
+  phaseBox.append(phase, marker);
   plots.append(
     phaseHead,
     legend,
-    phase,
+    phaseBox,
     phaseNote,
     el('h2', {}, m.width > MAX_LANES ? `Time series (first ${MAX_LANES} of ${m.width})` : 'Time series'),
     series,
     el('h2', {}, 'Power spectrum'),
-    spectrumCanvas,
+    spectrumNote,
+    spectrumBox,
   );
   const metrics = el('section', { id: 'metrics', class: 'metrics', 'aria-label': 'Comparison with ground truth' });
   metrics.hidden = true;
@@ -241,6 +252,11 @@ function render(m: PreviewModel): void {
   byId('export-csv').addEventListener('click', () => vscode.postMessage({ type: 'export', format: 'csv' }));
   byId('export-npy').addEventListener('click', () => vscode.postMessage({ type: 'export', format: 'npy' }));
   byId('export-png').addEventListener('click', exportPng);
+  seriesPlots = new SeriesPlots(series, theme, (row) => {
+    cursorRow = row;
+    drawMarker();
+  });
+  spectrumPlot = new SpectrumPlot(spectrumBox, spectrumNote, theme);
   attachRotation(
     phase,
     () => view,
@@ -290,7 +306,11 @@ function run(): void {
 }
 
 function exportPng(): void {
-  const canvases = ['phase', 'series', 'spectrum'].map((id) => byId<HTMLCanvasElement>(id));
+  const canvases = [
+    byId<HTMLCanvasElement>('phase'),
+    ...(seriesPlots?.canvases() ?? []),
+    ...(spectrumPlot?.canvases() ?? []),
+  ];
   const width = Math.max(...canvases.map((c) => c.width));
   const height = canvases.reduce((s, c) => s + c.height, 0);
   const out = document.createElement('canvas');
@@ -325,10 +345,12 @@ function draw(): void {
   };
   const overlay = showReference ? reference : undefined;
   const phaseCanvas = byId<HTMLCanvasElement>('phase');
-  const seriesCanvas = byId<HTMLCanvasElement>('series');
+  const seriesCanvas = byId('series');
   const phase = drawPhase(phaseCanvas, t, view, theme, overlay);
+  lastPhase = phase;
+  drawMarker();
   const { points, referencePoints } = phase;
-  const series = drawSeries(seriesCanvas, t, theme, overlay);
+  const series = seriesPlots!.update(t, overlay);
   phaseCanvas.setAttribute('data-reference-points', String(referencePoints));
   phaseCanvas.setAttribute('data-projection', phase.projection);
   if (phase.layout) phaseCanvas.setAttribute('data-layout', JSON.stringify(phase.layout));
@@ -356,12 +378,39 @@ function draw(): void {
     spectrum = powerSpectrum(traj, Math.min(traj.width, MAX_LANES));
     lastSpectrum = now;
   }
-  drawSpectrum(byId<HTMLCanvasElement>('spectrum'), t, traj ? spectrum : undefined, theme);
+  spectrumPlot!.update(traj ? spectrum : undefined, t.names);
   if (points > 0 && firstDrawMs === undefined && runClickedAt > 0) {
     firstDrawMs = now - runClickedAt;
     byId('status').setAttribute('data-first-draw-ms', firstDrawMs.toFixed(0));
   }
   byId('phase').setAttribute('data-points', String(points));
+}
+
+/** The 3D view's mark of the time under the time-series cursor: an overlay, so moving it redraws nothing else. */
+function drawMarker(): void {
+  const canvas = document.getElementById('phase-marker') as HTMLCanvasElement | null;
+  const phase = document.getElementById('phase');
+  if (!canvas || !phase) return;
+  const ratio = window.devicePixelRatio || 1;
+  const w = phase.clientWidth;
+  const h = phase.clientHeight;
+  if (canvas.width !== Math.round(w * ratio) || canvas.height !== Math.round(h * ratio)) {
+    canvas.width = Math.round(w * ratio);
+    canvas.height = Math.round(h * ratio);
+  }
+  const ctx = canvas.getContext('2d')!;
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  const at = cursorRow === undefined ? undefined : lastPhase?.locate?.(cursorRow);
+  canvas.toggleAttribute('data-marked', at !== undefined);
+  if (!at) return;
+  ctx.strokeStyle = theme.foreground;
+  ctx.fillStyle = theme.series[3] ?? theme.foreground;
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  ctx.arc(at[0], at[1], 5, 0, 2 * Math.PI);
+  ctx.fill();
+  ctx.stroke();
 }
 
 /** Swatches for the model and the truth, with a checkbox that hides or shows the truth. */
@@ -525,9 +574,15 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 // Follow theme changes (VS Code swaps the body's classes) and resizes.
 new MutationObserver(() => {
   theme = readTheme();
+  seriesPlots?.setTheme(theme);
+  spectrumPlot?.setTheme(theme);
   if (reference) showLegend(reference);
   schedule();
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-new ResizeObserver(() => schedule()).observe(document.body);
+new ResizeObserver(() => {
+  seriesPlots?.resize();
+  spectrumPlot?.resize();
+  schedule();
+}).observe(document.body);
 
 vscode.postMessage({ type: 'ready' });
