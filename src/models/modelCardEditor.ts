@@ -9,7 +9,8 @@ import type { ModelPaperLink, ModelPaperLinks } from './modelPaperLinks';
 import { parseCardMessage } from './previewProtocol';
 import type { LazyRenderer } from '../render/lazyRenderer';
 import type { ModelRuntime } from './runtime';
-import { recognise } from './signature';
+import type { ModelInfo } from './onnxFile';
+import { recognise, refuseRun } from './signature';
 
 export const MODEL_CARD_VIEW_TYPE = 'attractor.modelCard';
 
@@ -21,6 +22,8 @@ interface CardContext {
   readonly log: vscode.LogOutputChannel;
   /** The project's Markdown + KaTeX renderer, for doc strings (the zoo writes its model card there). */
   readonly renderer: LazyRenderer;
+  /** Why this file is shown but not run (Restricted Mode, external data), or undefined. */
+  readonly runRefusal: (uri: vscode.Uri, info: ModelInfo, locationRefusal: string | undefined) => string | undefined;
 }
 
 /**
@@ -103,8 +106,11 @@ export class ModelCardEditorProvider extends Disposable implements vscode.Custom
     let previewable = false;
     try {
       const started = performance.now();
-      const { info } = await this.ctx.runtime.inspect(uri.fsPath);
-      const recognition = recognise(info, this.ctx.answers.get(uri));
+      const { info, refusal } = await this.ctx.runtime.inspect(uri.fsPath);
+      const recognition = refuseRun(
+        recognise(info, this.ctx.answers.get(uri)),
+        this.ctx.runRefusal(uri, info, refusal),
+      );
       const metadata = recognition.ok ? recognition.signature.metadata : recognition.metadata;
       const link = await this.ctx.paperLinks.linkFor({ file: uri.fsPath, metadata }, (err) =>
         this.ctx.log.warn(`A model paper link failed: ${String(err)}`),

@@ -6,6 +6,7 @@
  */
 import { onnx } from 'onnx-proto';
 import { Reader } from 'protobufjs/minimal';
+import { externalTensor, visitGraphTensors, visitNodeTensors, type ExternalTensor } from './externalData';
 import type { Dim } from './onnxBuild';
 import { ModelFileError } from './modelErrors';
 
@@ -38,6 +39,8 @@ export interface ModelInfo {
   readonly parameterCount: number;
   readonly initializerCount: number;
   readonly usesExternalData: boolean;
+  /** Every tensor anywhere in the model whose data is in another file (see externalData.ts). */
+  readonly externalData: readonly ExternalTensor[];
 }
 
 const ELEM_TYPES: Readonly<Record<number, string>> = {
@@ -88,6 +91,7 @@ interface InitializerSummary {
   readonly name: string;
   readonly elements: number;
   readonly external: boolean;
+  readonly location: string | undefined;
 }
 
 /** Wire types: 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32. */
@@ -98,6 +102,7 @@ function readInitializer(reader: Reader, end: number): InitializerSummary {
   let name = '';
   let elements = 1;
   let external = false;
+  let location: string | undefined;
   while (reader.pos < end) {
     const tag = reader.uint32();
     const field = tag >>> 3;
@@ -111,13 +116,16 @@ function readInitializer(reader: Reader, end: number): InitializerSummary {
       }
     } else if (field === 8 && wire === LENGTH_DELIMITED) {
       name = reader.string();
+    } else if (field === 13 && wire === LENGTH_DELIMITED) {
+      const e = onnx.StringStringEntryProto.decode(reader, reader.uint32());
+      if (e.key === 'location') location = e.value;
     } else if (field === 14 && wire === 0) {
       external = reader.int32() === 1;
     } else {
       reader.skipType(wire);
     }
   }
-  return { name, elements, external };
+  return { name, elements, external, location };
 }
 
 interface GraphScan {
@@ -127,10 +135,12 @@ interface GraphScan {
   inputs: onnx.ValueInfoProto[];
   outputs: onnx.ValueInfoProto[];
   initializers: InitializerSummary[];
+  /** Sparse initializers are rare and small: decoded in full, only looked at for external data. */
+  sparse: onnx.SparseTensorProto[];
 }
 
 function readGraph(reader: Reader, end: number): GraphScan {
-  const g: GraphScan = { name: '', docString: '', nodes: [], inputs: [], outputs: [], initializers: [] };
+  const g: GraphScan = { name: '', docString: '', nodes: [], inputs: [], outputs: [], initializers: [], sparse: [] };
   while (reader.pos < end) {
     const tag = reader.uint32();
     const field = tag >>> 3;
@@ -159,6 +169,9 @@ function readGraph(reader: Reader, end: number): GraphScan {
         break;
       case 12:
         g.outputs.push(onnx.ValueInfoProto.decode(reader, reader.uint32()));
+        break;
+      case 15:
+        g.sparse.push(onnx.SparseTensorProto.decode(reader, reader.uint32()));
         break;
       default:
         reader.skipType(wire);
@@ -194,6 +207,8 @@ export function inspectOnnx(bytes: Uint8Array): ModelInfo {
   let graph: GraphScan | undefined;
   const opsets: { domain: string; version: number }[] = [];
   const metadata: Record<string, string> = {};
+  const functions: onnx.FunctionProto[] = [];
+  const training: onnx.TrainingInfoProto[] = [];
   try {
     while (reader.pos < reader.len) {
       const tag = reader.uint32();
@@ -216,6 +231,10 @@ export function inspectOnnx(bytes: Uint8Array): ModelInfo {
       } else if (field === 14 && wire === LENGTH_DELIMITED) {
         const e = onnx.StringStringEntryProto.decode(reader, reader.uint32());
         metadata[e.key] = e.value;
+      } else if (field === 20 && wire === LENGTH_DELIMITED) {
+        training.push(onnx.TrainingInfoProto.decode(reader, reader.uint32()));
+      } else if (field === 25 && wire === LENGTH_DELIMITED) {
+        functions.push(onnx.FunctionProto.decode(reader, reader.uint32()));
       } else reader.skipType(wire);
     }
   } catch (err) {
@@ -232,6 +251,20 @@ export function inspectOnnx(bytes: Uint8Array): ModelInfo {
   if (!graph || irVersion <= 0 || irVersion > 100 || opsets.length === 0) {
     const missing = !graph ? 'no graph' : opsets.length === 0 ? 'no opset import' : `IR version ${irVersion}`;
     throw new ModelFileError('notOnnx', `This file is not an ONNX model (${missing}).`);
+  }
+
+  const externalData: ExternalTensor[] = graph.initializers
+    .filter((i) => i.external)
+    .map((i) => ({ tensor: i.name, location: i.location, where: 'initializer' }));
+  const collect = (t: onnx.ITensorProto, where: string) => {
+    const found = externalTensor(t, where);
+    if (found) externalData.push(found);
+  };
+  visitGraphTensors({ sparseInitializer: graph.sparse, node: graph.nodes }, '', collect);
+  for (const f of functions) visitNodeTensors(f.node, `function ${f.name} › `, collect);
+  for (const t of training) {
+    if (t.initialization) visitGraphTensors(t.initialization, 'training initialization › ', collect);
+    if (t.algorithm) visitGraphTensors(t.algorithm, 'training algorithm › ', collect);
   }
 
   const initializerNames = new Set(graph.initializers.map((i) => i.name));
@@ -259,7 +292,8 @@ export function inspectOnnx(bytes: Uint8Array): ModelInfo {
     customOps: [...customOps],
     parameterCount: graph.initializers.reduce((s, i) => s + i.elements, 0),
     initializerCount: graph.initializers.length,
-    usesExternalData: graph.initializers.some((i) => i.external),
+    usesExternalData: externalData.length > 0,
+    externalData,
   };
 }
 

@@ -17,7 +17,8 @@ import {
   type RunParameters,
 } from './previewProtocol';
 import { MAX_MEMBERS, MAX_STEPS, MAX_VALUES, type ModelRuntime, type RolloutChunk } from './runtime';
-import { emitWidth, recognise, type Signature } from './signature';
+import type { ModelInfo } from './onnxFile';
+import { emitWidth, recognise, refuseRun, type Signature } from './signature';
 
 export const MODEL_PREVIEW_VIEW_TYPE = 'attractor.modelPreview';
 
@@ -27,6 +28,8 @@ export interface PreviewContext {
   readonly answers: KindAnswers;
   readonly comparisons: PreviewComparisons;
   readonly log: vscode.LogOutputChannel;
+  /** Why this file is shown but not run (Restricted Mode, external data), or undefined. */
+  readonly runRefusal: (uri: vscode.Uri, info: ModelInfo, locationRefusal: string | undefined) => string | undefined;
 }
 
 /** Deterministic standard normal draws (Box–Muller over mulberry32) for ensemble perturbations. */
@@ -142,11 +145,12 @@ class ModelPreviewPanel extends Disposable {
   async load(): Promise<boolean> {
     const file = this.uri.fsPath;
     try {
-      const { info } = await this.ctx.runtime.inspect(file);
-      let recognition = recognise(info, this.ctx.answers.get(this.uri));
+      const { info, refusal } = await this.ctx.runtime.inspect(file);
+      const whyNot = this.ctx.runRefusal(this.uri, info, refusal);
+      let recognition = refuseRun(recognise(info, this.ctx.answers.get(this.uri)), whyNot);
       if (recognition.ok && recognition.signature.ambiguous) {
         const answer = await this.ctx.answers.ask(this.uri, recognition.signature.kind);
-        if (answer) recognition = recognise(info, answer);
+        if (answer) recognition = refuseRun(recognise(info, answer), whyNot);
       }
       if (!recognition.ok) {
         this.signature = undefined;

@@ -10,7 +10,9 @@ import { ModelItem, ModelsTreeProvider } from './modelsTree';
 import { describeForPreview, ModelPreviews } from './previewPanel';
 import { ModelRunError } from './modelErrors';
 import { ModelRuntime } from './runtime';
-import { recognise } from './signature';
+import type { ModelInfo } from './onnxFile';
+import { runRefusal as externalRunRefusal } from './runRefusal';
+import { recognise, refuseRun } from './signature';
 
 /** What other capabilities (the model zoo, papers) use of model previews. */
 export interface ModelsApi {
@@ -73,6 +75,18 @@ export function registerModels(services: Services): ModelsApi {
   const bundledDir = vscode.Uri.joinPath(context.extensionUri, 'media', 'models');
   const downloadedDir = vscode.Uri.joinPath(context.globalStorageUri, 'models');
   const tree = new ModelsTreeProvider(bundledDir, downloadedDir, log);
+  const inside = (uri: vscode.Uri, dir: vscode.Uri) =>
+    !path.relative(dir.fsPath, uri.fsPath).startsWith('..') && !path.isAbsolute(path.relative(dir.fsPath, uri.fsPath));
+  const runRefusal = (uri: vscode.Uri, info: ModelInfo, locationRefusal: string | undefined) =>
+    externalRunRefusal(
+      {
+        inWorkspace: vscode.workspace.getWorkspaceFolder(uri) !== undefined,
+        trusted: vscode.workspace.isTrusted,
+        downloaded: inside(uri, downloadedDir),
+      },
+      info,
+      locationRefusal,
+    );
   const cards = new ModelCardEditorProvider({
     extensionUri: context.extensionUri,
     runtime,
@@ -80,8 +94,16 @@ export function registerModels(services: Services): ModelsApi {
     paperLinks,
     log,
     renderer: services.renderer,
+    runRefusal,
   });
-  const previews = new ModelPreviews({ extensionUri: context.extensionUri, runtime, answers, comparisons, log });
+  const previews = new ModelPreviews({
+    extensionUri: context.extensionUri,
+    runtime,
+    answers,
+    comparisons,
+    log,
+    runRefusal,
+  });
 
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.onnx');
   const onFile = (kind: 'created' | 'changed' | 'deleted') => async (uri: vscode.Uri) => {
@@ -160,8 +182,8 @@ export function registerModels(services: Services): ModelsApi {
     refresh: () => tree.refresh(),
     tree,
     run: async (uri, request) => {
-      const { info } = await runtime.inspect(uri.fsPath);
-      const recognition = recognise(info, request.kind ?? answers.get(uri));
+      const { info, refusal } = await runtime.inspect(uri.fsPath);
+      const recognition = refuseRun(recognise(info, request.kind ?? answers.get(uri)), runRefusal(uri, info, refusal));
       if (!recognition.ok) throw new ModelRunError('signature', recognition.reason);
       const sig = recognition.signature;
       const defaults = describeForPreview(uri.fsPath, sig).defaults;

@@ -17,6 +17,7 @@ import { emitWidth, type Signature } from './signature';
  * turns these requires into lazily initialised modules.
  */
 const onnxFile = () => require('./onnxFile') as typeof import('./onnxFile');
+const externalData = () => require('./externalData') as typeof import('./externalData');
 const rolloutGraph = () => require('./rolloutGraph') as typeof import('./rolloutGraph');
 
 type OrtModule = typeof Ort;
@@ -90,6 +91,10 @@ interface CacheEntry {
   readonly stamp: string;
   readonly bytes: Uint8Array;
   readonly info: ModelInfo;
+  /** Why the model is not run (external data that is not a file beside it); undefined when it may be. */
+  readonly refusal: string | undefined;
+  /** What onnxruntime gets: the file's bytes, with any external data read from beside it and put inline. */
+  runBytes?: Promise<Uint8Array>;
   direct?: Promise<Session>;
   readonly loops: Map<string, Promise<LoopSession>>;
 }
@@ -145,10 +150,28 @@ export class ModelRuntime {
     return this.ort !== undefined;
   }
 
-  /** The file's bytes and card facts, read once per version of the file. */
-  async inspect(file: string): Promise<{ info: ModelInfo; bytes: Uint8Array }> {
+  /**
+   * The file's bytes and card facts, read once per version of the file, and why it is not run when it is not
+   * (external data anywhere but beside it: see externalData.ts).
+   */
+  async inspect(file: string): Promise<{ info: ModelInfo; bytes: Uint8Array; refusal: string | undefined }> {
     const entry = await this.entry(file);
-    return { info: entry.info, bytes: entry.bytes };
+    return { info: entry.info, bytes: entry.bytes, refusal: entry.refusal };
+  }
+
+  /** The bytes onnxruntime may load: never an external reference, so its working directory never matters. */
+  private runBytes(file: string, e: CacheEntry): Promise<Uint8Array> {
+    if (e.refusal) return Promise.reject(new ModelRunError('signature', e.refusal));
+    if (!e.info.externalData.length) return Promise.resolve(e.bytes);
+    e.runBytes ??= externalData()
+      .inlineExternalData(file, e.bytes)
+      .catch((err: unknown) => {
+        throw new ModelRunError(
+          'signature',
+          `The model's external data could not be read from beside it: ${err instanceof Error ? err.message : String(err)}.`,
+        );
+      });
+    return e.runBytes;
   }
 
   /** Forgets a file's sessions (it changed or was deleted). */
@@ -200,7 +223,11 @@ export class ModelRuntime {
     }
     const created = (async (): Promise<CacheEntry> => {
       const bytes = new Uint8Array(await readFile(file));
-      return { stamp, bytes, info: onnxFile().inspectOnnx(bytes), loops: new Map() };
+      const info = onnxFile().inspectOnnx(bytes);
+      const refusal = info.externalData.length
+        ? await externalData().refuseExternalData(file, info.externalData)
+        : undefined;
+      return { stamp, bytes, info, refusal, loops: new Map() };
     })();
     this.cache.set(file, created);
     created.catch(() => this.cache.get(file) === created && this.cache.delete(file));
@@ -210,7 +237,7 @@ export class ModelRuntime {
   private async directSession(file: string, e: CacheEntry): Promise<Session> {
     if (!e.direct) {
       const ort = await this.runtime();
-      e.direct = ort.InferenceSession.create(e.bytes, SESSION_OPTIONS);
+      e.direct = this.runBytes(file, e).then((bytes) => ort.InferenceSession.create(bytes, SESSION_OPTIONS));
       e.direct.catch(() => (e.direct = undefined));
     }
     try {
@@ -232,7 +259,7 @@ export class ModelRuntime {
       loop = (async () => {
         const ort = await this.runtime();
         const { buildRolloutGraph, decodeFullModel } = rolloutGraph();
-        const built = buildRolloutGraph(decodeFullModel(e.bytes), sig, { stepsPerIteration });
+        const built = buildRolloutGraph(decodeFullModel(await this.runBytes(file, e)), sig, { stepsPerIteration });
         const session = await ort.InferenceSession.create(built.bytes, SESSION_OPTIONS);
         this.log.info(
           `Loop rollout for ${file}: ${built.nodesPerStep} nodes per step, ${built.stepsPerIteration} steps per iteration`,

@@ -122,6 +122,12 @@ export type Recognition =
   | { readonly ok: true; readonly signature: Signature }
   | { readonly ok: false; readonly reason: string; readonly metadata: DynamicsMetadata };
 
+/** A recognition turned into "not run" with the reason, when there is one. */
+export function refuseRun(r: Recognition, reason: string | undefined): Recognition {
+  if (!reason) return r;
+  return { ok: false, reason, metadata: r.ok ? r.signature.metadata : r.metadata };
+}
+
 /** What Attractor expects, said to the user when a model fits no kind. */
 export const EXPECTED_SIGNATURES =
   'Attractor runs three kinds of models: a map x_t → x_{t+1} (one float input [B, d] or [d], an output of the same shape), ' +

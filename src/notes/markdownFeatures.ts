@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { citeKey } from '../papers/bibtex';
 import { formatDay } from '../papers/dayGroups';
 import { describeAuthors, type Paper } from '../papers/paper';
+import { markdownText } from '../render/untrustedMarkdown';
 import { Disposable } from '../util/disposable';
 import type { NotesIndex } from './notesIndex';
 import { PaperDirectory } from './paperDirectory';
@@ -75,11 +76,13 @@ export class PaperLinkFeatures
       return new vscode.Hover(md, found.range);
     }
     const p = found.paper;
-    md.appendMarkdown('**').appendText(p.title).appendMarkdown('**\n\n');
-    md.appendText(`${describeAuthors(p)} · ${formatDay(p.published)} · @${citeKey(p)}`).appendMarkdown('\n\n');
+    // This hover trusts three commands: network text goes in through markdownText, never appendText, which
+    // leaves `<command:…>` autolinks (and `$(icon)`) working.
+    md.appendMarkdown(`**${markdownText(p.title)}**\n\n`);
+    md.appendMarkdown(`${markdownText(`${describeAuthors(p)} · ${formatDay(p.published)} · @${citeKey(p)}`)}\n\n`);
     const abstract =
       p.abstract.length > HOVER_ABSTRACT_CHARS ? `${p.abstract.slice(0, HOVER_ABSTRACT_CHARS).trimEnd()}…` : p.abstract;
-    md.appendText(abstract).appendMarkdown('\n\n');
+    md.appendMarkdown(`${markdownText(abstract)}\n\n`);
     const args = encodeURIComponent(JSON.stringify([p.id]));
     const hasNote = (await this.index.noteFor(p.id)) !== undefined;
     md.appendMarkdown(`[Open Paper](command:attractor.openPaper?${args}) · `);
@@ -121,7 +124,7 @@ export class PaperLinkFeatures
         item.sortText = String(i).padStart(6, '0');
         item.range = range;
         item.detail = `${describeAuthors(p)} · ${formatDay(p.published)} · @${citeKey(p)}`;
-        item.documentation = new vscode.MarkdownString().appendText(p.abstract.slice(0, HOVER_ABSTRACT_CHARS));
+        item.documentation = new vscode.MarkdownString(markdownText(p.abstract.slice(0, HOVER_ABSTRACT_CHARS)));
         return item;
       });
   }

@@ -6,7 +6,7 @@ import { showError } from '../util/errors';
 import { renderNote } from './noteDocument';
 import { noteFileName } from './noteFileName';
 import type { NotesIndex } from './notesIndex';
-import { explainNoNotesFolder, notesFolder, writeNewFile } from './notesFolder';
+import { explainNoNotesFolder, notesFolder, notesFolderEscape, writeNewFile } from './notesFolder';
 
 /** A paper id from whatever invoked a command: an id, a Papers tree row (`{ paper }`) or a paper. */
 export function paperIdFromArgument(arg: unknown): string | undefined {
@@ -53,6 +53,11 @@ export class NoteCommands {
     const folder = notesFolder();
     if (folder.kind !== 'ok') {
       explainNoNotesFolder(folder);
+      return undefined;
+    }
+    const escape = await notesFolderEscape(folder);
+    if (escape) {
+      explainNoNotesFolder({ kind: 'invalid', message: escape });
       return undefined;
     }
     const uri = vscode.Uri.joinPath(folder.uri, noteFileName(paper.id));

@@ -1,5 +1,6 @@
 import type { Paper } from '../papers/paper';
 import { abstractAsMarkdown } from '../render/abstractMarkdown';
+import { neutraliseLinks } from '../render/untrustedMarkdown';
 
 /**
  * The note file of a paper: YAML frontmatter, the abstract as a quote and a section for the user's notes.
@@ -40,7 +41,12 @@ export function frontmatterOf(paper: Paper): NoteFrontmatter {
   };
 }
 
-const yamlString = (s: string) => JSON.stringify(s);
+/**
+ * A double-quoted scalar. `(` and `<` are written as `\u0028` and `\u003c` (valid in YAML and JSON, read back
+ * exactly): a title from the network then makes no Markdown link or autolink in the file, even for a reader
+ * that does not know frontmatter.
+ */
+const yamlString = (s: string) => JSON.stringify(s).replace(/\(/g, '\\u0028').replace(/</g, '\\u003c');
 const yamlList = (items: readonly string[]) =>
   items.length === 0 ? ' []' : `\n${items.map((i) => `  - ${yamlString(i)}`).join('\n')}`;
 
@@ -58,11 +64,6 @@ export function renderFrontmatter(fm: NoteFrontmatter): string {
   ].join('\n');
 }
 
-/** Untrusted text shown as Markdown: `<` cannot open raw HTML (`\<` reads as a literal `<`). */
-function escapeHtmlStart(text: string): string {
-  return text.replace(/</g, '\\<');
-}
-
 /** Each paragraph of the abstract as a quote; blank lines stay inside the quote. */
 export function quoteBlock(markdown: string): string {
   return markdown
@@ -73,8 +74,9 @@ export function quoteBlock(markdown: string): string {
 }
 
 export function renderNote(paper: Paper): string {
-  const title = escapeHtmlStart(paper.title.replace(/\s+/g, ' ').trim());
-  const abstract = quoteBlock(escapeHtmlStart(abstractAsMarkdown(paper.abstract)));
+  // Title and abstract come from the network: no raw HTML, and no link a Ctrl+Click would run (command:, vscode:).
+  const title = neutraliseLinks(paper.title.replace(/\s+/g, ' ').trim());
+  const abstract = quoteBlock(neutraliseLinks(abstractAsMarkdown(paper.abstract)));
   return `${renderFrontmatter(frontmatterOf(paper))}
 
 # ${title}

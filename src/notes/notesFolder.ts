@@ -66,6 +66,15 @@ export function explainNoNotesFolder(folder: Exclude<NotesFolder, { kind: 'ok' }
 
 export type WriteOutcome = 'created' | 'exists';
 
+/** Why the notes folder may not be written (a symbolic link on the way leads out of the workspace), or undefined. */
+export async function notesFolderEscape(folder: Extract<NotesFolder, { kind: 'ok' }>): Promise<string | undefined> {
+  if (folder.uri.scheme !== 'file') return undefined;
+  const outside = await escapesRoot(folder.workspace.uri.fsPath, folder.uri.fsPath);
+  return outside
+    ? `The notes folder ${folder.relative}/ leads outside the workspace (through a symbolic link, to ${outside}), so Attractor does not write notes there. Make the setting attractor.notes.folder name a real folder inside the workspace.`
+    : undefined;
+}
+
 /** Refuses a write whose real location (symbolic links followed) is outside the workspace folder it names. */
 async function assertInsideWorkspace(uri: vscode.Uri): Promise<void> {
   const workspace = vscode.workspace.getWorkspaceFolder(uri);

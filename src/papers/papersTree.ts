@@ -5,6 +5,7 @@ import type { DaySummary, Library, LibraryChange } from './library/library';
 import type { Collection } from './library/schema';
 import { describeAuthors, type Paper } from './paper';
 import type { PaperStore } from './paperStore';
+import { markdownText } from '../render/untrustedMarkdown';
 
 /** Characters of the abstract shown in a row's tooltip. */
 const TOOLTIP_CHARS = 400;
@@ -180,19 +181,22 @@ export class InfoNode extends vscode.TreeItem {
   }
 }
 
-/** Titles and abstracts are untrusted: appendText escapes them, and the tooltip is not trusted. */
+/**
+ * Titles and abstracts are untrusted: markdownText escapes them (appendText leaves `<command:…>` autolinks),
+ * and the tooltip is not trusted.
+ */
 function paperTooltip(paper: Paper, extra: readonly string[]): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, false);
-  md.appendMarkdown('**').appendText(paper.title).appendMarkdown('**\n\n');
+  md.appendMarkdown(`**${markdownText(paper.title)}**\n\n`);
   const meta = [describeAuthors(paper), formatDay(paper.published)];
   if (paper.arxivId) meta.push(`arXiv:${paper.arxivId}${paper.arxivVersion ? `v${paper.arxivVersion}` : ''}`);
   if (paper.categories?.length) meta.push(paper.categories.join(', '));
   if (paper.upvotes !== undefined) meta.push(`▲ ${paper.upvotes} upvotes`);
-  md.appendText(meta.join(' · ')).appendMarkdown('\n\n');
+  md.appendMarkdown(`${markdownText(meta.join(' · '))}\n\n`);
   const abstract =
     paper.abstract.length > TOOLTIP_CHARS ? `${paper.abstract.slice(0, TOOLTIP_CHARS).trimEnd()}…` : paper.abstract;
-  md.appendText(abstract);
-  for (const line of extra) md.appendMarkdown('\n\n').appendText(line);
+  md.appendMarkdown(markdownText(abstract));
+  for (const line of extra) md.appendMarkdown(`\n\n${markdownText(line)}`);
   return md;
 }
 

@@ -4,11 +4,13 @@
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { AttractorApi } from '../../src/extension';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server';
-import { DAILY } from '../unit/papersFixtures';
+import { arxivEntry, arxivFeed, DAILY, hfPaper } from '../unit/papersFixtures';
+import { LINK_ATTACKS } from '../fixtures/hostileText';
 
 const EXTENSION_ID = 'attractor-dev.attractor';
 
@@ -72,5 +74,50 @@ describe('security: workspace settings (in host)', function () {
     );
     assert.equal(user.requestsTo('/api/daily_papers').length, 1);
     assert.equal(api.papers.huggingFaceHub().endpoint, user.url);
+  });
+
+  it('a note written from an abstract with command: links has no link VS Code would follow but https and mailto', async () => {
+    const id = '2401.00031';
+    const title = 'Chaos [run](command:workbench.action.terminal.new) <command:evil>';
+    user.route('/api/query', { body: arxivFeed([arxivEntry({ id: `${id}v1`, title, summary: LINK_ATTACKS })]) });
+    user.route(`/api/papers/${id}`, { body: hfPaper({ id, title, summary: LINK_ATTACKS }) });
+    const added = await vscode.commands.executeCommand<string>('attractor.addPaper', id);
+    assert.ok(added, 'the paper was added');
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('attractor.annotatePaper', added);
+    assert.ok(editor, 'the note was written');
+    const note = editor.document.uri;
+    try {
+      assert.match(editor.document.getText(), /## Abstract/);
+      // The links VS Code's Markdown support makes clickable (Ctrl+Click) in the note.
+      const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', note);
+      const targets = links.map((l) => l.target?.toString(true) ?? '(resolved later)');
+      assert.ok(
+        links.every((l) => l.target && /^(https|mailto)$/.test(l.target.scheme)),
+        `links: ${targets.join(', ')}`,
+      );
+      assert.ok(targets.includes('https://arxiv.org/abs/2306.04406'), `the https link stays: ${targets.join(', ')}`);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.workspace.fs.delete(note);
+    }
+  });
+
+  it('a notes folder that is a symbolic link out of the workspace is refused; nothing is written there', async () => {
+    const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'attractor-outside-'));
+    const link = path.join(root, 'linked-notes');
+    fs.symlinkSync(outside, link);
+    const notes = vscode.workspace.getConfiguration('attractor.notes');
+    await notes.update('folder', 'linked-notes', vscode.ConfigurationTarget.Workspace);
+    try {
+      const paper = (await api.listPapers())[0];
+      const editor = await vscode.commands.executeCommand('attractor.annotatePaper', paper.id);
+      assert.strictEqual(editor, undefined);
+      assert.deepEqual(fs.readdirSync(outside), []);
+    } finally {
+      await notes.update('folder', undefined, vscode.ConfigurationTarget.Workspace);
+      fs.rmSync(link, { force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   });
 });

@@ -9,6 +9,7 @@ import { startFixtureServer, type FixtureServer } from '../fixtures/server';
 import { useWorkbench } from '../harness/mocha';
 import { waitFor } from '../harness/poll';
 import { escapeRegExp } from '../harness/workbench';
+import { externalWeightsMap } from '../fixtures/models/externalData';
 
 const TOKEN = 'hf_uiTestToken_0123456789';
 
@@ -93,5 +94,31 @@ describe('security (UI)', function () {
       message: 'the "token removed" notification',
     });
     assert.equal(await refreshAndReadAuthorization(), undefined, 'no token after Clear');
+  });
+
+  it('a workspace .onnx whose Constant reads "etc/passwd" as external data: the card says why and offers no Preview', async () => {
+    const { page } = ui.wb;
+    const name = 'external_passwd.onnx';
+    fs.writeFileSync(path.join(ui.host.workspace, name), externalWeightsMap('etc/passwd', 'constant'));
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await page.keyboard.press('Control+p');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(name);
+    const row = page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) })
+      .first();
+    await row.waitFor({ timeout: 20_000 });
+    await row.click();
+    await waitFor(async () => (await ui.wb.activeEditorTitle()) === name, { message: `the "${name}" tab` });
+    const outer = 'iframe.webview.ready >> visible=true';
+    await page.locator(outer).first().waitFor({ timeout: 30_000 });
+    const card = page.frameLocator(outer).first().frameLocator('iframe#active-frame');
+    await card.locator('text=Attractor cannot preview this model').waitFor({ timeout: 30_000 });
+    const reason = (await card.locator('.recognition .reason').textContent()) ?? '';
+    assert.match(reason, /Tensor "W" \(Constant node "weights" attribute value\) keeps its data in another file/);
+    assert.match(reason, /"etc\/passwd" does not exist beside the model/);
+    assert.match(reason, /only from files beside the model/);
+    assert.equal(await card.locator('vscode-button#preview').count(), 0, 'no Preview button');
   });
 });

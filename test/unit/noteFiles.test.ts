@@ -105,8 +105,8 @@ describe('note documents', () => {
   it('quotes the abstract with repaired math in dollars and raw HTML escaped', () => {
     assert.match(note, /^> A ratio of \$\\Lambda_\{\\rm MSR\}=1\.11\\pm 0\.11\$, only above 1 by \$1\\sigma\$\.$/m);
     assert.match(note, /^>$/m);
-    assert.match(note, /^> Second paragraph with \$G_F\$ and \\<script>alert\(1\)\\<\/script>\.$/m);
-    assert.match(note, /^# Structure: "Dynamics" of # Westerlund 1 \\<img src=x onerror=alert\(1\)>$/m);
+    assert.match(note, /^> Second paragraph with \$G_F\$ and &lt;script>alert\(1\)&lt;\/script>\.$/m);
+    assert.match(note, /^# Structure: "Dynamics" of # Westerlund 1 &lt;img src=x onerror=alert\(1\)>$/m);
     assert.match(note, /\n## Notes\n/);
   });
 

@@ -6,12 +6,18 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import MarkdownIt from 'markdown-it';
 import { escapesRoot } from '../../src/notes/confinedPath';
+import { renderNote } from '../../src/notes/noteDocument';
+import type { Paper } from '../../src/papers/paper';
+import { createAbstractRenderer } from '../../src/render/abstractRenderer';
+import { isSafeLink, markdownText } from '../../src/render/untrustedMarkdown';
 import { authAfterRedirect, HttpClient, isLoopbackHost, mayCarryToken, originOf } from '../../src/papers/sources/http';
 import { HuggingFaceSource } from '../../src/papers/sources/huggingface';
 import { DEFAULT_TOKEN_ORIGIN, tokenDecision } from '../../src/papers/sources/tokenOrigin';
 import { clampMaxDownloadMB, downloadedFileName, escapeIcons, MAX_DOWNLOAD_MB_LIMIT } from '../../src/zoo/hubModels';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server';
+import { LINK_ATTACKS } from '../fixtures/hostileText';
 import { DAILY } from './papersFixtures';
 
 describe('security: the Hugging Face token goes only where it was set for', () => {
@@ -160,5 +166,65 @@ describe('security: the notes folder stays inside the workspace', () => {
     assert.equal(await escapesRoot(root, path.join(root, 'real', 'x.md')), undefined);
     assert.equal(await escapesRoot(root, path.join(root, 'not', 'yet', 'x.md')), undefined);
     assert.equal(await escapesRoot(root, path.join(root, 'alias', 'x.md')), undefined);
+  });
+});
+
+function hrefs(html: string): string[] {
+  return [...html.matchAll(/\b(?:href|src)="([^"]*)"/g)].map((m) => m[1]);
+}
+
+describe('security: links from the network', () => {
+  const paper: Paper = {
+    id: '2401.00002',
+    arxivId: '2401.00002',
+    title: 'Chaos [run](command:workbench.action.terminal.new) <command:evil>',
+    abstract: `We study $x^2$ flows.\n\n${LINK_ATTACKS}`,
+    authors: ['A. Author'],
+    authorCount: 1,
+    published: '2024-01-02',
+    sources: ['arxiv'],
+  } as Paper;
+
+  it('a note written from the paper has no link but http, https and mailto, and keeps its math', () => {
+    const note = renderNote(paper);
+    // VS Code's Markdown (preview and the editor's links) reads the note as CommonMark with raw HTML on.
+    const html = new MarkdownIt({ html: true, linkify: true }).render(note);
+    const links = hrefs(html);
+    for (const link of links) assert.match(link, /^(https:\/\/|mailto:)/, html);
+    assert.ok(links.includes('https://arxiv.org/abs/2306.04406') && links.includes('mailto:a@b.c'), 'safe links stay');
+    assert.ok(!/<a href="command|<img/.test(html));
+    assert.match(note, /> We study \$x\^2\$ flows\./);
+    assert.match(note, /^# Chaos \[run\]&#40;command:workbench\.action\.terminal\.new\) &lt;command:evil>$/m);
+  });
+
+  it('network text in a hover or tooltip renders as the same text with no link, icon or HTML', () => {
+    const text = `${LINK_ATTACKS} $(alert) *bold* # h & &amp; \\`;
+    const md = new MarkdownIt({ html: true, linkify: false });
+    const html = md.render(markdownText(text));
+    assert.deepEqual(hrefs(html), []);
+    assert.ok(!/<(a|img|strong|em|h1|code)\b/.test(html), html);
+    const shown = html
+      .replace(/<\/?p>/g, '')
+      .replace(/<br>/g, '')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&')
+      .replace(/\s+/g, ' ')
+      .trim();
+    assert.equal(shown, text.replace(/\s+/g, ' ').trim());
+    assert.ok(markdownText('$(alert)').startsWith('\\$\\('), 'no theme icon');
+  });
+
+  it('the paper panel makes links to http, https and mailto only', () => {
+    const html = createAbstractRenderer().render(LINK_ATTACKS);
+    assert.deepEqual(hrefs(html).sort(), ['https://arxiv.org/abs/2306.04406', 'mailto:a@b.c'].sort(), html);
+    assert.deepEqual(hrefs(createAbstractRenderer().render('[v](vscode:extension/x) [c](command:x)')), []);
+  });
+
+  it('only links written as http://, https:// or mailto: count as safe', () => {
+    for (const ok of ['https://x', 'HTTP://x', ' mailto:a@b']) assert.equal(isSafeLink(ok), true, ok);
+    for (const bad of ['command:x', 'vscode:x', 'data:x', 'javascript:x', 'file:///etc', 'x.md', 'h&#116;tp://x'])
+      assert.equal(isSafeLink(bad), false, bad);
   });
 });
