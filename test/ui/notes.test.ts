@@ -533,7 +533,8 @@ describe('notes and math (UI)', function () {
     await ui.wb.runCommand('File: Revert File');
   });
 
-  it('keeps hostile notes inert in the preview: no script runs, no javascript: links', async () => {
+  it('keeps hostile notes inert in the preview: no script runs, no javascript: links', async function () {
+    this.timeout(180_000);
     const file = path.join(notesDir(), 'hostile.md');
     const bigTex = `$${'x^{2}+'.repeat(16_000)}1$`;
     fs.writeFileSync(
@@ -553,7 +554,10 @@ describe('notes and math (UI)', function () {
     await openFile('papers/hostile.md');
     await ui.wb.runCommand('Markdown: Open Preview');
     const frame = await ui.wb.webview('Preview hostile.md');
-    await frame.locator('h1', { hasText: 'Hostile' }).waitFor({ timeout: 30_000 });
+    // VS Code's Markdown preview renders the 96k-character formula with KaTeX before it shows anything: 35-63 s
+    // on this 2-core machine (the unbounded-KaTeX defect of the security issue, not fixed yet). This test is
+    // about what runs, not how fast, so it waits for the render.
+    await frame.locator('h1', { hasText: 'Hostile' }).waitFor({ timeout: 100_000 });
     // Give any handler a chance to run, then look.
     await frame.locator('body').evaluate(() => new Promise((r) => setTimeout(r, 1500)));
     const found = await frame.locator('body').evaluate(() => ({
