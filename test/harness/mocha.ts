@@ -44,6 +44,7 @@ export function useWorkbench(opts: UseWorkbenchOptions = {}): WorkbenchFixture {
     if (!opts.noBrowser) {
       try {
         wb = await openWorkbench(host, opts.workbench);
+        if (opts.host?.extension !== 'none') await extensionCommandsListed(wb);
       } catch (err) {
         await saveServerLog(host, title);
         throw err;
@@ -100,6 +101,30 @@ export function useWorkbench(opts: UseWorkbenchOptions = {}): WorkbenchFixture {
       return wb;
     },
   };
+}
+
+/**
+ * Waits until the command palette lists the extension's commands. A fresh workbench can be shown before the
+ * extension host has registered the extension, and a palette opened then never lists them (seen on retries).
+ */
+async function extensionCommandsListed(wb: Workbench): Promise<void> {
+  const { page } = wb;
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  const row = page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: /^Attractor: Show Log$/ });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill('>Attractor: Show Log');
+    const listed = await row
+      .first()
+      .waitFor({ timeout: 3_000 })
+      .then(() => true)
+      .catch(() => false);
+    await page.keyboard.press('Escape');
+    if (listed) return;
+    if (Date.now() > deadline) throw new Error('the command palette never listed the Attractor commands');
+  }
 }
 
 async function saveServerLog(host: Host, name: string): Promise<void> {

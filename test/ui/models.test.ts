@@ -210,6 +210,8 @@ describe('models (UI)', function () {
   });
 
   it('explains bad files and bad runs in the panel', async () => {
+    // Fewer hidden preview iframes: the visible one is found at once.
+    await ui.wb.runCommand('View: Close All Editors');
     let frame = await preview('not_dynamics.onnx');
     await frame.locator('#status', { hasText: 'Attractor runs three kinds of models' }).waitFor({ timeout: 30_000 });
     frame = await preview('random_bytes.onnx');
@@ -221,6 +223,7 @@ describe('models (UI)', function () {
     frame = await preview('diverging.onnx');
     const diverged = await runAndWait(frame, /diverged/);
     assert.match(diverged.text, new RegExp(`step ${DIVERGING_STEP}\\b`));
+    await ui.wb.runCommand('View: Close All Editors');
     frame = await preview('rotation_rollout.onnx');
     await field(frame, 'steps', '100000000');
     await runAndWait(frame, /at most 10,000,000 steps/);
@@ -231,6 +234,7 @@ describe('models (UI)', function () {
   });
 
   it('says so when the file is deleted while its preview is open, and reads a changed file again', async () => {
+    await ui.wb.runCommand('View: Close All Editors');
     const frame = await preview('lorenz_flow.onnx');
     fs.copyFileSync(path.join(modelsDir(), 'diverging.onnx'), path.join(modelsDir(), 'lorenz_flow.onnx'));
     await frame.locator('#status', { hasText: 'changed on disk' }).waitFor({ timeout: 30_000 });
