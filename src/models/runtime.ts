@@ -389,6 +389,63 @@ export class ModelRuntime {
       sessionMs,
     };
   }
+  /**
+   * The model applied `steps` times to each of `count` states (`points` is [count, d] in float64): a map's step
+   * (or a rollout model's trajectory end), or a flow's vector field once (`steps` = 1). All states go in one
+   * runtime call per step as a batch when the batch dim is symbolic (the dynamics analysis evaluates a point and
+   * its 2d finite-difference neighbours, for many seeds, this way). Returns [count, d] in float64.
+   */
+  async evaluate(
+    file: string,
+    sig: Signature,
+    points: Float64Array,
+    count: number,
+    steps: number,
+    signal: CancelSignal = { cancelled: false },
+  ): Promise<Float64Array> {
+    const d = sig.dim;
+    const out = new Float64Array(count * d);
+    if (sig.kind === 'rollout') {
+      const states = Array.from({ length: count }, (_, i) => Array.from(points.subarray(i * d, (i + 1) * d)));
+      for (let first = 0; first < count; first += MAX_MEMBERS) {
+        const group = states.slice(first, first + MAX_MEMBERS);
+        let last: Float32Array | undefined;
+        await this.rollout(
+          file,
+          { signature: sig, initialStates: group, steps, dt: sig.metadata.dt ?? 0.01, chunkSteps: steps },
+          (c) => void (last = c.data.subarray((c.steps - 1) * c.members * c.width)),
+          signal,
+        );
+        const width = emitWidth(sig);
+        if (width !== d) throw new ModelRunError('signature', 'This rollout model does not return its whole state.');
+        out.set(last!, first * d);
+      }
+      return out;
+    }
+    if (sig.kind === 'flow' && steps !== 1) throw new Error('a flow is evaluated once (its vector field)');
+    const e = await this.entry(file);
+    const ort = await this.runtime();
+    const session = await this.directSession(file, e);
+    const batch = sig.batch === 'symbolic' ? Math.max(1, count) : sig.batch === 'none' ? 1 : sig.batch;
+    for (let first = 0; first < count; first += batch) {
+      const n = Math.min(batch, count - first);
+      let x: Float32Array | Float64Array =
+        sig.elemType === 'float64' ? new Float64Array(batch * d) : new Float32Array(batch * d);
+      for (let r = 0; r < batch; r++) x.set(points.subarray((first + Math.min(r, n - 1)) * d).subarray(0, d), r * d);
+      for (let s = 0; s < steps; s++) {
+        if (signal.cancelled) throw new ModelRunError('cancelled', 'Cancelled.');
+        let result;
+        try {
+          result = await session.run({ [sig.stateInput]: new ort.Tensor(sig.elemType, x, stateDims(sig, batch)) });
+        } catch (err) {
+          throw explainRuntimeError(err, { file });
+        }
+        x = tensorData(result[sig.stateOutput]).slice();
+      }
+      for (let i = 0; i < n * d; i++) out[first * d + i] = x[i];
+    }
+    return out;
+  }
 }
 
 /** A smaller dt helps only where dt is a step size the model integrates with; a map's dt only labels the time axis. */
