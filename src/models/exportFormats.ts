@@ -2,6 +2,7 @@
  * Trajectory exports: CSV (one row per step and member) and NumPy .npy (float32, shape [steps, members, width],
  * format version 1.0). Pure: no vscode.
  */
+import { encodeNpy } from './npy';
 
 export interface TrajectoryTable {
   /** `[steps, members, width]` row-major. */
@@ -35,17 +36,7 @@ export function trajectoryCsv(t: TrajectoryTable): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** A .npy v1.0 file: magic, header length, a Python dict literal padded to 64 bytes, then little-endian float32. */
+/** The trajectory as .npy, float32 of shape [steps, members, width] (see npy.ts). */
 export function trajectoryNpy(t: Pick<TrajectoryTable, 'data' | 'steps' | 'members' | 'width'>): Uint8Array {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${t.steps}, ${t.members}, ${t.width}), }`;
-  const preamble = 10;
-  const total = Math.ceil((preamble + header.length + 1) / 64) * 64;
-  header = header.padEnd(total - preamble - 1, ' ') + '\n';
-  const out = new Uint8Array(total + t.data.byteLength);
-  out.set([0x93, ...new TextEncoder().encode('NUMPY'), 1, 0], 0);
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  out.set(new TextEncoder().encode(header), preamble);
-  const body = new DataView(out.buffer, total);
-  for (let i = 0; i < t.data.length; i++) body.setFloat32(i * 4, t.data[i], true);
-  return out;
+  return encodeNpy(t.data, [t.steps, t.members, t.width]);
 }

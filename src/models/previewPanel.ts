@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { extensionWebviewHtml, webviewOptions } from '../panels/extensionWebview';
 import { Disposable } from '../util/disposable';
+import { compareWithData, type DataChoice } from '../zoo/dataComparison';
+import { pickDataChoice, restoreDataChoice } from './commands/pickData';
 import { rolloutSimulator, type CompletedRun, type PreviewComparisons } from './comparisons';
 import { trajectoryCsv, trajectoryNpy } from './exportFormats';
 import type { KindAnswers } from './kindAnswers';
@@ -15,6 +17,7 @@ import {
   type PreviewModel,
   type PreviewToHost,
   type RunParameters,
+  type SavedDataChoice,
 } from './previewProtocol';
 import { MAX_MEMBERS, MAX_STEPS, MAX_VALUES, type ModelRuntime, type RolloutChunk } from './runtime';
 import type { ModelInfo } from './onnxFile';
@@ -76,11 +79,15 @@ class ModelPreviewPanel extends Disposable {
   private model: PreviewModel | undefined;
   private run: RunState | undefined;
   private runCount = 0;
+  /** The data file that replaces the true system as ground truth ("Compare with Data…"), when one is chosen. */
+  private data: { readonly choice: DataChoice; readonly saved: SavedDataChoice } | undefined;
 
   constructor(
     readonly uri: vscode.Uri,
     readonly panel: vscode.WebviewPanel,
     private readonly ctx: PreviewContext,
+    /** The data choice saved in the webview's state before a reload, read again once the model is loaded. */
+    private restoreData?: SavedDataChoice,
   ) {
     super();
     this.register(panel.onDidDispose(() => this.dispose()));
@@ -138,7 +145,51 @@ class ModelPreviewPanel extends Disposable {
       case 'compare':
         if (this.run?.finished) await this.compare(this.run);
         return;
+      case 'chooseData':
+        return this.chooseData();
+      case 'clearData':
+        this.data = undefined;
+        await this.post({ type: 'dataChosen', label: null, saved: null });
+        if (this.run?.finished) await this.compare(this.run);
+        return;
     }
+  }
+
+  /** "Compare with Data…": the chosen file becomes the ground truth of the metrics and the overlay. */
+  async chooseData(): Promise<void> {
+    if (!this.model) {
+      void vscode.window.showWarningMessage('Attractor: this preview has no model it can run, so nothing to compare.');
+      return;
+    }
+    const picked = await pickDataChoice(this.model.stateNames);
+    if (!picked) return;
+    this.data = picked;
+    await this.post({ type: 'dataChosen', label: picked.choice.label, saved: picked.saved });
+    if (this.run?.finished) await this.compare(this.run);
+    else
+      await this.post({
+        type: 'notice',
+        message: `Run the model: its metrics will be computed against ${picked.choice.label}.`,
+      });
+  }
+
+  /** Tells the webview (after each init, which rebuilds it) which data the metrics compare with. */
+  private async sendData(): Promise<void> {
+    if (this.restoreData && this.model) {
+      const saved = this.restoreData;
+      this.restoreData = undefined;
+      const { choice, problem } = await restoreDataChoice(saved, this.model.width);
+      if (choice) this.data = { choice, saved };
+      if (problem) {
+        this.ctx.log.warn(`Preview ${this.uri.fsPath}: ${problem}`);
+        await this.post({ type: 'notice', message: `${problem} The metrics compare with the true system.` });
+      }
+    }
+    await this.post(
+      this.data
+        ? { type: 'dataChosen', label: this.data.choice.label, saved: this.data.saved }
+        : { type: 'dataChosen', label: null, saved: null },
+    );
   }
 
   /** Reads the file, recognises it (asking map-or-flow once when needed) and sends the webview its defaults. */
@@ -160,6 +211,7 @@ class ModelPreviewPanel extends Disposable {
       this.signature = recognition.signature;
       this.model = describeForPreview(file, recognition.signature);
       await this.post({ type: 'init', model: this.model });
+      await this.sendData();
       return true;
     } catch (err) {
       await this.fail(null, err);
@@ -312,7 +364,8 @@ class ModelPreviewPanel extends Disposable {
 
   private async compare(run: RunState): Promise<void> {
     const comparisons = this.ctx.comparisons.applicable({ file: this.uri.fsPath, metadata: run.signature.metadata });
-    if (comparisons.length === 0) return;
+    const data = this.data;
+    if (comparisons.length === 0 && !data) return;
     const rows = this.rows(run);
     const simulate = rolloutSimulator(
       (file, request, onChunk, signal) => this.ctx.runtime.rollout(file, request, onChunk, signal),
@@ -330,6 +383,22 @@ class ModelPreviewPanel extends Disposable {
       simulate,
       ...rows,
     };
+    if (data) {
+      try {
+        const protocol =
+          vscode.workspace.getConfiguration('attractor').get<string>('metrics.protocol') === 'papers'
+            ? 'papers'
+            : 'preview';
+        const result = await compareWithData(completed, data.choice, run.signal, protocol);
+        if (this.run === run && this.data === data)
+          await this.post({ type: 'metrics', runId: run.id, table: result.table, reference: result.reference });
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        this.ctx.log.warn(`Comparison with ${data.choice.label} failed for ${this.uri.fsPath}: ${message}`);
+        await this.post({ type: 'notice', message: `The comparison with ${data.choice.label} failed: ${message}` });
+      }
+      return;
+    }
     for (const c of comparisons) {
       try {
         const result = await c.compare(completed, run.signal);
@@ -475,13 +544,26 @@ export class ModelPreviews extends Disposable implements vscode.WebviewPanelSeri
     this.track(new ModelPreviewPanel(uri, panel, this.ctx));
   }
 
+  /** "Attractor: Compare with Data…" from the palette: the active preview, else the only one open. */
+  async compareWithData(): Promise<void> {
+    const all = [...this.open.values()];
+    const target = all.find((p) => p.panel.active) ?? (all.length === 1 ? all[0] : undefined);
+    if (!target) {
+      void vscode.window.showInformationMessage(
+        'Attractor: open a model preview first (Attractor: Preview Model), then compare it with data.',
+      );
+      return;
+    }
+    await target.chooseData();
+  }
+
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const saved = parsePreviewPanelState(state);
     if (!saved || this.open.has(saved.file)) {
       panel.dispose();
       return;
     }
-    this.track(new ModelPreviewPanel(vscode.Uri.file(saved.file), panel, this.ctx));
+    this.track(new ModelPreviewPanel(vscode.Uri.file(saved.file), panel, this.ctx, saved.data));
   }
 
   /** Called by the file watcher. */

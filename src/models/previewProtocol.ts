@@ -136,7 +136,9 @@ export type HostToPreview =
       readonly table: MetricsTable;
       readonly reference?: ReferenceTrack;
     }
-  | { readonly type: 'notice'; readonly message: string };
+  | { readonly type: 'notice'; readonly message: string }
+  /** The data file the metrics compare with (`label` null: the true system again); the webview keeps `saved`. */
+  | { readonly type: 'dataChosen'; readonly label: string | null; readonly saved: SavedDataChoice | null };
 
 export type PreviewToHost =
   | { readonly type: 'ready' }
@@ -144,7 +146,9 @@ export type PreviewToHost =
   | { readonly type: 'cancel' }
   | { readonly type: 'export'; readonly format: 'csv' | 'npy' }
   | { readonly type: 'exportPng'; readonly dataUrl: string }
-  | { readonly type: 'compare' };
+  | { readonly type: 'compare' }
+  | { readonly type: 'chooseData' }
+  | { readonly type: 'clearData' };
 
 /** The model card's buttons (the card itself is rendered by the host). */
 export type CardToHost =
@@ -161,9 +165,16 @@ export function parseCardMessage(value: unknown): CardToHost | undefined {
   return undefined;
 }
 
-/** Persisted by the webview so the panel comes back after a reload. */
+/** A data file chosen with "Compare with Data…" and, per model output, its data column (null: not compared). */
+export interface SavedDataChoice {
+  readonly file: string;
+  readonly mapping: readonly (number | null)[];
+}
+
+/** Persisted by the webview so the panel comes back after a reload, comparing with the same data. */
 export interface PreviewPanelState {
   readonly file: string;
+  readonly data?: SavedDataChoice;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -193,6 +204,8 @@ export function parsePreviewMessage(value: unknown): PreviewToHost | undefined {
     case 'ready':
     case 'cancel':
     case 'compare':
+    case 'chooseData':
+    case 'clearData':
       return { type: value.type };
     case 'run': {
       const params = parseRunParameters(value.params);
@@ -299,13 +312,29 @@ export function parseHostToPreview(value: unknown): HostToPreview | undefined {
     }
     case 'notice':
       return typeof value.message === 'string' ? { type: 'notice', message: value.message } : undefined;
+    case 'dataChosen': {
+      if (value.label === null) return { type: 'dataChosen', label: null, saved: null };
+      const saved = parseSavedData(value.saved);
+      return typeof value.label === 'string' && saved
+        ? { type: 'dataChosen', label: value.label.slice(0, 500), saved }
+        : undefined;
+    }
     default:
       return undefined;
   }
 }
 
+const validPath = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length < 4096;
+
+function parseSavedData(v: unknown): SavedDataChoice | undefined {
+  if (!isRecord(v) || !validPath(v.file) || !Array.isArray(v.mapping) || v.mapping.length > 100_000) return undefined;
+  const mapping = v.mapping as unknown[];
+  if (!mapping.every((m) => m === null || (typeof m === 'number' && Number.isInteger(m) && m >= 0))) return undefined;
+  return { file: v.file, mapping: mapping as (number | null)[] };
+}
+
 export function parsePreviewPanelState(value: unknown): PreviewPanelState | undefined {
-  return isRecord(value) && typeof value.file === 'string' && value.file.length > 0 && value.file.length < 4096
-    ? { file: value.file }
-    : undefined;
+  if (!isRecord(value) || !validPath(value.file)) return undefined;
+  const data = value.data === undefined ? undefined : parseSavedData(value.data);
+  return data ? { file: value.file, data } : { file: value.file };
 }

@@ -172,6 +172,9 @@ export function registerModels(services: Services): ModelsApi {
       else await vscode.commands.executeCommand('revealFileInOS', uri);
     }),
     vscode.commands.registerCommand('attractor.refreshModels', () => tree.refresh()),
+    vscode.commands.registerCommand('attractor.compareWithData', () =>
+      previews.compareWithData().catch((err) => showError(log, 'Could not compare with data', err)),
+    ),
   );
 
   return {

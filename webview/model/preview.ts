@@ -133,7 +133,7 @@ function axisSelect(id: string, index: number, m: PreviewModel): HTMLElement {
 function render(m: PreviewModel): void {
   model = m;
   view = defaultView(m.width);
-  vscode.setState({ file: m.file });
+  vscode.setState({ ...vscode.getState(), file: m.file });
   const header = el('header', { class: 'preview-header' });
   header.append(el('h1', {}, m.fileName));
   const facts = [
@@ -179,6 +179,16 @@ function render(m: PreviewModel): void {
   const actions = el('div', { class: 'actions' });
   actions.append(button('run', 'Run', false), button('cancel', 'Cancel'));
   controls.append(actions);
+  // "Compare with Data…": a file from the workspace replaces the true system in the metrics and the overlay.
+  const dataActions = el('div', { class: 'actions data-actions', role: 'group', 'aria-label': 'Ground truth' });
+  const clear = button('clear-data', 'Clear data');
+  clear.hidden = true;
+  dataActions.append(
+    button('compare-data', 'Compare with Data…'),
+    clear,
+    el('span', { id: 'data-label', class: 'muted', 'aria-live': 'polite' }),
+  );
+  controls.append(dataActions);
 
   const progress = el('progress', { id: 'progress', max: '1', value: '0', 'aria-label': 'Progress' });
   const status = el('p', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' });
@@ -252,6 +262,8 @@ function render(m: PreviewModel): void {
   byId('export-csv').addEventListener('click', () => vscode.postMessage({ type: 'export', format: 'csv' }));
   byId('export-npy').addEventListener('click', () => vscode.postMessage({ type: 'export', format: 'npy' }));
   byId('export-png').addEventListener('click', exportPng);
+  byId('compare-data').addEventListener('click', () => vscode.postMessage({ type: 'chooseData' }));
+  byId('clear-data').addEventListener('click', () => vscode.postMessage({ type: 'clearData' }));
   seriesPlots = new SeriesPlots(series, theme, (row) => {
     cursorRow = row;
     drawMarker();
@@ -568,6 +580,15 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'notice':
       setStatus(message.message);
       return;
+    case 'dataChosen': {
+      const { data: _previous, ...rest } = vscode.getState() ?? { file: model?.file ?? '' };
+      vscode.setState(message.saved ? { ...rest, data: message.saved } : rest);
+      const clear = document.getElementById('clear-data');
+      const label = document.getElementById('data-label');
+      if (clear) clear.hidden = message.label === null;
+      if (label) label.textContent = message.label === null ? '' : `Metrics and overlay against ${message.label}`;
+      return;
+    }
   }
 });
 
