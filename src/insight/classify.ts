@@ -51,5 +51,5 @@ export function formatNumber(v: number, digits = 4): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
   const text = a >= 1e-3 && a < 1e5 ? String(+v.toPrecision(digits)) : v.toExponential(digits - 1);
-  return text.replace('-', '−');
+  return text.replace(/-/g, '−');
 }
