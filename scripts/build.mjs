@@ -51,6 +51,17 @@ const host = {
   plugins: [vendorAsLazyFile],
 };
 
+/**
+ * The render worker (src/render/lazyRenderer.ts starts it on the first render): markdown-it and KaTeX run
+ * there, off the extension host's thread, loading the same dist/vendor/ files the host would.
+ */
+const renderWorker = {
+  ...node,
+  entryPoints: ['src/render/renderWorker.ts'],
+  outfile: 'dist/renderWorker.js',
+  plugins: [vendorAsLazyFile],
+};
+
 const vendors = {
   ...node,
   entryPoints: {
@@ -103,7 +114,7 @@ const watchMarkers = {
 
 // dist/ is overwritten in place, never deleted first: a running test host keeps its files.
 copyWebviewAssets();
-const targets = [host, vendors, webviews];
+const targets = [host, renderWorker, vendors, webviews];
 if (watch) {
   const contexts = await Promise.all(
     targets.map((o) => context({ ...o, plugins: [...(o.plugins ?? []), watchMarkers] })),

@@ -28,10 +28,11 @@ export function activate(context: vscode.ExtensionContext): AttractorApi {
     legacyFile: vscode.Uri.joinPath(context.globalStorageUri, 'library.json').fsPath,
     seed: () => loadDefaultLibrary(context.extensionPath),
   });
-  const renderer = new LazyRenderer();
+  const renderer = new LazyRenderer({ onProblem: (message) => log.warn(message) });
   const paperPanels = new PaperPanels({ extensionUri: context.extensionUri, store, renderer, log });
   context.subscriptions.push(
     log,
+    renderer,
     paperPanels,
     vscode.commands.registerCommand('attractor.showLog', () => log.show()),
   );

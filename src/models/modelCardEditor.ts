@@ -117,7 +117,7 @@ export class ModelCardEditorProvider extends Disposable implements vscode.Custom
       );
       if (link) this.links.set(panel, link);
       else this.links.delete(panel);
-      const docHtml = info.docString ? (await this.ctx.renderer.get())(info.docString) : undefined;
+      const docHtml = info.docString ? await this.ctx.renderer.render(info.docString) : undefined;
       body = renderModelCard(fileName, info, recognition, link && { title: link.title, detail: link.detail }, docHtml);
       previewable = recognition.ok;
       this.ctx.log.debug(`Model card of ${fileName} read in ${(performance.now() - started).toFixed(1)} ms`);

@@ -124,9 +124,8 @@ class PaperPanel extends Disposable {
 
   private async render(): Promise<void> {
     try {
-      const render = await this.ctx.renderer.get();
       const started = performance.now();
-      const abstractHtml = render(repairHfTex(this.paper.abstract));
+      const abstractHtml = await this.ctx.renderer.render(repairHfTex(this.paper.abstract));
       this.ctx.log.debug(`Rendered "${this.paper.title}" in ${(performance.now() - started).toFixed(1)} ms`);
       await this.post({
         type: 'render',

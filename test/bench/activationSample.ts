@@ -71,9 +71,10 @@ async function main(): Promise<void> {
       join(root, 'out', 'src', 'render', 'lazyRenderer.js'),
     ) as typeof import('../../src/render/lazyRenderer');
     const t1 = performance.now();
-    const render = await new LazyRenderer().get();
-    render('Lorenz-63 with $\\sigma = 10$ and $$\\dot x = \\sigma (y - x)$$');
+    const renderer = new LazyRenderer();
+    await renderer.render('Lorenz-63 with $\\sigma = 10$ and $$\\dot x = \\sigma (y - x)$$');
     firstRenderMs = performance.now() - t1;
+    renderer.dispose();
   }
   process.stdout.write(JSON.stringify({ activateMs, firstRenderMs }));
 }
