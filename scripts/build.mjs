@@ -62,6 +62,14 @@ const renderWorker = {
   plugins: [vendorAsLazyFile],
 };
 
+// The search index's worker thread (src/papers/search/lazySearch.ts starts it from dist/).
+const indexWorker = {
+  ...node,
+  entryPoints: ['src/papers/search/indexWorker.ts'],
+  outfile: 'dist/indexWorker.js',
+  external: ['libsql'],
+};
+
 const vendors = {
   ...node,
   entryPoints: {
@@ -114,7 +122,7 @@ const watchMarkers = {
 
 // dist/ is overwritten in place, never deleted first: a running test host keeps its files.
 copyWebviewAssets();
-const targets = [host, renderWorker, vendors, webviews];
+const targets = [host, renderWorker, indexWorker, vendors, webviews];
 if (watch) {
   const contexts = await Promise.all(
     targets.map((o) => context({ ...o, plugins: [...(o.plugins ?? []), watchMarkers] })),

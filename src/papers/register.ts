@@ -93,7 +93,11 @@ export function registerPapers(services: Services): PapersApi {
   const currentSources = () => clients().sources;
 
   const feeds = new PaperFeeds(store, currentSources, log);
-  const search = new LazySearch(() => store.library());
+  // The index's snapshot lives beside the database it indexes (global storage: shared by every window).
+  const search = new LazySearch(() => store.library(), {
+    snapshotFile: vscode.Uri.joinPath(context.globalStorageUri, 'library.search').fsPath,
+    onWarning: (m) => log.warn(`Search: ${m}`),
+  });
   let selectedDay = isoDate(new Date());
 
   const withViewProgress = <T>(task: Promise<T>): Promise<T> => {
@@ -217,6 +221,7 @@ export function registerPapers(services: Services): PapersApi {
   };
 
   context.subscriptions.push(
+    { dispose: () => search.dispose() },
     settings,
     settings.onDidChange(onSettingsChanged),
     tree,

@@ -120,6 +120,7 @@ describe('packaged extension (UI)', function () {
     const stat = fs.lstatSync(installed);
     assert.ok(stat.isDirectory() && !stat.isSymbolicLink(), `${installed} is an installed folder`);
     assert.ok(fs.existsSync(path.join(installed, 'dist', 'extension.js')), 'dist/extension.js is packaged');
+    assert.ok(fs.existsSync(path.join(installed, 'dist', 'indexWorker.js')), 'the search index worker is packaged');
     assert.ok(!fs.existsSync(path.join(installed, 'src')), 'sources are not packaged');
   });
 

@@ -391,7 +391,10 @@ describe('papers: library store (SQLite)', () => {
     raw.exec(`PRAGMA user_version = ${DB_SCHEMA + 1}`);
     raw.close();
     const before = readFileSync(file);
-    await assert.rejects(store().library(), /schema 2, newer than this version of Attractor reads \(1\).*untouched/);
+    await assert.rejects(
+      store().library(),
+      new RegExp(`schema ${DB_SCHEMA + 1}, newer than this version of Attractor reads \\(${DB_SCHEMA}\\).*untouched`),
+    );
     assert.deepEqual(readFileSync(file), before);
   });
 

@@ -36,6 +36,14 @@ export interface Library {
   /** Changes whenever papers are added, changed or removed (not on stars, collections, recent): the search index follows it. */
   readonly papersVersion: number;
   onChange(listener: (change: LibraryChange) => void): { dispose(): void };
+  /**
+   * On a database: the papers added, changed or removed after change `since` and the latest change; undefined
+   * if the change log no longer reaches back that far. The search index catches up from it.
+   */
+  changesSince?(since: number): { ids: string[]; upto: number } | undefined;
+  /** On a database: its own id and file (a search index snapshot belongs to one database). */
+  readonly libraryId?: string;
+  readonly file?: string;
   all(): Paper[];
   get(idOrArxivId: string): Paper | undefined;
   merge(incoming: readonly Paper[]): Paper[];

@@ -128,7 +128,7 @@ export async function openLibraryDb(
       events.push({ kind: 'imported', papers: importedPapers, backup });
     }
   }
-  return { library: new LibraryDb(db), events };
+  return { library: new LibraryDb(db, file), events };
 }
 
 /** Runs `fn` as one write transaction, taking the write lock first (so a read-then-write never deadlocks). */
@@ -192,8 +192,17 @@ export class LibraryDb implements Library {
   private dayWrites = 0;
   private dailyCount: { key: string; value: number } | undefined;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    /** The database file (a search index worker opens it too). */
+    readonly file: string,
+  ) {
     this.dataVersion = this.readDataVersion();
+  }
+
+  /** The database's own id (a search index snapshot is for this database only). */
+  get libraryId(): string {
+    return String(this.row("SELECT value FROM meta WHERE key = 'library_id'")?.[0]);
   }
 
   private stmt(sql: string): Database.Statement {

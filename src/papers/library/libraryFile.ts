@@ -37,7 +37,7 @@ export async function loadLibraryFile(file: string, now = new Date()): Promise<L
  * Writes the file atomically: a temp file in the same folder, flushed to disk, then renamed over the old one,
  * so a crash leaves either the old library or the new one, never half of one.
  */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
+export async function writeFileAtomic(file: string, text: string | Uint8Array): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {

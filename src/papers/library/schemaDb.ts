@@ -39,6 +39,12 @@ export const MIGRATIONS: readonly string[] = [
   -- One row per paper added, changed or removed, newest last: the search index catches up from it.
   CREATE TABLE paper_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, paper_id TEXT NOT NULL);
   `,
+  // The database's own id: a search index snapshot names the database it was built from, so one left from a
+  // database that was set aside (its change numbers start again) is never taken for the new one's.
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+  INSERT INTO meta (key, value) VALUES ('library_id', lower(hex(randomblob(16))));
+  `,
 ];
 
 export const DB_SCHEMA = MIGRATIONS.length;

@@ -1,17 +1,15 @@
 import type { Paper } from '../paper';
-import { STOP_WORDS, tokenize } from './tokenize';
+import {
+  buildSegment,
+  type IndexSegment,
+  paperTerms,
+  queryWords,
+  type CollectionStats,
+  type DocScore,
+  type QueryPlan,
+} from './indexSegment';
 
-/** Field weights: a word in the title counts three times one in the abstract. */
-const WEIGHT = { title: 3, authors: 2, id: 3, abstract: 1 } as const;
-const K1 = 1.2;
-const B = 0.75;
-/** Prefix expansion of the word being typed: at most this many words, the most frequent first. */
-const MAX_PREFIX_TERMS = 48;
-const MAX_QUERY_TOKENS = 8;
-/** Score factors: an exact word beats a completion, which beats a typo match. */
-const EXACT = 1;
-const PREFIX = 0.8;
-const FUZZY = 0.55;
+export { boundedDistance, withinOneEdit } from './indexSegment';
 
 export interface SearchHit {
   readonly paper: Paper;
@@ -24,377 +22,119 @@ export interface SearchOptions {
   readonly prefix?: boolean;
 }
 
-/** Growable typed array, for the build's doc-major pass. */
-class Int32Buffer {
-  data = new Int32Array(1 << 16);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-}
+/** "Similar papers" asks with the paper's most distinctive words, at most this many. */
+const SIMILAR_TERMS = 25;
 
-/** Whether a and b differ by at most one insertion, deletion, substitution or adjacent transposition (linear). */
-export function withinOneEdit(a: string, b: string): boolean {
-  if (a === b) return true;
-  const la = a.length;
-  const lb = b.length;
-  if (Math.abs(la - lb) > 1) return false;
-  let i = 0;
-  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  if (la === lb) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return true; // substitution
-    return i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // transposition
-  }
-  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
-}
-
-/** Damerau–Levenshtein distance of a and b if it is at most `max`, else max + 1 (with early exit). */
-export function boundedDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  const n = b.length;
-  let prev2 = new Array<number>(n + 1).fill(0);
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  let cur = new Array<number>(n + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= n; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
-  }
-  return prev[n];
-}
-
-/** A query word's vocabulary words (sorted positions) with their score factors, best upper bound first. */
-interface Expansion {
-  readonly terms: Int32Array;
-  readonly factors: Float64Array;
-  /** Postings of all its words together: the cost of scoring the word in full. */
-  readonly cost: number;
-  /** The most any posting of it can add to a score. */
-  readonly bound: number;
-}
-
-const EXPANSION_CACHE = 512;
+/** Finds the stored papers of the given ids (those still there, in any order). */
+export type PaperLookup = (ids: readonly string[]) => readonly Paper[];
 
 /**
- * An inverted index over titles, authors, arXiv ids and abstracts, scored with BM25. Postings are stored
- * term-major in flat typed arrays (CSR) and, within each word, by impact: the precomputed BM25 weight,
- * highest first (ties: lower document first), so a word's first posting is its upper bound. A query scores
- * its other words in full into dense scratch arrays and walks its heaviest word (highest weight) in impact
- * order, merged over its spellings, stopping as soon as no remaining posting can enter the top k (max-score
- * pruning); a single-word query thus reads little more than k postings. The results are exactly those of scoring every
- * posting (`searchExhaustive`). The vocabulary is sorted for prefix lookups; typos are matched by bounded
- * edit distance among words with the same first letter; expansions are cached. Pure (no vscode); loaded on
- * the first search.
+ * The library's search index: a main segment (built in one go, or loaded from a snapshot) and small segments
+ * for the papers added or changed since, each paper alive in exactly one of them (an older copy is marked dead).
+ * Adding, changing or removing N papers costs work proportional to N (`update`); a compaction (a new build of
+ * everything, off the extension host's thread) folds the small segments back into one. A query runs on every
+ * segment and the top k of each are merged: all segments score with the same BM25 statistics (a small segment
+ * takes the main one's, its own documents added), so the merge ranks them together. Typos are looked for only
+ * when no segment has the word as typed. The index holds paper ids, not papers: hits are looked up in the
+ * library. Pure (no vscode).
  */
 export class SearchIndex {
-  readonly papers: readonly Paper[];
-  /** Vocabulary in sorted order. */
-  private readonly terms: string[];
-  /** Start of each sorted term's postings in `docs`/`weights` (length terms + 1). */
-  private readonly offsets: Int32Array;
-  private readonly docs: Int32Array;
-  /** BM25 weight of each posting; non-increasing within a term. */
-  private readonly weights: Float32Array;
-  private readonly idf: Float32Array;
-  private readonly termIndex: Map<string, number>;
-  private readonly expansions = new Map<string, Expansion>();
-  // Scratch space reused by queries (left zeroed after each).
-  private readonly hit: Uint8Array;
-  private readonly score: Float32Array;
-  private readonly best: Float32Array;
-  private readonly touched: Int32Array;
-  private readonly wordTouched: Int32Array;
+  private readonly segments: IndexSegment[];
+  private readonly lookup: PaperLookup;
+  /** When built from papers in memory: them, kept up to date by `update`. */
+  private readonly own: Map<string, Paper> | undefined;
 
-  constructor(papers: readonly Paper[]) {
-    this.papers = papers;
-    const n = papers.length;
-    // Stop words map to -1: one lookup per token tells a known word, a new one and a stop word apart.
-    const ids = new Map<string, number>([...STOP_WORDS].map((w) => [w, -1]));
-    const names: string[] = [];
-    let lastDoc = new Int32Array(1 << 14).fill(-1);
-    let tfAcc = new Int32Array(1 << 14);
-    let dfOf = new Int32Array(1 << 14);
-    const pairTerm = new Int32Buffer();
-    const pairTf = new Int32Buffer();
-    const docStart = new Int32Array(n + 1);
-    const docLen = new Float32Array(n);
-    const docTerms: number[] = [];
-    const add = (text: string, weight: number, d: number) => {
-      for (const token of tokenize(text)) {
-        let id = ids.get(token);
-        if (id === -1) continue;
-        if (id === undefined) {
-          id = names.length;
-          ids.set(token, id);
-          names.push(token);
-          if (id === lastDoc.length) {
-            const grow = (a: Int32Array, fill: number) => {
-              const next = new Int32Array(a.length * 2).fill(fill);
-              next.set(a);
-              return next;
-            };
-            lastDoc = grow(lastDoc, -1);
-            tfAcc = grow(tfAcc, 0);
-            dfOf = grow(dfOf, 0);
-          }
-        }
-        if (lastDoc[id] !== d) {
-          lastDoc[id] = d;
-          tfAcc[id] = 0;
-          dfOf[id]++;
-          docTerms.push(id);
-        }
-        tfAcc[id] += weight;
-      }
-    };
-    for (let d = 0; d < n; d++) {
-      const p = papers[d];
-      docTerms.length = 0;
-      add(p.title, WEIGHT.title, d);
-      add(p.authors.join(' '), WEIGHT.authors, d);
-      if (p.arxivId) add(p.arxivId, WEIGHT.id, d);
-      add(p.abstract, WEIGHT.abstract, d);
-      docStart[d] = pairTerm.length;
-      let len = 0;
-      for (const term of docTerms) {
-        pairTerm.push(term);
-        pairTf.push(tfAcc[term]);
-        len += tfAcc[term];
-      }
-      docLen[d] = len;
+  /** An index over papers held in memory (one segment). */
+  constructor(papers: readonly Paper[]);
+  /** An index over segments whose papers `lookup` finds. */
+  constructor(segments: IndexSegment[], lookup: PaperLookup);
+  constructor(source: readonly Paper[] | IndexSegment[], lookup?: PaperLookup) {
+    if (lookup) {
+      this.segments = source as IndexSegment[];
+      this.lookup = lookup;
+    } else {
+      const papers = source as readonly Paper[];
+      const own = new Map(papers.map((p) => [p.id, p]));
+      this.own = own;
+      this.segments = [buildSegment(papers)];
+      this.lookup = (ids) => ids.flatMap((id) => own.get(id) ?? []);
     }
-    docStart[n] = pairTerm.length;
-
-    // Sorted vocabulary; rank[termId] = position in sorted order.
-    const order = names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
-    const rank = new Int32Array(names.length);
-    order.forEach((termId, r) => (rank[termId] = r));
-    this.terms = order.map((i) => names[i]);
-    this.termIndex = new Map(this.terms.map((t, r) => [t, r]));
-    const termCount = this.terms.length;
-
-    // BM25 weight of every (document, term) pair, in document order.
-    const total = pairTerm.length;
-    const offsets = new Int32Array(termCount + 1);
-    for (let id = 0; id < names.length; id++) offsets[rank[id] + 1] = dfOf[id];
-    for (let r = 0; r < termCount; r++) offsets[r + 1] += offsets[r];
-    const idf = new Float32Array(termCount);
-    for (let r = 0; r < termCount; r++) {
-      const df = offsets[r + 1] - offsets[r];
-      idf[r] = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-    }
-    const avgLen = n > 0 ? docLen.reduce((a, b) => a + b, 0) / n : 1;
-    const pairWeight = new Float32Array(total);
-    const pairDoc = new Int32Array(total);
-    for (let d = 0; d < n; d++) {
-      const norm = K1 * (1 - B + (B * docLen[d]) / avgLen);
-      for (let i = docStart[d]; i < docStart[d + 1]; i++) {
-        const f = pairTf.data[i];
-        pairWeight[i] = (idf[rank[pairTerm.data[i]]] * (f * (K1 + 1))) / (f + norm);
-        pairDoc[i] = d;
-      }
-    }
-    // Impact order: a stable LSD radix sort of the pairs by weight, descending (positive floats order as
-    // their bit patterns), then a stable counting sort by term, so each term's postings come out by weight,
-    // highest first, ties in document order.
-    const perm = impactOrder(new Uint32Array(pairWeight.buffer), total);
-    const fill = offsets.slice(0, termCount);
-    const docs = new Int32Array(total);
-    const weights = new Float32Array(total);
-    for (let i = 0; i < total; i++) {
-      const p = perm[i];
-      const at = fill[rank[pairTerm.data[p]]]++;
-      docs[at] = pairDoc[p];
-      weights[at] = pairWeight[p];
-    }
-    this.offsets = offsets;
-    this.docs = docs;
-    this.weights = weights;
-    this.idf = idf;
-    this.hit = new Uint8Array(n);
-    this.score = new Float32Array(n);
-    this.best = new Float32Array(n);
-    this.touched = new Int32Array(n);
-    this.wordTouched = new Int32Array(n);
   }
 
   get termCount(): number {
-    return this.terms.length;
+    return this.segments.reduce((s, g) => s + g.termCount, 0);
   }
 
   get postingCount(): number {
-    return this.docs.length;
+    return this.segments.reduce((s, g) => s + g.postingCount, 0);
   }
 
-  /** First sorted position whose term is ≥ `s`. */
-  private lowerBound(s: string): number {
-    let lo = 0;
-    let hi = this.terms.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.terms[mid] < s) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+  /** Papers indexed (alive). */
+  get size(): number {
+    return this.segments.reduce((s, g) => s + g.liveCount, 0);
   }
 
-  private df(r: number): number {
-    return this.offsets[r + 1] - this.offsets[r];
+  get segmentCount(): number {
+    return this.segments.length;
   }
 
-  /** The vocabulary words a query word stands for, with their score factors (cached). */
-  private expand(token: string, asPrefix: boolean): Expansion {
-    const key = `${asPrefix ? '+' : '='}${token}`;
-    let e = this.expansions.get(key);
-    if (!e) {
-      const found = this.expandUncached(token, asPrefix);
-      const entries = [...found].sort(
-        (a, b) => this.weights[this.offsets[b[0]]] * b[1] - this.weights[this.offsets[a[0]]] * a[1] || a[0] - b[0],
-      );
-      e = {
-        terms: Int32Array.from(entries, ([r]) => r),
-        factors: Float64Array.from(entries, ([, f]) => f),
-        cost: entries.reduce((s, [r]) => s + this.df(r), 0),
-        bound: entries.length > 0 ? this.weights[this.offsets[entries[0][0]]] * entries[0][1] : 0,
-      };
-      if (this.expansions.size >= EXPANSION_CACHE) this.expansions.clear();
-      this.expansions.set(key, e);
-    }
-    return e;
+  /** Papers in the segments after the main one: what a compaction would fold in. */
+  get deltaSize(): number {
+    return this.segments.slice(1).reduce((s, g) => s + g.liveCount, 0);
   }
 
-  private expandUncached(token: string, asPrefix: boolean): Map<number, number> {
-    const found = new Map<number, number>();
-    const exact = this.termIndex.get(token);
-    if (exact !== undefined) found.set(exact, EXACT);
-    if (asPrefix) {
-      const start = this.lowerBound(token);
-      let end = start;
-      while (end < this.terms.length && this.terms[end].startsWith(token)) end++;
-      const range = Array.from({ length: end - start }, (_, i) => start + i).filter((r) => r !== exact);
-      if (range.length > MAX_PREFIX_TERMS) range.sort((a, b) => this.df(b) - this.df(a) || a - b);
-      for (const r of range.slice(0, MAX_PREFIX_TERMS)) found.set(r, PREFIX);
-    }
-    // Typos are looked for only when the word as typed matches nothing: a real word is taken at its word.
-    if (found.size === 0 && token.length >= 4 && /^\p{L}/u.test(token)) {
-      const max = token.length >= 8 ? 2 : 1;
-      const first = token[0];
-      const start = this.lowerBound(first);
-      const end = this.lowerBound(String.fromCharCode(first.charCodeAt(0) + 1));
-      const near = (candidate: string) =>
-        Math.abs(candidate.length - token.length) <= max &&
-        (max === 1 ? withinOneEdit(token, candidate) : boundedDistance(token, candidate, max) <= max);
-      for (let r = start; r < end; r++) {
-        const term = this.terms[r];
-        // While typing, the word is compared with the beginnings of words one letter shorter, as long or
-        // longer ("expnent" is "exponent" with one letter missing, "expon" less one letter).
-        const hitTerm =
-          asPrefix && term.length > token.length
-            ? near(term.slice(0, token.length)) ||
-              near(term.slice(0, token.length + 1)) ||
-              near(term.slice(0, token.length - 1))
-            : near(term);
-        if (hitTerm) found.set(r, FUZZY);
-      }
-    }
-    return found;
+  /** The main segment (what a snapshot stores). */
+  get main(): IndexSegment {
+    return this.segments[0];
   }
 
-  /** The query's words, expanded, cheapest first; undefined when some word matches nothing. */
-  private plan(query: string, options: SearchOptions): Expansion[] | undefined {
-    const asPrefix = options.prefix ?? !/\s$/.test(query);
-    const all = tokenize(query);
-    let tokens = all.filter((t) => !STOP_WORDS.has(t));
-    if (tokens.length === 0) tokens = all;
-    tokens = [...new Set(tokens)].slice(0, MAX_QUERY_TOKENS);
-    if (tokens.length === 0) return undefined;
-    const lastToken = all.at(-1);
-    const expanded = tokens.map((t) => this.expand(t, asPrefix && t === lastToken));
-    if (expanded.some((e) => e.terms.length === 0)) return undefined;
-    // Rarest word first: its documents are the candidates the other words can only narrow. The word that
-    // weighs most goes last, where the search reads it in impact order and stops early: the words scored in
-    // full then add little, so its k best come first.
-    expanded.sort((a, b) => a.cost - b.cost);
-    let heaviest = expanded.length - 1;
-    for (let i = 0; i < expanded.length; i++) if (expanded[i].bound > expanded[heaviest].bound) heaviest = i;
-    expanded.push(...expanded.splice(heaviest, 1));
-    return expanded;
+  /** The statistics a new segment scores with: every segment's documents, the main segment's average length. */
+  private stats(): CollectionStats {
+    const segments = this.segments;
+    return {
+      docCount: segments.reduce((s, g) => s + g.size, 0),
+      avgLen: segments[0].avgLen,
+      df: (term) => segments.reduce((s, g) => s + g.df(term), 0),
+    };
   }
 
   /**
-   * Scores words [0, upto) of the plan in full into `score`/`hit` (a document keeps only if it has every
-   * word so far; a word matched through several spellings counts by its best). Returns the number of
-   * documents touched and the highest score of a document having all of them.
+   * Takes in papers added or changed (`changed`) and ids removed: their older copies are marked dead and the
+   * changed ones indexed in a new segment. Work proportional to the papers given (plus, once, a map of the
+   * main segment's ids).
    */
-  private accumulate(words: readonly Expansion[], upto: number): { touchedCount: number; maxPartial: number } {
-    const { hit, score, best, docs, weights, offsets, touched, wordTouched } = this;
-    let touchedCount = 0;
-    let maxPartial = 0;
-    for (let i = 0; i < upto; i++) {
-      const { terms, factors } = words[i];
-      const prev = (1 << i) - 1;
-      const bit = 1 << i;
-      if (terms.length === 1) {
-        // One spelling: each document appears once, its weight goes straight into the score.
-        const r = terms[0];
-        const factor = factors[0];
-        const track = i === upto - 1;
-        for (let k = offsets[r], end = offsets[r + 1]; k < end; k++) {
-          const d = docs[k];
-          if (i === 0) touched[touchedCount++] = d;
-          else if (hit[d] !== prev) continue;
-          hit[d] = prev | bit;
-          const s = (score[d] += Math.fround(weights[k] * factor));
-          if (track && s > maxPartial) maxPartial = s;
-        }
-        continue;
-      }
-      let wc = 0;
-      for (let j = 0; j < terms.length; j++) {
-        const r = terms[j];
-        const factor = factors[j];
-        for (let k = offsets[r], end = offsets[r + 1]; k < end; k++) {
-          const d = docs[k];
-          const h = hit[d];
-          if ((h & prev) !== prev) continue;
-          const v = weights[k] * factor;
-          if ((h & bit) === 0) {
-            if (i === 0) touched[touchedCount++] = d;
-            hit[d] = h | bit;
-            best[d] = v;
-            wordTouched[wc++] = d;
-          } else if (v > best[d]) best[d] = v;
-        }
-      }
-      for (let j = 0; j < wc; j++) {
-        const d = wordTouched[j];
-        score[d] += best[d];
-        best[d] = 0;
-        if (i === upto - 1 && score[d] > maxPartial) maxPartial = score[d];
-      }
+  update(changed: readonly Paper[], removed: readonly string[] = []): void {
+    for (const id of [...changed.map((p) => p.id), ...removed]) {
+      for (const s of this.segments) if (s.kill(id)) break;
+      if (this.own) this.own.delete(id);
     }
-    return { touchedCount, maxPartial };
+    if (changed.length === 0) return;
+    const unique = [...new Map(changed.map((p) => [p.id, p])).values()];
+    if (this.own) for (const p of unique) this.own.set(p.id, p);
+    this.segments.push(buildSegment(unique, this.stats()));
   }
 
-  private clear(touchedCount: number): void {
-    const { hit, score, touched } = this;
-    for (let i = 0; i < touchedCount; i++) {
-      hit[touched[i]] = 0;
-      score[touched[i]] = 0;
-    }
+  private plan(query: string, options: SearchOptions): QueryPlan {
+    const asPrefix = options.prefix ?? !/\s$/.test(query);
+    const { tokens, prefixToken } = queryWords(query, asPrefix);
+    const typos = new Set(tokens.filter((t) => !this.segments.some((s) => s.hasDirect(t, t === prefixToken))));
+    return { tokens, prefixToken, typos };
+  }
+
+  /** Every segment's top `limit` merged: best first, ties in segment then document order. */
+  private merged(limit: number, each: (s: IndexSegment) => DocScore[], skip?: string): SearchHit[] {
+    const all: { id: string; score: number; seg: number; doc: number }[] = [];
+    this.segments.forEach((s, seg) => {
+      for (const [doc, score] of each(s)) if (s.ids[doc] !== skip) all.push({ id: s.ids[doc], score, seg, doc });
+    });
+    all.sort((a, b) => b.score - a.score || a.seg - b.seg || a.doc - b.doc);
+    const top = all.slice(0, limit);
+    const papers = new Map(this.lookup(top.map((h) => h.id)).map((p) => [p.id, p]));
+    // A paper another window removed a moment ago may be gone before the index hears of it: left out.
+    return top.flatMap((h) => {
+      const paper = papers.get(h.id);
+      return paper ? [{ paper, score: h.score }] : [];
+    });
   }
 
   /**
@@ -402,35 +142,9 @@ export class SearchIndex {
    * library order). Words that are stop words are ignored unless the query has nothing else.
    */
   search(query: string, options: SearchOptions = {}): SearchHit[] {
-    const limit = Math.min(options.limit ?? 50, this.papers.length);
-    const words = this.plan(query, options);
-    if (!words || !(limit > 0)) return [];
-    const last = words.length - 1;
-    const { touchedCount, maxPartial } = this.accumulate(words, last);
-    const { hit, score, docs, weights, offsets } = this;
-    const need = (1 << last) - 1;
-    const lastBit = 1 << last;
-
-    // The word with the highest weights, its spellings merged in impact order, so a document's first
-    // appearance is its best spelling; it stops as soon as no document left can beat the k-th best (equal
-    // could still win on library order, so those are read).
-    const cursor = new WordCursor(words[last], docs, weights, offsets);
-    const top = new TopK(limit);
-    const seen: number[] = [];
-    for (; !cursor.done; cursor.next()) {
-      const v = cursor.value;
-      if (top.full && Math.fround(maxPartial + Math.fround(v)) < top.worstScore) break;
-      const d = cursor.doc;
-      const h = hit[d];
-      if ((h & need) === need && (h & lastBit) === 0) {
-        hit[d] = h | lastBit;
-        seen.push(d);
-        top.offer(d, Math.fround(score[d] + Math.fround(v)));
-      }
-    }
-    for (const d of seen) hit[d] &= ~lastBit;
-    this.clear(touchedCount);
-    return top.sorted().map(([d, s]) => ({ paper: this.papers[d], score: s }));
+    const limit = options.limit ?? 50;
+    const plan = this.plan(query, options);
+    return this.merged(limit, (s) => s.search(plan, limit));
   }
 
   /**
@@ -439,226 +153,33 @@ export class SearchIndex {
    */
   searchExhaustive(query: string, options: SearchOptions = {}): SearchHit[] {
     const limit = options.limit ?? 50;
-    const words = this.plan(query, options);
-    if (!words || limit <= 0) return [];
-    const { touchedCount } = this.accumulate(words, words.length);
-    const full = (1 << words.length) - 1;
-    const matches: number[] = [];
-    for (let i = 0; i < touchedCount; i++) if (this.hit[this.touched[i]] === full) matches.push(this.touched[i]);
-    const results = topK(Int32Array.from(matches).sort(), this.score, limit);
-    this.clear(touchedCount);
-    return results.map(([d, s]) => ({ paper: this.papers[d], score: s }));
+    const plan = this.plan(query, options);
+    return this.merged(limit, (s) => s.searchExhaustive(plan, limit));
+  }
+
+  /** A paper's most distinctive words (tf-idf over title and abstract, words in one paper only left out). */
+  private similarQuery(paper: Paper): [string, number][] {
+    const n = this.segments.reduce((s, g) => s + g.size, 0);
+    return [...paperTerms(paper, 'text')]
+      .map(([term, f]) => [term, f, this.segments.reduce((s, g) => s + g.df(term), 0)] as const)
+      .filter(([, , df]) => df > 1)
+      .map(([term, f, df]) => [term, f * Math.log(1 + (n - df + 0.5) / (df + 0.5))] as [string, number])
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, SIMILAR_TERMS);
   }
 
   /**
-  /**
-   * Papers like the given one: its most distinctive words (tf-idf over title and abstract) as a weighted
-   * BM25 query over the whole library, the paper itself left out.
+   * Papers like the given one: its most distinctive words as a weighted BM25 query over the whole library, the
+   * paper itself left out.
    */
   similar(paper: Paper, limit = 10): SearchHit[] {
-    const tf = new Map<number, number>();
-    for (const [text, weight] of [
-      [paper.title, WEIGHT.title],
-      [paper.abstract, WEIGHT.abstract],
-    ] as const) {
-      for (const token of tokenize(text)) {
-        if (STOP_WORDS.has(token)) continue;
-        const r = this.termIndex.get(token);
-        if (r !== undefined) tf.set(r, (tf.get(r) ?? 0) + weight);
-      }
-    }
-    const query = [...tf.entries()]
-      .filter(([r]) => this.df(r) > 1)
-      .map(([r, f]) => [r, f * this.idf[r]] as const)
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 25);
-    const { score, docs, weights, offsets } = this;
-    const touched: number[] = [];
-    for (const [r, qw] of query) {
-      for (let k = offsets[r]; k < offsets[r + 1]; k++) {
-        const d = docs[k];
-        if (score[d] === 0) touched.push(d);
-        score[d] += weights[k] * qw;
-      }
-    }
-    const self = this.papers.findIndex((p) => p.id === paper.id);
-    const candidates = touched.filter((d) => d !== self);
-    const results = topK(candidates, score, limit);
-    for (const d of touched) score[d] = 0;
-    return results.map(([d, s]) => ({ paper: this.papers[d], score: s }));
-  }
-}
-
-/** A query word's postings over all its spellings, merged by weight × factor (ties: lower document first). */
-class WordCursor {
-  private readonly pos: Int32Array;
-  private readonly end: Int32Array;
-  private readonly heads: Float64Array;
-  private readonly heap: Int32Array;
-  private size = 0;
-
-  constructor(
-    word: Expansion,
-    private readonly docs: Int32Array,
-    private readonly weights: Float32Array,
-    offsets: Int32Array,
-  ) {
-    const n = word.terms.length;
-    this.pos = new Int32Array(n);
-    this.end = new Int32Array(n);
-    this.heads = new Float64Array(n);
-    this.heap = new Int32Array(n);
-    this.factors = word.factors;
-    for (let j = 0; j < n; j++) {
-      this.pos[j] = offsets[word.terms[j]];
-      this.end[j] = offsets[word.terms[j] + 1];
-      if (this.pos[j] === this.end[j]) continue;
-      this.heads[j] = weights[this.pos[j]] * word.factors[j];
-      this.heap[this.size++] = j;
-    }
-    for (let i = (this.size >> 1) - 1; i >= 0; i--) this.siftDown(i);
+    const query = this.similarQuery(paper);
+    return this.merged(limit, (s) => s.similar(query, limit + 1), paper.id);
   }
 
-  private readonly factors: Float64Array;
-
-  get done(): boolean {
-    return this.size === 0;
+  /** `similar` with every posting scored: its reference. */
+  similarExhaustive(paper: Paper, limit = 10): SearchHit[] {
+    const query = this.similarQuery(paper);
+    return this.merged(limit, (s) => s.similarExhaustive(query, limit + 1), paper.id);
   }
-
-  /** The next posting's weight × factor (only while not done). */
-  get value(): number {
-    return this.heads[this.heap[0]];
-  }
-
-  get doc(): number {
-    return this.docs[this.pos[this.heap[0]]];
-  }
-
-  next(): void {
-    const j = this.heap[0];
-    if (++this.pos[j] < this.end[j]) this.heads[j] = this.weights[this.pos[j]] * this.factors[j];
-    else this.heap[0] = this.heap[--this.size];
-    if (this.size > 1) this.siftDown(0);
-  }
-
-  private before(a: number, b: number): boolean {
-    const { heads, docs, pos } = this;
-    return heads[a] > heads[b] || (heads[a] === heads[b] && docs[pos[a]] < docs[pos[b]]);
-  }
-
-  private siftDown(i: number): void {
-    const heap = this.heap;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= this.size) return;
-      const c = l + 1 < this.size && this.before(heap[l + 1], heap[l]) ? l + 1 : l;
-      if (!this.before(heap[c], heap[i])) return;
-      [heap[c], heap[i]] = [heap[i], heap[c]];
-      i = c;
-    }
-  }
-}
-
-/** The k best documents seen so far (a heap whose root is the worst: lowest score, then latest document). */
-class TopK {
-  private readonly docs: Int32Array;
-  private readonly scores: Float64Array;
-  private size = 0;
-
-  constructor(private readonly k: number) {
-    this.docs = new Int32Array(k);
-    this.scores = new Float64Array(k);
-  }
-
-  get full(): boolean {
-    return this.size === this.k;
-  }
-
-  get worstScore(): number {
-    return this.scores[0];
-  }
-
-  /** Whether entry a ranks below entry b. */
-  private worse(a: number, b: number): boolean {
-    return this.scores[a] < this.scores[b] || (this.scores[a] === this.scores[b] && this.docs[a] > this.docs[b]);
-  }
-
-  private swap(a: number, b: number): void {
-    [this.docs[a], this.docs[b]] = [this.docs[b], this.docs[a]];
-    [this.scores[a], this.scores[b]] = [this.scores[b], this.scores[a]];
-  }
-
-  offer(d: number, s: number): void {
-    if (this.size < this.k) {
-      let i = this.size++;
-      this.docs[i] = d;
-      this.scores[i] = s;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (!this.worse(i, parent)) break;
-        this.swap(i, parent);
-        i = parent;
-      }
-      return;
-    }
-    if (s < this.scores[0] || (s === this.scores[0] && d > this.docs[0])) return;
-    this.docs[0] = d;
-    this.scores[0] = s;
-    for (let i = 0; ;) {
-      const l = 2 * i + 1;
-      if (l >= this.size) return;
-      const c = l + 1 < this.size && this.worse(l + 1, l) ? l + 1 : l;
-      if (!this.worse(c, i)) return;
-      this.swap(c, i);
-      i = c;
-    }
-  }
-
-  /** Best first, ties by document. */
-  sorted(): [number, number][] {
-    const out: [number, number][] = [];
-    for (let i = 0; i < this.size; i++) out.push([this.docs[i], this.scores[i]]);
-    return out.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  }
-}
-
-/**
- * Indices 0..count-1 ordered by `bits` descending, stably (equal keys keep index order): an LSD radix sort
- * in two 16-bit passes. For positive float32 values, their bit patterns order as the values do.
- */
-function impactOrder(bits: Uint32Array, count: number): Int32Array {
-  let from = new Int32Array(count);
-  for (let i = 0; i < count; i++) from[i] = i;
-  let to = new Int32Array(count);
-  const counts = new Int32Array(1 << 16);
-  for (const shift of [0, 16]) {
-    counts.fill(0);
-    for (let i = 0; i < count; i++) counts[0xffff - ((bits[i] >>> shift) & 0xffff)]++;
-    let sum = 0;
-    for (let b = 0; b < counts.length; b++) {
-      const c = counts[b];
-      counts[b] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < count; i++) {
-      const p = from[i];
-      to[counts[0xffff - ((bits[p] >>> shift) & 0xffff)]++] = p;
-    }
-    [from, to] = [to, from];
-  }
-  return from;
-}
-
-/** The k best documents with their scores (ties: lower index first), via a small sorted buffer. */
-function topK(candidates: ArrayLike<number> & Iterable<number>, score: Float32Array, k: number): [number, number][] {
-  const best: number[] = [];
-  for (const d of candidates) {
-    const s = score[d];
-    if (best.length === k && s <= score[best[k - 1]]) continue;
-    let i = best.length;
-    while (i > 0 && score[best[i - 1]] < s) i--;
-    best.splice(i, 0, d);
-    if (best.length > k) best.pop();
-  }
-  return best.map((d) => [d, score[d]]);
 }

@@ -1,0 +1,853 @@
+import type { Paper } from '../paper';
+import { STOP_WORDS, tokenize } from './tokenize';
+
+/** Field weights: a word in the title counts three times one in the abstract. */
+const WEIGHT = { title: 3, authors: 2, id: 3, abstract: 1 } as const;
+const K1 = 1.2;
+const B = 0.75;
+/** Prefix expansion of the word being typed: at most this many words, the most frequent first. */
+const MAX_PREFIX_TERMS = 48;
+const MAX_QUERY_TOKENS = 8;
+/** Score factors: an exact word beats a completion, which beats a typo match. */
+const EXACT = 1;
+const PREFIX = 0.8;
+const FUZZY = 0.55;
+
+/** A query as every segment reads it: its words (at most 8), which one is typed as a prefix, which may be typos. */
+export interface QueryPlan {
+  readonly tokens: readonly string[];
+  /** The word being typed (matched as a prefix), if any. */
+  readonly prefixToken: string | undefined;
+  /** Words no segment has as typed (nor as a prefix, for the one being typed): matched by edit distance. */
+  readonly typos: ReadonlySet<string>;
+}
+
+/** A query's words: stop words dropped unless nothing else is left, each word once, at most MAX_QUERY_TOKENS. */
+export function queryWords(query: string, prefix: boolean): { tokens: string[]; prefixToken: string | undefined } {
+  const all = tokenize(query);
+  let tokens = all.filter((t) => !STOP_WORDS.has(t));
+  if (tokens.length === 0) tokens = all;
+  tokens = [...new Set(tokens)].slice(0, MAX_QUERY_TOKENS);
+  const last = all.at(-1);
+  return { tokens, prefixToken: prefix && last !== undefined && tokens.includes(last) ? last : undefined };
+}
+
+/** A document's number in its segment and its score. */
+export type DocScore = readonly [doc: number, score: number];
+
+/**
+ * The collection statistics a segment's BM25 weights are computed with. A segment added to a larger index takes
+ * the index's (its own documents added), so its scores compare with the others'.
+ */
+export interface CollectionStats {
+  readonly docCount: number;
+  readonly avgLen: number;
+  /** Documents of the rest of the index having the word. */
+  df(term: string): number;
+}
+
+/** The arrays a segment is made of: what a snapshot stores. */
+export interface SegmentArrays {
+  readonly ids: readonly string[];
+  readonly terms: readonly string[];
+  readonly offsets: Int32Array;
+  readonly docs: Int32Array;
+  readonly weights: Float32Array;
+  /** Average document length (summed field weights) the weights were computed with. */
+  readonly avgLen: number;
+  /** Document numbers in the order of their paper ids (a paper is found by binary search, no map of 100k ids). */
+  readonly byId: Int32Array;
+}
+
+/** The words of a paper as the index counts them: field weights summed per word (stop words out). */
+export function paperTerms(p: Paper, fields: 'all' | 'text' = 'all'): Map<string, number> {
+  const tf = new Map<string, number>();
+  const add = (text: string, weight: number) => {
+    for (const token of tokenize(text)) if (!STOP_WORDS.has(token)) tf.set(token, (tf.get(token) ?? 0) + weight);
+  };
+  add(p.title, WEIGHT.title);
+  if (fields === 'all') {
+    add(p.authors.join(' '), WEIGHT.authors);
+    if (p.arxivId) add(p.arxivId, WEIGHT.id);
+  }
+  add(p.abstract, WEIGHT.abstract);
+  return tf;
+}
+
+/** Growable typed array, for the build's doc-major pass. */
+class Int32Buffer {
+  data = new Int32Array(1 << 16);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+/** Whether a and b differ by at most one insertion, deletion, substitution or adjacent transposition (linear). */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (la === lb) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true; // substitution
+    return i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // transposition
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/** Damerau–Levenshtein distance of a and b if it is at most `max`, else max + 1 (with early exit). */
+export function boundedDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const n = b.length;
+  let prev2 = new Array<number>(n + 1).fill(0);
+  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  let cur = new Array<number>(n + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= n; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return prev[n];
+}
+
+/** A query word's vocabulary words (sorted positions) with their score factors, best upper bound first. */
+interface Expansion {
+  readonly terms: Int32Array;
+  readonly factors: Float64Array;
+  /** Postings of all its words together: the cost of scoring the word in full. */
+  readonly cost: number;
+  /** The most any posting of it can add to a score. */
+  readonly bound: number;
+}
+
+const EXPANSION_CACHE = 512;
+
+/**
+ * Builds a segment over `papers` (documents 0..n-1 in that order). Without `base` its BM25 statistics are its
+ * own; with one, the document count and word frequencies are the base's plus its own and the average length is
+ * the base's, so its weights compare with the base's.
+ */
+export function buildSegment(papers: readonly Paper[], base?: CollectionStats): IndexSegment {
+  const n = papers.length;
+  // Stop words map to -1: one lookup per token tells a known word, a new one and a stop word apart.
+  const ids = new Map<string, number>([...STOP_WORDS].map((w) => [w, -1]));
+  const names: string[] = [];
+  let lastDoc = new Int32Array(1 << 14).fill(-1);
+  let tfAcc = new Int32Array(1 << 14);
+  let dfOf = new Int32Array(1 << 14);
+  const pairTerm = new Int32Buffer();
+  const pairTf = new Int32Buffer();
+  const docStart = new Int32Array(n + 1);
+  const docLen = new Float32Array(n);
+  const docTerms: number[] = [];
+  const add = (text: string, weight: number, d: number) => {
+    for (const token of tokenize(text)) {
+      let id = ids.get(token);
+      if (id === -1) continue;
+      if (id === undefined) {
+        id = names.length;
+        ids.set(token, id);
+        names.push(token);
+        if (id === lastDoc.length) {
+          const grow = (a: Int32Array, fill: number) => {
+            const next = new Int32Array(a.length * 2).fill(fill);
+            next.set(a);
+            return next;
+          };
+          lastDoc = grow(lastDoc, -1);
+          tfAcc = grow(tfAcc, 0);
+          dfOf = grow(dfOf, 0);
+        }
+      }
+      if (lastDoc[id] !== d) {
+        lastDoc[id] = d;
+        tfAcc[id] = 0;
+        dfOf[id]++;
+        docTerms.push(id);
+      }
+      tfAcc[id] += weight;
+    }
+  };
+  for (let d = 0; d < n; d++) {
+    const p = papers[d];
+    docTerms.length = 0;
+    add(p.title, WEIGHT.title, d);
+    add(p.authors.join(' '), WEIGHT.authors, d);
+    if (p.arxivId) add(p.arxivId, WEIGHT.id, d);
+    add(p.abstract, WEIGHT.abstract, d);
+    docStart[d] = pairTerm.length;
+    let len = 0;
+    for (const term of docTerms) {
+      pairTerm.push(term);
+      pairTf.push(tfAcc[term]);
+      len += tfAcc[term];
+    }
+    docLen[d] = len;
+  }
+  docStart[n] = pairTerm.length;
+
+  // Sorted vocabulary; rank[termId] = position in sorted order.
+  const order = names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
+  const rank = new Int32Array(names.length);
+  order.forEach((termId, r) => (rank[termId] = r));
+  const terms = order.map((i) => names[i]);
+  const termCount = terms.length;
+
+  // BM25 weight of every (document, term) pair, in document order.
+  const total = pairTerm.length;
+  const offsets = new Int32Array(termCount + 1);
+  for (let id = 0; id < names.length; id++) offsets[rank[id] + 1] = dfOf[id];
+  for (let r = 0; r < termCount; r++) offsets[r + 1] += offsets[r];
+  const docCount = n + (base?.docCount ?? 0);
+  const idf = new Float32Array(termCount);
+  for (let r = 0; r < termCount; r++) {
+    const df = offsets[r + 1] - offsets[r] + (base?.df(terms[r]) ?? 0);
+    idf[r] = Math.log(1 + (docCount - df + 0.5) / (df + 0.5));
+  }
+  const avgLen = base ? base.avgLen : n > 0 ? docLen.reduce((a, b) => a + b, 0) / n : 1;
+  const pairWeight = new Float32Array(total);
+  const pairDoc = new Int32Array(total);
+  for (let d = 0; d < n; d++) {
+    const norm = K1 * (1 - B + (B * docLen[d]) / avgLen);
+    for (let i = docStart[d]; i < docStart[d + 1]; i++) {
+      const f = pairTf.data[i];
+      pairWeight[i] = (idf[rank[pairTerm.data[i]]] * (f * (K1 + 1))) / (f + norm);
+      pairDoc[i] = d;
+    }
+  }
+  // Impact order: a stable LSD radix sort of the pairs by weight, descending (positive floats order as
+  // their bit patterns), then a stable counting sort by term, so each term's postings come out by weight,
+  // highest first, ties in document order.
+  const perm = impactOrder(new Uint32Array(pairWeight.buffer), total);
+  const fill = offsets.slice(0, termCount);
+  const docs = new Int32Array(total);
+  const weights = new Float32Array(total);
+  for (let i = 0; i < total; i++) {
+    const p = perm[i];
+    const at = fill[rank[pairTerm.data[p]]]++;
+    docs[at] = pairDoc[p];
+    weights[at] = pairWeight[p];
+  }
+  const paperIds = papers.map((p) => p.id);
+  const byId = Int32Array.from(paperIds.keys()).sort((a, b) =>
+    paperIds[a] < paperIds[b] ? -1 : paperIds[a] > paperIds[b] ? 1 : a - b,
+  );
+  return new IndexSegment({ ids: paperIds, terms, offsets, docs, weights, avgLen, byId });
+}
+
+/**
+ * One part of the search index: an inverted index over titles, authors, arXiv ids and abstracts, scored with
+ * BM25. Postings are stored term-major in flat typed arrays (CSR) and, within each word, by impact: the
+ * precomputed BM25 weight, highest first (ties: lower document first), so a word's first posting is its upper
+ * bound. A query scores its other words in full into dense scratch arrays and walks its heaviest word (highest
+ * weight) in impact order, merged over its spellings, stopping as soon as no remaining posting can enter the top
+ * k (max-score pruning); a single-word query thus reads little more than k postings. The results are exactly
+ * those of scoring every posting (`searchExhaustive`). The vocabulary is sorted for exact and prefix lookups
+ * (binary search); typos are matched by bounded edit distance among words with the same first letter;
+ * expansions are cached. A segment never changes but for `kill`: a paper changed or removed later is marked
+ * dead here and skipped. Pure (no vscode).
+ */
+export class IndexSegment {
+  /** Paper id of each document. */
+  readonly ids: readonly string[];
+  readonly avgLen: number;
+  /** Vocabulary in sorted order. */
+  private readonly terms: readonly string[];
+  /** Start of each sorted term's postings in `docs`/`weights` (length terms + 1). */
+  private readonly offsets: Int32Array;
+  private readonly docs: Int32Array;
+  /** BM25 weight of each posting; non-increasing within a term. */
+  private readonly weights: Float32Array;
+  /** 1 for a document superseded by a later segment or removed. */
+  private readonly dead: Uint8Array;
+  private deadCount = 0;
+  private readonly byId: Int32Array;
+  private readonly expansions = new Map<string, Expansion>();
+  // Scratch space reused by queries (left zeroed after each).
+  private readonly hit: Uint8Array;
+  private readonly score: Float32Array;
+  private readonly best: Float32Array;
+  private readonly touched: Int32Array;
+  private readonly wordTouched: Int32Array;
+
+  constructor(arrays: SegmentArrays) {
+    this.ids = arrays.ids;
+    this.avgLen = arrays.avgLen;
+    this.terms = arrays.terms;
+    this.offsets = arrays.offsets;
+    this.docs = arrays.docs;
+    this.weights = arrays.weights;
+    this.byId = arrays.byId;
+    const n = arrays.ids.length;
+    this.dead = new Uint8Array(n);
+    this.hit = new Uint8Array(n);
+    this.score = new Float32Array(n);
+    this.best = new Float32Array(n);
+    this.touched = new Int32Array(n);
+    this.wordTouched = new Int32Array(n);
+  }
+
+  /** What a snapshot stores (the arrays themselves, not copies). */
+  arrays(): SegmentArrays {
+    const { ids, terms, offsets, docs, weights, avgLen, byId } = this;
+    return { ids, terms, offsets, docs, weights, avgLen, byId };
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  get liveCount(): number {
+    return this.ids.length - this.deadCount;
+  }
+
+  get termCount(): number {
+    return this.terms.length;
+  }
+
+  get postingCount(): number {
+    return this.docs.length;
+  }
+
+  /** Marks the paper's document dead (superseded or removed); false if it has none alive here. */
+  kill(id: string): boolean {
+    const { ids, byId, dead } = this;
+    let lo = 0;
+    let hi = byId.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ids[byId[mid]] < id) lo = mid + 1;
+      else hi = mid;
+    }
+    // A segment holds a paper once, but a snapshot's ids are not trusted to be distinct: every copy alive is killed.
+    let killed = false;
+    for (let k = lo; k < byId.length && ids[byId[k]] === id; k++) {
+      const d = byId[k];
+      if (dead[d]) continue;
+      dead[d] = 1;
+      this.deadCount++;
+      killed = true;
+    }
+    return killed;
+  }
+
+  isLive(d: number): boolean {
+    return this.dead[d] === 0;
+  }
+
+  /** First sorted position whose term is ≥ `s`. */
+  private lowerBound(s: string): number {
+    let lo = 0;
+    let hi = this.terms.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.terms[mid] < s) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The sorted position of a word, or -1. */
+  private rankOf(term: string): number {
+    const r = this.lowerBound(term);
+    return this.terms[r] === term ? r : -1;
+  }
+
+  private dfAt(r: number): number {
+    return this.offsets[r + 1] - this.offsets[r];
+  }
+
+  /** Documents having the word (dead ones included). */
+  df(term: string): number {
+    const r = this.rankOf(term);
+    return r < 0 ? 0 : this.dfAt(r);
+  }
+
+  /** Whether the word is in the vocabulary as typed or, if `asPrefix`, as the start of a word. */
+  hasDirect(token: string, asPrefix: boolean): boolean {
+    const r = this.lowerBound(token);
+    const at = this.terms[r];
+    return at !== undefined && (at === token || (asPrefix && at.startsWith(token)));
+  }
+
+  /** The vocabulary words a query word stands for, with their score factors (cached). */
+  private expand(token: string, asPrefix: boolean, typos: boolean): Expansion {
+    const key = `${asPrefix ? '+' : '='}${typos ? '~' : ''}${token}`;
+    let e = this.expansions.get(key);
+    if (!e) {
+      const found = this.expandUncached(token, asPrefix, typos);
+      const entries = [...found].sort(
+        (a, b) => this.weights[this.offsets[b[0]]] * b[1] - this.weights[this.offsets[a[0]]] * a[1] || a[0] - b[0],
+      );
+      e = {
+        terms: Int32Array.from(entries, ([r]) => r),
+        factors: Float64Array.from(entries, ([, f]) => f),
+        cost: entries.reduce((s, [r]) => s + this.dfAt(r), 0),
+        bound: entries.length > 0 ? this.weights[this.offsets[entries[0][0]]] * entries[0][1] : 0,
+      };
+      if (this.expansions.size >= EXPANSION_CACHE) this.expansions.clear();
+      this.expansions.set(key, e);
+    }
+    return e;
+  }
+
+  private expandUncached(token: string, asPrefix: boolean, typos: boolean): Map<number, number> {
+    const found = new Map<number, number>();
+    const exact = this.rankOf(token);
+    if (exact >= 0) found.set(exact, EXACT);
+    if (asPrefix) {
+      const start = this.lowerBound(token);
+      let end = start;
+      while (end < this.terms.length && this.terms[end].startsWith(token)) end++;
+      const range = Array.from({ length: end - start }, (_, i) => start + i).filter((r) => r !== exact);
+      if (range.length > MAX_PREFIX_TERMS) range.sort((a, b) => this.dfAt(b) - this.dfAt(a) || a - b);
+      for (const r of range.slice(0, MAX_PREFIX_TERMS)) found.set(r, PREFIX);
+    }
+    // Typos are looked for only when the word as typed matches nothing in the whole index (the plan says so):
+    // a real word is taken at its word.
+    if (typos && found.size === 0 && token.length >= 4 && /^\p{L}/u.test(token)) {
+      const max = token.length >= 8 ? 2 : 1;
+      const first = token[0];
+      const start = this.lowerBound(first);
+      const end = this.lowerBound(String.fromCharCode(first.charCodeAt(0) + 1));
+      const near = (candidate: string) =>
+        Math.abs(candidate.length - token.length) <= max &&
+        (max === 1 ? withinOneEdit(token, candidate) : boundedDistance(token, candidate, max) <= max);
+      for (let r = start; r < end; r++) {
+        const term = this.terms[r];
+        // While typing, the word is compared with the beginnings of words one letter shorter, as long or
+        // longer ("expnent" is "exponent" with one letter missing, "expon" less one letter).
+        const hitTerm =
+          asPrefix && term.length > token.length
+            ? near(term.slice(0, token.length)) ||
+              near(term.slice(0, token.length + 1)) ||
+              near(term.slice(0, token.length - 1))
+            : near(term);
+        if (hitTerm) found.set(r, FUZZY);
+      }
+    }
+    return found;
+  }
+
+  /** The query's words, expanded, cheapest first; undefined when some word matches nothing. */
+  private plan(query: QueryPlan): Expansion[] | undefined {
+    if (query.tokens.length === 0) return undefined;
+    const expanded = query.tokens.map((t) => this.expand(t, t === query.prefixToken, query.typos.has(t)));
+    if (expanded.some((e) => e.terms.length === 0)) return undefined;
+    // Rarest word first: its documents are the candidates the other words can only narrow. The word that
+    // weighs most goes last, where the search reads it in impact order and stops early: the words scored in
+    // full then add little, so its k best come first.
+    expanded.sort((a, b) => a.cost - b.cost);
+    let heaviest = expanded.length - 1;
+    for (let i = 0; i < expanded.length; i++) if (expanded[i].bound > expanded[heaviest].bound) heaviest = i;
+    expanded.push(...expanded.splice(heaviest, 1));
+    return expanded;
+  }
+
+  /**
+   * Scores words [0, upto) of the plan in full into `score`/`hit` (a document keeps only if it has every
+   * word so far; a word matched through several spellings counts by its best). Returns the number of
+   * documents touched and the highest score of a document having all of them.
+   */
+  private accumulate(words: readonly Expansion[], upto: number): { touchedCount: number; maxPartial: number } {
+    const { hit, score, best, docs, weights, offsets, touched, wordTouched } = this;
+    let touchedCount = 0;
+    let maxPartial = 0;
+    for (let i = 0; i < upto; i++) {
+      const { terms, factors } = words[i];
+      const prev = (1 << i) - 1;
+      const bit = 1 << i;
+      if (terms.length === 1) {
+        // One spelling: each document appears once, its weight goes straight into the score.
+        const r = terms[0];
+        const factor = factors[0];
+        const track = i === upto - 1;
+        for (let k = offsets[r], end = offsets[r + 1]; k < end; k++) {
+          const d = docs[k];
+          if (i === 0) touched[touchedCount++] = d;
+          else if (hit[d] !== prev) continue;
+          hit[d] = prev | bit;
+          const s = (score[d] += Math.fround(weights[k] * factor));
+          if (track && s > maxPartial) maxPartial = s;
+        }
+        continue;
+      }
+      let wc = 0;
+      for (let j = 0; j < terms.length; j++) {
+        const r = terms[j];
+        const factor = factors[j];
+        for (let k = offsets[r], end = offsets[r + 1]; k < end; k++) {
+          const d = docs[k];
+          const h = hit[d];
+          if ((h & prev) !== prev) continue;
+          const v = weights[k] * factor;
+          if ((h & bit) === 0) {
+            if (i === 0) touched[touchedCount++] = d;
+            hit[d] = h | bit;
+            best[d] = v;
+            wordTouched[wc++] = d;
+          } else if (v > best[d]) best[d] = v;
+        }
+      }
+      for (let j = 0; j < wc; j++) {
+        const d = wordTouched[j];
+        score[d] += best[d];
+        best[d] = 0;
+        if (i === upto - 1 && score[d] > maxPartial) maxPartial = score[d];
+      }
+    }
+    return { touchedCount, maxPartial };
+  }
+
+  private clear(touchedCount: number): void {
+    const { hit, score, touched } = this;
+    for (let i = 0; i < touchedCount; i++) {
+      hit[touched[i]] = 0;
+      score[touched[i]] = 0;
+    }
+  }
+
+  /** The live documents having every word of the query, best first (ties: lower document first). */
+  search(query: QueryPlan, limit: number): DocScore[] {
+    limit = Math.min(limit, this.liveCount);
+    const words = this.plan(query);
+    if (!words || !(limit > 0)) return [];
+    const last = words.length - 1;
+    const { touchedCount, maxPartial } = this.accumulate(words, last);
+    const { hit, score, docs, weights, offsets, dead } = this;
+    const need = (1 << last) - 1;
+    const lastBit = 1 << last;
+
+    // The word with the highest weights, its spellings merged in impact order, so a document's first
+    // appearance is its best spelling; it stops as soon as no document left can beat the k-th best (equal
+    // could still win on document order, so those are read).
+    const cursor = new WordCursor(words[last], docs, weights, offsets);
+    const top = new TopK(limit);
+    const seen: number[] = [];
+    for (; !cursor.done; cursor.next()) {
+      const v = cursor.value;
+      if (top.full && Math.fround(maxPartial + Math.fround(v)) < top.worstScore) break;
+      const d = cursor.doc;
+      const h = hit[d];
+      if ((h & need) === need && (h & lastBit) === 0 && dead[d] === 0) {
+        hit[d] = h | lastBit;
+        seen.push(d);
+        top.offer(d, Math.fround(score[d] + Math.fround(v)));
+      }
+    }
+    for (const d of seen) hit[d] &= ~lastBit;
+    this.clear(touchedCount);
+    return top.sorted();
+  }
+
+  /**
+   * The same results as `search`, found by scoring every posting of every word and sorting: the reference
+   * the pruned search is checked against (and the benchmark's baseline).
+   */
+  searchExhaustive(query: QueryPlan, limit: number): DocScore[] {
+    const words = this.plan(query);
+    if (!words || !(limit > 0)) return [];
+    const { touchedCount } = this.accumulate(words, words.length);
+    const full = (1 << words.length) - 1;
+    const matches: number[] = [];
+    for (let i = 0; i < touchedCount; i++) {
+      const d = this.touched[i];
+      if (this.hit[d] === full && this.dead[d] === 0) matches.push(d);
+    }
+    const results = topK(Int32Array.from(matches).sort(), this.score, limit);
+    this.clear(touchedCount);
+    return results;
+  }
+
+  /** The weighted words of a "similar" query found here, by the most they can add to a score, highest first. */
+  private similarTerms(query: readonly (readonly [string, number])[]): { r: number; qw: number; bound: number }[] {
+    return query
+      .map(([term, qw]) => ({ r: this.rankOf(term), qw }))
+      .filter((t) => t.r >= 0)
+      .map((t) => ({ ...t, bound: this.weights[this.offsets[t.r]] * t.qw }))
+      .sort((a, b) => b.bound - a.bound || a.r - b.r);
+  }
+
+  /** Adds a word's postings × qw to the live documents' scores; new documents go to `touched` if `admit`. */
+  private addTerm(r: number, qw: number, touchedCount: number, admit: boolean): number {
+    const { hit, score, docs, weights, offsets, dead, touched } = this;
+    for (let k = offsets[r], end = offsets[r + 1]; k < end; k++) {
+      const d = docs[k];
+      if (hit[d] === 0) {
+        if (!admit || dead[d]) continue;
+        hit[d] = 1;
+        touched[touchedCount++] = d;
+      }
+      score[d] += Math.fround(weights[k] * qw);
+    }
+    return touchedCount;
+  }
+
+  /**
+   * The live documents scoring highest on a weighted OR of words (Show Similar Papers), best first (ties: lower
+   * document first). Max-score pruning: words are added in full, the heaviest first, until the most the words
+   * left could give a document not yet seen is below the k-th best score so far (scores only grow, so it never
+   * gets in); from then on only documents that can still reach that score are scored. Exactly the results
+   * of `similarExhaustive`.
+   */
+  similar(query: readonly (readonly [string, number])[], limit: number): DocScore[] {
+    const words = this.similarTerms(query);
+    const rest = new Float64Array(words.length + 1);
+    for (let i = words.length - 1; i >= 0; i--) rest[i] = rest[i + 1] + words[i].bound;
+    let touchedCount = 0;
+    let i = 0;
+    let threshold = 0;
+    for (; i < words.length; i++) {
+      if (touchedCount >= limit && limit > 0) {
+        threshold = kthBest(this.touched, touchedCount, this.score, limit);
+        if (rest[i] < threshold) break;
+      }
+      touchedCount = this.addTerm(words[i].r, words[i].qw, touchedCount, true);
+    }
+    const candidates = this.touched.subarray(0, touchedCount);
+    if (i < words.length) {
+      // Documents that cannot reach the k-th best even with every word left are out (unmarked, so the words
+      // left skip them); the rest are scored in full.
+      const keep: number[] = [];
+      for (const d of candidates) {
+        if (this.score[d] + rest[i] >= threshold) keep.push(d);
+        else this.hit[d] = this.score[d] = 0;
+      }
+      for (; i < words.length; i++) this.addTerm(words[i].r, words[i].qw, 0, false);
+      const results = topK(Int32Array.from(keep).sort(), this.score, limit);
+      for (const d of keep) this.hit[d] = this.score[d] = 0;
+      return results;
+    }
+    const results = topK(Int32Array.from(candidates).sort(), this.score, limit);
+    this.clear(touchedCount);
+    return results;
+  }
+
+  /** `similar` by scoring every posting of every word: its reference. */
+  similarExhaustive(query: readonly (readonly [string, number])[], limit: number): DocScore[] {
+    let touchedCount = 0;
+    for (const { r, qw } of this.similarTerms(query)) touchedCount = this.addTerm(r, qw, touchedCount, true);
+    const results = topK(Int32Array.from(this.touched.subarray(0, touchedCount)).sort(), this.score, limit);
+    this.clear(touchedCount);
+    return results;
+  }
+}
+
+/** The k-th highest score among the first `count` touched documents (a size-k min-heap). */
+function kthBest(touched: Int32Array, count: number, score: Float32Array, k: number): number {
+  const heap = new Float64Array(k);
+  let size = 0;
+  for (let i = 0; i < count; i++) {
+    const s = score[touched[i]];
+    if (size < k) {
+      let j = size++;
+      heap[j] = s;
+      while (j > 0 && heap[(j - 1) >> 1] > heap[j]) {
+        const p = (j - 1) >> 1;
+        [heap[p], heap[j]] = [heap[j], heap[p]];
+        j = p;
+      }
+    } else if (s > heap[0]) {
+      heap[0] = s;
+      for (let j = 0; ;) {
+        const l = 2 * j + 1;
+        if (l >= k) break;
+        const c = l + 1 < k && heap[l + 1] < heap[l] ? l + 1 : l;
+        if (heap[c] >= heap[j]) break;
+        [heap[c], heap[j]] = [heap[j], heap[c]];
+        j = c;
+      }
+    }
+  }
+  return heap[0];
+}
+
+/** A query word's postings over all its spellings, merged by weight × factor (ties: lower document first). */
+class WordCursor {
+  private readonly pos: Int32Array;
+  private readonly end: Int32Array;
+  private readonly heads: Float64Array;
+  private readonly heap: Int32Array;
+  private size = 0;
+
+  constructor(
+    word: Expansion,
+    private readonly docs: Int32Array,
+    private readonly weights: Float32Array,
+    offsets: Int32Array,
+  ) {
+    const n = word.terms.length;
+    this.pos = new Int32Array(n);
+    this.end = new Int32Array(n);
+    this.heads = new Float64Array(n);
+    this.heap = new Int32Array(n);
+    this.factors = word.factors;
+    for (let j = 0; j < n; j++) {
+      this.pos[j] = offsets[word.terms[j]];
+      this.end[j] = offsets[word.terms[j] + 1];
+      if (this.pos[j] === this.end[j]) continue;
+      this.heads[j] = weights[this.pos[j]] * word.factors[j];
+      this.heap[this.size++] = j;
+    }
+    for (let i = (this.size >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  private readonly factors: Float64Array;
+
+  get done(): boolean {
+    return this.size === 0;
+  }
+
+  /** The next posting's weight × factor (only while not done). */
+  get value(): number {
+    return this.heads[this.heap[0]];
+  }
+
+  get doc(): number {
+    return this.docs[this.pos[this.heap[0]]];
+  }
+
+  next(): void {
+    const j = this.heap[0];
+    if (++this.pos[j] < this.end[j]) this.heads[j] = this.weights[this.pos[j]] * this.factors[j];
+    else this.heap[0] = this.heap[--this.size];
+    if (this.size > 1) this.siftDown(0);
+  }
+
+  private before(a: number, b: number): boolean {
+    const { heads, docs, pos } = this;
+    return heads[a] > heads[b] || (heads[a] === heads[b] && docs[pos[a]] < docs[pos[b]]);
+  }
+
+  private siftDown(i: number): void {
+    const heap = this.heap;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.size) return;
+      const c = l + 1 < this.size && this.before(heap[l + 1], heap[l]) ? l + 1 : l;
+      if (!this.before(heap[c], heap[i])) return;
+      [heap[c], heap[i]] = [heap[i], heap[c]];
+      i = c;
+    }
+  }
+}
+
+/** The k best documents seen so far (a heap whose root is the worst: lowest score, then latest document). */
+class TopK {
+  private readonly docs: Int32Array;
+  private readonly scores: Float64Array;
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.docs = new Int32Array(k);
+    this.scores = new Float64Array(k);
+  }
+
+  get full(): boolean {
+    return this.size === this.k;
+  }
+
+  get worstScore(): number {
+    return this.scores[0];
+  }
+
+  /** Whether entry a ranks below entry b. */
+  private worse(a: number, b: number): boolean {
+    return this.scores[a] < this.scores[b] || (this.scores[a] === this.scores[b] && this.docs[a] > this.docs[b]);
+  }
+
+  private swap(a: number, b: number): void {
+    [this.docs[a], this.docs[b]] = [this.docs[b], this.docs[a]];
+    [this.scores[a], this.scores[b]] = [this.scores[b], this.scores[a]];
+  }
+
+  offer(d: number, s: number): void {
+    if (this.size < this.k) {
+      let i = this.size++;
+      this.docs[i] = d;
+      this.scores[i] = s;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!this.worse(i, parent)) break;
+        this.swap(i, parent);
+        i = parent;
+      }
+      return;
+    }
+    if (s < this.scores[0] || (s === this.scores[0] && d > this.docs[0])) return;
+    this.docs[0] = d;
+    this.scores[0] = s;
+    for (let i = 0; ;) {
+      const l = 2 * i + 1;
+      if (l >= this.size) return;
+      const c = l + 1 < this.size && this.worse(l + 1, l) ? l + 1 : l;
+      if (!this.worse(c, i)) return;
+      this.swap(c, i);
+      i = c;
+    }
+  }
+
+  /** Best first, ties by document. */
+  sorted(): [number, number][] {
+    const out: [number, number][] = [];
+    for (let i = 0; i < this.size; i++) out.push([this.docs[i], this.scores[i]]);
+    return out.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  }
+}
+
+/**
+ * Indices 0..count-1 ordered by `bits` descending, stably (equal keys keep index order): an LSD radix sort
+ * in two 16-bit passes. For positive float32 values, their bit patterns order as the values do.
+ */
+function impactOrder(bits: Uint32Array, count: number): Int32Array {
+  let from = new Int32Array(count);
+  for (let i = 0; i < count; i++) from[i] = i;
+  let to = new Int32Array(count);
+  const counts = new Int32Array(1 << 16);
+  for (const shift of [0, 16]) {
+    counts.fill(0);
+    for (let i = 0; i < count; i++) counts[0xffff - ((bits[i] >>> shift) & 0xffff)]++;
+    let sum = 0;
+    for (let b = 0; b < counts.length; b++) {
+      const c = counts[b];
+      counts[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < count; i++) {
+      const p = from[i];
+      to[counts[0xffff - ((bits[p] >>> shift) & 0xffff)]++] = p;
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}
+
+/** The k best documents with their scores (ties: lower index first), via a small sorted buffer. */
+function topK(candidates: ArrayLike<number> & Iterable<number>, score: Float32Array, k: number): [number, number][] {
+  const best: number[] = [];
+  for (const d of candidates) {
+    const s = score[d];
+    if (best.length === k && s <= score[best[k - 1]]) continue;
+    let i = best.length;
+    while (i > 0 && score[best[i - 1]] < s) i--;
+    best.splice(i, 0, d);
+    if (best.length > k) best.pop();
+  }
+  return best.map((d) => [d, score[d]]);
+}
