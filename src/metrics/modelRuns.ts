@@ -32,18 +32,25 @@ export async function predictionError(
   test: Trajectory,
   n = DEFAULT_PE_STEPS,
   signal: { readonly cancelled: boolean } = { cancelled: false },
+  hidden?: DrivenStates,
 ): Promise<PredictionErrorResult> {
-  const available = test.length - n;
-  if (available < 1) return { value: NaN, starts: 0, n, reason: `fewer than ${n + 1} test points` };
+  // With a hidden state, the first starts are skipped: their reservoir has not been driven long enough.
+  const offset = hidden ? Math.min(hidden.warmup, Math.max(0, test.length - n - 1)) : 0;
+  const available = test.length - n - offset;
+  if (available < 1) return { value: NaN, starts: 0, n, reason: `fewer than ${n + 1 + offset} test points` };
   const count = Math.min(available, MAX_PE_STARTS);
   const d = test.dim;
-  const row = (t: number) => Array.from(test.data.subarray(t * d, (t + 1) * d));
+  const row = (t: number) => {
+    const x = Array.from(test.data.subarray(t * d, (t + 1) * d));
+    if (hidden) for (let j = 0; j < hidden.hiddenDim; j++) x.push(hidden.data[t * hidden.hiddenDim + j]);
+    return x;
+  };
   let sum = 0;
   for (let first = 0; first < count; first += MAX_BATCH) {
     if (signal.cancelled) return { value: NaN, starts: first, n, reason: 'cancelled' };
     const starts: number[] = [];
     for (let i = first; i < Math.min(count, first + MAX_BATCH); i++)
-      starts.push(count === available ? i : Math.floor((i * available) / count));
+      starts.push(offset + (count === available ? i : Math.floor((i * available) / count)));
     const out = await simulate(starts.map(row), n);
     const width = out.length / (n * starts.length);
     if (width < d) return { value: NaN, starts: 0, n, reason: `the model emits ${width} values, the data has ${d}` };
@@ -55,6 +62,65 @@ export async function predictionError(
   return Number.isFinite(value)
     ? { value, starts: count, n }
     : { value: NaN, starts: count, n, reason: 'the model left the finite numbers' };
+}
+
+/** The hidden part of a model's state at every row of an observed trajectory, found by driving it with the data. */
+export interface DrivenStates {
+  /** State values beyond the observed ones (e.g. an ESN's reservoir). */
+  readonly hiddenDim: number;
+  /** `[rows, hiddenDim]`: the hidden state that goes with observed row t. */
+  readonly data: Float64Array;
+  /** Rows of data each segment was driven with before its first recorded row. */
+  readonly warmup: number;
+}
+
+/** Teacher-forced steps before the hidden state is used (the echo state property forgets the zero start). */
+export const DEFAULT_WARMUP = 200;
+
+/**
+ * The hidden state along an observed trajectory, for models whose state is [observed, hidden] (the zoo's ESN and
+ * any map with `dynamics.observed` < its state size): the model is driven by the data — before each step the
+ * observed part of its state is replaced by the data row (teacher forcing), the hidden part carried on — so that
+ * restarting it at row t continues from what the data has put into its memory. Warming a reservoir up on the
+ * observed data before each forecast is how reservoir computers are evaluated (Pathak et al. 2018, PRL 120:024102,
+ * "listening" phase; Vlachas et al. 2020, Neural Networks 126:191–217, warm-up before each prediction). The data is
+ * split into up to 64 segments driven at once as ensemble members, each segment first driven through the `warmup`
+ * rows before it, so the whole trajectory costs about rows/64 + warmup one-step runtime calls.
+ * `simulateState` must return whole states (width = stateDim).
+ */
+export async function drivenStates(
+  simulateState: Simulate,
+  test: Trajectory,
+  stateDim: number,
+  warmup = DEFAULT_WARMUP,
+  signal: { readonly cancelled: boolean } = { cancelled: false },
+): Promise<DrivenStates | undefined> {
+  const d = test.dim;
+  const h = stateDim - d;
+  const T = test.length;
+  const out = new Float64Array(T * h);
+  const segments = Math.min(MAX_BATCH, Math.max(1, Math.ceil(T / Math.max(1, warmup))));
+  const length = Math.ceil(T / segments);
+  const begin = Array.from({ length: segments }, (_, s) => s * length);
+  const from = begin.map((b) => Math.max(0, b - warmup));
+  const end = begin.map((b) => Math.min(T, b + length));
+  const hidden = begin.map(() => new Float64Array(h));
+  const steps = Math.max(...end.map((e, s) => e - from[s]));
+  for (let i = 0; i < steps; i++) {
+    if (signal.cancelled) return undefined;
+    const states = begin.map((b, s) => {
+      const t = Math.min(from[s] + i, end[s] - 1);
+      if (t >= b && from[s] + i < end[s]) out.set(hidden[s], t * h);
+      return [...test.data.subarray(t * d, (t + 1) * d), ...hidden[s]];
+    });
+    if (from.every((f, s) => f + i >= end[s] - 1)) break; // the last rows are recorded; no further step needed
+    const next = await simulateState(states, 1);
+    if (next.length !== segments * stateDim) return undefined;
+    begin.forEach((_, s) => {
+      if (from[s] + i < end[s] - 1) hidden[s] = Float64Array.from(next.subarray(s * stateDim + d, (s + 1) * stateDim));
+    });
+  }
+  return { hiddenDim: h, data: out, warmup };
 }
 
 export interface RunLyapunovOptions {

@@ -28,6 +28,11 @@ export interface CompletedRun {
    * steps, `[steps, states, width]`. For measures that need the model itself (λmax, n-step prediction error).
    */
   readonly simulate?: Simulate;
+  /**
+   * For a model whose emitted values are the first `width` of a larger state (hidden state, e.g. an ESN): the
+   * same runs, returning whole states (`signature.dim` values per row).
+   */
+  readonly simulateState?: Simulate;
 }
 
 export interface ComparisonResult {

@@ -21,7 +21,7 @@ import {
 } from './previewProtocol';
 import { MAX_MEMBERS, MAX_STEPS, MAX_VALUES, type ModelRuntime, type RolloutChunk } from './runtime';
 import type { ModelInfo } from './onnxFile';
-import { emitWidth, recognise, refuseRun, type Signature } from './signature';
+import { emitWidth, recognise, refuseRun, wholeStateSignature, type Signature } from './signature';
 
 export const MODEL_PREVIEW_VIEW_TYPE = 'attractor.modelPreview';
 
@@ -374,6 +374,18 @@ class ModelPreviewPanel extends Disposable {
       run.params.dt,
       run.signal,
     );
+    // A model whose emitted values are the first of a larger state (an ESN's [x, reservoir]) is also run with
+    // whole states returned, so measures can carry its hidden state (drivenStates in src/metrics/modelRuns.ts).
+    const whole = wholeStateSignature(run.signature);
+    const simulateState = whole
+      ? rolloutSimulator(
+          (file, request, onChunk, signal) => this.ctx.runtime.rollout(file, request, onChunk, signal),
+          this.uri.fsPath,
+          whole,
+          run.params.dt,
+          run.signal,
+        )
+      : undefined;
     const completed: CompletedRun = {
       file: this.uri.fsPath,
       signature: run.signature,
@@ -381,6 +393,7 @@ class ModelPreviewPanel extends Disposable {
       params: run.params,
       timeStep: run.timeStep,
       simulate,
+      simulateState,
       ...rows,
     };
     if (data) {

@@ -296,6 +296,20 @@ export function emitWidth(sig: Signature): number {
   return k !== undefined && k < sig.dim ? k : sig.dim;
 }
 
+/**
+ * The same model emitting its whole state (no observation output, no `dynamics.observed`), for measures that carry
+ * a hidden state (an ESN's reservoir); undefined when it already emits its whole state.
+ */
+export function wholeStateSignature(sig: Signature): Signature | undefined {
+  if (emitWidth(sig) >= sig.dim) return undefined;
+  return {
+    ...sig,
+    observationOutput: undefined,
+    observationDim: undefined,
+    metadata: { ...sig.metadata, observed: undefined },
+  };
+}
+
 /** Every input is a float tensor of rank 1–2 with an output of the same shape: a state held in several tensors. */
 function isSplitState(inputs: readonly TensorInfo[], outputs: readonly TensorInfo[]): boolean {
   const key = (t: TensorInfo) =>

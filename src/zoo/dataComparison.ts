@@ -12,6 +12,7 @@ import type { DataSet } from '../models/trajectoryFile';
 import type { Trajectory } from './integrate';
 import {
   firstMember,
+  hiddenStarts,
   MODEL_LYAPUNOV_STEPS,
   papersProtocolRun,
   PE_TOOLTIP,
@@ -72,13 +73,25 @@ export async function compareWithData(
   // Seeding the model from a data row needs every state component from the data: a model whose state is what it
   // emits, with every output paired. (A model with hidden state, like an ESN, cannot be started from a data row.)
   const simulate = run.simulate;
-  const seedable =
-    simulate !== undefined && run.signature.dim === run.width && outputs.length === run.width ? simulate : undefined;
+  const allPaired = outputs.length === run.width;
+  const seedable = simulate !== undefined && run.signature.dim === run.width && allPaired ? simulate : undefined;
+  // A model with hidden state (an ESN's reservoir) is started from its state driven by the data up to that row.
+  const hidden =
+    !seedable && simulate && allPaired && !signal.cancelled ? await hiddenStarts(run, truth, signal) : undefined;
   const whyNotSeeded = !simulate
     ? 'the model cannot be run again here'
-    : run.signature.dim !== run.width
-      ? `the model's state has ${run.signature.dim} values and it emits ${run.width}, so it cannot be started from a data row`
-      : `only ${outputs.length} of the model's ${run.width} outputs are paired with data columns, so it cannot be started from a data row`;
+    : !allPaired
+      ? `only ${outputs.length} of the model's ${run.width} outputs are paired with data columns, so it cannot be started from a data row`
+      : `the model's state has ${run.signature.dim} values and it emits ${run.width}, and its emitted values are not the first of its state, so it cannot be started from a data row`;
+  /** The whole model state at data row t. */
+  const stateAt = (t: number) => {
+    const x = Array.from(truth.data.subarray(t * truth.dim, (t + 1) * truth.dim));
+    if (hidden) {
+      const h = hidden.driven;
+      x.push(...h.data.subarray(t * h.hiddenDim, (t + 1) * h.hiddenDim));
+    }
+    return x;
+  };
 
   const scale = componentStd(truth);
   const options = { dt: run.timeStep, lyapunovMax: system?.lyapunovMax ?? 0, scale };
@@ -89,7 +102,7 @@ export async function compareWithData(
       generated = await papersProtocolRun(seedable, truth);
       protocolNote = `protocol of Hess et al. 2023 (GTF evaluation.jl) for D_stsp and D_H: seeded from the first data row, ${Math.floor(1.25 * truth.length)} points generated, the first ${Math.floor(0.25 * truth.length)} dropped`;
     } else
-      protocolNote = `protocol: the preview's run (the papers' protocol needs the model started from a data row; ${whyNotSeeded})`;
+      protocolNote = `protocol: the preview's run (the papers' protocol needs the model started from a data row; ${hidden ? 'the first data row leaves its hidden state undetermined' : whyNotSeeded})`;
   }
   const scores = compareTrajectories(truth, generated ?? model, options);
 
@@ -97,42 +110,46 @@ export async function compareWithData(
   let vptRow: MetricsTable['rows'][number];
   const vptName = 'Valid prediction time';
   const vptTip = `Valid prediction time, ${VPT_CITATION}. Forecast started from the first data row; σ of the whole data file.`;
-  if (seedable && !signal.cancelled) {
-    const rows = Math.min(truth.length, MAX_DATA_FORECAST);
-    const out = await seedable([Array.from(truth.data.subarray(0, truth.dim))], rows - 1);
+  const runner = seedable ?? (hidden ? simulate : undefined);
+  // With hidden state the forecast starts after the warm-up, from the driven state at that row.
+  const first = hidden ? Math.min(hidden.driven.warmup, truth.length - 2) : 0;
+  if (runner && !signal.cancelled) {
     const d = truth.dim;
+    const scored: Trajectory = { data: truth.data.subarray(first * d), length: truth.length - first, dim: d };
+    const rows = Math.min(scored.length, MAX_DATA_FORECAST);
+    const out = await runner([stateAt(first)], rows - 1);
     const forecast = new Float64Array(rows * d);
-    forecast.set(truth.data.subarray(0, d));
+    forecast.set(scored.data.subarray(0, d));
     for (let i = 0; i < (rows - 1) * d; i++) forecast[d + i] = out[i];
-    const vpt = compareTrajectories(truth, { data: forecast, length: rows, dim: d }, options).validPrediction;
+    const vpt = compareTrajectories(scored, { data: forecast, length: rows, dim: d }, options).validPrediction;
     vptRow = {
       name: vptName,
       value: vpt.lyapunovTimes === undefined ? `t = ${f(vpt.time, 2)}` : `${f(vpt.lyapunovTimes, 2)} Lyapunov times`,
-      note: `${vpt.neverExceeded ? 'never exceeded in' : `${vpt.steps} of`} ${rows - 1} steps with NRMSE < ${vpt.threshold} (σ of the data file, ${truth.length} rows)${vpt.lyapunovTimes === undefined ? (system ? '' : '; in time units: the data has no λmax (the model names no system)') : `; λmax of ${system!.name}`}`,
+      note: `${vpt.neverExceeded ? 'never exceeded in' : `${vpt.steps} of`} ${rows - 1} steps with NRMSE < ${vpt.threshold} (σ of the data file, ${truth.length} rows)${first ? `, from data row ${first + 1} after a warm-up of the hidden state` : ''}${vpt.lyapunovTimes === undefined ? (system ? '' : '; in time units: the data has no λmax (the model names no system)') : `; λmax of ${system!.name}`}`,
       tooltip: vptTip,
     };
   } else vptRow = { name: vptName, value: '—', note: `—: ${whyNotSeeded}.`, tooltip: vptTip };
 
-  const pe: PredictionErrorResult = seedable
-    ? await predictionError(seedable, truth, DEFAULT_PE_STEPS, signal)
+  const pe: PredictionErrorResult = runner
+    ? await predictionError(runner, truth, DEFAULT_PE_STEPS, signal, hidden?.driven)
     : { value: NaN, starts: 0, n: DEFAULT_PE_STEPS, reason: whyNotSeeded };
 
   let lyapunov = NaN;
   let lyapunovHow = `—: ${whyNotSeeded}`;
-  if (seedable && !signal.cancelled) {
+  const stateRunner = seedable ?? (hidden ? run.simulateState : undefined);
+  if (stateRunner && !signal.cancelled) {
     const size = Array.from(scale).reduce((a, b) => a + b, 0) / scale.length;
     // Renormalise about once per Lyapunov time when the system is known, else every 10 steps (growth stays small).
     const every = system
       ? Math.max(1, Math.min(100, Math.floor(1 / (Math.max(system.lyapunovMax, 0.01) * run.timeStep))))
       : 10;
-    const last = (truth.length - 1) * truth.dim;
     lyapunov = await runLyapunov(
-      seedable,
-      Array.from(truth.data.subarray(last, last + truth.dim)),
+      stateRunner,
+      stateAt(truth.length - 1),
       { dt: run.timeStep, steps: MODEL_LYAPUNOV_STEPS, every, d0: 1e-3 * size, neighbours: 4 },
       signal,
     );
-    lyapunovHow = `model: Benettin on the model as it runs (onnxruntime), ${MODEL_LYAPUNOV_STEPS} steps from the last data row, 4 neighbours at 1e-3·σ, renormalised every ${every} steps`;
+    lyapunovHow = `model: Benettin on the model as it runs (onnxruntime), ${MODEL_LYAPUNOV_STEPS} steps from the last data row${hidden ? ' (with its driven hidden state)' : ''}, 4 neighbours at 1e-3·σ, renormalised every ${every} steps`;
   }
 
   const why = (reason: string | undefined) => (reason ? `—: ${reason}. ` : '');
@@ -159,7 +176,7 @@ export async function compareWithData(
         name: 'PE',
         value: f(pe.value),
         reference: '0',
-        note: `${why(pe.reason)}${pe.n}-step prediction error: MSE against the data ${pe.n} steps later, from ${pe.starts} starts on the data`,
+        note: `${why(pe.reason)}${pe.n}-step prediction error: MSE against the data ${pe.n} steps later, from ${pe.starts} starts on the data${hidden ? `; ${hidden.how}` : ''}`,
         tooltip: PE_TOOLTIP,
       },
       {

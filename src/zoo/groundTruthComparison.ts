@@ -5,7 +5,10 @@ import type { DynamicsMetadata } from '../models/signature';
 import { advance, iterate, polynomialRk4, type Trajectory } from './integrate';
 import {
   DEFAULT_PE_STEPS,
+  DEFAULT_WARMUP,
+  drivenStates,
   predictionError,
+  type DrivenStates,
   runLyapunov,
   type PredictionErrorResult,
   type Simulate,
@@ -107,6 +110,33 @@ export async function compareRunWithTruth(
 interface ModelMeasures {
   readonly lyapunov: { readonly value: number; readonly how: string };
   readonly pe: PredictionErrorResult;
+  /** How the starts of PE got their hidden state, when the model has one. */
+  readonly peHow?: string;
+}
+
+/** A model with hidden state driven by the truth: its state at every truth row, for restarts. */
+export async function hiddenStarts(
+  run: CompletedRun,
+  truth: Trajectory,
+  signal: { readonly cancelled: boolean },
+): Promise<{ driven: DrivenStates; how: string } | undefined> {
+  if (!run.simulate || !run.simulateState || run.width !== truth.dim || run.signature.dim <= truth.dim)
+    return undefined;
+  // Teacher forcing replaces the first `width` state values by the data: only right when what the model emits is
+  // those values (an ESN's state [x, r] with x emitted). Checked on three steps from the run's initial state.
+  const start = run.params.initialState;
+  if (start.length !== run.signature.dim) return undefined;
+  const [emitted, whole] = await Promise.all([run.simulate([start], 3), run.simulateState([start], 3)]);
+  for (let t = 0; t < 3; t++)
+    for (let j = 0; j < run.width; j++)
+      if (emitted[t * run.width + j] !== whole[t * run.signature.dim + j]) return undefined;
+  const driven = await drivenStates(run.simulateState, truth, run.signature.dim, DEFAULT_WARMUP, signal);
+  return driven
+    ? {
+        driven,
+        how: `hidden state (${driven.hiddenDim} values) driven by the observed trajectory before each start (teacher forcing, warm-up ${driven.warmup} rows, as reservoir computers are evaluated)`,
+      }
+    : undefined;
 }
 
 /** λmax by Benettin on the model as it runs: total steps, and steps between renormalisations. */
@@ -121,35 +151,48 @@ async function modelMeasures(
 ): Promise<ModelMeasures> {
   const d = system.stateNames.length;
   const fullState = run.signature.dim === d && run.width === d;
+  const hidden = !fullState && run.simulate ? await hiddenStarts(run, truth, signal) : undefined;
   const missing = !run.simulate
     ? 'the model cannot be run again here'
-    : !fullState
-      ? `the model's state has ${run.signature.dim} values and ${system.name} ${d}; needs a model whose state is what is observed`
+    : !fullState && !hidden
+      ? `the model's state has ${run.signature.dim} values and ${system.name} ${d}; needs a model whose state is what is observed, or observed values that are the first of its state`
       : undefined;
   const pe: PredictionErrorResult =
     missing || !run.simulate
       ? { value: NaN, starts: 0, n: DEFAULT_PE_STEPS, reason: missing }
-      : await predictionError(run.simulate, truth, DEFAULT_PE_STEPS, signal);
+      : await predictionError(run.simulate, truth, DEFAULT_PE_STEPS, signal, hidden?.driven);
+  const peHow = hidden?.how;
   if (buildTime !== undefined)
-    return { pe, lyapunov: { value: buildTime, how: 'model: Benettin on its own map at build time (2·10^5 steps)' } };
-  if (missing || !run.simulate) return { pe, lyapunov: { value: NaN, how: `model: —: ${missing}` } };
+    return {
+      pe,
+      peHow,
+      lyapunov: { value: buildTime, how: 'model: Benettin on its own map at build time (2·10^5 steps)' },
+    };
+  if (missing || !run.simulate) return { pe, peHow, lyapunov: { value: NaN, how: `model: —: ${missing}` } };
   const scale = attractorScale(system);
   const size = Array.from(scale).reduce((a, b) => a + b, 0) / scale.length;
   // renormalise about once per Lyapunov time (growth ≈ e), at most every 100 steps
   const every = Math.max(1, Math.min(100, Math.floor(1 / (Math.max(system.lyapunovMax, 0.01) * run.timeStep))));
   const last = (run.steps - 1) * run.members * run.width;
   const x0 = Array.from(run.data.subarray(last, last + d));
+  // With hidden state: its whole state at the last truth row, run with whole states returned.
+  if (hidden) {
+    const h = hidden.driven;
+    const at = (truth.length - 1) * truth.dim;
+    x0.splice(0, d, ...truth.data.subarray(at, at + d), ...h.data.subarray((truth.length - 1) * h.hiddenDim));
+  }
   const value = await runLyapunov(
-    run.simulate,
+    hidden ? run.simulateState! : run.simulate,
     x0,
     { dt: run.timeStep, steps: MODEL_LYAPUNOV_STEPS, every, d0: 1e-3 * size, neighbours: 4 },
     signal,
   );
   return {
     pe,
+    peHow,
     lyapunov: {
       value,
-      how: `model: Benettin on the model as it runs (onnxruntime), ${MODEL_LYAPUNOV_STEPS} steps from its last state, 4 neighbours at 1e-3·σ, renormalised every ${every} steps`,
+      how: `model: Benettin on the model as it runs (onnxruntime), ${MODEL_LYAPUNOV_STEPS} steps from ${hidden ? 'its whole state driven to the last truth row' : 'its last state'}, 4 neighbours at 1e-3·σ, renormalised every ${every} steps`,
     },
   };
 }
@@ -237,7 +280,7 @@ function metricsTable(
         name: 'PE',
         value: f(measures.pe.value),
         reference: '0',
-        note: `${why(measures.pe.reason)}${measures.pe.n}-step prediction error: MSE against the truth ${measures.pe.n} steps later, from ${measures.pe.starts} starts on the truth`,
+        note: `${why(measures.pe.reason)}${measures.pe.n}-step prediction error: MSE against the truth ${measures.pe.n} steps later, from ${measures.pe.starts} starts on the truth${measures.peHow ? `; ${measures.peHow}` : ''}`,
         tooltip: PE_TOOLTIP,
       },
       {

@@ -4,6 +4,14 @@
  * (closed-form cases: data identical to the run gives D_stsp = D_H = 0 and a VPT over the whole horizon).
  */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { rolloutSimulator } from '../../src/models/comparisons';
+import { inspectOnnx } from '../../src/models/onnxFile';
+import { ModelRuntime } from '../../src/models/runtime';
+import { emitWidth, recognise, wholeStateSignature } from '../../src/models/signature';
+import { groundTruthComparison } from '../../src/zoo/groundTruthComparison';
 import type { CompletedRun } from '../../src/models/comparisons';
 import { DataFileError, decodeNpy, encodeNpy } from '../../src/models/npy';
 import { parsePreviewMessage, parsePreviewPanelState, parseHostToPreview } from '../../src/models/previewProtocol';
@@ -16,7 +24,7 @@ import {
   validMapping,
 } from '../../src/models/trajectoryFile';
 import { stateSpace } from '../../src/metrics/stateSpace';
-import type { Simulate } from '../../src/metrics/modelRuns';
+import { drivenStates, predictionError, type Simulate } from '../../src/metrics/modelRuns';
 import { compareWithData } from '../../src/zoo/dataComparison';
 
 /** A .npy built byte by byte as numpy.save writes it (independent of encodeNpy). */
@@ -265,5 +273,111 @@ describe('metrics against a data file', function () {
       assert.match(row(name).note!, /only 2 of the model's 3 outputs are paired/, name);
     }
     assert.ok(Number.isNaN(result.reference!.data[2]), 'no overlay for z');
+  });
+});
+
+describe('PE of a model with hidden state (driven by the data before each start)', function () {
+  this.timeout(60_000);
+  // state [x, r]: r' = 0.5·r + x (a leaky memory of the inputs), x' = 0.9·sin(3r) + 0.1·x; x is emitted
+  const step = ([x, r]: number[]) => [0.9 * Math.sin(3 * r) + 0.1 * x, 0.5 * r + x];
+  const run = (emit: number) => (states: readonly (readonly number[])[], steps: number) => {
+    const out = new Float32Array(steps * states.length * emit);
+    states.forEach((s, m) => {
+      let z = [...s];
+      for (let t = 0; t < steps; t++) out.set((z = step(z)).slice(0, emit), (t * states.length + m) * emit);
+    });
+    return Promise.resolve(out);
+  };
+  const T = 3000;
+  const truthStates: number[][] = [];
+  let z = [0.3, -0.2];
+  for (let t = 0; t < T; t++) truthStates.push((z = step(z)));
+  const test = { data: Float64Array.from(truthStates.map((s) => s[0])), length: T, dim: 1 };
+
+  it('recovers the hidden state along the data, and the true model then scores PE ≈ 0 (with r = 0 instead: PE > 1e-3)', async () => {
+    const driven = (await drivenStates(run(2), test, 2, 50))!;
+    assert.equal(driven.hiddenDim, 1);
+    for (const t of [50, 51, 1234, T - 1])
+      assert.ok(
+        Math.abs(driven.data[t] - truthStates[t][1]) < 1e-5,
+        `r at row ${t}: ${driven.data[t]} vs ${truthStates[t][1]}`,
+      );
+    const pe = await predictionError(run(1), test, 20, undefined, driven);
+    assert.equal(pe.starts, T - 20 - 50, 'starts after the warm-up');
+    assert.ok(pe.value < 1e-8, `PE ${pe.value}`);
+    // the same starts with a zero hidden state: the memory matters
+    const zero = { hiddenDim: 1, data: new Float64Array(T), warmup: 50 };
+    const bad = await predictionError(run(1), test, 20, undefined, zero);
+    assert.ok(bad.value > 1e-3, `PE with r = 0: ${bad.value}`);
+  });
+});
+
+describe("the zoo's ESN (hidden reservoir state) scored through onnxruntime", function () {
+  this.timeout(180_000);
+
+  it('shows PE and λmax for a copy of lorenz63-esn.onnx (no build-time value): reservoir driven by the truth', async () => {
+    const bytes = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'media', 'models', 'lorenz63-esn.onnx'));
+    const r = recognise(inspectOnnx(bytes));
+    assert.ok(r.ok);
+    const sig = r.signature;
+    assert.ok(sig.dim > 3 && emitWidth(sig) === 3, 'state [x, reservoir], 3 emitted');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attractor-esn-'));
+    const runtime = new ModelRuntime({ info: () => undefined, warn: () => undefined });
+    try {
+      const file = path.join(dir, 'my-esn.onnx');
+      fs.writeFileSync(file, bytes);
+      const steps = 3000;
+      const chunks: Float32Array[] = [];
+      const x0 = sig.metadata.initialState!.slice();
+      await runtime.rollout(
+        file,
+        { signature: sig, initialStates: [x0], steps, dt: 1 },
+        (c) => void chunks.push(c.data),
+      );
+      const all = Float32Array.from(chunks.flatMap((c) => [...c]));
+      const simulator = (s: typeof sig) =>
+        rolloutSimulator((f, req, onChunk, signal) => runtime.rollout(f, req, onChunk, signal), file, s, 1, {
+          cancelled: false,
+        });
+      const dt = sig.metadata.dt ?? 1;
+      const run: CompletedRun = {
+        file,
+        signature: sig,
+        metadata: sig.metadata,
+        params: { initialState: x0, steps, dt, members: 1, perturbation: 0, burnIn: 0 },
+        steps,
+        members: 1,
+        width: 3,
+        timeStep: dt,
+        data: all,
+        simulate: simulator(sig),
+        simulateState: simulator(wholeStateSignature(sig)!),
+      };
+      const result = await groundTruthComparison().compare(run, { cancelled: false });
+      const row = (name: string) => result!.table.rows.find((x) => x.name === name)!;
+      const pe = Number(row('PE').value);
+      console.log(`      ESN: PE ${row('PE').value} (${row('PE').note}); λmax ${row('λmax').value}`);
+      assert.ok(Number.isFinite(pe) && pe < 1, `PE ${row('PE').value}: ${row('PE').note}`);
+      assert.match(row('PE').note!, /hidden state \(\d+ values\) driven by the observed trajectory before each start/);
+      // the zoo measured this model's λmax at build time with its own JS map (2·10^5 steps): 0.9048
+      const lambda = Number(row('λmax').value);
+      assert.ok(Math.abs(lambda - 0.9048) / 0.9048 < 0.1, `λmax ${row('λmax').value}: ${row('λmax').note}`);
+
+      // against a data file: the ESN's own run (columns x, y, z paired by name)
+      const own = { columns: ['x', 'y', 'z'], rows: steps, data: Float64Array.from(all) };
+      const data = await compareWithData(run, { label: 'esn-run.npy', set: own, mapping: [0, 1, 2] });
+      const drow = (name: string) => data.table.rows.find((x) => x.name === name)!;
+      console.log(
+        `      ESN against its own run as data: PE ${drow('PE').value}, VPT ${drow('Valid prediction time').value}`,
+      );
+      assert.equal(drow('D_stsp').value, '0.000');
+      assert.ok(Number(drow('PE').value) < 1e-6, `PE ${drow('PE').value}: ${drow('PE').note}`);
+      assert.match(drow('PE').note!, /hidden state \(200 values\) driven/);
+      assert.match(drow('Valid prediction time').note!, /from data row 201 after a warm-up of the hidden state/);
+      assert.ok(Number.isFinite(Number(drow('λmax').value)), drow('λmax').note);
+    } finally {
+      runtime.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
