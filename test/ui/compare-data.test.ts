@@ -4,7 +4,8 @@
  * D_stsp = D_H = 0 and a valid prediction over the whole horizon; a `.csv` with two named columns (one transformed)
  * is paired by name, the third output left out in the quick pick, and its D_stsp checked against a binning D_stsp
  * written here from the definition of Hess et al. 2023 (GTF-shPLRNN stsp_measure.jl); the choice survives a window
- * reload, "Clear data" goes back to the true system, and a file that is too short is refused with the reason.
+ * reload, "Clear data" goes back to the true system, a file that is too short is refused with the reason, and the zoo
+ * ESN (hidden reservoir state) gets a PE.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -112,7 +113,7 @@ describe('compare a preview with data (UI)', function () {
     return frame;
   }
 
-  async function openPreview(): Promise<FrameLocator> {
+  async function openPreview(model = MODEL): Promise<FrameLocator> {
     const { page } = ui.wb;
     for (let attempt = 0; ; attempt++) {
       await page.keyboard.press('F1');
@@ -133,8 +134,8 @@ describe('compare a preview with data (UI)', function () {
     await page
       .locator('.quick-input-widget .quick-input-box input[placeholder="An ONNX model to run"]')
       .waitFor({ timeout: 20_000 });
-    await pick(MODEL);
-    return activeWebview(`Preview: ${MODEL}`);
+    await pick(model);
+    return activeWebview(`Preview: ${model}`);
   }
 
   async function run(frame: FrameLocator): Promise<void> {
@@ -257,5 +258,14 @@ describe('compare a preview with data (UI)', function () {
       { timeout: 20_000, message: 'the refusal of short.csv' },
     );
     assert.match((await frame.locator('#metrics h2').textContent()) ?? '', /^Against Lorenz-63/);
+  });
+
+  it("shows the zoo ESN's PE (its reservoir driven by the truth before each start), no longer —", async () => {
+    const frame = await openPreview('lorenz63-esn.onnx');
+    await run(frame);
+    const rows = await metrics(frame, /^Against Lorenz-63/);
+    const [pe, note] = rows.get('PE') ?? ['', ''];
+    assert.ok(Number.isFinite(Number(pe)) && Number(pe) >= 0, `PE "${pe}": ${note}`);
+    assert.match(note, /hidden state \(200 values\) driven by the observed trajectory/);
   });
 });
