@@ -15,6 +15,9 @@ import { detectClosedOrbit, type ClosedOrbit } from './closedOrbit';
 import { newtonSearch, type BatchEvaluate, type FoundPoint } from './newton';
 import type { PiecewiseRecognition } from './piecewiseLinear';
 import { exactSearch, piecewiseMap, regionVisits } from './plrnnSearch';
+import type { AnalysisRow } from './analysisProtocol';
+
+export type { AnalysisRow };
 
 export interface AnalysisRequest {
   readonly kind: 'map' | 'flow';
@@ -61,6 +64,8 @@ export interface AnalysisResult {
   readonly regionCodes?: readonly string[];
   readonly spectrum?: SpectrumSummary;
   readonly referenceSpectrum?: SpectrumSummary & { readonly system: string };
+  /** The run's bounding box: points outside it are flagged in the table (e.g. spurious fixed points of an RK4 map). */
+  readonly box: { readonly lo: readonly number[]; readonly hi: readonly number[] };
   readonly elapsedMs: number;
   /** Model evaluations (runtime calls) of the Newton search. */
   readonly calls: number;
@@ -105,7 +110,8 @@ export async function analyseDynamics(req: AnalysisRequest): Promise<AnalysisRes
   const progress = (f: number, m: string) => req.onProgress?.(Math.max(0, Math.min(1, f)), m);
   const maxPeriod = kind === 'flow' ? 1 : Math.max(1, Math.min(8, req.maxPeriod ?? (d > 50 ? 1 : 8)));
   const perSource = Math.max(2, Math.min(32, Math.floor(MAX_ROWS_PER_CALL / (2 * (2 * d + 1)))));
-  const { seeds, extent } = analysisSeeds(req.rows, req.steps, d, perSource, req.seed);
+  const { seeds, extent, lo, hi } = analysisSeeds(req.rows, req.steps, d, perSource, req.seed);
+  const box = { lo, hi };
   const closedOrbit = kind === 'map' ? detectClosedOrbit(req.rows, req.steps, d, req.timeStep) : undefined;
   const reference = referenceSpectrum(req.system);
   const pw = req.piecewise;
@@ -152,6 +158,7 @@ export async function analyseDynamics(req: AnalysisRequest): Promise<AnalysisRes
       regionCodes: visits.regions.map((r) => r.code),
       spectrum,
       referenceSpectrum: reference,
+      box,
       elapsedMs: performance.now() - started,
       calls: 0,
       cancelled: exact.cancelled || !!req.signal?.cancelled,
@@ -185,6 +192,7 @@ export async function analyseDynamics(req: AnalysisRequest): Promise<AnalysisRes
     maxPeriod,
     closedOrbit,
     referenceSpectrum: reference,
+    box,
     elapsedMs: performance.now() - started,
     calls: newton.calls,
     cancelled: newton.cancelled,
@@ -203,17 +211,6 @@ function referenceSpectrum(system: string | undefined): (SpectrumSummary & { sys
   };
 }
 
-/** One row per fixed point or cycle point, for the table and its Markdown. */
-export interface AnalysisRow {
-  readonly what: string;
-  readonly coordinates: string;
-  readonly eigenvalues: string;
-  readonly type: string;
-  readonly unstable: string;
-  readonly residual: string;
-  readonly code: string;
-}
-
 export function analysisRows(result: AnalysisResult): AnalysisRow[] {
   const rows: AnalysisRow[] = [];
   const coords = (x: readonly number[]) =>
@@ -227,6 +224,12 @@ export function analysisRows(result: AnalysisResult): AnalysisRow[] {
   let fixed = 0;
   const sorted = [...result.points].sort((a, b) => a.period - b.period);
   for (const p of sorted) {
+    const outside = p.orbit.some((x) =>
+      x.some((v, j) => {
+        const margin = 0.1 * (result.box.hi[j] - result.box.lo[j]);
+        return v < result.box.lo[j] - margin || v > result.box.hi[j] + margin;
+      }),
+    );
     const label =
       p.period === 1
         ? `${result.kind === 'flow' ? 'equilibrium' : 'fixed point'} ${++fixed}`
@@ -235,7 +238,9 @@ export function analysisRows(result: AnalysisResult): AnalysisRow[] {
     const shown = eig.length > 6 ? [...eig.slice(0, 6), `… (${p.eigenvalues.length})`] : eig;
     p.orbit.forEach((x, i) =>
       rows.push({
-        what: p.period === 1 ? label : `${label}, point ${i + 1}`,
+        what:
+          (p.period === 1 ? label : `${label}, point ${i + 1}`) +
+          (outside && i === 0 ? ' (outside the run’s box)' : ''),
         coordinates: coords(x),
         eigenvalues: i === 0 ? shown.join('; ') : '″',
         type: i === 0 ? p.classification.type : '″',
@@ -266,14 +271,19 @@ export function analysisMarkdown(result: AnalysisResult, fileName: string): stri
     mdCell(result.note),
   ];
   if (result.points.length === 0) lines.splice(4, 0, '| none found | | | | | | |');
+  for (const line of analysisNotes(result)) lines.push('', line);
+  return lines.join('\n') + '\n';
+}
+
+/** The lines under the table: the closed orbit, the subregions visited, the Lyapunov spectra (Markdown text). */
+export function analysisNotes(result: AnalysisResult): string[] {
+  const out: string[] = [];
   if (result.closedOrbit)
-    lines.push(
-      '',
-      `Closed orbit in the run: period ${formatNumber(result.closedOrbit.period)} (${result.closedOrbit.returns} returns to the section x₀ = mean).`,
+    out.push(
+      `Closed orbit in the run: period ${formatNumber(result.closedOrbit.period)} (${result.closedOrbit.returns} returns to the section x₀ = mean${result.closedOrbit.crossings > 1 ? `, ${result.closedOrbit.crossings} crossings per period` : ''}).`,
     );
   if (result.regions)
-    lines.push(
-      '',
+    out.push(
       `Subregions visited: ${result.regions.total} (of 2^${result.regions.units}); most visited: ${result.regions.top
         .slice(0, 5)
         .map((r) => `\`${r.code}\` (${r.visits})`)
@@ -282,11 +292,10 @@ export function analysisMarkdown(result: AnalysisResult, fileName: string): stri
   const spec = (s: SpectrumSummary) =>
     `λ = (${s.exponents.map((v) => formatNumber(v)).join(', ')}), D_KY = ${s.kaplanYorke === undefined ? '—' : formatNumber(s.kaplanYorke)}`;
   if (result.spectrum)
-    lines.push('', `Lyapunov spectrum of the model: ${spec(result.spectrum)} (${result.spectrum.source}).`);
+    out.push(`Lyapunov spectrum of the model: ${spec(result.spectrum)} (${result.spectrum.source}).`);
   if (result.referenceSpectrum)
-    lines.push(
-      '',
+    out.push(
       `${result.referenceSpectrum.system}: ${spec(result.referenceSpectrum)} (${result.referenceSpectrum.source}).`,
     );
-  return lines.join('\n') + '\n';
+  return out;
 }

@@ -3,6 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { extensionWebviewHtml, webviewOptions } from '../panels/extensionWebview';
+import { PreviewAnalysis } from '../insight/analysisPanel';
 import { Disposable } from '../util/disposable';
 import { compareWithData, type DataChoice } from '../zoo/dataComparison';
 import { pickDataChoice, restoreDataChoice } from './commands/pickData';
@@ -81,6 +82,11 @@ class ModelPreviewPanel extends Disposable {
   private runCount = 0;
   /** The data file that replaces the true system as ground truth ("Compare with Data…"), when one is chosen. */
   private data: { readonly choice: DataChoice; readonly saved: SavedDataChoice } | undefined;
+  /** "Analyse dynamics": fixed points, cycles, subregions (src/insight). */
+  private readonly analysis: PreviewAnalysis;
+  /** Resolved when the model is loaded (the Analyse command may arrive before the webview is ready). */
+  private loaded: Promise<void>;
+  private markLoaded: () => void = () => undefined;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -93,6 +99,9 @@ class ModelPreviewPanel extends Disposable {
     this.register(panel.onDidDispose(() => this.dispose()));
     this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
     this.register({ dispose: () => this.cancel('cancelled') });
+    this.analysis = new PreviewAnalysis(ctx.runtime, ctx.log, (m) => this.post(m));
+    this.register({ dispose: () => this.analysis.cancel() });
+    this.loaded = new Promise<void>((resolve) => (this.markLoaded = resolve));
     panel.title = `Preview: ${path.basename(uri.fsPath)}`;
     panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'model.svg');
     panel.webview.options = webviewOptions(ctx.extensionUri);
@@ -102,6 +111,7 @@ class ModelPreviewPanel extends Disposable {
       styles: [
         ['dist', 'webview', 'uplot', 'uPlot.min.css'],
         ['media', 'model.css'],
+        ['media', 'analysis.css'],
       ],
       body: '<main id="preview" aria-busy="true"><p class="loading">Reading the model…</p></main>',
     });
@@ -147,6 +157,12 @@ class ModelPreviewPanel extends Disposable {
         return;
       case 'chooseData':
         return this.chooseData();
+      case 'analyse':
+        return this.analyse();
+      case 'cancelAnalysis':
+        return this.analysis.cancel();
+      case 'copyAnalysis':
+        return this.analysis.copy(message.markdown);
       case 'clearData':
         this.data = undefined;
         await this.post({ type: 'dataChosen', label: null, saved: null });
@@ -212,11 +228,35 @@ class ModelPreviewPanel extends Disposable {
       this.model = describeForPreview(file, recognition.signature);
       await this.post({ type: 'init', model: this.model });
       await this.sendData();
+      this.markLoaded();
       return true;
     } catch (err) {
       await this.fail(null, err);
       return false;
     }
+  }
+
+  /** Analyses the model's dynamics, from the finished run when there is one (waits for the model to load). */
+  async analyse(): Promise<void> {
+    await this.loaded;
+    const run = this.run?.finished ? this.run : undefined;
+    await this.analysis.analyse({
+      file: this.uri.fsPath,
+      fileName: path.basename(this.uri.fsPath),
+      signature: this.signature,
+      model: this.model,
+      run: run
+        ? {
+            ...this.rows(run),
+            burnIn: Math.min(
+              run.params.burnIn,
+              run.chunks.reduce((n, c) => n + c.steps, 0),
+            ),
+            initialState: run.params.initialState,
+            dt: run.params.dt,
+          }
+        : undefined,
+    });
   }
 
   private async start(params: RunParameters): Promise<void> {
@@ -303,6 +343,7 @@ class ModelPreviewPanel extends Disposable {
   /** The watcher saw the file change or go: stop a run, then re-read it (or say it is gone). */
   async fileChanged(kind: 'changed' | 'deleted'): Promise<void> {
     this.cancel('fileChanged');
+    this.analysis.cancel('fileChanged');
     if (kind === 'deleted') {
       this.signature = undefined;
       await this.post({
@@ -526,6 +567,7 @@ export function describeForPreview(file: string, sig: Signature): PreviewModel {
     paper: meta.paper,
     notes,
     limits: { maxSteps: MAX_STEPS, maxMembers: MAX_MEMBERS, maxValues: MAX_VALUES },
+    plotsState: !(sig.kind === 'map' && sig.observationOutput),
   };
 }
 
@@ -555,6 +597,19 @@ export class ModelPreviews extends Disposable implements vscode.WebviewPanelSeri
       },
     );
     this.track(new ModelPreviewPanel(uri, panel, this.ctx));
+  }
+
+  /** "Attractor: Analyse Model Dynamics": the given model's preview (opened if needed), else the active one. */
+  async analyse(uri: vscode.Uri | undefined): Promise<boolean> {
+    const all = [...this.open.values()];
+    if (uri) this.show(uri);
+    const target = uri
+      ? this.open.get(uri.fsPath)
+      : (all.find((p) => p.panel.active) ?? (all.length === 1 ? all[0] : undefined));
+    if (!target) return false;
+    target.panel.reveal();
+    await target.analyse();
+    return true;
   }
 
   /** "Attractor: Compare with Data…" from the palette: the active preview, else the only one open. */

@@ -13,6 +13,13 @@
  * overlays on the 3D projection and the time series.
  */
 
+import {
+  parseAnalysisToHost,
+  parseAnalysisToPreview,
+  type AnalysisToHost,
+  type AnalysisToPreview,
+} from '../insight/analysisProtocol';
+
 export type PreviewKind = 'map' | 'flow' | 'rollout';
 
 export interface PreviewModel {
@@ -36,6 +43,8 @@ export interface PreviewModel {
   /** Lines shown above the controls (e.g. "no dynamics.initial_state: starting near 0 with a burn-in"). */
   readonly notes: readonly string[];
   readonly limits: { readonly maxSteps: number; readonly maxMembers: number; readonly maxValues: number };
+  /** The plotted values are the state's first components (false for a map's observation output). */
+  readonly plotsState?: boolean;
 }
 
 export interface RunParameters {
@@ -103,6 +112,7 @@ export function decimateReference(
 }
 
 export type HostToPreview =
+  | AnalysisToPreview
   | { readonly type: 'init'; readonly model: PreviewModel }
   | {
       readonly type: 'runStarted';
@@ -141,6 +151,7 @@ export type HostToPreview =
   | { readonly type: 'dataChosen'; readonly label: string | null; readonly saved: SavedDataChoice | null };
 
 export type PreviewToHost =
+  | AnalysisToHost
   | { readonly type: 'ready' }
   | { readonly type: 'run'; readonly params: RunParameters }
   | { readonly type: 'cancel' }
@@ -175,6 +186,8 @@ export interface SavedDataChoice {
 export interface PreviewPanelState {
   readonly file: string;
   readonly data?: SavedDataChoice;
+  /** The last dynamics analysis (kept and validated by the webview; see src/insight/analysisProtocol.ts). */
+  readonly analysis?: unknown;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -220,7 +233,7 @@ export function parsePreviewMessage(value: unknown): PreviewToHost | undefined {
         ? { type: 'exportPng', dataUrl: value.dataUrl }
         : undefined;
     default:
-      return undefined;
+      return parseAnalysisToHost(value);
   }
 }
 
@@ -320,7 +333,7 @@ export function parseHostToPreview(value: unknown): HostToPreview | undefined {
         : undefined;
     }
     default:
-      return undefined;
+      return parseAnalysisToPreview(value);
   }
 }
 

@@ -172,6 +172,16 @@ export function registerModels(services: Services): ModelsApi {
       else await vscode.commands.executeCommand('revealFileInOS', uri);
     }),
     vscode.commands.registerCommand('attractor.refreshModels', () => tree.refresh()),
+    vscode.commands.registerCommand('attractor.analyseModel', async (arg?: unknown) => {
+      try {
+        const uri = toUri(arg);
+        if (await previews.analyse(uri)) return;
+        const picked = await pickModel();
+        if (picked) await previews.analyse(picked);
+      } catch (err) {
+        await showError(log, 'Could not analyse the model', err);
+      }
+    }),
     vscode.commands.registerCommand('attractor.compareWithData', () =>
       previews.compareWithData().catch((err) => showError(log, 'Could not compare with data', err)),
     ),

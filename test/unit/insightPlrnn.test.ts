@@ -5,6 +5,8 @@ import * as ort from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import { recognisePiecewiseLinear, type PiecewiseLinearMap } from '../../src/insight/piecewiseLinear';
 import { analyseDynamics, analysisMarkdown } from '../../src/insight/analysis';
+import { parseAnalysisView } from '../../src/insight/analysisProtocol';
+import { analyseModel } from '../../src/insight/analysisRunner';
 import { exactSearch, piecewiseMap, regionVisits } from '../../src/insight/plrnnSearch';
 import { inspectOnnx } from '../../src/models/onnxFile';
 import { ModelRuntime } from '../../src/models/runtime';
@@ -324,3 +326,59 @@ async function agreesWithOrt(bytes: Uint8Array, input: string, output: string, m
   }
   await s.release();
 }
+
+describe('dynamics insight: the preview’s analysis of a model file', function () {
+  this.timeout(120_000);
+  const runtime = new ModelRuntime({ info: () => undefined, warn: () => undefined });
+  after(() => runtime.dispose());
+
+  it('analyses the zoo’s Van der Pol map from states it computes (unstable focus, closed orbit T ≈ 6.663); the view survives validation', async () => {
+    const file = join(modelsDir, 'vanderpol-rk4.onnx');
+    const r = recognise(inspectOnnx(new Uint8Array(readFileSync(file))));
+    assert.ok(r.ok);
+    const progress: number[] = [];
+    const view = await analyseModel(runtime, {
+      file,
+      fileName: 'vanderpol-rk4.onnx',
+      signature: r.signature,
+      initialState: r.signature.metadata.initialState!,
+      dt: r.signature.metadata.dt!,
+      timeStep: r.signature.metadata.dt!,
+      signal: { cancelled: false },
+      onProgress: (f) => void progress.push(f),
+    });
+    assert.equal(view.method, 'newton');
+    // the origin, an unstable focus, and the RK4 map's two spurious fixed points far outside the limit cycle
+    // (Yee, Sweby & Griffiths 1991): fixed points of the discretisation, flagged as outside the run's box
+    const inside = view.rows.filter((r) => !r.what.includes('outside'));
+    assert.equal(inside.length, 1, JSON.stringify(view.rows));
+    assert.equal(inside[0].type, 'unstable focus');
+    assert.equal(inside[0].unstable, '2');
+    const orbit = view.lines.find((l) => l.startsWith('Closed orbit'));
+    assert.ok(orbit, view.lines.join(' / '));
+    const period = Number(/period ([\d.]+)/.exec(orbit)![1]);
+    assert.ok(Math.abs(period - 6.6633) < 0.01, orbit);
+    assert.ok(progress.length > 0);
+    assert.deepEqual(parseAnalysisView(JSON.parse(JSON.stringify(view))), view);
+    assert.equal(parseAnalysisView({ ...view, rows: [{ what: 1 }] }), undefined);
+    assert.equal(parseAnalysisView({ ...view, markdown: 'x'.repeat(500_000) }), undefined);
+  });
+
+  it('stops when cancelled', async () => {
+    const file = join(modelsDir, 'lorenz63-rk4.onnx');
+    const r = recognise(inspectOnnx(new Uint8Array(readFileSync(file))));
+    assert.ok(r.ok);
+    const signal = { cancelled: false };
+    const started = analyseModel(runtime, {
+      file,
+      fileName: 'lorenz63-rk4.onnx',
+      signature: r.signature,
+      initialState: r.signature.metadata.initialState!,
+      dt: 1,
+      timeStep: 1,
+      signal,
+      onProgress: () => void (signal.cancelled = true),
+    });
+    await assert.rejects(started);
+  });
+});

@@ -176,6 +176,8 @@ export interface PlotResult {
   readonly fixedPoint?: readonly number[];
   /** Where row `row` of member 0 is drawn (CSS pixels), for the cursor's marker; undefined when not drawn. */
   readonly locate?: (row: number) => [number, number] | undefined;
+  /** Where a state (its plotted components, indexed like a row) is drawn, for the dynamics analysis' markers. */
+  readonly place?: (values: readonly number[]) => [number, number] | undefined;
   /** Axis labels' anchors and, for checking they sit outside it, the farthest drawn point from the centre. */
   readonly layout?: {
     readonly centre: [number, number];
@@ -328,6 +330,7 @@ export function drawPhase(
       if (row < t.burnIn || row >= t.rows) return undefined;
       return project(norm(value(t, row, 0, a), 0), norm(value(t, row, 0, b), 1), norm(value(t, row, 0, c), 2));
     },
+    place: (v) => project(norm(v[a], 0), norm(v[b], 1), norm(v[c], 2)),
   };
 }
 
@@ -440,6 +443,7 @@ function drawPortrait(
     projection: '2d',
     fixedPoint: settled,
     locate: (row) => (row < t.burnIn || row >= t.rows ? undefined : [px(value(t, row, 0, a)), py(value(t, row, 0, b))]),
+    place: (v) => [px(v[a]), py(v[b])],
   };
 }
 

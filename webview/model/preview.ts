@@ -27,6 +27,7 @@ import {
   type View3d,
 } from './plots';
 import { powerSpectrum, SeriesPlots, SpectrumPlot, type Spectrum } from './timeSeries';
+import { AnalysisSection } from './analysis';
 
 const vscode = vscodeApi<PreviewToHost, PreviewPanelState>();
 const root = document.getElementById('preview') as HTMLElement;
@@ -55,6 +56,8 @@ let spectrumPlot: SpectrumPlot | undefined;
 /** The last 3D drawing, to place the marker of the time under the time-series cursor. */
 let lastPhase: PlotResult | undefined;
 let cursorRow: number | undefined;
+/** "Analyse dynamics" (its own module): table, markers and subregion colours over the 3D view. */
+let analysis: AnalysisSection | undefined;
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -253,7 +256,18 @@ function render(m: PreviewModel): void {
   const metrics = el('section', { id: 'metrics', class: 'metrics', 'aria-label': 'Comparison with ground truth' });
   metrics.hidden = true;
 
-  root.replaceChildren(header, controls, progress, status, plots, metrics);
+  analysis = new AnalysisSection(
+    {
+      post: (message) => vscode.postMessage(message),
+      save: (v) => vscode.setState({ ...(vscode.getState() ?? { file: m.file }), file: m.file, analysis: v }),
+      saved: () => vscode.getState()?.analysis,
+    },
+    m.file,
+    m.plotsState ?? true,
+    phaseBox,
+    schedule,
+  );
+  root.replaceChildren(header, controls, progress, status, plots, metrics, analysis.section);
   root.setAttribute('aria-busy', 'false');
   setRunning(false);
 
@@ -361,6 +375,7 @@ function draw(): void {
   const phase = drawPhase(phaseCanvas, t, view, theme, overlay);
   lastPhase = phase;
   drawMarker();
+  analysis?.draw(phase, phaseCanvas, theme);
   const { points, referencePoints } = phase;
   const series = seriesPlots!.update(t, overlay);
   phaseCanvas.setAttribute('data-reference-points', String(referencePoints));
@@ -579,6 +594,12 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       return;
     case 'notice':
       setStatus(message.message);
+      return;
+    case 'analysisStarted':
+    case 'analysisProgress':
+    case 'analysis':
+    case 'analysisFailed':
+      analysis?.handle(message);
       return;
     case 'dataChosen': {
       const { data: _previous, ...rest } = vscode.getState() ?? { file: model?.file ?? '' };

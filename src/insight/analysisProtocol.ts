@@ -1,0 +1,160 @@
+/**
+ * The preview's "Analyse dynamics" messages, kept apart from the run protocol (previewProtocol.ts delegates to
+ * these parsers). The host sends an `AnalysisView`: the table's rows as text, the points to mark on the 3D
+ * projection, the subregion of the run's rows for colouring, and the Markdown for "Copy as Markdown". The webview
+ * keeps the view in its state, so a reload shows it again. Everything is validated on arrival. No vscode, no DOM.
+ */
+/** One row per fixed point or cycle point, for the table and its Markdown. */
+export interface AnalysisRow {
+  readonly what: string;
+  readonly coordinates: string;
+  readonly eigenvalues: string;
+  readonly type: string;
+  readonly unstable: string;
+  readonly residual: string;
+  readonly code: string;
+}
+
+export interface AnalysisMarker {
+  readonly period: number;
+  /** The orbit's points, the model's whole state (the webview plots the components on its axes). */
+  readonly orbit: readonly (readonly number[])[];
+  readonly type: string;
+  readonly stable: boolean;
+}
+
+/** Palette index per run row (0…PALETTE−1: the most visited subregions in order; PALETTE: any other). */
+export interface RowColours {
+  /** The first coloured row's index in the run (its burn-in). */
+  readonly start: number;
+  readonly stride: number;
+  readonly values: readonly number[];
+  /** The code of each palette entry. */
+  readonly legend: readonly string[];
+}
+
+export const REGION_PALETTE = 8;
+export const MAX_COLOURED_ROWS = 40_000;
+const MAX_MARKDOWN = 400_000;
+
+export interface AnalysisView {
+  readonly file: string;
+  readonly fileName: string;
+  readonly kind: 'map' | 'flow';
+  readonly method: 'exact' | 'newton';
+  readonly note: string;
+  /** "multipliers μ" or "eigenvalues λ". */
+  readonly valuesLabel: string;
+  readonly rows: readonly AnalysisRow[];
+  readonly markers: readonly AnalysisMarker[];
+  /** Lines under the table: closed orbit, subregions, Lyapunov spectra. */
+  readonly lines: readonly string[];
+  readonly regions?: { readonly total: number; readonly top: readonly { code: string; visits: number }[] };
+  readonly colours?: RowColours;
+  readonly markdown: string;
+  readonly elapsedMs: number;
+}
+
+export type AnalysisToPreview =
+  | { readonly type: 'analysisStarted' }
+  | { readonly type: 'analysisProgress'; readonly fraction: number; readonly message: string }
+  | { readonly type: 'analysis'; readonly view: AnalysisView }
+  | { readonly type: 'analysisFailed'; readonly message: string };
+
+export type AnalysisToHost =
+  | { readonly type: 'analyse' }
+  | { readonly type: 'cancelAnalysis' }
+  | { readonly type: 'copyAnalysis'; readonly markdown: string };
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const text = (v: unknown, max = 2000): v is string => typeof v === 'string' && v.length <= max;
+
+export function parseAnalysisToHost(value: unknown): AnalysisToHost | undefined {
+  if (!isRecord(value)) return undefined;
+  if (value.type === 'analyse' || value.type === 'cancelAnalysis') return { type: value.type };
+  if (value.type === 'copyAnalysis' && text(value.markdown, MAX_MARKDOWN))
+    return { type: 'copyAnalysis', markdown: value.markdown };
+  return undefined;
+}
+
+export function parseAnalysisToPreview(value: unknown): AnalysisToPreview | undefined {
+  if (!isRecord(value)) return undefined;
+  switch (value.type) {
+    case 'analysisStarted':
+      return { type: 'analysisStarted' };
+    case 'analysisProgress':
+      return finite(value.fraction) && text(value.message)
+        ? { type: 'analysisProgress', fraction: value.fraction, message: value.message }
+        : undefined;
+    case 'analysisFailed':
+      return text(value.message) ? { type: 'analysisFailed', message: value.message } : undefined;
+    case 'analysis': {
+      const view = parseAnalysisView(value.view);
+      return view ? { type: 'analysis', view } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+const ROW_KEYS = ['what', 'coordinates', 'eigenvalues', 'type', 'unstable', 'residual', 'code'] as const;
+
+/** Validates a view from the host, or from the webview's saved state after a reload. */
+export function parseAnalysisView(v: unknown): AnalysisView | undefined {
+  if (!isRecord(v)) return undefined;
+  const { file, fileName, kind, method, note, valuesLabel, rows, markers, lines, markdown, elapsedMs } = v;
+  if (!text(file, 4096) || !text(fileName, 1000) || (kind !== 'map' && kind !== 'flow')) return undefined;
+  if ((method !== 'exact' && method !== 'newton') || !text(note, 4000) || !text(valuesLabel, 100)) return undefined;
+  if (!Array.isArray(rows) || rows.length > 2000 || !Array.isArray(markers) || markers.length > 200) return undefined;
+  if (!Array.isArray(lines) || lines.length > 50 || !lines.every((l) => text(l, 4000))) return undefined;
+  if (!text(markdown, MAX_MARKDOWN) || !finite(elapsedMs)) return undefined;
+  const parsedRows: AnalysisRow[] = [];
+  for (const r of rows) {
+    if (!isRecord(r) || !ROW_KEYS.every((k) => text(r[k], 4000))) return undefined;
+    parsedRows.push(Object.fromEntries(ROW_KEYS.map((k) => [k, r[k]])) as unknown as AnalysisRow);
+  }
+  const parsedMarkers: AnalysisMarker[] = [];
+  for (const m of markers) {
+    if (!isRecord(m) || !finite(m.period) || !text(m.type, 100) || typeof m.stable !== 'boolean') return undefined;
+    if (!Array.isArray(m.orbit) || m.orbit.length > 8) return undefined;
+    if (!m.orbit.every((x) => Array.isArray(x) && x.length <= 10_000 && x.every(finite))) return undefined;
+    parsedMarkers.push({ period: m.period, orbit: m.orbit as number[][], type: m.type, stable: m.stable });
+  }
+  let regions: AnalysisView['regions'];
+  if (v.regions !== undefined) {
+    const r = v.regions;
+    if (!isRecord(r) || !finite(r.total) || !Array.isArray(r.top) || r.top.length > 50) return undefined;
+    const top: { code: string; visits: number }[] = [];
+    for (const t of r.top) {
+      if (!isRecord(t) || !text(t.code, 200) || !finite(t.visits)) return undefined;
+      top.push({ code: t.code, visits: t.visits });
+    }
+    regions = { total: r.total, top };
+  }
+  let colours: RowColours | undefined;
+  if (v.colours !== undefined) {
+    const c = v.colours;
+    if (!isRecord(c) || !finite(c.start) || !finite(c.stride) || c.stride < 1) return undefined;
+    if (!Array.isArray(c.values) || c.values.length > MAX_COLOURED_ROWS) return undefined;
+    if (!c.values.every((x) => finite(x) && x >= 0 && x <= REGION_PALETTE)) return undefined;
+    if (!Array.isArray(c.legend) || c.legend.length > REGION_PALETTE || !c.legend.every((x) => text(x, 200)))
+      return undefined;
+    colours = { start: c.start, stride: c.stride, values: c.values as number[], legend: c.legend as string[] };
+  }
+  return {
+    file,
+    fileName,
+    kind,
+    method,
+    note,
+    valuesLabel,
+    rows: parsedRows,
+    markers: parsedMarkers,
+    lines: lines as string[],
+    regions,
+    colours,
+    markdown,
+    elapsedMs,
+  };
+}

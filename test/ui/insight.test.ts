@@ -1,0 +1,169 @@
+/**
+ * "Analyse dynamics" in a real VS Code (code-server + Chromium): the zoo's PLRNN analysed from the preview's run
+ * (fixed points solved exactly with their symbolic codes, the subregions visited, markers and the run coloured by
+ * subregion over the 3D view), Copy as Markdown read back from the clipboard; the command on the Lorenz-63 RK4 map
+ * (Newton: the origin and C±); the analysis shown again after a window reload.
+ */
+import * as assert from 'assert';
+import type { FrameLocator } from 'playwright-core';
+import { useWorkbench } from '../harness/mocha';
+import { waitFor } from '../harness/poll';
+import { escapeRegExp } from '../harness/workbench';
+
+describe('dynamics analysis in the model preview (UI)', function () {
+  this.timeout(300_000);
+  const ui = useWorkbench();
+  const input = () => ui.wb.page.locator('.quick-input-widget .quick-input-box input');
+
+  before(async () => {
+    await ui.wb.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ui.host.url });
+  });
+
+  async function palette(title: string): Promise<void> {
+    const { page } = ui.wb;
+    for (let attempt = 0; ; attempt++) {
+      await page.evaluate(() => {
+        const active = document.activeElement as HTMLElement | null;
+        if (active && active.tagName === 'IFRAME') active.blur();
+      });
+      await page.keyboard.press('F1');
+      try {
+        await input().waitFor({ state: 'visible', timeout: 5_000 });
+        await input().fill(`>${title}`);
+        await page
+          .locator('.quick-input-list .monaco-list-row .label-name', {
+            hasText: new RegExp(`^${escapeRegExp(title)}$`),
+          })
+          .first()
+          .waitFor({ timeout: 10_000 });
+        break;
+      } catch (err) {
+        if (attempt >= 2) throw err;
+        await page.keyboard.press('Escape');
+      }
+    }
+    await page.keyboard.press('Enter');
+  }
+
+  async function preview(file: string): Promise<FrameLocator> {
+    const { page } = ui.wb;
+    await palette('Attractor: Preview Model');
+    await page
+      .locator('.quick-input-widget .quick-input-box input[placeholder="An ONNX model to run"]')
+      .waitFor({ timeout: 20_000 });
+    await input().fill(file);
+    const row = page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(file)}$`) }) })
+      .first();
+    await row.waitFor({ timeout: 20_000 });
+    await row.click();
+    return activeWebview(`Preview: ${file}`);
+  }
+
+  async function activeWebview(title: string): Promise<FrameLocator> {
+    const { page } = ui.wb;
+    await waitFor(async () => (await ui.wb.activeEditorTitle()) === title, { message: `the "${title}" tab` });
+    const outer = 'iframe.webview.ready >> visible=true';
+    await page.locator(outer).first().waitFor({ timeout: 30_000 });
+    const frame = page.frameLocator(outer).first().frameLocator('iframe#active-frame');
+    await frame.locator('body').waitFor({ timeout: 30_000 });
+    return frame;
+  }
+
+  async function run(frame: FrameLocator): Promise<void> {
+    await frame.locator('vscode-button#run:not([disabled])').waitFor({ timeout: 30_000 });
+    await frame.locator('vscode-button#run').click();
+    await waitFor(async () => /^Done:/.test((await frame.locator('#status').textContent()) ?? ''), {
+      timeout: 60_000,
+      message: 'the run to finish',
+    });
+  }
+
+  /** Waits for the analysis to finish; returns the table's rows as cell texts. */
+  async function analysed(frame: FrameLocator): Promise<string[][]> {
+    await waitFor(async () => /found in/.test((await frame.locator('#analysis-status').textContent()) ?? ''), {
+      timeout: 180_000,
+      message: 'the analysis to finish',
+    });
+    return frame
+      .locator('#analysis-table tr')
+      .evaluateAll((rows) => rows.map((r) => Array.from(r.children, (c) => (c.textContent ?? '').trim())));
+  }
+
+  it('analyses the zoo PLRNN exactly: fixed points with codes, subregions, markers and colours; Copy as Markdown', async () => {
+    const frame = await preview('lorenz63-plrnn.onnx');
+    await run(frame);
+    await frame.locator('vscode-button#analyse').click();
+    const rows = await analysed(frame);
+    assert.deepStrictEqual(rows[0], [
+      'point',
+      'coordinates',
+      'multipliers μ',
+      'type',
+      'unstable dims',
+      'residual',
+      'symbolic code',
+    ]);
+    const fixed = rows.slice(1).filter((r) => /^fixed point \d+$/.test(r[0]));
+    assert.ok(fixed.length >= 1, JSON.stringify(rows));
+    for (const r of fixed) {
+      assert.match(r[1], /^\(.+, .+, .+\)$/);
+      assert.match(r[3], /^(saddle|saddle-focus|stable node|stable focus|unstable node|unstable focus)$/);
+      assert.match(r[6], /^[0-9a-f]{50}$/, 'a symbolic code of the 200 ReLUs');
+    }
+    assert.strictEqual(await frame.locator('#analysis').getAttribute('data-method'), 'exact');
+    assert.match((await frame.locator('#analysis-method').textContent()) ?? '', /clipped shallow PLRNN/);
+    const regions = Number(await frame.locator('#analysis').getAttribute('data-regions'));
+    assert.ok(regions > 1, `${regions} subregions`);
+    assert.ok((await frame.locator('#analysis-regions li').count()) > 1);
+    await waitFor(
+      async () => Number((await frame.locator('#analysis-overlay').getAttribute('data-coloured')) ?? 0) > 100,
+      { timeout: 10_000, message: 'the run coloured by subregion' },
+    );
+    assert.ok(Number(await frame.locator('#analysis-overlay').getAttribute('data-markers')) >= fixed.length);
+
+    await ui.wb.page.evaluate(() => navigator.clipboard.writeText('nothing yet'));
+    await frame.locator('vscode-button#analysis-copy').click();
+    const copied = await waitFor(
+      async () => {
+        const t = await ui.wb.page.evaluate(() => navigator.clipboard.readText());
+        return t.startsWith('**Dynamics of lorenz63-plrnn.onnx**') ? t : undefined;
+      },
+      { timeout: 10_000, message: 'the Markdown table on the clipboard' },
+    );
+    const lines = copied.split('\n');
+    assert.strictEqual(
+      lines[2],
+      '| point | coordinates | multipliers μ | type | unstable dims | residual | symbolic code |',
+    );
+    assert.strictEqual(lines[3], '| --- | --- | --- | --- | --- | --- | --- |');
+    assert.match(lines[4], /^\| fixed point 1 \| \(.+\) \| .+ \| .+ \| \d \| .+ \| [0-9a-f]{50} \|$/);
+  });
+
+  it('Attractor: Analyse Model Dynamics finds Lorenz-63’s origin (saddle) and C± (saddle-foci) in the RK4 map, kept after a reload', async () => {
+    const frame = await preview('lorenz63-rk4.onnx');
+    await palette('Attractor: Analyse Model Dynamics');
+    const rows = await analysed(frame);
+    const fixed = rows.slice(1);
+    assert.strictEqual(fixed.length, 3, JSON.stringify(rows));
+    const types = fixed.map((r) => r[3]).sort();
+    assert.deepStrictEqual(types, ['saddle', 'saddle-focus', 'saddle-focus']);
+    assert.strictEqual(fixed.find((r) => r[3] === 'saddle')![4], '1');
+    assert.ok(fixed.filter((r) => r[3] === 'saddle-focus').every((r) => r[4] === '2'));
+    assert.match((await frame.locator('#analysis-method').textContent()) ?? '', /Newton/);
+
+    const { page } = ui.wb;
+    await ui.wb.runCommand('Developer: Reload Window');
+    await page.waitForLoadState('domcontentloaded');
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await waitFor(async () => (await ui.wb.editorTabs()).includes('Preview: lorenz63-rk4.onnx'), {
+      timeout: 60_000,
+      message: 'the preview tab after the reload',
+    });
+    await page.locator('.part.editor .tabs-container .tab', { hasText: 'Preview: lorenz63-rk4.onnx' }).first().click();
+    const again = await activeWebview('Preview: lorenz63-rk4.onnx');
+    const restored = await analysed(again);
+    assert.deepStrictEqual(restored, rows);
+  });
+});
