@@ -23,7 +23,7 @@ class SpecWithSummary extends Spec {
       const title = t.fullTitle();
       failedTries.set(title, [...(failedTries.get(title) || []), errText(err)]);
       const first = String((err && err.message) || err).split('\n')[0];
-      process.stdout.write(`      ↻ try ${tries(t)} failed, retrying on a fresh host: ${first}\n`);
+      process.stdout.write(`      ↻ try ${tries(t)} failed, retrying: ${first}\n`);
     });
     runner.on(EVENT_TEST_PASS, (t) => tests.push({ title: t.fullTitle(), state: 'passed', tries: tries(t) }));
     runner.on(EVENT_TEST_PENDING, (t) => tests.push({ title: t.fullTitle(), state: 'pending' }));

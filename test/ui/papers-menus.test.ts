@@ -227,6 +227,7 @@ describe('papers context menus (UI)', function () {
     it(`${entry} asks the browser to open ${url}`, async () => {
       const { page } = ui.wb;
       const before = opened.length;
+      const popup = ui.wb.context.waitForEvent('page', { timeout: 20_000 });
       await ui.wb.contextMenu(await row(TODAY_PAPER.title), entry);
       // VS Code asks before it opens a site that is not trusted yet; the user says Open.
       const dialog = page.locator('.monaco-dialog-box');
@@ -238,12 +239,16 @@ describe('papers context menus (UI)', function () {
         message: `the browser to be asked for ${url}`,
       });
       assert.strictEqual(got.replace(/v\d+$/, ''), url);
-      for (const p of ui.wb.context.pages()) if (p !== page) await p.close();
+      // The tab the browser opened is closed, the workbench brought back to the front. Closing the pages listed at
+      // this point was not enough: the new tab could be listed only later, and while it stayed open every wheel
+      // event sent to the workbench took 2-4 s, so reading the whole tree (which scrolls) in the next tests ran
+      // past their timeout.
+      await (await popup).close();
+      await page.bringToFront();
     });
   }
 
-  // Skipped: timed out (120 s) on both tries in two fresh-clone CI runs on 2 cores; the cause is not found yet.
-  it.skip('Remove from Library removes the paper, and Undo in the notification brings it back', async () => {
+  it('Remove from Library removes the paper, and Undo in the notification brings it back', async () => {
     const { page } = ui.wb;
     await ui.wb.contextMenu(await row(OTHER_TODAY.title), 'Remove from Library');
     const toast = page
