@@ -19,6 +19,8 @@ export interface InHostOptions {
   timeout?: number;
   /** Where the forwarded console lines go (default: stdout). */
   write?: (line: string) => void;
+  /** Ends the run early when it settles (the window is closed; resolves with -1): for tests that kill the host. */
+  stopWhen?: Promise<unknown>;
 }
 
 /** Resolves with the exit code the tests reported (0 = all passed). */
@@ -59,7 +61,8 @@ export async function runInHostTests(host: Host, testsDir: string, opts: InHostO
       );
     });
     try {
-      return await Promise.race([result, timedOut]);
+      const stopped = opts.stopWhen?.then(() => -1);
+      return await Promise.race([result, timedOut, ...(stopped ? [stopped] : [])]);
     } finally {
       clearTimeout(timer);
     }
