@@ -183,7 +183,13 @@ function runMochaLayer(name, files, timeoutMs, retries = 0) {
         console.error(`${name}: mocha exited with ${signal ?? code} although no test failed`);
         failures = 1;
       }
-      resolve({ passes: summary.passes, failures, flaky: summary.flaky ?? [], ran: summary.tests?.length ?? 0 });
+      resolve({
+        passes: summary.passes,
+        failures,
+        flaky: summary.flaky ?? [],
+        figures: summary.figures ?? [],
+        ran: summary.tests?.length ?? 0,
+      });
     });
   });
 }
@@ -303,6 +309,7 @@ async function main() {
   let failures = 0;
   let ran = 0;
   const flaky = [];
+  const figures = [];
   const timings = [];
   for (const layer of layers) {
     heading(titles[layer]);
@@ -312,6 +319,7 @@ async function main() {
     failures += r.failures;
     ran += r.ran;
     flaky.push(...(r.flaky ?? []).map((f) => f.title));
+    figures.push(...(r.figures ?? []));
     // With --grep a layer may match nothing (it is said); when the whole run matched nothing it fails below.
     if (r.ran === 0 && r.failures === 0)
       log(`${layer}: no test matched${grep ? ` --grep ${JSON.stringify(grep)}` : ''}`);
@@ -322,9 +330,15 @@ async function main() {
     failures = 1;
   }
   process.stdout.write(`\n${timings.join(' · ')} · total ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  // Figures the tests measured in this run (test/harness/figures.ts), e.g. the first chunk of a preview drawn.
+  for (const f of figures)
+    process.stdout.write(`measured: ${f.name}: ${f.value} ${f.unit}${f.beside ? ` (${f.beside})` : ''}\n`);
   // Tests that failed a try and passed on the retry: reported here (the closing line stays `N passed, N failed`).
   if (flaky.length) process.stdout.write(`${flaky.length} flaky: ${flaky.join('; ')}\n`);
-  fs.writeFileSync(path.join(resultsDir, 'summary.json'), JSON.stringify({ passes, failures, flaky }, null, 2));
+  fs.writeFileSync(
+    path.join(resultsDir, 'summary.json'),
+    JSON.stringify({ passes, failures, flaky, figures }, null, 2),
+  );
   process.stdout.write(`${passes} passed, ${failures} failed\n`);
   process.exitCode = failures > 0 ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 // Mocha reporter for scripts/test.mjs: the usual `spec` output for humans, plus a JSON summary
-// {passes, failures, pending, flaky, tests: [{title, state, err, tries}]} written to $ATTRACTOR_TEST_RESULTS at
-// the end. A test that failed a try and passed a later one is listed in `flaky` with the failed try's error, and
+// {passes, failures, pending, flaky, figures, tests: [{title, state, err, tries}]} written to
+// $ATTRACTOR_TEST_RESULTS at the end (`figures`: what tests measured in this run, see test/harness/figures.ts). A test that failed a try and passed a later one is listed in `flaky` with the failed try's error, and
 // a line is printed the moment a try fails, so a retry never passes silently.
 'use strict';
 const fs = require('node:fs');
@@ -45,6 +45,7 @@ class SpecWithSummary extends Spec {
             flaky: tests
               .filter((t) => t.state === 'passed' && failedTries.has(t.title))
               .map((t) => ({ title: t.title, failedTries: failedTries.get(t.title) })),
+            figures: globalThis.__attractorFigures || [],
             tests,
           },
           null,

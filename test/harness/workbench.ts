@@ -54,6 +54,22 @@ export interface Workbench {
   host: Host;
   /** Runs a command from the command palette by its full title, e.g. `Attractor: Show Log`. */
   runCommand(title: string): Promise<void>;
+  /** Opens the command palette (F1) or Quick Open (Control+p) from the keyboard, the workbench focused first. */
+  openQuickInput(key?: 'F1' | 'Control+p'): Promise<void>;
+  /** Opens a workspace file by Quick Open (Control+p), its relative path typed, and waits for its tab. */
+  quickOpen(relative: string): Promise<void>;
+  /**
+   * Runs a palette command that opens its own quick input, and waits for that input (by its title, or by its
+   * placeholder); runCommand instead waits for the palette to close.
+   */
+  runInputCommand(title: string, shows: { title?: string; placeholder?: string }): Promise<void>;
+  /**
+   * The open quick input's row with this label (exact; codicons around it ignored), after typing `filter` (the
+   * label itself by default; `false`: type nothing).
+   */
+  quickPickRow(label: string, filter?: string | false): Promise<Locator>;
+  /** Types a row's label into the open quick input and clicks the row, as a user picks it. */
+  pickQuickItem(label: string): Promise<void>;
   /** Shows a view container from the activity bar (no-op when it is already showing). */
   openViewContainer(name: string): Promise<void>;
   /** Locator of a view's pane in the side bar (by its name, e.g. `Papers`), or of the whole side bar. */
@@ -81,8 +97,11 @@ export interface Workbench {
    * Closes all editors first: a webview taking the focus back would close the theme's quick pick.
    */
   pickColorTheme(theme: string): Promise<void>;
-  /** Frame of the active webview (editor panel); with `title`, the active editor tab must have that title. */
-  webview(title?: string): Promise<FrameLocator>;
+  /**
+   * Frame of the active editor's webview (a webview panel or a custom editor), never a hidden one kept alive; with
+   * `title`, first waits for the active editor tab to have that title (`timeout`, default 30 s).
+   */
+  webview(title?: string | RegExp, opts?: { timeout?: number }): Promise<FrameLocator>;
   /** Titles of the open editor tabs, in order. */
   editorTabs(): Promise<string[]>;
   /** Title of the active editor tab. */
@@ -115,52 +134,84 @@ export async function openWorkbench(host: Host, opts: WorkbenchOptions = {}): Pr
 function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, page: Page): Workbench {
   const quickInput = page.locator('.quick-input-widget .quick-input-box input');
 
-  async function openQuickInput(): Promise<void> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      // Keys typed while a webview has focus are forwarded by it, but only once it is ready; make sure the
-      // workbench itself has focus.
-      await page.evaluate(() => {
-        const active = document.activeElement as HTMLElement | null;
-        if (active && active.tagName === 'IFRAME') active.blur();
-      });
-      await page.keyboard.press('F1');
-      try {
-        await quickInput.waitFor({ state: 'visible', timeout: 5_000 });
-        return;
-      } catch {
-        await page.keyboard.press('Escape');
-      }
-    }
-    throw new Error('the command palette did not open');
+  /**
+   * Gives the keyboard focus to the workbench when a webview has it. Not by blurring the webview's iframe: that
+   * leaves the focus on <body>, and VS Code re-focuses a webview a moment after it is focused unless something
+   * other than <body> has the focus by then (its workaround for microsoft/vscode#75209), which closed the palette
+   * just opened. The active editor's tab takes the focus instead, as after a click on it; the palette, once
+   * closed, gives the focus back to the tab, so no webview takes it from the quick input a command opens next.
+   */
+  async function focusWorkbench(): Promise<void> {
+    await page.evaluate(() => {
+      const active = document.activeElement as HTMLElement | null;
+      if (!active || active.tagName !== 'IFRAME') return;
+      document.querySelector<HTMLElement>('.part.editor .editor-group-container.active .tab.active')?.focus();
+      if (document.activeElement === active) active.blur();
+    });
   }
 
-  async function runCommand(title: string): Promise<void> {
+  async function openQuickInput(key: 'F1' | 'Control+p' = 'F1'): Promise<void> {
+    await focusWorkbench();
+    await page.keyboard.press(key);
+    await quickInput.waitFor({ state: 'visible', timeout: 10_000 });
+  }
+
+  /** The palette filtered to one command, and that command's row (useWorkbench waits until extension commands are listed). */
+  async function commandRow(title: string): Promise<Locator> {
+    await openQuickInput();
+    await quickInput.fill(`>${title}`);
     const row = page
       .locator('.quick-input-list .monaco-list-row')
       .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
       .first();
-    // Right after the workbench loads, extension commands may not be registered yet and the palette does not
-    // update while open: reopen it until the command shows up.
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      await openQuickInput();
-      await quickInput.fill(`>${title}`);
-      try {
-        await row.waitFor({ timeout: 3_000 });
-        break;
-      } catch {
-        const shown = await page.locator('.quick-input-list .monaco-list-row .label-name').allTextContents();
-        await page.keyboard.press('Escape');
-        await quickInput.waitFor({ state: 'hidden' });
-        if (Date.now() > deadline) {
-          throw new Error(
-            `command "${title}" is not in the command palette (shown: ${JSON.stringify(shown.slice(0, 10))})`,
-          );
-        }
-      }
+    try {
+      await row.waitFor({ timeout: 10_000 });
+    } catch {
+      const shown = await page.locator('.quick-input-list .monaco-list-row .label-name').allTextContents();
+      await page.keyboard.press('Escape');
+      throw new Error(
+        `command "${title}" is not in the command palette (shown: ${JSON.stringify(shown.slice(0, 10))})`,
+      );
     }
+    return row;
+  }
+
+  async function runCommand(title: string): Promise<void> {
+    const row = await commandRow(title);
     await row.click();
     await quickInput.waitFor({ state: 'hidden' });
+  }
+
+  async function runInputCommand(title: string, shows: { title?: string; placeholder?: string }): Promise<void> {
+    const row = await commandRow(title);
+    await row.click();
+    const own = shows.placeholder
+      ? page.locator(
+          `.quick-input-widget .quick-input-box input[placeholder="${shows.placeholder.replace(/"/g, '\\"')}"]`,
+        )
+      : page.locator('.quick-input-widget .quick-input-title', { hasText: shows.title ?? title });
+    await own.waitFor({ timeout: 20_000 });
+  }
+
+  async function quickOpen(relative: string): Promise<void> {
+    const name = relative.split('/').pop() ?? relative;
+    await openQuickInput('Control+p');
+    await (await quickPickRow(name, relative)).click();
+    await waitFor(async () => (await activeEditorTitle()) === name, { message: `the "${name}" tab` });
+  }
+
+  async function quickPickRow(label: string, filter: string | false = label): Promise<Locator> {
+    if (filter !== false) await quickInput.fill(filter);
+    const row = page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) })
+      .first();
+    await row.waitFor({ timeout: 30_000 });
+    return row;
+  }
+
+  async function pickQuickItem(label: string): Promise<void> {
+    await (await quickPickRow(label)).click();
   }
 
   async function openViewContainer(name: string): Promise<void> {
@@ -359,20 +410,9 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
 
   async function pickColorTheme(theme: string): Promise<void> {
     await runCommand('View: Close All Editors');
-    await openQuickInput();
-    await quickInput.fill('>Preferences: Color Theme');
-    await page
-      .locator('.quick-input-list .monaco-list-row')
-      .filter({ has: page.locator('.label-name', { hasText: /^Preferences: Color Theme$/ }) })
-      .first()
-      .click();
+    await (await commandRow('Preferences: Color Theme')).click();
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Modern' }).first().waitFor();
-    await quickInput.fill(theme);
-    await page
-      .locator('.quick-input-list .monaco-list-row')
-      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(theme)}$`) }) })
-      .first()
-      .waitFor();
+    await quickPickRow(theme);
     await quickInput.press('Enter');
     await quickInput.waitFor({ state: 'hidden' });
   }
@@ -383,27 +423,28 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
     return (await active.textContent())?.trim();
   }
 
-  async function webview(title?: string): Promise<FrameLocator> {
+  async function webview(title?: string | RegExp, opts: { timeout?: number } = {}): Promise<FrameLocator> {
     if (title !== undefined) {
-      await page
-        .locator('.part.editor .tabs-container .tab.active .label-name', {
-          hasText: new RegExp(`^${escapeRegExp(title)}$`),
-        })
-        .waitFor({ timeout: 30_000 });
+      await waitFor(
+        async () => {
+          const t = (await activeEditorTitle()) ?? '';
+          return typeof title === 'string' ? t === title : title.test(t);
+        },
+        { timeout: opts.timeout ?? 30_000, message: `the "${String(title)}" tab to be active` },
+      );
     }
-    // A webview's iframe lives outside the editor, in a container that points back at its editor's placeholder.
-    // Prefer the active editor group's webview; otherwise the (only) visible one.
-    const placeholder = page
-      .locator('.part.editor .editor-group-container.active .editor-instance [id^="webview-editor-element-"]')
+    // A webview's iframe lives outside the editor, in a container laid over its editor's placeholder element (the
+    // container names it in data-parent-flow-to-element-id). One webview pane, and so one placeholder, serves every
+    // webview of its kind in a group: webviews kept alive while hidden still point at it, their containers made
+    // `visibility: hidden`. Panes of other kinds (a custom editor beside webview panels) stay in the DOM with
+    // `display: none`. So: the placeholder in the visible pane of the active group, then the visible iframe over it.
+    const pane = page
+      .locator('.part.editor .editor-group-container.active .editor-instance')
+      .filter({ visible: true, has: page.locator('[id^="webview-editor-element-"]') })
       .first();
-    let outerSelector = 'iframe.webview.ready >> visible=true';
-    try {
-      await placeholder.waitFor({ state: 'attached', timeout: 10_000 });
-      const id = await placeholder.getAttribute('id');
-      if (id) outerSelector = `[data-parent-flow-to-element-id="${id}"] > iframe.webview.ready`;
-    } catch {
-      /* not an editor webview: fall back to the visible one */
-    }
+    await pane.waitFor({ timeout: 30_000 });
+    const id = await pane.locator('[id^="webview-editor-element-"]').first().getAttribute('id');
+    const outerSelector = `[data-parent-flow-to-element-id="${id}"] > iframe.webview.ready >> visible=true`;
     await page.locator(outerSelector).first().waitFor({ timeout: 30_000 });
     const frame = page.frameLocator(outerSelector).first().frameLocator('iframe#active-frame');
     await frame.locator('body').waitFor({ timeout: 30_000 });
@@ -448,6 +489,11 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
     page,
     host,
     runCommand,
+    openQuickInput,
+    quickOpen,
+    runInputCommand,
+    quickPickRow,
+    pickQuickItem,
     openViewContainer,
     view,
     treeRows,
@@ -469,4 +515,22 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
 
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The model picker of Attractor: Preview Model and Attractor: Open Model Card, from the palette, a file picked. */
+export async function pickModel(wb: Workbench, command: 'Preview Model' | 'Open Model Card', file: string) {
+  await wb.runInputCommand(`Attractor: ${command}`, { placeholder: 'An ONNX model to run' });
+  await wb.pickQuickItem(file);
+}
+
+/** Attractor: Preview Model of a file, from the palette; returns the preview's webview. */
+export async function previewModel(wb: Workbench, file: string): Promise<FrameLocator> {
+  await pickModel(wb, 'Preview Model', file);
+  return wb.webview(`Preview: ${file}`);
+}
+
+/** Attractor: Open Model Card of a file, from the palette; returns the card's webview. */
+export async function openModelCard(wb: Workbench, file: string): Promise<FrameLocator> {
+  await pickModel(wb, 'Open Model Card', file);
+  return wb.webview(file);
 }

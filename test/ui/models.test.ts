@@ -11,7 +11,7 @@ import type { FrameLocator } from 'playwright-core';
 import { repoRoot, resultsDir } from '../harness/paths';
 import { useWorkbench } from '../harness/mocha';
 import { waitFor } from '../harness/poll';
-import { escapeRegExp } from '../harness/workbench';
+import { pickModel, previewModel } from '../harness/workbench';
 import { DIVERGING_STEP, writeWorkspaceFixtures } from '../fixtures/models/models';
 
 const bundled = fs.existsSync(path.join(repoRoot, 'media', 'models'))
@@ -30,61 +30,8 @@ describe('models (UI)', function () {
     },
   });
   const modelsDir = () => path.join(ui.host.workspace, 'models');
-  const input = () => ui.wb.page.locator('.quick-input-widget .quick-input-box input');
 
-  async function pick(label: string): Promise<void> {
-    const { page } = ui.wb;
-    await input().fill(label);
-    const row = page
-      .locator('.quick-input-list .monaco-list-row')
-      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
-      .first();
-    await row.waitFor({ timeout: 20_000 });
-    await row.click();
-  }
-
-  /**
-   * Attractor: Preview Model from the palette. (The harness's runCommand waits for the palette to close, but this
-   * command opens its own picker at once.)
-   */
-  async function openPreviewPicker(): Promise<void> {
-    const { page } = ui.wb;
-    await page.evaluate(() => {
-      const active = document.activeElement as HTMLElement | null;
-      if (active && active.tagName === 'IFRAME') active.blur();
-    });
-    await page.keyboard.press('F1');
-    await input().waitFor({ state: 'visible' });
-    await input().fill('>Attractor: Preview Model');
-    await page
-      .locator('.quick-input-list .monaco-list-row .label-name', { hasText: /^Attractor: Preview Model$/ })
-      .first()
-      .waitFor();
-    await page.keyboard.press('Enter');
-    await page
-      .locator('.quick-input-widget .quick-input-box input[placeholder="An ONNX model to run"]')
-      .waitFor({ timeout: 20_000 });
-  }
-
-  /**
-   * The visible webview of the active editor. Previews keep their context when hidden, so several webview
-   * iframes exist; the harness's webview() can pick a hidden one.
-   */
-  async function activeWebview(title: string): Promise<FrameLocator> {
-    const { page } = ui.wb;
-    await waitFor(async () => (await ui.wb.activeEditorTitle()) === title, { message: `the "${title}" tab` });
-    const outer = 'iframe.webview.ready >> visible=true';
-    await page.locator(outer).first().waitFor({ timeout: 30_000 });
-    const frame = page.frameLocator(outer).first().frameLocator('iframe#active-frame');
-    await frame.locator('body').waitFor({ timeout: 30_000 });
-    return frame;
-  }
-
-  async function preview(fileName: string): Promise<FrameLocator> {
-    await openPreviewPicker();
-    await pick(fileName);
-    return activeWebview(`Preview: ${fileName}`);
-  }
+  const preview = (fileName: string) => previewModel(ui.wb, fileName);
 
   async function field(frame: FrameLocator, id: string, value: string): Promise<void> {
     await frame.locator(`vscode-textfield#${id} input`).fill(value);
@@ -139,12 +86,12 @@ describe('models (UI)', function () {
       .filter({ has: ui.wb.page.locator('.label-name', { hasText: /^lorenz_flow\.onnx$/ }) })
       .first()
       .click();
-    const card = await activeWebview('lorenz_flow.onnx');
+    const card = await ui.wb.webview('lorenz_flow.onnx');
     await card.locator('text=Recognised as a flow').waitFor({ timeout: 30_000 });
     for (const text of ['IR version', 'dynamics.system', 'ReduceProd'])
       assert.ok((await card.locator('body').textContent())?.includes(text), text);
     await card.locator('vscode-button#preview').click();
-    const frame = await activeWebview('Preview: lorenz_flow.onnx');
+    const frame = await ui.wb.webview('Preview: lorenz_flow.onnx');
     const { text, ms } = await runAndWait(frame, /^Done:/);
     const points = Number(await frame.locator('#phase').getAttribute('data-points'));
     assert.ok(points > 1000, `3D projection drew ${points} points`);
@@ -167,13 +114,12 @@ describe('models (UI)', function () {
   });
 
   it('runs a PyTorch-style export (input.1, Gemm, dynamic batch) after asking map or flow once', async () => {
-    await openPreviewPicker();
-    await pick('pytorch_map.onnx');
+    await pickModel(ui.wb, 'Preview Model', 'pytorch_map.onnx');
     await ui.wb.page
       .locator('.quick-input-widget .quick-input-title', { hasText: 'a map or a flow' })
       .waitFor({ timeout: 20_000 });
-    await pick('map');
-    const frame = await activeWebview('Preview: pytorch_map.onnx');
+    await ui.wb.pickQuickItem('map');
+    const frame = await ui.wb.webview('Preview: pytorch_map.onnx');
     await frame.locator('text=your choice').waitFor({ timeout: 30_000 });
     await field(frame, 'members', '4');
     await runAndWait(frame, /^Done:.*× 4/);
@@ -210,8 +156,6 @@ describe('models (UI)', function () {
   });
 
   it('explains bad files and bad runs in the panel', async () => {
-    // Fewer hidden preview iframes: the visible one is found at once.
-    await ui.wb.runCommand('View: Close All Editors');
     let frame = await preview('not_dynamics.onnx');
     await frame.locator('#status', { hasText: 'Attractor runs three kinds of models' }).waitFor({ timeout: 30_000 });
     frame = await preview('random_bytes.onnx');
@@ -223,7 +167,6 @@ describe('models (UI)', function () {
     frame = await preview('diverging.onnx');
     const diverged = await runAndWait(frame, /diverged/);
     assert.match(diverged.text, new RegExp(`step ${DIVERGING_STEP}\\b`));
-    await ui.wb.runCommand('View: Close All Editors');
     frame = await preview('rotation_rollout.onnx');
     await field(frame, 'steps', '100000000');
     await runAndWait(frame, /at most 10,000,000 steps/);
@@ -234,7 +177,6 @@ describe('models (UI)', function () {
   });
 
   it('says so when the file is deleted while its preview is open, and reads a changed file again', async () => {
-    await ui.wb.runCommand('View: Close All Editors');
     const frame = await preview('lorenz_flow.onnx');
     fs.copyFileSync(path.join(modelsDir(), 'diverging.onnx'), path.join(modelsDir(), 'lorenz_flow.onnx'));
     await frame.locator('#status', { hasText: 'changed on disk' }).waitFor({ timeout: 30_000 });

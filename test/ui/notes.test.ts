@@ -58,39 +58,9 @@ describe('notes and math (UI)', function () {
   const notesDir = () => path.join(ui.host.workspace, 'papers');
   const notePath = (title: string) => path.join(notesDir(), noteFileName(localPaperId(title)));
 
-  /** Types into the quick input opened by `key` (F1: the palette; Control+p: Quick Open) and accepts `row`. */
-  async function quickInput(key: string, text: string, row: RegExp | string): Promise<void> {
-    const { page } = ui.wb;
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await page.evaluate(() => {
-          const active = document.activeElement as HTMLElement | null;
-          if (active && active.tagName === 'IFRAME') active.blur();
-        });
-        await page.keyboard.press(key);
-        await input.waitFor({ state: 'visible', timeout: 5_000 });
-        await input.fill(text);
-        const match = page
-          .locator('.quick-input-list .monaco-list-row')
-          .filter({ has: page.locator('.label-name', { hasText: row }) })
-          .first();
-        await match.waitFor({ timeout: 10_000 });
-        await match.click();
-        return;
-      } catch (err) {
-        await page.keyboard.press('Escape');
-        if (attempt >= 2) throw err;
-      }
-    }
-  }
-
   async function openPaper(title: string): Promise<FrameLocator> {
-    await quickInput('F1', '>Attractor: Open Paper', /^Attractor: Open Paper$/);
+    await ui.wb.runInputCommand('Attractor: Open Paper', { placeholder: 'Type to filter papers by title' });
     const input = ui.wb.page.locator('.quick-input-widget .quick-input-box input');
-    await ui.wb.page
-      .locator('.quick-input-widget .quick-input-box input[placeholder="Type to filter papers by title"]')
-      .waitFor();
     await input.fill(title);
     await ui.wb.page
       .locator('.quick-input-list .monaco-list-row')
@@ -109,11 +79,14 @@ describe('notes and math (UI)', function () {
 
   async function openFile(relative: string): Promise<void> {
     const name = path.basename(relative);
+    // Quick Open finds files by searching the disk, and a file written a moment ago (a note the product just
+    // created) may not be found by the first search: the loop asks again until it is listed and opens.
     await waitFor(
       async () => {
         if ((await ui.wb.activeEditorTitle()) === name) return true;
-        await quickInput('Control+p', relative, new RegExp(`^${escapeRegExp(name)}$`));
-        await waitFor(async () => (await ui.wb.activeEditorTitle()) === name, { timeout: 5_000 });
+        const open = ui.wb.page.locator('.quick-input-widget .quick-input-box input');
+        if (await open.isVisible()) await ui.wb.page.keyboard.press('Escape');
+        await ui.wb.quickOpen(relative);
         return true;
       },
       { timeout: 45_000, message: `${relative} to open` },
@@ -244,10 +217,7 @@ describe('notes and math (UI)', function () {
 
   it('renders a hostile paper from the network as harmless text: no script runs', async () => {
     const { page } = ui.wb;
-    await quickInput('F1', '>Attractor: Add Paper by arXiv ID or URL', /^Attractor: Add Paper by arXiv ID or URL$/);
-    await page
-      .locator('.quick-input-widget .quick-input-title', { hasText: 'Add Paper by arXiv ID or URL' })
-      .waitFor({ timeout: 15_000 });
+    await ui.wb.runInputCommand('Attractor: Add Paper by arXiv ID or URL', { title: 'Add Paper by arXiv ID or URL' });
     await page.locator('.quick-input-widget .quick-input-box input').fill(HOSTILE_ID);
     await page.keyboard.press('Enter');
     await waitFor(async () => (await ui.wb.activeEditorTitle())?.startsWith('Chaos') || undefined, {

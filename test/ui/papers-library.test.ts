@@ -35,34 +35,7 @@ describe('papers library (UI)', function () {
   after(() => server?.close());
   const ui = useWorkbench({ host: { settings } });
 
-  /** Runs a command whose own quick input replaces the palette (runCommand waits for the palette to close). */
-  async function runInputCommand(title: string, inputTitle: string): Promise<void> {
-    const { page } = ui.wb;
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    // A focused webview (the paper panel) keeps F1 to itself: give the workbench the focus first.
-    await page.evaluate(() => {
-      const active = document.activeElement as HTMLElement | null;
-      if (active && active.tagName === 'IFRAME') active.blur();
-    });
-    for (let attempt = 0; ; attempt++) {
-      await page.keyboard.press('F1');
-      try {
-        await input.waitFor({ state: 'visible', timeout: 5_000 });
-        await input.fill(`>${title}`, { timeout: 5_000 });
-        break;
-      } catch (err) {
-        if (attempt >= 2) throw err;
-        await page.keyboard.press('Escape');
-        await ui.wb
-          .view('Papers')
-          .click({ position: { x: 5, y: 5 } })
-          .catch(() => undefined);
-      }
-    }
-    await page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: title }).first().waitFor();
-    await input.press('Enter');
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: inputTitle }).waitFor({ timeout: 15_000 });
-  }
+  const runInputCommand = (title: string, inputTitle: string) => ui.wb.runInputCommand(title, { title: inputTitle });
 
   it('shows the groups, day groups under Daily, and an error row with Retry when the fetch fails', async () => {
     await ui.wb.openViewContainer('Attractor');

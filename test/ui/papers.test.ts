@@ -29,27 +29,6 @@ describe('papers (UI)', function () {
     });
   }
 
-  /**
-   * Preferences: Color Theme, as a user picks it: the palette, then the theme's quick pick. Editors are closed
-   * first: a webview taking the focus back would close the theme's quick pick.
-   */
-  async function pickColorTheme(theme: string) {
-    const { page } = ui.wb;
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await ui.wb.runCommand('View: Close All Editors');
-    await page.keyboard.press('F1');
-    await input.fill('>Preferences: Color Theme');
-    await page
-      .locator('.quick-input-list .monaco-list-row')
-      .filter({ has: page.locator('.label-name', { hasText: /^Preferences: Color Theme$/ }) })
-      .first()
-      .click();
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Modern' }).first().waitFor();
-    await input.fill(theme);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor();
-    await input.press('Enter');
-  }
-
   it(`lists the ${listing.length} bundled papers under expanded date groups`, async () => {
     assert.strictEqual(listing.length, 38);
     const titles = new Set(listing.map((p) => p.title));
@@ -199,7 +178,7 @@ describe('papers (UI)', function () {
       ['Light Modern', 'vscode-light'],
       ['Dark High Contrast', 'vscode-high-contrast'],
     ]) {
-      await pickColorTheme(theme);
+      await ui.wb.pickColorTheme(theme);
       await openPaper(MATH_PAPER);
       const frame = await ui.wb.webview(MATH_PAPER);
       let last = '';
@@ -217,7 +196,7 @@ describe('papers (UI)', function () {
       seen.push(`${l.text} on ${l.page}`);
     }
     assert.strictEqual(new Set(seen).size, 3, `colours change with the theme: ${seen.join(' | ')}`);
-    await pickColorTheme('Light Modern');
+    await ui.wb.pickColorTheme('Light Modern');
     await openPaper(MATH_PAPER);
   });
 

@@ -12,7 +12,7 @@ import type { FrameLocator } from 'playwright-core';
 import { repoRoot } from '../harness/paths';
 import { useWorkbench } from '../harness/mocha';
 import { waitFor } from '../harness/poll';
-import { escapeRegExp } from '../harness/workbench';
+import { openModelCard, previewModel } from '../harness/workbench';
 import { DIVERGING_STEP, writeWorkspaceFixtures } from '../fixtures/models/models';
 
 const hasZoo = fs.existsSync(path.join(repoRoot, 'media', 'models', 'index.json'));
@@ -20,74 +20,15 @@ const hasZoo = fs.existsSync(path.join(repoRoot, 'media', 'models', 'index.json'
 describe('previews people would rather look at (UI)', function () {
   this.timeout(180_000);
   const ui = useWorkbench();
-  const input = () => ui.wb.page.locator('.quick-input-widget .quick-input-box input');
 
   before(() => {
     writeWorkspaceFixtures(path.join(ui.host.workspace, 'models'));
   });
 
-  async function pick(label: string): Promise<void> {
-    const { page } = ui.wb;
-    await input().fill(label);
-    const row = page
-      .locator('.quick-input-list .monaco-list-row')
-      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
-      .first();
-    await row.waitFor({ timeout: 20_000 });
-    await row.click();
-  }
-
-  /** A palette command that opens the model picker at once (runCommand waits for the palette to close). */
-  async function modelCommand(title: string, file: string): Promise<void> {
-    const { page } = ui.wb;
-    await page.evaluate(() => {
-      const active = document.activeElement as HTMLElement | null;
-      if (active && active.tagName === 'IFRAME') active.blur();
-    });
-    // The palette may not list the extension's commands in the first seconds of a fresh workbench: try again.
-    for (let attempt = 0; ; attempt++) {
-      await page.keyboard.press('F1');
-      try {
-        await input().waitFor({ state: 'visible', timeout: 5_000 });
-        await input().fill(`>${title}`);
-        await page
-          .locator('.quick-input-list .monaco-list-row .label-name', {
-            hasText: new RegExp(`^${escapeRegExp(title)}$`),
-          })
-          .first()
-          .waitFor({ timeout: 10_000 });
-        break;
-      } catch (err) {
-        if (attempt >= 2) throw err;
-        await page.keyboard.press('Escape');
-      }
-    }
-    await page.keyboard.press('Enter');
-    await page
-      .locator('.quick-input-widget .quick-input-box input[placeholder="An ONNX model to run"]')
-      .waitFor({ timeout: 20_000 });
-    await pick(file);
-  }
-
-  /** The visible webview of the active editor (hidden previews keep their iframes). */
-  async function activeWebview(title: string): Promise<FrameLocator> {
-    const { page } = ui.wb;
-    await waitFor(async () => (await ui.wb.activeEditorTitle()) === title, { message: `the "${title}" tab` });
-    const outer = 'iframe.webview.ready >> visible=true';
-    await page.locator(outer).first().waitFor({ timeout: 30_000 });
-    const frame = page.frameLocator(outer).first().frameLocator('iframe#active-frame');
-    await frame.locator('body').waitFor({ timeout: 30_000 });
-    return frame;
-  }
-
-  async function preview(file: string): Promise<FrameLocator> {
-    await modelCommand('Attractor: Preview Model', file);
-    return activeWebview(`Preview: ${file}`);
-  }
+  const preview = (file: string) => previewModel(ui.wb, file);
 
   async function card(file: string): Promise<FrameLocator> {
-    await modelCommand('Attractor: Open Model Card', file);
-    const frame = await activeWebview(file);
+    const frame = await openModelCard(ui.wb, file);
     await frame.locator('main.model-card').waitFor({ timeout: 30_000 });
     return frame;
   }
@@ -177,7 +118,7 @@ describe('previews people would rather look at (UI)', function () {
     const text = (await doc.textContent()) ?? '';
     for (const raw of ['## ', '| --- |', '|---|', '`']) assert.ok(!text.includes(raw), `no raw Markdown ${raw}`);
     await frame.locator('vscode-button#preview').click();
-    const previewFrame = await activeWebview('Preview: lorenz63-plrnn.onnx');
+    const previewFrame = await ui.wb.webview('Preview: lorenz63-plrnn.onnx');
     const dt = previewFrame.locator('vscode-textfield#dt input');
     await dt.waitFor({ timeout: 30_000 });
     assert.strictEqual(await dt.inputValue(), '0.015008');

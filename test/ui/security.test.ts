@@ -97,23 +97,10 @@ describe('security (UI)', function () {
   });
 
   it('a workspace .onnx whose Constant reads "etc/passwd" as external data: the card says why and offers no Preview', async () => {
-    const { page } = ui.wb;
     const name = 'external_passwd.onnx';
     fs.writeFileSync(path.join(ui.host.workspace, name), externalWeightsMap('etc/passwd', 'constant'));
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await page.keyboard.press('Control+p');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(name);
-    const row = page
-      .locator('.quick-input-list .monaco-list-row')
-      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) })
-      .first();
-    await row.waitFor({ timeout: 20_000 });
-    await row.click();
-    await waitFor(async () => (await ui.wb.activeEditorTitle()) === name, { message: `the "${name}" tab` });
-    const outer = 'iframe.webview.ready >> visible=true';
-    await page.locator(outer).first().waitFor({ timeout: 30_000 });
-    const card = page.frameLocator(outer).first().frameLocator('iframe#active-frame');
+    await ui.wb.quickOpen(name);
+    const card = await ui.wb.webview(name);
     await card.locator('text=Attractor cannot preview this model').waitFor({ timeout: 30_000 });
     const reason = (await card.locator('.recognition .reason').textContent()) ?? '';
     assert.match(reason, /Tensor "W" \(Constant node "weights" attribute value\) keeps its data in another file/);

@@ -98,23 +98,7 @@ describe('note snippets (UI)', function () {
   };
 
   /** Quick Open (Ctrl+P) on a workspace file, as a user opens it. */
-  async function openFile(relative: string): Promise<void> {
-    const { page } = ui.wb;
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await page.keyboard.press('Control+p');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(relative);
-    await page
-      .locator('.quick-input-list .monaco-list-row')
-      .filter({
-        has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(path.basename(relative))}$`) }),
-      })
-      .first()
-      .click();
-    await waitFor(async () => (await ui.wb.activeEditorTitle()) === path.basename(relative), {
-      message: `${relative} open`,
-    });
-  }
+  const openFile = (relative: string) => ui.wb.quickOpen(relative);
 
   const dirtyTab = async () => (await ui.wb.page.locator('.part.editor .tabs-container .tab.active.dirty').count()) > 0;
 

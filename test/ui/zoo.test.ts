@@ -85,68 +85,8 @@ describe('zoo and papers (UI)', function () {
   const ui = useWorkbench({ host: { settings } });
 
   const input = () => ui.wb.page.locator('.quick-input-widget .quick-input-box input');
-
-  /** Types a quick-pick row's label and accepts it. */
-  async function choose(label: string): Promise<void> {
-    await pick(label);
-    await input().press('Enter');
-  }
-
-  /** Runs a palette command that opens its own quick input (runCommand waits for the palette to close). */
-  async function runInputCommand(title: string): Promise<void> {
-    const { page } = ui.wb;
-    for (let attempt = 0; ; attempt++) {
-      await page.evaluate(() => {
-        const active = document.activeElement as HTMLElement | null;
-        if (active && active.tagName === 'IFRAME') active.blur();
-      });
-      await page.keyboard.press('F1');
-      try {
-        await input().waitFor({ state: 'visible', timeout: 5_000 });
-        await input().fill(`>${title}`, { timeout: 5_000 });
-        await page
-          .locator('.quick-input-list .monaco-list-row .label-name', {
-            hasText: new RegExp(`^${escapeRegExp(title)}$`),
-          })
-          .first()
-          .waitFor({ timeout: 10_000 });
-        break;
-      } catch (err) {
-        if (attempt >= 2) throw err;
-        await page.keyboard.press('Escape');
-      }
-    }
-    await input().press('Enter');
-  }
-
-  /** A quick-pick row by its label (exact, codicons in the label ignored), after typing it to filter the list. */
-  async function pick(label: string, filter = true): Promise<Locator> {
-    const { page } = ui.wb;
-    if (filter) await input().fill(label);
-    const row = page
-      .locator('.quick-input-list .monaco-list-row')
-      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) })
-      .first();
-    await row.waitFor({ timeout: 30_000 });
-    return row;
-  }
-
-  /** The visible webview of the active editor (previews keep hidden webviews alive). */
-  async function activeWebview(title: string | RegExp): Promise<FrameLocator> {
-    const { page } = ui.wb;
-    await waitFor(
-      async () => {
-        const t = (await ui.wb.activeEditorTitle()) ?? '';
-        return typeof title === 'string' ? t === title : title.test(t);
-      },
-      { timeout: 60_000, message: `the "${String(title)}" tab` },
-    );
-    const outer = 'iframe.webview.ready >> visible=true';
-    await page.locator(outer).first().waitFor({ timeout: 30_000 });
-    const frame = page.frameLocator(outer).first().frameLocator('iframe#active-frame');
-    await frame.locator('body').waitFor({ timeout: 30_000 });
-    return frame;
-  }
+  const MODEL_PICKER = { placeholder: 'An ONNX model to run' };
+  const webview = (title: string) => ui.wb.webview(title, { timeout: 60_000 });
 
   /** A notification's text, from its toast or, when no toast shows it, from the notification center. */
   async function notification(re: RegExp): Promise<string> {
@@ -222,9 +162,9 @@ describe('zoo and papers (UI)', function () {
   }
 
   it('previews lorenz63-esn with the metrics table (VPT, D_stsp, D_H, λmax) and the truth drawn over the plots', async () => {
-    await runInputCommand('Attractor: Preview Model');
-    await choose('lorenz63-esn.onnx');
-    const frame = await activeWebview('Preview: lorenz63-esn.onnx');
+    await ui.wb.runInputCommand('Attractor: Preview Model', MODEL_PICKER);
+    await ui.wb.pickQuickItem('lorenz63-esn.onnx');
+    const frame = await webview('Preview: lorenz63-esn.onnx');
     await frame.locator('vscode-button#run:not([disabled])').waitFor({ timeout: 30_000 });
     await frame.locator('vscode-button#run').click();
     const metrics = frame.locator('#metrics:not([hidden])');
@@ -281,27 +221,27 @@ describe('zoo and papers (UI)', function () {
       'a paper without an arXiv id cannot be looked up on the Hub',
     );
     await ui.wb.page.locator('.monaco-menu .action-label', { hasText: /^Launch Model Preview$/ }).click();
-    await activeWebview('Preview: lorenz63-plrnn.onnx');
+    await webview('Preview: lorenz63-plrnn.onnx');
   });
 
   it("opens a model's paper from the link on its model card", async () => {
-    await runInputCommand('Attractor: Open Model Card');
-    await choose('lorenz63-plrnn.onnx');
-    const card = await activeWebview('lorenz63-plrnn.onnx');
+    await ui.wb.runInputCommand('Attractor: Open Model Card', MODEL_PICKER);
+    await ui.wb.pickQuickItem('lorenz63-plrnn.onnx');
+    const card = await webview('lorenz63-plrnn.onnx');
     const link = card.locator('a#open-paper');
     await link.waitFor({ timeout: 30_000 });
     assert.strictEqual((await link.innerText()).trim(), GTF);
     await link.click();
-    const paper = await activeWebview(GTF);
+    const paper = await webview(GTF);
     await paper.locator('body', { hasText: 'teacher forcing' }).first().waitFor({ timeout: 30_000 });
   });
 
   it('Find Models for This Paper lists the Hub models citing it, downloads the chosen .onnx with its checks and previews it', async () => {
     for (const p of [UNCITED, CITED]) {
-      await runInputCommand('Attractor: Add Paper by arXiv ID or URL');
+      await ui.wb.runInputCommand('Attractor: Add Paper by arXiv ID or URL', { title: 'Add Paper by arXiv ID or URL' });
       await input().fill(p.id);
       await input().press('Enter');
-      await activeWebview(p.title);
+      await webview(p.title);
     }
     // No webview editor open: one that takes the focus back would close the quick pick under the test's hands.
     await ui.wb.runCommand('View: Close All Editors');
@@ -310,15 +250,15 @@ describe('zoo and papers (UI)', function () {
     assert.ok(menu.includes('Find Models for This Paper'), menu.join(' | '));
     // As a user does it: the entry of the paper's context menu (the paper comes from the row, no paper picker).
     await ui.wb.page.locator('.monaco-menu .action-label', { hasText: /^Find Models for This Paper$/ }).click();
-    const tiny = await pick('lab/tiny-lorenz', false);
+    const tiny = await ui.wb.quickPickRow('lab/tiny-lorenz', false);
     assert.match(await tiny.innerText(), /ONNX: 1 file/);
-    assert.match(await (await pick('someone/pytorch-only', false)).innerText(), /no \.onnx file/);
+    assert.match(await (await ui.wb.quickPickRow('someone/pytorch-only', false)).innerText(), /no \.onnx file/);
     assert.match(
       await ui.wb.page.locator('.quick-input-widget .quick-input-title').innerText(),
       /4 of 5 with \.onnx files/,
     );
     await tiny.click();
-    const frame = await activeWebview(`Preview: ${DOWNLOADED}`);
+    const frame = await webview(`Preview: ${DOWNLOADED}`);
     await frame.locator('vscode-button#run:not([disabled])').waitFor({ timeout: 30_000 });
     assert.deepStrictEqual(fs.readdirSync(downloadsDir()), [DOWNLOADED]);
     assert.ok(fs.readFileSync(path.join(downloadsDir(), DOWNLOADED)).equals(MODEL_BYTES));
@@ -340,9 +280,9 @@ describe('zoo and papers (UI)', function () {
     await ui.wb.runCommand('View: Close All Editors');
     const attempt = async (paperTitle: string, model?: string) => {
       await clearNotifications();
-      await runInputCommand('Attractor: Find Models for This Paper');
-      await choose(paperTitle);
-      if (model) await choose(model);
+      await ui.wb.runInputCommand('Attractor: Find Models for This Paper', { title: 'Find Models for This Paper' });
+      await ui.wb.pickQuickItem(paperTitle);
+      if (model) await ui.wb.pickQuickItem(model);
     };
     await attempt(CITED.title, 'lab/broken');
     assert.match(await notification(/could not get the model/), /cut off.*Nothing was kept/);
@@ -374,9 +314,9 @@ describe('zoo and papers (UI)', function () {
     const lines: string[] = [];
     for (const name of zoo) {
       await ui.wb.runCommand('View: Close All Editors');
-      await runInputCommand('Attractor: Preview Model');
-      await choose(name);
-      const frame = await activeWebview(`Preview: ${name}`);
+      await ui.wb.runInputCommand('Attractor: Preview Model', MODEL_PICKER);
+      await ui.wb.pickQuickItem(name);
+      const frame = await webview(`Preview: ${name}`);
       await frame.locator('vscode-button#run:not([disabled])').waitFor({ timeout: 30_000 });
       await frame.locator('vscode-button#run').click();
       const metrics = frame.locator('#metrics:not([hidden])');
