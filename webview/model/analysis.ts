@@ -8,7 +8,8 @@
  */
 import type { AnalysisToHost, AnalysisToPreview, AnalysisView } from '../../src/insight/analysisProtocol';
 import { parseAnalysisView, REGION_PALETTE } from '../../src/insight/analysisProtocol';
-import type { PlotResult, Theme } from './plots';
+import type { PlotResult } from './plots';
+import type { Theme } from './theme';
 
 export interface AnalysisHost {
   post(message: AnalysisToHost): void;

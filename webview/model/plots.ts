@@ -1,11 +1,13 @@
 /**
- * The preview's plots on a 2D canvas, theme-aware (colours from VS Code's CSS variables): a rotatable 3D
- * projection of three chosen components (a phase portrait for two; the time series and spectra are uPlot charts in
- * timeSeries.ts). Ensemble members
- * are overlaid, and so is the true system's trajectory when the host sent one (a `ReferenceTrack`, drawn in the
- * theme's chart foreground colour). Long trajectories are decimated for drawing (the data itself is kept whole).
+ * The preview's phase plots on a 2D canvas: the phase portrait for a two-component state, and the 3D projection
+ * when WebGL is unavailable (phaseGl.ts draws it otherwise; the time series and spectra are uPlot charts in
+ * timeSeries.ts). Also what both 3D renderers share: the trajectory's layout, its ranges, the projection of the
+ * view's yaw, pitch and zoom to the screen, the axis triad and the fixed-point marker. Ensemble members are
+ * overlaid, and so is the true system's trajectory when the host sent one (a `ReferenceTrack`, drawn in the
+ * theme's chart foreground colour). Long trajectories are decimated for the canvas (the data itself is kept whole).
  */
 import type { ReferenceTrack } from '../../src/models/previewProtocol';
+import { formatTick, memberColour, type Theme } from './theme';
 
 export interface Trajectory {
   /** `[capacity, members, width]`, rows filled up to `rows`. */
@@ -19,43 +21,11 @@ export interface Trajectory {
   readonly names: readonly string[];
 }
 
-export interface Theme {
-  readonly foreground: string;
-  readonly muted: string;
-  readonly grid: string;
-  readonly background: string;
-  readonly series: readonly string[];
-  /** The ground-truth overlay. */
-  readonly reference: string;
-  readonly font: string;
-}
-
-function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): string {
-  return style.getPropertyValue(name).trim() || fallback;
-}
-
-export function readTheme(): Theme {
-  const s = getComputedStyle(document.body);
-  return {
-    foreground: cssVar(s, '--vscode-editor-foreground', '#333'),
-    muted: cssVar(s, '--vscode-descriptionForeground', '#888'),
-    grid: cssVar(s, '--vscode-editorWidget-border', cssVar(s, '--vscode-panel-border', 'rgba(128,128,128,0.35)')),
-    background: cssVar(s, '--vscode-editor-background', '#fff'),
-    series: [
-      cssVar(s, '--vscode-charts-blue', '#3794ff'),
-      cssVar(s, '--vscode-charts-orange', '#d18616'),
-      cssVar(s, '--vscode-charts-green', '#89d185'),
-      cssVar(s, '--vscode-charts-red', '#f14c4c'),
-      cssVar(s, '--vscode-charts-purple', '#b180d7'),
-      cssVar(s, '--vscode-charts-yellow', '#cca700'),
-    ],
-    reference: cssVar(s, '--vscode-charts-foreground', cssVar(s, '--vscode-editor-foreground', '#888')),
-    font: `${cssVar(s, '--vscode-font-size', '13px')} ${cssVar(s, '--vscode-font-family', 'sans-serif')}`,
-  };
-}
-
 /** Sizes the canvas backing store to its CSS size × devicePixelRatio; returns a context in CSS pixels. */
-function prepare(canvas: HTMLCanvasElement, theme: Theme): { ctx: CanvasRenderingContext2D; w: number; h: number } {
+export function prepare(
+  canvas: HTMLCanvasElement,
+  theme: Theme,
+): { ctx: CanvasRenderingContext2D; w: number; h: number } {
   const ratio = window.devicePixelRatio || 1;
   const w = Math.max(50, canvas.clientWidth);
   const h = Math.max(50, canvas.clientHeight);
@@ -72,20 +42,12 @@ function prepare(canvas: HTMLCanvasElement, theme: Theme): { ctx: CanvasRenderin
   return { ctx, w, h };
 }
 
-function memberColour(theme: Theme, member: number, members: number): { colour: string; alpha: number } {
-  if (members === 1) return { colour: theme.series[0], alpha: 1 };
-  return {
-    colour: theme.series[member % theme.series.length],
-    alpha: member === 0 ? 1 : Math.max(0.35, 0.8 - members / 100),
-  };
-}
-
-function value(t: Trajectory, row: number, member: number, j: number): number {
+export function value(t: Trajectory, row: number, member: number, j: number): number {
   return t.data[(row * t.members + member) * t.width + j];
 }
 
 /** Reference rows that fall inside the trajectory drawn so far. */
-function referenceRows(t: Trajectory, ref: ReferenceTrack): number {
+export function referenceRows(t: Trajectory, ref: ReferenceTrack): number {
   return Math.min(ref.rows, Math.ceil(Math.max(0, t.rows - t.burnIn) / ref.stride));
 }
 
@@ -122,7 +84,7 @@ export function formatPoint(p: readonly number[]): string {
   return `(${p.map((v) => formatTick(v)).join(', ')})`;
 }
 
-function range(t: Trajectory, j: number, ref?: ReferenceTrack): [number, number] {
+export function range(t: Trajectory, j: number, ref?: ReferenceTrack): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   const stride = Math.max(1, Math.floor((t.rows - t.burnIn) / 50_000));
@@ -143,12 +105,6 @@ function range(t: Trajectory, j: number, ref?: ReferenceTrack): [number, number]
   }
   if (!(hi > lo)) return [lo === Infinity ? -1 : lo - 1, hi === -Infinity ? 1 : hi + 1];
   return [lo, hi];
-}
-
-export function formatTick(v: number): string {
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(1);
-  return String(+v.toPrecision(3));
 }
 
 // ---- 3D projection ---------------------------------------------------------------------------------------------
@@ -217,58 +173,8 @@ export function drawPhase(
   const ref = reference && view.axes.every((k) => k < reference.width) ? reference : undefined;
   const ranges = [range(t, a, ref), range(t, b, ref), range(t, c, ref)];
   const norm = (v: number, k: number) => (2 * (v - ranges[k][0])) / (ranges[k][1] - ranges[k][0]) - 1;
-  const cy = Math.cos(view.yaw);
-  const sy = Math.sin(view.yaw);
-  const cp = Math.cos(view.pitch);
-  const sp = Math.sin(view.pitch);
-  const scale = (Math.min(w, h) / 2) * 0.62 * view.zoom;
-  // The third component is drawn upwards (z up), as physicists draw the Lorenz butterfly.
-  const project = (x: number, y: number, z: number): [number, number] => {
-    const x1 = cy * x - sy * y;
-    const y1 = sy * x + cy * y;
-    const up = cp * z - sp * y1;
-    return [w / 2 + scale * x1, h / 2 - scale * up];
-  };
-
-  // axis triad
-  ctx.lineWidth = 1;
-  ctx.strokeStyle = theme.grid;
-  ctx.fillStyle = theme.muted;
-  const corners: [number, number, number][] = [
-    [1.1, 0, 0],
-    [0, 1.1, 0],
-    [0, 0, 1.1],
-  ];
-  // Labels go beyond the projected bounding cube (which holds every point), along the direction from the centre to
-  // the axis's end, so they never land on the attractor.
-  const centre = project(0, 0, 0);
-  let cubeRadius = 0;
-  for (const cx of [-1, 1])
-    for (const cy2 of [-1, 1])
-      for (const cz of [-1, 1]) {
-        const [px, py] = project(cx, cy2, cz);
-        cubeRadius = Math.max(cubeRadius, Math.hypot(px - centre[0], py - centre[1]));
-      }
-  const labels: [number, number][] = [];
-  corners.forEach((p, k) => {
-    const [x0, y0] = project(-1, -1, -1);
-    const [x1, y1] = project(p[0] - 1 + (k === 0 ? 1 : 0), p[1] - 1 + (k === 1 ? 1 : 0), p[2] - 1 + (k === 2 ? 1 : 0));
-    ctx.beginPath();
-    ctx.moveTo(x0, y0);
-    ctx.lineTo(x1, y1);
-    ctx.stroke();
-    const name = t.names[view.axes[k]] ?? `x${view.axes[k]}`;
-    const dx = x1 - centre[0];
-    const dy = y1 - centre[1];
-    const len = Math.hypot(dx, dy) || 1;
-    const lx = centre[0] + (dx / len) * (cubeRadius + 10);
-    const ly = centre[1] + (dy / len) * (cubeRadius + 10);
-    const tw = ctx.measureText(name).width;
-    // anchor the text on the side facing away from the centre
-    ctx.fillText(name, dx < 0 ? lx - tw : lx, dy > 0 ? ly + 10 : ly);
-    labels.push([lx, ly]);
-  });
-
+  const project = projector(view, w, h);
+  const { centre, labels } = drawAxes(ctx, project, view, t.names, theme);
   const visible = t.rows - t.burnIn;
   const stride = Math.max(1, Math.floor(visible / 40_000));
   let drawn = 0;
@@ -334,8 +240,82 @@ export function drawPhase(
   };
 }
 
+/**
+ * The screen position (CSS pixels) of a point in the normalised cube [-1, 1]³: an orthographic view turned by yaw
+ * about the third component's axis and tilted by pitch, the third component drawn upwards (z up, as physicists draw
+ * the Lorenz butterfly). The WebGL renderer sets its camera to the same mapping, so labels and markers drawn on a
+ * 2D overlay land on the points.
+ */
+export function projector(view: View3d, w: number, h: number): (x: number, y: number, z: number) => [number, number] {
+  const cy = Math.cos(view.yaw);
+  const sy = Math.sin(view.yaw);
+  const cp = Math.cos(view.pitch);
+  const sp = Math.sin(view.pitch);
+  const scale = projectionScale(view, w, h);
+  return (x, y, z) => {
+    const x1 = cy * x - sy * y;
+    const y1 = sy * x + cy * y;
+    const up = cp * z - sp * y1;
+    return [w / 2 + scale * x1, h / 2 - scale * up];
+  };
+}
+
+/** Pixels per unit of the normalised cube. */
+export function projectionScale(view: View3d, w: number, h: number): number {
+  return (Math.min(w, h) / 2) * 0.62 * view.zoom;
+}
+
+/**
+ * The axis triad from the cube's corner, each named beyond the projected bounding cube (which holds every point),
+ * along the direction from the centre to the axis's end, so labels never land on the attractor.
+ */
+export function drawAxes(
+  ctx: CanvasRenderingContext2D,
+  project: (x: number, y: number, z: number) => [number, number],
+  view: View3d,
+  names: readonly string[],
+  theme: Theme,
+): { centre: [number, number]; labels: [number, number][]; cubeRadius: number } {
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = theme.grid;
+  ctx.fillStyle = theme.muted;
+  const corners: [number, number, number][] = [
+    [1.1, 0, 0],
+    [0, 1.1, 0],
+    [0, 0, 1.1],
+  ];
+  const centre = project(0, 0, 0);
+  let cubeRadius = 0;
+  for (const cx of [-1, 1])
+    for (const cy of [-1, 1])
+      for (const cz of [-1, 1]) {
+        const [px, py] = project(cx, cy, cz);
+        cubeRadius = Math.max(cubeRadius, Math.hypot(px - centre[0], py - centre[1]));
+      }
+  const labels: [number, number][] = [];
+  corners.forEach((p, k) => {
+    const [x0, y0] = project(-1, -1, -1);
+    const [x1, y1] = project(p[0] - 1 + (k === 0 ? 1 : 0), p[1] - 1 + (k === 1 ? 1 : 0), p[2] - 1 + (k === 2 ? 1 : 0));
+    ctx.beginPath();
+    ctx.moveTo(x0, y0);
+    ctx.lineTo(x1, y1);
+    ctx.stroke();
+    const name = names[view.axes[k]] ?? `x${view.axes[k]}`;
+    const dx = x1 - centre[0];
+    const dy = y1 - centre[1];
+    const len = Math.hypot(dx, dy) || 1;
+    const lx = centre[0] + (dx / len) * (cubeRadius + 10);
+    const ly = centre[1] + (dy / len) * (cubeRadius + 10);
+    const tw = ctx.measureText(name).width;
+    // anchor the text on the side facing away from the centre
+    ctx.fillText(name, dx < 0 ? lx - tw : lx, dy > 0 ? ly + 10 : ly);
+    labels.push([lx, ly]);
+  });
+  return { centre, labels, cubeRadius };
+}
+
 /** A filled disc with a ring, and the coordinates beside it. */
-function drawFixedPoint(
+export function drawFixedPoint(
   ctx: CanvasRenderingContext2D,
   px: number,
   py: number,

@@ -13,19 +13,18 @@ import {
   type RunParameters,
 } from '../../src/models/previewProtocol';
 import { vscodeApi } from '../paper/vscodeApi';
+import { PhaseView } from './phaseView';
 import {
   attachRotation,
   defaultView,
-  drawPhase,
   formatPoint,
   projectionOf,
-  readTheme,
   MAX_LANES,
   type PlotResult,
-  type Theme,
   type Trajectory,
   type View3d,
 } from './plots';
+import { readTheme, type Theme } from './theme';
 import { powerSpectrum, SeriesPlots, SpectrumPlot, type Spectrum } from './timeSeries';
 import { AnalysisSection } from './analysis';
 
@@ -58,6 +57,24 @@ let lastPhase: PlotResult | undefined;
 let cursorRow: number | undefined;
 /** "Analyse dynamics" (its own module): table, markers and subregion colours over the 3D view. */
 let analysis: AnalysisSection | undefined;
+let phaseView: PhaseView | undefined;
+let phaseFrame = 0;
+/** How long the last phase frames took (ms), newest last: read by the UI test that measures rotation. */
+const frameTimes: string[] = [];
+let framesDrawn = 0;
+/** While the user turns or zooms, frames may be thinned; a full frame follows once they stop. */
+let turning = false;
+let settleTimer: ReturnType<typeof setTimeout> | undefined;
+
+function turn(): void {
+  turning = true;
+  clearTimeout(settleTimer);
+  settleTimer = setTimeout(() => {
+    turning = false;
+    schedulePhase();
+  }, 150);
+  schedulePhase();
+}
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -110,6 +127,42 @@ function setRunning(on: boolean): void {
   byId('run').toggleAttribute('disabled', on);
   byId('cancel').toggleAttribute('disabled', !on);
   root.setAttribute('aria-busy', on ? 'true' : 'false');
+}
+
+/** Colour the 3D lines by ensemble member or by time (WebGL only: the canvas renderer colours by member). */
+function colourSelect(): HTMLElement {
+  const wrap = el('label', { class: 'axis' });
+  wrap.append(el('span', {}, 'colour'));
+  const sel = document.createElement('vscode-single-select') as TextField;
+  sel.id = 'colour-by';
+  sel.setAttribute('aria-label', '3D colour');
+  for (const [value, label] of [
+    ['member', 'by member'],
+    ['time', 'by time'],
+  ]) {
+    const o = document.createElement('vscode-option');
+    o.setAttribute('value', value);
+    if (value === 'member') o.setAttribute('selected', '');
+    o.textContent = label;
+    sel.append(o);
+  }
+  sel.addEventListener('change', () => {
+    phaseView?.setColourBy(sel.value === 'time' ? 'time' : 'member');
+    schedulePhase();
+  });
+  wrap.append(sel);
+  return wrap;
+}
+
+/** Says why the 3D view is drawn on the canvas (slower, thinned), when it is. */
+function showFallback(): void {
+  const note = byId('phase-fallback');
+  const reason = model && projectionOf(model.width) === '3d' ? phaseView?.fallback : undefined;
+  note.hidden = !reason;
+  note.textContent = reason
+    ? `${reason}: the 3D projection is drawn on a 2D canvas instead, thinned to 40,000 points and slower to turn.`
+    : '';
+  document.getElementById('colour-by')?.closest('label')?.toggleAttribute('hidden', !!reason);
 }
 
 function axisSelect(id: string, index: number, m: PreviewModel): HTMLElement {
@@ -203,6 +256,7 @@ function render(m: PreviewModel): void {
   const axes = el('div', { class: 'axes' });
   if (portrait) axes.append(axisSelect('axis-x', 0, m), axisSelect('axis-y', 1, m));
   else axes.append(axisSelect('axis-x', 0, m), axisSelect('axis-y', 1, m), axisSelect('axis-z', 2, m));
+  if (!portrait) axes.append(colourSelect());
   phaseHead.append(axes);
   const exports = el('div', { class: 'exports' });
   exports.append(
@@ -241,10 +295,15 @@ function render(m: PreviewModel): void {
   );
   const phaseBox = el('div', { class: 'phase-box' });
   const marker = el('canvas', { id: 'phase-marker', class: 'phase-marker', 'aria-hidden': 'true' });
-  phaseBox.append(phase, marker);
+  const glCanvas = el('canvas', { id: 'phase-gl', class: 'phase-gl', 'aria-hidden': 'true' });
+  glCanvas.hidden = true;
+  phaseBox.append(glCanvas, phase, marker);
+  const fallback = el('p', { id: 'phase-fallback', class: 'plot-note muted', role: 'status' });
+  fallback.hidden = true;
   plots.append(
     phaseHead,
     legend,
+    fallback,
     phaseBox,
     phaseNote,
     el('h2', {}, m.width > MAX_LANES ? `Time series (first ${MAX_LANES} of ${m.width})` : 'Time series'),
@@ -283,10 +342,17 @@ function render(m: PreviewModel): void {
     drawMarker();
   });
   spectrumPlot = new SpectrumPlot(spectrumBox, spectrumNote, theme);
+  phaseView?.dispose();
+  phaseView = new PhaseView(phase, glCanvas, theme, () => {
+    showFallback();
+    schedule();
+  });
+  showFallback();
+  // Turning or zooming redraws the phase plot alone: the time series and spectrum have not changed.
   attachRotation(
     phase,
     () => view,
-    schedule,
+    turn,
     () => (view = { ...defaultView(m.width), axes: view.axes }),
   );
   draw();
@@ -332,8 +398,10 @@ function run(): void {
 }
 
 function exportPng(): void {
+  // The phase plot is drawn again first, so the copy is of this frame whatever the renderer.
+  drawPhasePlot();
   const canvases = [
-    byId<HTMLCanvasElement>('phase'),
+    phaseView?.snapshot() ?? byId<HTMLCanvasElement>('phase'),
     ...(seriesPlots?.canvases() ?? []),
     ...(spectrumPlot?.canvases() ?? []),
   ];
@@ -357,31 +425,63 @@ function schedule(): void {
   if (!frame) frame = requestAnimationFrame(draw);
 }
 
-function draw(): void {
-  frame = 0;
-  if (!model) return;
-  const t = traj ?? {
-    data: new Float32Array(0),
-    members: 1,
-    width: model.width,
-    rows: 0,
-    burnIn: 0,
-    timeStep: 1,
-    names: model.stateNames,
-  };
+function schedulePhase(): void {
+  if (!frame && !phaseFrame) phaseFrame = requestAnimationFrame(drawPhasePlot);
+}
+
+function currentTrajectory(m: PreviewModel): Trajectory {
+  return (
+    traj ?? {
+      data: new Float32Array(0),
+      members: 1,
+      width: m.width,
+      rows: 0,
+      burnIn: 0,
+      timeStep: 1,
+      names: m.stateNames,
+    }
+  );
+}
+
+/** The phase plot and the cursor's mark on it; returns what was drawn. */
+function drawPhasePlot(): PlotResult | undefined {
+  phaseFrame = 0;
+  if (!model || !phaseView) return undefined;
+  const t = currentTrajectory(model);
   const overlay = showReference ? reference : undefined;
   const phaseCanvas = byId<HTMLCanvasElement>('phase');
-  const seriesCanvas = byId('series');
-  const phase = drawPhase(phaseCanvas, t, view, theme, overlay);
-  lastPhase = phase;
-  drawMarker();
-  analysis?.draw(phase, phaseCanvas, theme);
-  const { points, referencePoints } = phase;
-  const series = seriesPlots!.update(t, overlay);
-  phaseCanvas.setAttribute('data-reference-points', String(referencePoints));
+  phaseView.measuring = document.body.hasAttribute('data-measure-frames');
+  const started = performance.now();
+  const phase = phaseView.draw(t, view, theme, overlay, turning || running);
+  // Each frame as "ms/points drawn" (fewer points than the run has: a thinned interactive frame).
+  frameTimes.push(`${(performance.now() - started).toFixed(2)}/${phase.points}`);
+  if (frameTimes.length > 200) frameTimes.splice(0, frameTimes.length - 200);
+  phaseCanvas.setAttribute('data-frame-ms', frameTimes.join(' '));
+  phaseCanvas.setAttribute('data-frame-count', String(++framesDrawn));
+  phaseCanvas.setAttribute('data-renderer', phase.projection === '2d' ? 'canvas' : phaseView.renderer);
+  phaseCanvas.setAttribute('data-gpu-bytes', String(phaseView.gpuBytes));
+  phaseCanvas.setAttribute('data-points', String(phase.points));
+  phaseCanvas.setAttribute('data-reference-points', String(phase.referencePoints));
   phaseCanvas.setAttribute('data-projection', phase.projection);
   if (phase.layout) phaseCanvas.setAttribute('data-layout', JSON.stringify(phase.layout));
   else phaseCanvas.removeAttribute('data-layout');
+  if (phase.fixedPoint) phaseCanvas.setAttribute('data-fixed-point', JSON.stringify(phase.fixedPoint));
+  else phaseCanvas.removeAttribute('data-fixed-point');
+  lastPhase = phase;
+  drawMarker();
+  analysis?.draw(phase, phaseCanvas, theme);
+  return phase;
+}
+
+function draw(): void {
+  frame = 0;
+  if (phaseFrame) cancelAnimationFrame(phaseFrame);
+  if (!model) return;
+  const t = currentTrajectory(model);
+  const overlay = showReference ? reference : undefined;
+  const seriesCanvas = byId('series');
+  const phase = drawPhasePlot()!;
+  const series = seriesPlots!.update(t, overlay);
   seriesCanvas.setAttribute('data-reference-points', String(series.referencePoints));
   seriesCanvas.setAttribute('data-plot-left', String(series.plotLeft));
   seriesCanvas.setAttribute('data-label-right', String(series.labelRight));
@@ -398,19 +498,16 @@ function draw(): void {
   if (phase.fixedPoint) notes.push(`The run settled on a fixed point: ${formatPoint(phase.fixedPoint)}.`);
   note.textContent = notes.join(' ');
   note.hidden = notes.length === 0;
-  if (phase.fixedPoint) phaseCanvas.setAttribute('data-fixed-point', JSON.stringify(phase.fixedPoint));
-  else phaseCanvas.removeAttribute('data-fixed-point');
   const now = performance.now();
   if (traj && (!running || now - lastSpectrum > 750)) {
     spectrum = powerSpectrum(traj, Math.min(traj.width, MAX_LANES));
     lastSpectrum = now;
   }
   spectrumPlot!.update(traj ? spectrum : undefined, t.names);
-  if (points > 0 && firstDrawMs === undefined && runClickedAt > 0) {
+  if (phase.points > 0 && firstDrawMs === undefined && runClickedAt > 0) {
     firstDrawMs = now - runClickedAt;
     byId('status').setAttribute('data-first-draw-ms', firstDrawMs.toFixed(0));
   }
-  byId('phase').setAttribute('data-points', String(points));
 }
 
 /** The 3D view's mark of the time under the time-series cursor: an overlay, so moving it redraws nothing else. */

@@ -8,7 +8,8 @@
 import uPlot from 'uplot';
 import { rfftPower } from '../../src/metrics/fft';
 import type { ReferenceTrack } from '../../src/models/previewProtocol';
-import { MAX_LANES, formatTick, type Theme, type Trajectory } from './plots';
+import { MAX_LANES, type Trajectory } from './plots';
+import { formatTick, type Theme } from './theme';
 
 export interface SeriesResult {
   /** Reference points drawn (its components among the lanes). */
