@@ -285,6 +285,8 @@ export class IndexSegment {
   private readonly best: Float32Array;
   private readonly touched: Int32Array;
   private readonly wordTouched: Int32Array;
+  /** The highest score `addTerm` has made in the current "similar" query. */
+  private similarMax = 0;
 
   constructor(arrays: SegmentArrays) {
     this.ids = arrays.ids;
@@ -594,7 +596,8 @@ export class IndexSegment {
         hit[d] = 1;
         touched[touchedCount++] = d;
       }
-      score[d] += Math.fround(weights[k] * qw);
+      const s = (score[d] += Math.fround(weights[k] * qw));
+      if (s > this.similarMax) this.similarMax = s;
     }
     return touchedCount;
   }
@@ -608,13 +611,15 @@ export class IndexSegment {
    */
   similar(query: readonly (readonly [string, number])[], limit: number): DocScore[] {
     const words = this.similarTerms(query);
+    this.similarMax = 0;
     const rest = new Float64Array(words.length + 1);
     for (let i = words.length - 1; i >= 0; i--) rest[i] = rest[i + 1] + words[i].bound;
     let touchedCount = 0;
     let i = 0;
     let threshold = 0;
     for (; i < words.length; i++) {
-      if (touchedCount >= limit && limit > 0) {
+      // The k-th best is at most the best: only worth finding once the words left weigh less than that.
+      if (touchedCount >= limit && limit > 0 && rest[i] < this.similarMax) {
         threshold = kthBest(this.touched, touchedCount, this.score, limit);
         if (rest[i] < threshold) break;
       }
