@@ -72,7 +72,7 @@ export interface AnalysisResult {
   readonly cancelled: boolean;
 }
 
-/** Seeds per period: evenly spaced points of the run and as many uniform points of its box (seeded). */
+/** Seeds: evenly spaced points of the run and as many uniform points of its box grown by a quarter each side (seeded). */
 export function analysisSeeds(
   rows: ArrayLike<number>,
   steps: number,
@@ -97,8 +97,8 @@ export function analysisSeeds(
     seeds.push(Array.from({ length: d }, (_, j) => rows[t * d + j]));
   }
   for (let i = 0; i < perSource; i++)
-    seeds.push(lo.map((l, j) => rng.uniform(l - 0.1 * extent[j], hi[j] + 0.1 * extent[j])));
-  return { seeds, extent: extent.map((e) => 1.2 * e), lo, hi };
+    seeds.push(lo.map((l, j) => rng.uniform(l - 0.25 * extent[j], hi[j] + 0.25 * extent[j])));
+  return { seeds, extent: extent.map((e) => 1.5 * e), lo, hi };
 }
 
 /** Rows evaluated per runtime call at most (seeds × (2d+1)), so one Newton iteration stays a bounded call. */
@@ -226,7 +226,8 @@ export function analysisRows(result: AnalysisResult): AnalysisRow[] {
   for (const p of sorted) {
     const outside = p.orbit.some((x) =>
       x.some((v, j) => {
-        const margin = 0.1 * (result.box.hi[j] - result.box.lo[j]);
+        // half the box's size beyond it: far from anything the run visits (e.g. an RK4 map's spurious fixed points)
+        const margin = 0.5 * (result.box.hi[j] - result.box.lo[j]);
         return v < result.box.lo[j] - margin || v > result.box.hi[j] + margin;
       }),
     );
@@ -240,7 +241,7 @@ export function analysisRows(result: AnalysisResult): AnalysisRow[] {
       rows.push({
         what:
           (p.period === 1 ? label : `${label}, point ${i + 1}`) +
-          (outside && i === 0 ? ' (outside the run’s box)' : ''),
+          (outside && i === 0 ? ' (far outside the run’s box)' : ''),
         coordinates: coords(x),
         eigenvalues: i === 0 ? shown.join('; ') : '″',
         type: i === 0 ? p.classification.type : '″',

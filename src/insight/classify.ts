@@ -18,8 +18,18 @@ export interface Classification {
   readonly type: string;
 }
 
-/** Relative size of an imaginary part below which an eigenvalue counts as real (finite-difference noise). */
-const REAL_TOLERANCE = 1e-9;
+/**
+ * Relative size of an imaginary part below which an eigenvalue counts as real: a double real eigenvalue perturbed
+ * by ε (finite differences of a float32 model, ε ~ 1e-10 relative) splits into a pair ± √ε·i, about 1e-5.
+ */
+const REAL_TOLERANCE = 1e-4;
+
+/** Eigenvalues with a negligible imaginary part made real (see REAL_TOLERANCE), as classified and shown. */
+export function snapReal(values: readonly Eigenvalue[]): Eigenvalue[] {
+  return values.map((e) =>
+    Math.abs(e.im) <= REAL_TOLERANCE * Math.max(1, Math.hypot(e.re, e.im)) ? { re: e.re, im: 0 } : e,
+  );
+}
 
 export function classify(values: readonly Eigenvalue[], kind: 'map' | 'flow'): Classification {
   const n = values.length;

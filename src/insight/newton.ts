@@ -8,7 +8,7 @@
  * the previous point); a seed whose step shrinks below 1/64 is accepted only if its residual is already small.
  * Results are deduplicated (points, and cycles as sets of points) and cycles of a lower period dropped. Pure.
  */
-import { classify, type Classification } from './classify';
+import { classify, snapReal, type Classification } from './classify';
 import { eigenvalues, solveLinear, type Eigenvalue } from './eigen';
 
 /**
@@ -214,7 +214,7 @@ export async function newtonSearch(evaluate: BatchEvaluate, options: NewtonSearc
       if (shorter) continue;
       const same = [...found, ...kept].some((p) => p.period === k && p.orbit.some((q) => dist(q, orbit[0]) < dedupTol));
       if (same) continue;
-      const values = eigenvalues(candidates[i].jacobian, d);
+      const values = snapReal(eigenvalues(candidates[i].jacobian, d));
       kept.push({
         period: k,
         orbit: orbit.map((x) => Array.from(x)),

@@ -9,7 +9,7 @@
  * restart from the sequence of the subregions the solution actually lies in, up to a number of inner steps; many
  * seeds. With few ReLU units every sequence is tried. Multipliers are the eigenvalues of A_{D_k}⋯A_{D₁}. Pure.
  */
-import { classify } from './classify';
+import { classify, snapReal } from './classify';
 import { eigenvalues, solveLinear } from './eigen';
 import type { FoundPoint } from './newton';
 import type { PiecewiseLinearMap } from './piecewiseLinear';
@@ -213,7 +213,7 @@ export async function exactSearch(m: PiecewiseLinearMap, options: ExactSearchOpt
         map.step(a, bb);
         [a, bb] = [bb, a];
       }
-      const values = eigenvalues(Float64Array.from(F), d);
+      const values = snapReal(eigenvalues(Float64Array.from(F), d));
       found.push({
         period: k,
         orbit: orbit.map((x) => Array.from(x)),

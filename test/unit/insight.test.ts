@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { classify } from '../../src/insight/classify';
+import { classify, snapReal } from '../../src/insight/classify';
 import { detectClosedOrbit } from '../../src/insight/closedOrbit';
 import { eigenvalues, modulus, solveLinear, type Eigenvalue } from '../../src/insight/eigen';
 import { newtonSearch, type BatchEvaluate, type FoundPoint } from '../../src/insight/newton';
@@ -189,6 +189,17 @@ describe('dynamics insight: eigenvalues (Hessenberg + shifted QR)', () => {
       ).type,
       'unstable focus',
     );
+    // a double real eigenvalue split by finite-difference noise into λ ± √ε·i is real: a node, not a focus
+    const split = snapReal([
+      { re: 1.039, im: 3.8e-8 },
+      { re: 1.039, im: -3.8e-8 },
+      { re: 0.87, im: 0 },
+    ]);
+    assert.deepEqual(
+      split.map((e) => e.im),
+      [0, 0, 0],
+    );
+    assert.equal(classify(split, 'map').type, 'saddle');
   });
 });
 
