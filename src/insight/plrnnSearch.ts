@@ -302,22 +302,39 @@ export function regionVisits(m: PiecewiseLinearMap, rows: ArrayLike<number>, ste
   let known = new Int32Array(64 * words);
   const visits: number[] = [];
   const packed = new Int32Array(words);
-  // P by columns, so the pre-activations are d passes over contiguous arrays
-  const Pt = new Float64Array(d * H);
-  for (let u = 0; u < H; u++) for (let j = 0; j < d; j++) Pt[j * H + u] = P[u * d + j];
-  const pre = new Float64Array(H);
+  // Units with the same row of P (the clipped PLRNN's pairs relu(W₂z + h₂), relu(W₂z)) share one product P z;
+  // the distinct rows are stored by columns, so the products are d passes over contiguous arrays.
+  const rowOf = new Int32Array(H);
+  const distinct: number[] = [];
+  const seen = new Map<string, number>();
+  for (let u = 0; u < H; u++) {
+    const key = Array.from(P.subarray(u * d, (u + 1) * d)).join(',');
+    let r = seen.get(key);
+    if (r === undefined) {
+      r = distinct.length;
+      seen.set(key, r);
+      distinct.push(u);
+    }
+    rowOf[u] = r;
+  }
+  const R = distinct.length;
+  const Pt = new Float64Array(d * R);
+  distinct.forEach((u, r) => {
+    for (let j = 0; j < d; j++) Pt[j * R + r] = P[u * d + j];
+  });
+  const prod = new Float64Array(R);
   for (let t = 0; t < steps; t++) {
     const o = t * d;
-    pre.set(q);
+    prod.fill(0);
     for (let j = 0; j < d; j++) {
       const z = rows[o + j];
-      const col = j * H;
-      for (let u = 0; u < H; u++) pre[u] += Pt[col + u] * z;
+      const col = j * R;
+      for (let r = 0; r < R; r++) prod[r] += Pt[col + r] * z;
     }
     for (let w = 0; w < words; w++) {
       let word = 0;
       const end = Math.min(H, (w + 1) * 30);
-      for (let u = w * 30; u < end; u++) if (pre[u] > 0) word |= 1 << (u - w * 30);
+      for (let u = w * 30; u < end; u++) if (prod[rowOf[u]] + q[u] > 0) word |= 1 << (u - w * 30);
       packed[w] = word;
     }
     let hash = 0x811c9dc5;
