@@ -13,7 +13,7 @@ import * as path from 'path';
 import type { FrameLocator } from 'playwright-core';
 import { useWorkbench } from '../harness/mocha';
 import { waitFor } from '../harness/poll';
-import { escapeRegExp } from '../harness/workbench';
+import { previewModel } from '../harness/workbench';
 import { writeWorkspaceFixtures } from '../fixtures/models/models';
 
 const MODEL = 'lorenz_flow.onnx';
@@ -91,51 +91,8 @@ describe('compare a preview with data (UI)', function () {
     );
   });
 
-  async function pick(label: string): Promise<void> {
-    const { page } = ui.wb;
-    await input().waitFor({ state: 'visible', timeout: 20_000 });
-    await input().fill(label);
-    const row = page
-      .locator('.quick-input-list .monaco-list-row')
-      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
-      .first();
-    await row.waitFor({ timeout: 20_000 });
-    await row.click();
-  }
-
-  async function activeWebview(title: string): Promise<FrameLocator> {
-    const { page } = ui.wb;
-    await waitFor(async () => (await ui.wb.activeEditorTitle()) === title, { message: `the "${title}" tab` });
-    const outer = 'iframe.webview.ready >> visible=true';
-    await page.locator(outer).first().waitFor({ timeout: 30_000 });
-    const frame = page.frameLocator(outer).first().frameLocator('iframe#active-frame');
-    await frame.locator('body').waitFor({ timeout: 30_000 });
-    return frame;
-  }
-
-  async function openPreview(model = MODEL): Promise<FrameLocator> {
-    const { page } = ui.wb;
-    for (let attempt = 0; ; attempt++) {
-      await page.keyboard.press('F1');
-      try {
-        await input().waitFor({ state: 'visible', timeout: 5_000 });
-        await input().fill('>Attractor: Preview Model');
-        await page
-          .locator('.quick-input-list .monaco-list-row .label-name', { hasText: /^Attractor: Preview Model$/ })
-          .first()
-          .waitFor({ timeout: 10_000 });
-        break;
-      } catch (err) {
-        if (attempt >= 2) throw err;
-        await page.keyboard.press('Escape');
-      }
-    }
-    await page.keyboard.press('Enter');
-    await page
-      .locator('.quick-input-widget .quick-input-box input[placeholder="An ONNX model to run"]')
-      .waitFor({ timeout: 20_000 });
-    await pick(model);
-    return activeWebview(`Preview: ${model}`);
+  function openPreview(model = MODEL): Promise<FrameLocator> {
+    return previewModel(ui.wb, model);
   }
 
   async function run(frame: FrameLocator): Promise<void> {
@@ -168,7 +125,7 @@ describe('compare a preview with data (UI)', function () {
     await ui.wb.page
       .locator('.quick-input-widget .quick-input-title', { hasText: 'Compare with Data' })
       .waitFor({ timeout: 20_000 });
-    await pick(file);
+    await ui.wb.pickQuickItem(file);
   }
 
   it("compares with the model's own exported run (.npy): D_stsp = D_H = 0 and valid over the whole horizon", async () => {
@@ -203,12 +160,12 @@ describe('compare a preview with data (UI)', function () {
     // columns time, Y, X with Y transformed: x and y pair by name, z is left out
     const lines = ['time,Y,X', ...exported.map((r, t) => `${(t + 1) * 0.01},${1.5 * r[1] + 3},${r[0]}`)];
     fs.writeFileSync(path.join(ui.host.workspace, 'xy.csv'), lines.join('\n') + '\n');
-    const frame = await activeWebview(`Preview: ${MODEL}`);
+    const frame = await ui.wb.webview(`Preview: ${MODEL}`);
     await compareWith(frame, 'xy.csv');
     await page
       .locator('.quick-input-widget .quick-input-title', { hasText: 'column for model output "z"' })
       .waitFor({ timeout: 20_000 });
-    await pick('not compared');
+    await ui.wb.pickQuickItem('not compared');
     const rows = await metrics(frame, /^Against data: xy\.csv \(1000 rows/);
     // the CSV holds the float64 text of 1.5·y + 3; the product parses that text as float64
     const truthText = lines.slice(1).map((l) => {
@@ -238,7 +195,7 @@ describe('compare a preview with data (UI)', function () {
       .locator('.part.editor .tabs-container .tab', { hasText: `Preview: ${MODEL}` })
       .first()
       .click();
-    const frame = await activeWebview(`Preview: ${MODEL}`);
+    const frame = await ui.wb.webview(`Preview: ${MODEL}`);
     await waitFor(async () => /against xy\.csv/.test((await frame.locator('#data-label').textContent()) ?? ''), {
       timeout: 30_000,
       message: 'the data choice after the reload',
@@ -251,7 +208,7 @@ describe('compare a preview with data (UI)', function () {
   });
 
   it('refuses a file that is too short, saying so and what to do', async () => {
-    const frame = await activeWebview(`Preview: ${MODEL}`);
+    const frame = await ui.wb.webview(`Preview: ${MODEL}`);
     await compareWith(frame, 'short.csv');
     await waitFor(
       async () => (await ui.wb.notifications()).some((n) => /short\.csv.*50 rows.*at least 100 time steps/.test(n)),

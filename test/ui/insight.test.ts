@@ -8,67 +8,18 @@ import * as assert from 'assert';
 import type { FrameLocator } from 'playwright-core';
 import { useWorkbench } from '../harness/mocha';
 import { waitFor } from '../harness/poll';
-import { escapeRegExp } from '../harness/workbench';
+import { previewModel } from '../harness/workbench';
 
 describe('dynamics analysis in the model preview (UI)', function () {
   this.timeout(300_000);
   const ui = useWorkbench();
-  const input = () => ui.wb.page.locator('.quick-input-widget .quick-input-box input');
 
   before(async () => {
     await ui.wb.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ui.host.url });
   });
 
-  async function palette(title: string): Promise<void> {
-    const { page } = ui.wb;
-    for (let attempt = 0; ; attempt++) {
-      await page.evaluate(() => {
-        const active = document.activeElement as HTMLElement | null;
-        if (active && active.tagName === 'IFRAME') active.blur();
-      });
-      await page.keyboard.press('F1');
-      try {
-        await input().waitFor({ state: 'visible', timeout: 5_000 });
-        await input().fill(`>${title}`);
-        await page
-          .locator('.quick-input-list .monaco-list-row .label-name', {
-            hasText: new RegExp(`^${escapeRegExp(title)}$`),
-          })
-          .first()
-          .waitFor({ timeout: 10_000 });
-        break;
-      } catch (err) {
-        if (attempt >= 2) throw err;
-        await page.keyboard.press('Escape');
-      }
-    }
-    await page.keyboard.press('Enter');
-  }
-
-  async function preview(file: string): Promise<FrameLocator> {
-    const { page } = ui.wb;
-    await palette('Attractor: Preview Model');
-    await page
-      .locator('.quick-input-widget .quick-input-box input[placeholder="An ONNX model to run"]')
-      .waitFor({ timeout: 20_000 });
-    await input().fill(file);
-    const row = page
-      .locator('.quick-input-list .monaco-list-row')
-      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(file)}$`) }) })
-      .first();
-    await row.waitFor({ timeout: 20_000 });
-    await row.click();
-    return activeWebview(`Preview: ${file}`);
-  }
-
-  async function activeWebview(title: string): Promise<FrameLocator> {
-    const { page } = ui.wb;
-    await waitFor(async () => (await ui.wb.activeEditorTitle()) === title, { message: `the "${title}" tab` });
-    const outer = 'iframe.webview.ready >> visible=true';
-    await page.locator(outer).first().waitFor({ timeout: 30_000 });
-    const frame = page.frameLocator(outer).first().frameLocator('iframe#active-frame');
-    await frame.locator('body').waitFor({ timeout: 30_000 });
-    return frame;
+  function preview(file: string): Promise<FrameLocator> {
+    return previewModel(ui.wb, file);
   }
 
   async function run(frame: FrameLocator): Promise<void> {
@@ -143,7 +94,7 @@ describe('dynamics analysis in the model preview (UI)', function () {
 
   it('Attractor: Analyse Model Dynamics finds Lorenz-63’s origin (saddle) and C± (saddle-foci) in the RK4 map, kept after a reload', async () => {
     const frame = await preview('lorenz63-rk4.onnx');
-    await palette('Attractor: Analyse Model Dynamics');
+    await ui.wb.runCommand('Attractor: Analyse Model Dynamics');
     const rows = await analysed(frame);
     const fixed = rows.slice(1);
     assert.strictEqual(fixed.length, 3, JSON.stringify(rows));
@@ -162,7 +113,7 @@ describe('dynamics analysis in the model preview (UI)', function () {
       message: 'the preview tab after the reload',
     });
     await page.locator('.part.editor .tabs-container .tab', { hasText: 'Preview: lorenz63-rk4.onnx' }).first().click();
-    const again = await activeWebview('Preview: lorenz63-rk4.onnx');
+    const again = await ui.wb.webview('Preview: lorenz63-rk4.onnx');
     const restored = await analysed(again);
     assert.deepStrictEqual(restored, rows);
   });

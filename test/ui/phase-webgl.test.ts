@@ -83,16 +83,6 @@ describe('3D projection in WebGL (UI)', function () {
     writeWorkspaceFixtures(path.join(ui.host.workspace, 'models'));
   });
 
-  async function activeWebview(title: string): Promise<FrameLocator> {
-    const { page } = ui.wb;
-    await waitFor(async () => (await ui.wb.activeEditorTitle()) === title, { message: `the "${title}" tab` });
-    const outer = 'iframe.webview.ready >> visible=true';
-    await page.locator(outer).first().waitFor({ timeout: 30_000 });
-    const frame = page.frameLocator(outer).first().frameLocator('iframe#active-frame');
-    await frame.locator('body').waitFor({ timeout: 30_000 });
-    return frame;
-  }
-
   /** The preview of the workspace model, opened from its card in the Models view as a user does. */
   async function openPreview(): Promise<FrameLocator> {
     await ui.wb.openViewContainer('Attractor');
@@ -101,9 +91,9 @@ describe('3D projection in WebGL (UI)', function () {
     if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
     const row = await ui.wb.revealTreeItem('Models', MODEL);
     await row.click();
-    const card = await activeWebview(MODEL);
+    const card = await ui.wb.webview(MODEL);
     await card.locator('vscode-button#preview').click();
-    const frame = await activeWebview(`Preview: ${MODEL}`);
+    const frame = await ui.wb.webview(`Preview: ${MODEL}`);
     await frame.locator('canvas#phase').waitFor({ timeout: 30_000 });
     return frame;
   }
