@@ -51,9 +51,6 @@ export async function showSearchPick(deps: SearchPickDeps, initial = ''): Promis
   pick.placeholder = 'Search the library by title, abstract, author or arXiv id';
   pick.matchOnDescription = false;
   pick.matchOnDetail = false;
-  // A paper panel opened just before (Add Paper, a click in the tree) takes the focus when its webview
-  // finishes loading; without this the search the user has started typing closes under them.
-  pick.ignoreFocusOut = true;
   let generation = 0;
 
   const update = async (value: string) => {
