@@ -118,9 +118,14 @@ describe('zoo and papers (UI)', function () {
 
   /** Pixels of a canvas that differ from its top-left (background) pixel. */
   async function painted(frame: FrameLocator, id: string): Promise<number> {
-    // The plot's canvases (one for the 3D view, one per uPlot lane), copied into a 2D canvas to read their pixels.
+    // The plot's canvases (the 3D view's text layer and, when WebGL draws it, its WebGL canvas `#<id>-gl`; one per
+    // uPlot lane), copied into a 2D canvas to read their pixels.
     return frame.locator(`#${id}`).evaluate((root: HTMLElement) => {
-      const canvases = root instanceof HTMLCanvasElement ? [root] : Array.from(root.querySelectorAll('canvas'));
+      const gl = document.getElementById(`${root.id}-gl`);
+      const canvases =
+        root instanceof HTMLCanvasElement
+          ? [root, ...(gl instanceof HTMLCanvasElement ? [gl] : [])]
+          : Array.from(root.querySelectorAll('canvas'));
       let n = 0;
       for (const c of canvases) {
         const copy = document.createElement('canvas');
