@@ -31,6 +31,14 @@ class SpecWithSummary extends Spec {
       tests.push({ title: t.fullTitle(), state: 'failed', err: errText(err), tries: tries(t) }),
     );
     runner.once(EVENT_RUN_END, () => {
+      // A test that failed every try shows only its last error in mocha's list; its earlier tries often failed
+      // first and for another reason (the last try then failed on what the first left behind), so say them again
+      // at the end, where a CI log's tail keeps them.
+      for (const t of tests.filter((x) => x.state === 'failed' && failedTries.has(x.title)))
+        for (const [i, err] of failedTries.get(t.title).entries())
+          process.stdout.write(
+            `  earlier try ${i + 1} of "${t.title}": ${err.split('\n').slice(0, 6).join('\n    ')}\n`,
+          );
       const out = process.env.ATTRACTOR_TEST_RESULTS;
       if (!out) return;
       const stats = runner.stats || {};

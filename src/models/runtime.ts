@@ -329,10 +329,9 @@ export class ModelRuntime {
     let firstChunkMs = 0;
     const roundUp = (n: number) => Math.ceil(n / K) * K;
     const maxChunk = Math.max(K, Math.floor(MAX_CHUNK_VALUES / (members * width) / K) * K);
-    let chunkSteps = Math.min(
-      maxChunk,
-      roundUp(req.chunkSteps ?? req.firstChunkSteps ?? Math.max(16, Math.min(256, 8 * K))),
-    );
+    // The first chunk is small whatever the model costs: Cancel is honoured between chunks, and a slow model's
+    // first chunk of 8 Loop iterations took seconds on a loaded machine. Later chunks grow to the target time.
+    let chunkSteps = Math.min(maxChunk, roundUp(req.chunkSteps ?? req.firstChunkSteps ?? 16));
     while (done < req.steps) {
       if (signal.cancelled) {
         throw new ModelRunError(

@@ -24,7 +24,10 @@ const bundled = fs.existsSync(path.join(repoRoot, 'media', 'models'))
 describe('models (UI)', function () {
   this.timeout(180_000);
   // The workspace models are written into each new host's workspace (a retry gets a fresh one).
+  // Each test previews its own files: a retry starts on a fresh host, away from whatever the failed try left
+  // running or open.
   const ui = useWorkbench({
+    freshHostForRetry: true,
     prepare: (host) => {
       writeWorkspaceFixtures(path.join(host.workspace, 'models'));
     },
@@ -139,20 +142,30 @@ describe('models (UI)', function () {
 
   it('cancels a long run of a slow model', async () => {
     const frame = await preview('slow.onnx');
-    await field(frame, 'steps', '100000');
-    await frame.locator('vscode-button#run').click();
-    await waitFor(async () => /of 100,000 steps/.test(await status(frame)), { message: 'progress on the slow model' });
-    const clicked = Date.now();
-    await frame.locator('vscode-button#cancel').click();
-    const text = await waitFor(
-      async () => {
-        const s = await status(frame);
-        return /^Cancelled after/.test(s) ? s : undefined;
-      },
-      { timeout: 20_000, message: 'the run to stop' },
-    );
-    console.log(`      cancel: "${text}" ${Date.now() - clicked} ms after the click`);
-    await frame.locator('vscode-button#run:not([disabled])').waitFor();
+    try {
+      await field(frame, 'steps', '100000');
+      await frame.locator('vscode-button#run:not([disabled])').waitFor({ timeout: 30_000 });
+      await frame.locator('vscode-button#run').click();
+      await waitFor(async () => /of 100,000 steps/.test(await status(frame)), {
+        timeout: 60_000,
+        message: 'progress on the slow model',
+      });
+      const clicked = Date.now();
+      await frame.locator('vscode-button#cancel').click();
+      const text = await waitFor(
+        async () => {
+          const s = await status(frame);
+          return /^Cancelled after/.test(s) ? s : undefined;
+        },
+        { timeout: 60_000, message: 'the run to stop' },
+      );
+      console.log(`      cancel: "${text}" ${Date.now() - clicked} ms after the click`);
+      await frame.locator('vscode-button#run:not([disabled])').waitFor();
+    } finally {
+      // A try that failed must not leave the slow run (some 15 minutes of one core) going under the later
+      // suites: closing its preview stops it.
+      await ui.wb.runCommand('View: Close All Editors');
+    }
   });
 
   it('explains bad files and bad runs in the panel', async () => {

@@ -47,6 +47,10 @@ let running = false;
 let runClickedAt = 0;
 let firstDrawMs: number | undefined;
 let frame = 0;
+/** When the last full draw ended and what it cost (ms), for the redraw budget while a run streams. */
+let drawnAt = 0;
+let drawCost = 0;
+let drawTimer: ReturnType<typeof setTimeout> | undefined;
 let lastSpectrum = 0;
 /** Said under the plot when a run stopped inside its burn-in and the plots show those steps instead. */
 let shownBeforeBurnIn: string | undefined;
@@ -421,8 +425,24 @@ function exportPng(): void {
   vscode.postMessage({ type: 'exportPng', dataUrl: out.toDataURL('image/png') });
 }
 
+/**
+ * While a run streams chunks, redraw at most once per four times the last frame's cost: on a slow renderer
+ * (software WebGL, a large ensemble) drawing every chunk would take the whole frame budget, and the Cancel click
+ * would wait behind the frames. A finished run, a turn or a resize draws at the next frame.
+ */
 function schedule(): void {
-  if (!frame) frame = requestAnimationFrame(draw);
+  if (frame) return;
+  const wait = running ? drawnAt + 3 * drawCost - performance.now() : 0;
+  if (wait > 0) {
+    drawTimer ??= setTimeout(() => {
+      drawTimer = undefined;
+      schedule();
+    }, wait);
+    return;
+  }
+  if (drawTimer) clearTimeout(drawTimer);
+  drawTimer = undefined;
+  frame = requestAnimationFrame(draw);
 }
 
 function schedulePhase(): void {
@@ -477,6 +497,13 @@ function draw(): void {
   frame = 0;
   if (phaseFrame) cancelAnimationFrame(phaseFrame);
   if (!model) return;
+  const started = performance.now();
+  drawAll(model);
+  drawnAt = performance.now();
+  drawCost = drawnAt - started;
+}
+
+function drawAll(model: PreviewModel): void {
   const t = currentTrajectory(model);
   const overlay = showReference ? reference : undefined;
   const seriesCanvas = byId('series');
