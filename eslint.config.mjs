@@ -3,36 +3,13 @@
 // outside the extension host. Formatting is Prettier's job (`npm run format`), not ESLint's.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { CORE, vscodeAdapters } from './scripts/layers.mjs';
 
-/**
- * The files that adapt the pure core to VS Code: registration, trees, panels, editors, commands and the few
- * host services. Everything else under src/ must not import `vscode` (checked here and by the import-walker test).
- */
-export const vscodeAdapters = [
-  'src/extension.ts',
-  'src/services.ts',
-  'src/**/register.ts',
-  'src/**/*Tree.ts',
-  'src/**/*Panel.ts',
-  'src/**/*Editor.ts',
-  'src/**/commands/**',
-  'src/models/kindAnswers.ts',
-  'src/notes/annotations/annotationController.ts',
-  'src/notes/markdownFeatures.ts',
-  'src/notes/noteCommands.ts',
-  'src/notes/notesFolder.ts',
-  'src/notes/notesIndex.ts',
-  'src/notes/paperResource.ts',
-  'src/panels/extensionWebview.ts',
-  'src/papers/hubToken.ts',
-  'src/papers/pickPaper.ts',
-  'src/papers/searchPick.ts',
-  'src/papers/settings.ts',
-  'src/util/disposable.ts',
-  'src/util/errors.ts',
-  'src/util/userSettings.ts',
-  'src/zoo/findModels.ts',
-];
+const noVscode = {
+  name: 'vscode',
+  message:
+    'Pure modules do not import vscode: put host code in register.ts, a *Tree/*Panel/*Editor file or commands/ (see ARCHITECTURE.md).',
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', 'media/**'] },
@@ -60,16 +37,18 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: vscodeAdapters,
     rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [noVscode] }],
+    },
+  },
+  {
+    // The core is the bottom layer: no vscode, whatever a file is called, and nothing from the capabilities.
+    files: [`${CORE}/**/*.ts`],
+    rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [
-            {
-              name: 'vscode',
-              message:
-                'Pure modules do not import vscode: put host code in register.ts, a *Tree/*Panel/*Editor file or commands/.',
-            },
-          ],
+          paths: [noVscode],
+          patterns: [{ group: ['../*', '!../core/*'], message: 'src/core/ imports only src/core/ and packages.' }],
         },
       ],
     },

@@ -8,7 +8,7 @@
  * reference system's when the model names one. Pure: the host passes the runtime's evaluate and the run.
  */
 import { kaplanYorkeDimension, lyapunovSpectrum } from '../metrics/lyapunov';
-import { Rng } from '../zoo/rng';
+import { Rng } from '../core/rng';
 import { findSystem, QR_SPECTRA } from '../zoo/systems';
 import { formatEigenvalues, formatNumber } from './classify';
 import { detectClosedOrbit, type ClosedOrbit } from './closedOrbit';

@@ -4,6 +4,7 @@
  * projection, the subregion of the run's rows for colouring, and the Markdown for "Copy as Markdown". The webview
  * keeps the view in its state, so a reload shows it again. Everything is validated on arrival. No vscode, no DOM.
  */
+import { isRecord, isFiniteNumber } from '../core/validate';
 /** One row per fixed point or cycle point, for the table and its Markdown. */
 export interface AnalysisRow {
   readonly what: string;
@@ -66,8 +67,6 @@ export type AnalysisToHost =
   | { readonly type: 'cancelAnalysis' }
   | { readonly type: 'copyAnalysis'; readonly markdown: string };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const text = (v: unknown, max = 2000): v is string => typeof v === 'string' && v.length <= max;
 
 export function parseAnalysisToHost(value: unknown): AnalysisToHost | undefined {
@@ -84,7 +83,7 @@ export function parseAnalysisToPreview(value: unknown): AnalysisToPreview | unde
     case 'analysisStarted':
       return { type: 'analysisStarted' };
     case 'analysisProgress':
-      return finite(value.fraction) && text(value.message)
+      return isFiniteNumber(value.fraction) && text(value.message)
         ? { type: 'analysisProgress', fraction: value.fraction, message: value.message }
         : undefined;
     case 'analysisFailed':
@@ -108,7 +107,7 @@ export function parseAnalysisView(v: unknown): AnalysisView | undefined {
   if ((method !== 'exact' && method !== 'newton') || !text(note, 4000) || !text(valuesLabel, 100)) return undefined;
   if (!Array.isArray(rows) || rows.length > 2000 || !Array.isArray(markers) || markers.length > 200) return undefined;
   if (!Array.isArray(lines) || lines.length > 50 || !lines.every((l) => text(l, 4000))) return undefined;
-  if (!text(markdown, MAX_MARKDOWN) || !finite(elapsedMs)) return undefined;
+  if (!text(markdown, MAX_MARKDOWN) || !isFiniteNumber(elapsedMs)) return undefined;
   const parsedRows: AnalysisRow[] = [];
   for (const r of rows) {
     if (!isRecord(r) || !ROW_KEYS.every((k) => text(r[k], 4000))) return undefined;
@@ -116,18 +115,19 @@ export function parseAnalysisView(v: unknown): AnalysisView | undefined {
   }
   const parsedMarkers: AnalysisMarker[] = [];
   for (const m of markers) {
-    if (!isRecord(m) || !finite(m.period) || !text(m.type, 100) || typeof m.stable !== 'boolean') return undefined;
+    if (!isRecord(m) || !isFiniteNumber(m.period) || !text(m.type, 100) || typeof m.stable !== 'boolean')
+      return undefined;
     if (!Array.isArray(m.orbit) || m.orbit.length > 8) return undefined;
-    if (!m.orbit.every((x) => Array.isArray(x) && x.length <= 10_000 && x.every(finite))) return undefined;
+    if (!m.orbit.every((x) => Array.isArray(x) && x.length <= 10_000 && x.every(isFiniteNumber))) return undefined;
     parsedMarkers.push({ period: m.period, orbit: m.orbit as number[][], type: m.type, stable: m.stable });
   }
   let regions: AnalysisView['regions'];
   if (v.regions !== undefined) {
     const r = v.regions;
-    if (!isRecord(r) || !finite(r.total) || !Array.isArray(r.top) || r.top.length > 50) return undefined;
+    if (!isRecord(r) || !isFiniteNumber(r.total) || !Array.isArray(r.top) || r.top.length > 50) return undefined;
     const top: { code: string; visits: number }[] = [];
     for (const t of r.top) {
-      if (!isRecord(t) || !text(t.code, 200) || !finite(t.visits)) return undefined;
+      if (!isRecord(t) || !text(t.code, 200) || !isFiniteNumber(t.visits)) return undefined;
       top.push({ code: t.code, visits: t.visits });
     }
     regions = { total: r.total, top };
@@ -135,9 +135,9 @@ export function parseAnalysisView(v: unknown): AnalysisView | undefined {
   let colours: RowColours | undefined;
   if (v.colours !== undefined) {
     const c = v.colours;
-    if (!isRecord(c) || !finite(c.start) || !finite(c.stride) || c.stride < 1) return undefined;
+    if (!isRecord(c) || !isFiniteNumber(c.start) || !isFiniteNumber(c.stride) || c.stride < 1) return undefined;
     if (!Array.isArray(c.values) || c.values.length > MAX_COLOURED_ROWS) return undefined;
-    if (!c.values.every((x) => finite(x) && x >= 0 && x <= REGION_PALETTE)) return undefined;
+    if (!c.values.every((x) => isFiniteNumber(x) && x >= 0 && x <= REGION_PALETTE)) return undefined;
     if (!Array.isArray(c.legend) || c.legend.length > REGION_PALETTE || !c.legend.every((x) => text(x, 200)))
       return undefined;
     colours = { start: c.start, stride: c.stride, values: c.values as number[], legend: c.legend as string[] };

@@ -1,4 +1,4 @@
-import type { Trajectory } from '../zoo/integrate';
+import type { Trajectory } from '../core/trajectory';
 import { stateSpace, type StateSpaceOptions, type StateSpaceResult } from './stateSpace';
 import { spectrum, type SpectrumOptions, type SpectrumResult } from './spectrum';
 import { validPredictionTime, type ValidPrediction } from './validPrediction';

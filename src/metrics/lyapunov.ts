@@ -1,4 +1,4 @@
-import type { DiscreteMap } from '../zoo/integrate';
+import type { DiscreteMap } from '../core/trajectory';
 
 /**
  * The largest Lyapunov exponent of a map by Benettin's method: follow a reference state and a neighbour at

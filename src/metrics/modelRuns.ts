@@ -3,7 +3,7 @@
  * JS map in tests): λmax by Benettin's two-trajectory method, and the n-step prediction error. Starts are batched
  * as ensemble members, so a measure is a few hundred runtime calls, not one per start. Pure: no vscode.
  */
-import type { Trajectory } from '../zoo/integrate';
+import type { Trajectory } from '../core/trajectory';
 
 /** States (each of the model's full state length) → rows after 1..steps steps, `[steps, states, width]`. */
 export type Simulate = (initialStates: readonly (readonly number[])[], steps: number) => Promise<Float32Array>;

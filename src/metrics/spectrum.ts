@@ -1,5 +1,5 @@
-import type { Trajectory } from '../zoo/integrate';
-import { pairRfftPower, rfftPower } from './fft';
+import type { Trajectory } from '../core/trajectory';
+import { pairRfftPower, rfftPower } from '../core/fft';
 
 /**
  * D_H, the power-spectrum error of Hess et al. 2023 (GTF-shPLRNN, `src/measures/pse.jl`): per observed dimension,

@@ -1,5 +1,5 @@
-import type { Trajectory } from '../zoo/integrate';
-import { Rng } from '../zoo/rng';
+import type { Trajectory } from '../core/trajectory';
+import { Rng } from '../core/rng';
 
 /**
  * D_stsp, the state-space divergence of Hess et al. 2023 (GTF-shPLRNN, `src/measures/stsp_measure.jl`), over all

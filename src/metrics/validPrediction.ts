@@ -1,4 +1,4 @@
-import type { Trajectory } from '../zoo/integrate';
+import type { Trajectory } from '../core/trajectory';
 
 /**
  * Valid prediction time as defined by Vlachas et al. 2020 ("Backpropagation algorithms and Reservoir Computing in

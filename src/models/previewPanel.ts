@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { writeFileAtomic } from '../core/atomicWrite';
+import { Rng } from '../core/rng';
 import { extensionWebviewHtml, webviewOptions } from '../panels/extensionWebview';
 import { PreviewAnalysis } from '../insight/analysisPanel';
 import { Disposable } from '../util/disposable';
@@ -36,32 +36,21 @@ export interface PreviewContext {
   readonly runRefusal: (uri: vscode.Uri, info: ModelInfo, locationRefusal: string | undefined) => string | undefined;
 }
 
-/** Deterministic standard normal draws (Box–Muller over mulberry32) for ensemble perturbations. */
-function gaussian(seed: number): () => number {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
-  };
-  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-}
-
+/** Member 0 starts at x0; the others at x0 plus seeded Gaussian noise, so a rerun draws the same ensemble. */
 export function ensembleStates(x0: readonly number[], members: number, perturbation: number): number[][] {
-  const draw = gaussian(1234);
-  return Array.from({ length: members }, (_, m) => (m === 0 ? [...x0] : x0.map((v) => v + perturbation * draw())));
+  const rng = new Rng(1234);
+  return Array.from({ length: members }, (_, m) =>
+    m === 0 ? [...x0] : x0.map((v) => v + perturbation * rng.normal()),
+  );
 }
 
-/** Writes next to the target and renames, so a crash never leaves half a file. */
+/** Exports are written atomically, so a crash never leaves half a file. */
 async function writeAtomically(target: vscode.Uri, bytes: Uint8Array): Promise<void> {
   if (target.scheme !== 'file') {
     await vscode.workspace.fs.writeFile(target, bytes);
     return;
   }
-  const temp = `${target.fsPath}.${randomBytes(4).toString('hex')}.tmp`;
-  await fs.writeFile(temp, bytes);
-  await fs.rename(temp, target.fsPath);
+  await writeFileAtomic(target.fsPath, bytes);
 }
 
 interface RunState {

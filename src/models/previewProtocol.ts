@@ -19,6 +19,7 @@ import {
   type AnalysisToHost,
   type AnalysisToPreview,
 } from '../insight/analysisProtocol';
+import { isRecord, isFiniteNumber } from '../core/validate';
 
 export type PreviewKind = 'map' | 'flow' | 'rollout';
 
@@ -190,11 +191,6 @@ export interface PreviewPanelState {
   readonly analysis?: unknown;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const MAX_PNG_URL = 40_000_000;
 
 export function parseRunParameters(v: unknown): RunParameters | undefined {
@@ -204,10 +200,17 @@ export function parseRunParameters(v: unknown): RunParameters | undefined {
     !Array.isArray(initialState) ||
     initialState.length === 0 ||
     initialState.length > 100_000 ||
-    !initialState.every(finite)
+    !initialState.every(isFiniteNumber)
   )
     return undefined;
-  if (!finite(steps) || !finite(dt) || !finite(members) || !finite(perturbation) || !finite(burnIn)) return undefined;
+  if (
+    !isFiniteNumber(steps) ||
+    !isFiniteNumber(dt) ||
+    !isFiniteNumber(members) ||
+    !isFiniteNumber(perturbation) ||
+    !isFiniteNumber(burnIn)
+  )
+    return undefined;
   return { initialState: initialState as number[], steps, dt, members, perturbation, burnIn };
 }
 
@@ -268,7 +271,8 @@ function parseMetrics(v: unknown): MetricsTable | undefined {
 function parseReference(v: unknown): ReferenceTrack | undefined {
   if (!isRecord(v) || typeof v.label !== 'string') return undefined;
   const { stride, rows, width } = v;
-  if (![stride, rows, width].every((n) => finite(n) && Number.isInteger(n) && (n as number) >= 1)) return undefined;
+  if (![stride, rows, width].every((n) => isFiniteNumber(n) && Number.isInteger(n) && (n as number) >= 1))
+    return undefined;
   const data = toFloat32(v.data);
   if (!data || data.length > MAX_REFERENCE_VALUES || data.length !== (rows as number) * (width as number))
     return undefined;
@@ -284,11 +288,11 @@ export function parseHostToPreview(value: unknown): HostToPreview | undefined {
         ? { type: 'init', model: value.model as unknown as PreviewModel }
         : undefined;
     case 'runStarted':
-      return ['runId', 'steps', 'members', 'width', 'burnIn', 'timeStep'].every((k) => finite(value[k]))
+      return ['runId', 'steps', 'members', 'width', 'burnIn', 'timeStep'].every((k) => isFiniteNumber(value[k]))
         ? (value as unknown as HostToPreview)
         : undefined;
     case 'chunk': {
-      if (!['runId', 'start', 'steps', 'members', 'width'].every((k) => finite(value[k]))) return undefined;
+      if (!['runId', 'start', 'steps', 'members', 'width'].every((k) => isFiniteNumber(value[k]))) return undefined;
       const data = toFloat32(value.data);
       const n = (value.steps as number) * (value.members as number) * (value.width as number);
       if (!data || data.length !== n) return undefined;
@@ -303,22 +307,22 @@ export function parseHostToPreview(value: unknown): HostToPreview | undefined {
       };
     }
     case 'runFinished':
-      return finite(value.runId) && finite(value.steps) && typeof value.summary === 'string'
+      return isFiniteNumber(value.runId) && isFiniteNumber(value.steps) && typeof value.summary === 'string'
         ? (value as unknown as HostToPreview)
         : undefined;
     case 'runFailed':
       return typeof value.message === 'string' && typeof value.problem === 'string'
         ? {
             type: 'runFailed',
-            runId: finite(value.runId) ? value.runId : null,
+            runId: isFiniteNumber(value.runId) ? value.runId : null,
             problem: value.problem,
             message: value.message,
-            step: finite(value.step) ? value.step : undefined,
+            step: isFiniteNumber(value.step) ? value.step : undefined,
           }
         : undefined;
     case 'metrics': {
       const table = parseMetrics(value.table);
-      if (!table || !finite(value.runId)) return undefined;
+      if (!table || !isFiniteNumber(value.runId)) return undefined;
       if (value.reference === undefined) return { type: 'metrics', runId: value.runId, table };
       const reference = parseReference(value.reference);
       return reference ? { type: 'metrics', runId: value.runId, table, reference } : undefined;

@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { writeFileAtomic } from '../core/atomicWrite';
 import { escapesRoot } from './confinedPath';
 import { parseNotesFolder } from './noteFileName';
 
@@ -86,10 +84,7 @@ async function assertInsideWorkspace(uri: vscode.Uri): Promise<void> {
     );
 }
 
-/**
- * Writes a new file atomically and never over an existing one: the text goes to a temp file that is then
- * hard-linked into place (`link` fails if the target exists, even when another writer got there first).
- */
+/** Writes a new file atomically and never over an existing one (a note the user may have edited). */
 export async function writeNewFile(uri: vscode.Uri, text: string): Promise<WriteOutcome> {
   if (uri.scheme !== 'file') {
     try {
@@ -101,30 +96,15 @@ export async function writeNewFile(uri: vscode.Uri, text: string): Promise<Write
     }
   }
   await assertInsideWorkspace(uri);
-  const target = uri.fsPath;
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-  await fs.writeFile(temp, text, { encoding: 'utf8', flag: 'wx' });
-  try {
-    await fs.link(temp, target);
-    return 'created';
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
-    throw err;
-  } finally {
-    await fs.rm(temp, { force: true });
-  }
+  return (await writeFileAtomic(uri.fsPath, text, { overwrite: false })) === 'written' ? 'created' : 'exists';
 }
 
-/** Replaces a file atomically (temp file + rename); for files Attractor owns, such as annotation sidecars. */
+/** Replaces a file atomically; for files Attractor owns, such as annotation sidecars. */
 export async function replaceFile(uri: vscode.Uri, text: string): Promise<void> {
   if (uri.scheme !== 'file') {
     await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
     return;
   }
   await assertInsideWorkspace(uri);
-  await fs.mkdir(path.dirname(uri.fsPath), { recursive: true });
-  const temp = `${uri.fsPath}.${randomBytes(6).toString('hex')}.tmp`;
-  await fs.writeFile(temp, text, 'utf8');
-  await fs.rename(temp, uri.fsPath);
+  await writeFileAtomic(uri.fsPath, text);
 }

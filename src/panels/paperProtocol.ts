@@ -2,6 +2,7 @@
  * The messages between the paper panel and its webview. Imported by both sides (no vscode, no DOM);
  * whatever arrives is validated before use, since the webview renders untrusted text.
  */
+import { isRecord } from '../core/validate';
 
 /** What the webview shows. `abstractHtml` is produced by the host's sanitising renderer. */
 export interface PaperView {
@@ -51,10 +52,6 @@ const SIMPLE_MESSAGES: ReadonlySet<string> = new Set<PaperWebviewToHost['type']>
   'openHuggingFace',
   'annotate',
 ]);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export function parsePaperWebviewMessage(value: unknown): PaperWebviewToHost | undefined {
   if (!isRecord(value) || typeof value.type !== 'string') return undefined;

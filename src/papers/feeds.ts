@@ -1,7 +1,7 @@
 import { formatArxivRef, type ArxivRef } from './arxivId';
 import type { Paper } from './paper';
 import type { PaperStore } from './paperStore';
-import { describeSourceError, SourceError } from './sources/errors';
+import { describeSourceError, SourceError } from '../core/httpErrors';
 import type { PaperSource, SourceResult } from './sources/source';
 
 export interface FeedSources {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { BearerAuth } from './sources/http';
+import type { BearerAuth } from '../core/http';
 import { DEFAULT_TOKEN_ORIGIN, tokenDecision } from './sources/tokenOrigin';
 
 const TOKEN_KEY = 'attractor.huggingface.token';

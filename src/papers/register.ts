@@ -6,7 +6,7 @@ import { toBibtex, toBibtexFile } from './bibtex';
 import { formatDay } from './dayGroups';
 import { PaperFeeds, type FeedSources } from './feeds';
 import type { Library } from './library/library';
-import { writeFileAtomic } from './library/libraryFile';
+import { writeFileAtomic } from '../core/atomicWrite';
 import { describeAuthors, paperLinks, type Paper } from './paper';
 import { CollectionNode, PaperNode, PapersTreeProvider, type PapersNode } from './papersTree';
 import type { PaperStore } from './paperStore';
@@ -15,10 +15,10 @@ import { LazySearch } from './search/lazySearch';
 import { showSearchPick } from './searchPick';
 import { PaperSettingsReader, sameSettings, type PaperSettings } from './settings';
 import { ArxivSource } from './sources/arxiv';
-import { HttpClient, RateQueue } from './sources/http';
+import { HttpClient, RateQueue } from '../core/http';
 import { HuggingFaceSource } from './sources/huggingface';
 import { HubTokenStore } from './hubToken';
-import { originOf, type BearerAuth } from './sources/http';
+import { originOf, type BearerAuth } from '../core/http';
 import { tokenDecision } from './sources/tokenOrigin';
 
 /** arXiv asks for at most one request every 3 seconds, one connection at a time. */

@@ -1,5 +1,6 @@
 import { componentStd } from '../metrics/validPrediction';
-import { advance, iterate, polynomialRk4 } from './integrate';
+import { advance, iterate } from '../core/integrate';
+import { polynomialRk4 } from './polynomial';
 import type { ReferenceSystem } from './systems';
 
 /**

@@ -27,9 +27,16 @@ if (flag('--check')) {
   for (const p of result.problems) console.log(`  ✗ ${p}`);
   process.exitCode = result.ok ? 0 : 1;
 } else {
-  writeZoo(zoo, dir);
-  const bytes = [...zoo.files.values()].reduce((s, b) => s + b.length, 0);
-  console.log(
-    `wrote ${zoo.files.size} files (${(bytes / 1024).toFixed(0)} KB) to ${dir} in ${zoo.seconds.toFixed(1)} s`,
+  writeZoo(zoo, dir).then(
+    () => {
+      const bytes = [...zoo.files.values()].reduce((s, b) => s + b.length, 0);
+      console.log(
+        `wrote ${zoo.files.size} files (${(bytes / 1024).toFixed(0)} KB) to ${dir} in ${zoo.seconds.toFixed(1)} s`,
+      );
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
   );
 }

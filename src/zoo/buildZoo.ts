@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../core/atomicWrite';
 import { DEFAULT_VPT_THRESHOLD } from '../metrics/index';
 import { CATALOG_FILE, catalogScores, type Catalog, type CatalogEntry } from './catalog';
 import { compareModelBytes } from './compareModels';
@@ -57,13 +58,8 @@ export function buildZoo(options: ZooBuildOptions & { readonly log?: (line: stri
   return { entries, catalog, files, seconds: (performance.now() - started) / 1000 };
 }
 
-export function writeZoo(zoo: BuiltZoo, dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  for (const [name, bytes] of zoo.files) {
-    const tmp = join(dir, `.${name}.tmp`);
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, join(dir, name));
-  }
+export async function writeZoo(zoo: BuiltZoo, dir: string): Promise<void> {
+  for (const [name, bytes] of zoo.files) await writeFileAtomic(join(dir, name), bytes);
   // models dropped from the zoo: remove their files, nothing else
   const keep = new Set(zoo.files.keys());
   for (const f of readdirSync(dir)) if (/\.(onnx|md)$/.test(f) && !keep.has(f)) rmSync(join(dir, f));

@@ -1,4 +1,6 @@
-import { advance, iterate, polynomialRk4, type Trajectory } from './integrate';
+import { advance, iterate } from '../core/integrate';
+import { polynomialRk4 } from './polynomial';
+import type { Trajectory } from '../core/trajectory';
 import type { ReferenceSystem } from './systems';
 
 /**

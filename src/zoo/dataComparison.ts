@@ -9,7 +9,7 @@ import { DEFAULT_PE_STEPS, predictionError, runLyapunov, type PredictionErrorRes
 import type { ComparisonResult, CompletedRun } from '../models/comparisons';
 import { decimateReference, type MetricsTable } from '../models/previewProtocol';
 import type { DataSet } from '../models/trajectoryFile';
-import type { Trajectory } from './integrate';
+import type { Trajectory } from '../core/trajectory';
 import {
   firstMember,
   hiddenStarts,

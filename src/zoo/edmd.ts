@@ -1,5 +1,5 @@
 import { f32 } from './data';
-import type { DiscreteMap } from './integrate';
+import type { DiscreteMap } from '../core/trajectory';
 import { leastSquares } from './linalg';
 import { evalMonomials, monomialLibrary, type Monomial, type PolynomialField } from './polynomial';
 

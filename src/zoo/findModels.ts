@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { ModelsApi } from '../models/register';
 import { parseArxivInput } from '../papers/arxivId';
 import type { PapersApi } from '../papers/register';
-import { describeSourceError, SourceError } from '../papers/sources/errors';
+import { describeSourceError, SourceError } from '../core/httpErrors';
 import {
   downloadedFileName,
   downloadHubFile,

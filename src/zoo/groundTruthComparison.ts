@@ -2,7 +2,9 @@ import { compareTrajectories, VPT_CITATION } from '../metrics/index';
 import type { ComparisonResult, CompletedRun, PreviewComparison } from '../models/comparisons';
 import { decimateReference, type MetricsTable } from '../models/previewProtocol';
 import type { DynamicsMetadata } from '../models/signature';
-import { advance, iterate, polynomialRk4, type Trajectory } from './integrate';
+import { advance, iterate } from '../core/integrate';
+import { polynomialRk4 } from './polynomial';
+import type { Trajectory } from '../core/trajectory';
 import {
   DEFAULT_PE_STEPS,
   DEFAULT_WARMUP,

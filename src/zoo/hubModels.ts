@@ -8,8 +8,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { SourceError } from '../papers/sources/errors';
-import { DownloadStopped, type BearerAuth, type HttpClient } from '../papers/sources/http';
+import { SourceError } from '../core/httpErrors';
+import { DownloadStopped, type BearerAuth, type HttpClient } from '../core/http';
+import { isRecord } from '../core/validate';
 
 export interface HubModel {
   /** `owner/name`. */
@@ -24,7 +25,6 @@ export interface HubModel {
 const REPO_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 const MAX_FILES = 200;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.round(v) : undefined);
 
 /** A repository path that is safe to put in a URL and to name a file after: relative, no `..`, ends in .onnx. */

@@ -1,5 +1,5 @@
 import { f32 } from './data';
-import type { DiscreteMap, Trajectory } from './integrate';
+import type { DiscreteMap, Trajectory } from '../core/trajectory';
 import { leastSquares } from './linalg';
 import type { GraphBuilder } from './onnxGraph';
 

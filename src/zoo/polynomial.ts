@@ -1,4 +1,6 @@
 import type { GraphBuilder } from './onnxGraph';
+import { rk4Map } from '../core/integrate';
+import type { DiscreteMap } from '../core/trajectory';
 
 /**
  * Polynomial vector fields and libraries: the reference systems, SINDy and EDMD all use them, in JS and as
@@ -186,3 +188,7 @@ export function onnxField(g: GraphBuilder, state: string, field: PolynomialField
   const product = g.op('MatMul', [features, g.weight('field_w', w, [order.length, d])]);
   return bias.some((b) => b !== 0) ? g.op('Add', [product, g.weight('field_b', bias, [d])]) : product;
 }
+
+/** A polynomial vector field stepped by classic RK4 with step h. */
+export const polynomialRk4 = (field: PolynomialField, h: number): DiscreteMap =>
+  rk4Map(fieldEvaluator(field), field.dim, h);

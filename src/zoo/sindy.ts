@@ -1,5 +1,5 @@
 import { f32 } from './data';
-import type { Trajectory } from './integrate';
+import type { Trajectory } from '../core/trajectory';
 import { leastSquares } from './linalg';
 import { evalMonomials, monomialLibrary, type PolynomialField } from './polynomial';
 

@@ -16,7 +16,9 @@ import { inspectOnnx } from '../../src/models/onnxFile';
 import { ModelRuntime } from '../../src/models/runtime';
 import { recognise } from '../../src/models/signature';
 import { attractorScale } from '../../src/zoo/attractorScale';
-import { advance, iterate, polynomialRk4, type Trajectory } from '../../src/zoo/integrate';
+import { advance, iterate } from '../../src/core/integrate';
+import { polynomialRk4 } from '../../src/zoo/polynomial';
+import type { Trajectory } from '../../src/core/trajectory';
 import { findSystem } from '../../src/zoo/systems';
 import { median, ms } from './stats';
 

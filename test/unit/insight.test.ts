@@ -7,9 +7,11 @@ import { newtonSearch, type BatchEvaluate, type FoundPoint } from '../../src/ins
 import { inspectOnnx } from '../../src/models/onnxFile';
 import { ModelRuntime } from '../../src/models/runtime';
 import { recognise } from '../../src/models/signature';
-import { advance, iterate, polynomialRk4, type DiscreteMap } from '../../src/zoo/integrate';
+import { advance, iterate } from '../../src/core/integrate';
+import { polynomialRk4 } from '../../src/zoo/polynomial';
+import type { DiscreteMap } from '../../src/core/trajectory';
 import { fieldEvaluator } from '../../src/zoo/polynomial';
-import { Rng } from '../../src/zoo/rng';
+import { Rng } from '../../src/core/rng';
 import { findSystem } from '../../src/zoo/systems';
 import { readFileSync } from 'node:fs';
 

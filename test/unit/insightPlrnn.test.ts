@@ -12,7 +12,7 @@ import { inspectOnnx } from '../../src/models/onnxFile';
 import { ModelRuntime } from '../../src/models/runtime';
 import { recognise } from '../../src/models/signature';
 import { encodeModel, floatTensor, model, node, valueInfo, FLOAT, int64Tensor } from '../../src/models/onnxBuild';
-import { Rng } from '../../src/zoo/rng';
+import { Rng } from '../../src/core/rng';
 
 const modelsDir = join(__dirname, '..', '..', '..', 'media', 'models');
 

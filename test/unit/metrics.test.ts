@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { fft, pairRfftPower, rfftPower } from '../../src/metrics/fft';
+import { fft, pairRfftPower, rfftPower } from '../../src/core/fft';
 import {
   compareTrajectories,
   largestLyapunov,
@@ -7,7 +7,9 @@ import {
   stateSpaceDivergence,
   validPredictionTime,
 } from '../../src/metrics/index';
-import { advance, iterate, polynomialRk4, type Trajectory } from '../../src/zoo/integrate';
+import { advance, iterate } from '../../src/core/integrate';
+import { polynomialRk4 } from '../../src/zoo/polynomial';
+import type { Trajectory } from '../../src/core/trajectory';
 import { findSystem, REFERENCE_SYSTEMS } from '../../src/zoo/systems';
 import { attractorScale } from '../../src/zoo/attractorScale';
 

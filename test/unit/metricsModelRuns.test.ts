@@ -9,7 +9,9 @@ import { recognise } from '../../src/models/signature';
 import { groundTruthComparison, papersProtocolRun } from '../../src/zoo/groundTruthComparison';
 import { MAX_BATCH, predictionError, runLyapunov, type Simulate } from '../../src/metrics/modelRuns';
 import { kaplanYorkeDimension, lyapunovSpectrum } from '../../src/metrics/lyapunov';
-import { advance, iterate, polynomialRk4, type DiscreteMap } from '../../src/zoo/integrate';
+import { advance, iterate } from '../../src/core/integrate';
+import { polynomialRk4 } from '../../src/zoo/polynomial';
+import type { DiscreteMap } from '../../src/core/trajectory';
 import { findSystem, QR_SPECTRA, REFERENCE_SYSTEMS } from '../../src/zoo/systems';
 
 const lorenz = findSystem('lorenz63')!;

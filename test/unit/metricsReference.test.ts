@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { stateSpace, stateSpaceDivergence } from '../../src/metrics/stateSpace';
 import { spectralDistance } from '../../src/metrics/spectrum';
-import type { Trajectory } from '../../src/zoo/integrate';
+import type { Trajectory } from '../../src/core/trajectory';
 
 // ---- test data: own RK4 integrators ------------------------------------------------------------------------------
 

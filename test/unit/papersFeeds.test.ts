@@ -5,7 +5,7 @@ import type { Paper } from '../../src/papers/paper';
 import { PaperStore } from '../../src/papers/paperStore';
 import { localPaperId } from '../../src/papers/seedListing';
 import { ArxivSource } from '../../src/papers/sources/arxiv';
-import { HttpClient } from '../../src/papers/sources/http';
+import { HttpClient } from '../../src/core/http';
 import { HuggingFaceSource } from '../../src/papers/sources/huggingface';
 import { arxivEntry, arxivFeed, DAILY, hfDailyEntry, hfPaper, SEED_TITLE } from './papersFixtures';
 

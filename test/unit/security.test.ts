@@ -12,7 +12,7 @@ import { renderNote } from '../../src/notes/noteDocument';
 import type { Paper } from '../../src/papers/paper';
 import { createAbstractRenderer } from '../../src/render/abstractRenderer';
 import { isSafeLink, markdownText } from '../../src/render/untrustedMarkdown';
-import { authAfterRedirect, HttpClient, isLoopbackHost, mayCarryToken, originOf } from '../../src/papers/sources/http';
+import { authAfterRedirect, HttpClient, isLoopbackHost, mayCarryToken, originOf } from '../../src/core/http';
 import { HuggingFaceSource } from '../../src/papers/sources/huggingface';
 import { DEFAULT_TOKEN_ORIGIN, tokenDecision } from '../../src/papers/sources/tokenOrigin';
 import { clampMaxDownloadMB, downloadedFileName, escapeIcons, MAX_DOWNLOAD_MB_LIMIT } from '../../src/zoo/hubModels';

@@ -10,8 +10,8 @@ import * as nodeHttp from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SourceError } from '../../src/papers/sources/errors';
-import { HttpClient } from '../../src/papers/sources/http';
+import { SourceError } from '../../src/core/httpErrors';
+import { HttpClient } from '../../src/core/http';
 import {
   downloadedFileName,
   downloadHubFile,

@@ -6,7 +6,8 @@ import { parseSeedListing } from '../../src/papers/seedListing';
 import { parseCatalog } from '../../src/zoo/catalog';
 import { decimateReference, MAX_REFERENCE_VALUES, parseHostToPreview } from '../../src/models/previewProtocol';
 import { compareRunWithTruth, compareWithTruth, groundTruthComparison } from '../../src/zoo/groundTruthComparison';
-import { iterate, polynomialRk4 } from '../../src/zoo/integrate';
+import { iterate } from '../../src/core/integrate';
+import { polynomialRk4 } from '../../src/zoo/polynomial';
 import { modelsForPaper, paperForModel } from '../../src/zoo/paperLinks';
 import { findSystem } from '../../src/zoo/systems';
 

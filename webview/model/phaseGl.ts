@@ -30,7 +30,7 @@ import {
   type IUniform,
 } from 'three';
 import type { ReferenceTrack } from '../../src/models/previewProtocol';
-import { projectionScale, referenceRows, type Trajectory, type View3d } from './plots';
+import { projectionScale, referenceRows, type RunBuffer, type View3d } from './plots';
 import { memberColour, type Theme } from './theme';
 
 // The theme's CSS colours are written to the screen as they are (our shaders do no colour-space conversion).
@@ -131,7 +131,7 @@ class Ranges {
   hi: Float64Array;
   scanned: number;
   constructor(
-    readonly t: Trajectory,
+    readonly t: RunBuffer,
     readonly burnIn: number,
   ) {
     this.lo = new Float64Array(t.width).fill(Infinity);
@@ -222,7 +222,7 @@ export class PhaseGl {
 
   /** Compiles the shaders before the first Run, so the first points are not held up by it. */
   warmUp(theme: Theme): void {
-    const t: Trajectory = {
+    const t: RunBuffer = {
       data: new Float32Array(6),
       members: 1,
       width: 3,
@@ -291,7 +291,7 @@ export class PhaseGl {
     return g;
   }
 
-  private build(t: Trajectory, view: View3d, key: string): void {
+  private build(t: RunBuffer, view: View3d, key: string): void {
     this.reset();
     this.built = key;
     this.builtFor = t.data;
@@ -343,7 +343,7 @@ export class PhaseGl {
    * w × h CSS pixels. Returns the data ranges on the three axes, for the overlay's projection.
    */
   draw(
-    t: Trajectory,
+    t: RunBuffer,
     view: View3d,
     theme: Theme,
     reference: ReferenceTrack | undefined,
@@ -435,7 +435,7 @@ export class PhaseGl {
    */
   private thin(
     line: Line<BufferGeometry, ShaderMaterial>,
-    t: Trajectory,
+    t: RunBuffer,
     axes: readonly number[],
     stride: number,
   ): number {

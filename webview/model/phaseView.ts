@@ -23,7 +23,7 @@ import {
   projector,
   value,
   type PlotResult,
-  type Trajectory,
+  type RunBuffer,
   type View3d,
 } from './plots';
 import type { Theme } from './theme';
@@ -94,7 +94,7 @@ export class PhaseView {
    * `interactive`: a frame of a drag, a wheel turn or a run streaming in, which may thin the points to keep up; the
    * caller draws a full frame once the interaction stops.
    */
-  draw(t: Trajectory, view: View3d, theme: Theme, reference?: ReferenceTrack, interactive = false): PlotResult {
+  draw(t: RunBuffer, view: View3d, theme: Theme, reference?: ReferenceTrack, interactive = false): PlotResult {
     const gl = this.gl;
     const projection = projectionOf(t.width);
     if (!gl || projection === '2d' || t.rows <= t.burnIn) {

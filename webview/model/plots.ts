@@ -9,7 +9,8 @@
 import type { ReferenceTrack } from '../../src/models/previewProtocol';
 import { formatTick, memberColour, type Theme } from './theme';
 
-export interface Trajectory {
+/** A run as the webview holds it while chunks stream in (the host's states are `Trajectory`, in src/core/). */
+export interface RunBuffer {
   /** `[capacity, members, width]`, rows filled up to `rows`. */
   readonly data: Float32Array;
   readonly members: number;
@@ -42,17 +43,17 @@ export function prepare(
   return { ctx, w, h };
 }
 
-export function value(t: Trajectory, row: number, member: number, j: number): number {
+export function value(t: RunBuffer, row: number, member: number, j: number): number {
   return t.data[(row * t.members + member) * t.width + j];
 }
 
 /** Reference rows that fall inside the trajectory drawn so far. */
-export function referenceRows(t: Trajectory, ref: ReferenceTrack): number {
+export function referenceRows(t: RunBuffer, ref: ReferenceTrack): number {
   return Math.min(ref.rows, Math.ceil(Math.max(0, t.rows - t.burnIn) / ref.stride));
 }
 
 /** Smallest and largest finite value of component `j` after the burn-in, over all members (sampled when long). */
-function extent(t: Trajectory, j: number): [number, number] {
+function extent(t: RunBuffer, j: number): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   const stride = Math.max(1, Math.floor((t.rows - t.burnIn) / 50_000));
@@ -70,7 +71,7 @@ function extent(t: Trajectory, j: number): [number, number] {
  * The state the run settled on when every plotted component stays put (to float32 precision) after the
  * burn-in: a zero-extent box that would draw nothing, so it is drawn as a marker with its coordinates.
  */
-export function fixedPoint(t: Trajectory): number[] | undefined {
+export function fixedPoint(t: RunBuffer): number[] | undefined {
   if (t.rows <= t.burnIn) return undefined;
   for (let j = 0; j < t.width; j++) {
     const [lo, hi] = extent(t, j);
@@ -84,7 +85,7 @@ export function formatPoint(p: readonly number[]): string {
   return `(${p.map((v) => formatTick(v)).join(', ')})`;
 }
 
-export function range(t: Trajectory, j: number, ref?: ReferenceTrack): [number, number] {
+export function range(t: RunBuffer, j: number, ref?: ReferenceTrack): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   const stride = Math.max(1, Math.floor((t.rows - t.burnIn) / 50_000));
@@ -150,7 +151,7 @@ export function projectionOf(width: number): '2d' | '3d' {
 /** The 3D projection; `reference` (when given) is drawn when the three axes are among its components. */
 export function drawPhase(
   canvas: HTMLCanvasElement,
-  t: Trajectory,
+  t: RunBuffer,
   view: View3d,
   theme: Theme,
   reference?: ReferenceTrack,
@@ -342,7 +343,7 @@ function drawPortrait(
   ctx: CanvasRenderingContext2D,
   w: number,
   h: number,
-  t: Trajectory,
+  t: RunBuffer,
   view: View3d,
   theme: Theme,
   reference?: ReferenceTrack,

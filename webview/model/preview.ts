@@ -21,7 +21,7 @@ import {
   projectionOf,
   MAX_LANES,
   type PlotResult,
-  type Trajectory,
+  type RunBuffer,
   type View3d,
 } from './plots';
 import { readTheme, type Theme } from './theme';
@@ -36,7 +36,7 @@ interface TextField extends HTMLElement {
 }
 
 let model: PreviewModel | undefined;
-let traj: (Trajectory & { runId: number; steps: number }) | undefined;
+let traj: (RunBuffer & { runId: number; steps: number }) | undefined;
 let view: View3d = defaultView(3);
 let theme: Theme = readTheme();
 let spectrum: Spectrum | undefined;
@@ -449,7 +449,7 @@ function schedulePhase(): void {
   if (!frame && !phaseFrame) phaseFrame = requestAnimationFrame(drawPhasePlot);
 }
 
-function currentTrajectory(m: PreviewModel): Trajectory {
+function currentTrajectory(m: PreviewModel): RunBuffer {
   return (
     traj ?? {
       data: new Float32Array(0),

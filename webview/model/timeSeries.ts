@@ -6,9 +6,9 @@
  * trajectory when the window changes, so spikes stay visible and a 10^6-step run stays fast.
  */
 import uPlot from 'uplot';
-import { rfftPower } from '../../src/metrics/fft';
+import { rfftPower } from '../../src/core/fft';
 import type { ReferenceTrack } from '../../src/models/previewProtocol';
-import { MAX_LANES, type Trajectory } from './plots';
+import { MAX_LANES, type RunBuffer } from './plots';
 import { formatTick, type Theme } from './theme';
 
 export interface SeriesResult {
@@ -24,11 +24,11 @@ export interface SeriesResult {
 const SYNC_KEY = 'attractor-series';
 const LANE_HEIGHT = 96;
 
-function value(t: Trajectory, row: number, member: number, j: number): number {
+function value(t: RunBuffer, row: number, member: number, j: number): number {
   return t.data[(row * t.members + member) * t.width + j];
 }
 
-const timeOf = (t: Trajectory, row: number) => (row + 1) * t.timeStep;
+const timeOf = (t: RunBuffer, row: number) => (row + 1) * t.timeStep;
 
 /** Finite or null (uPlot draws a gap for null). */
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
@@ -38,7 +38,7 @@ const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
  * row), plus the reference at the nearest of its decimated rows. Returns uPlot's aligned data for component `j`.
  */
 function envelope(
-  t: Trajectory,
+  t: RunBuffer,
   j: number,
   from: number,
   to: number,
@@ -116,7 +116,7 @@ function axis(theme: Theme, label?: string): uPlot.Axis {
 export class SeriesPlots {
   private plots: uPlot[] = [];
   private shape = '';
-  private traj: Trajectory | undefined;
+  private traj: RunBuffer | undefined;
   private ref: ReferenceTrack | undefined;
   /** The zoomed time window, or undefined for the whole run. */
   private window: [number, number] | undefined;
@@ -138,7 +138,7 @@ export class SeriesPlots {
     return this.plots.map((p) => p.ctx.canvas);
   }
 
-  update(t: Trajectory, reference: ReferenceTrack | undefined): SeriesResult {
+  update(t: RunBuffer, reference: ReferenceTrack | undefined): SeriesResult {
     const lanes = Math.min(t.width, MAX_LANES);
     const ref = reference && reference.width > 0 ? reference : undefined;
     const shape = `${lanes}:${t.members}:${ref ? ref.label : ''}:${t.names.slice(0, lanes).join(',')}`;
@@ -184,7 +184,7 @@ export class SeriesPlots {
     return referencePoints;
   }
 
-  private build(t: Trajectory, lanes: number, ref: ReferenceTrack | undefined, shape: string): void {
+  private build(t: RunBuffer, lanes: number, ref: ReferenceTrack | undefined, shape: string): void {
     for (const p of this.plots) p.destroy();
     this.plots = [];
     this.shape = shape;
@@ -300,7 +300,7 @@ export interface Spectrum {
  * Hann-windowed periodogram of the last min(rows, 2^16) rows after the burn-in, mean removed, averaged over
  * ensemble members, by the project's one FFT (src/metrics/fft.ts, any length).
  */
-export function powerSpectrum(t: Trajectory, components: number): Spectrum | undefined {
+export function powerSpectrum(t: RunBuffer, components: number): Spectrum | undefined {
   const visible = t.rows - t.burnIn;
   if (visible < 16) return undefined;
   const n = Math.min(1 << 16, visible);

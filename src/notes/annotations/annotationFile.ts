@@ -1,4 +1,5 @@
 import type { TextAnchor } from './anchoring';
+import { isRecord } from '../../core/validate';
 
 /**
  * The sidecar file that keeps a note's annotations (`<note>.annotations.json`, next to the note): plain,
@@ -37,10 +38,6 @@ export class AnnotationFileError extends Error {
     super(message);
     this.name = 'AnnotationFileError';
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 const str = (v: unknown): v is string => typeof v === 'string';

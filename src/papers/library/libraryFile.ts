@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { LibraryFormatError, readLibraryData, type LibraryData } from './schema';
 
@@ -31,28 +30,6 @@ export async function loadLibraryFile(file: string, now = new Date()): Promise<L
   const setAsideAs = join(dirname(file), `${basename(file, '.json')}.corrupt-${stamp}.json`);
   await rename(file, setAsideAs);
   return { status: 'setAside', reason, setAsideAs };
-}
-
-/**
- * Writes the file atomically: a temp file in the same folder, flushed to disk, then renamed over the old one,
- * so a crash leaves either the old library or the new one, never half of one.
- */
-export async function writeFileAtomic(file: string, text: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
 }
 
 export function serializeLibrary(data: LibraryData): string {

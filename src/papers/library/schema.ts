@@ -1,4 +1,5 @@
 import type { Paper, PaperLinks, PaperSourceName } from '../paper';
+import { isRecord } from '../../core/validate';
 
 /** The library file's schema version. Bump it with a migration in `readLibraryData`. */
 export const LIBRARY_SCHEMA = 1;
@@ -47,8 +48,6 @@ export class LibraryFormatError extends Error {
   }
 }
 
-type Rec = Record<string, unknown>;
-const isRecord = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): v is string => typeof v === 'string';
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter(str) : []);
 const SOURCES: readonly PaperSourceName[] = ['seed', 'huggingface', 'arxiv'];

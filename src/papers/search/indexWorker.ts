@@ -5,7 +5,7 @@
  * copied). Bundled on its own (dist/indexWorker.js); loaded only when an index has to be built in full.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { writeFileAtomic } from '../library/libraryFile';
+import { writeFileAtomic } from '../../core/atomicWrite';
 import type { Paper } from '../paper';
 import { buildSegment } from './indexSegment';
 import { encodeSnapshot } from './indexSnapshot';

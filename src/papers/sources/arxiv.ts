@@ -1,7 +1,7 @@
 import { formatArxivRef, parseArxivId } from '../arxivId';
 import type { Paper } from '../paper';
-import { SourceError } from './errors';
-import type { HttpClient } from './http';
+import { SourceError } from '../../core/httpErrors';
+import type { HttpClient } from '../../core/http';
 import {
   cleanText,
   isoDay,
@@ -11,9 +11,9 @@ import {
   type PaperSource,
   type SourceResult,
 } from './source';
+import { isRecord } from '../../core/validate';
 
 type Node = Record<string, unknown>;
-const isRecord = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
 const asArray = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** Text of an element read by fast-xml-parser: a string, or `#text` beside attributes. */

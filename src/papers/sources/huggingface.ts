@@ -1,7 +1,7 @@
 import { parseArxivId } from '../arxivId';
 import type { Paper, PaperLinks } from '../paper';
-import { SourceError } from './errors';
-import type { BearerAuth, HttpClient } from './http';
+import { SourceError } from '../../core/httpErrors';
+import type { BearerAuth, HttpClient } from '../../core/http';
 import {
   cleanText,
   isoDay,
@@ -12,9 +12,7 @@ import {
   type PaperSource,
   type SourceResult,
 } from './source';
-
-type Json = Record<string, unknown>;
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord } from '../../core/validate';
 
 /**
  * Reads one Hugging Face paper: either a daily/search entry (`{ paper: {…}, title, summary, publishedAt }`) or

@@ -1,4 +1,4 @@
-import { isLoopbackHost, originOf } from './http';
+import { isLoopbackHost, originOf } from '../../core/http';
 
 /** The origin a Hugging Face token is bound to when it was saved before origins were recorded. */
 export const DEFAULT_TOKEN_ORIGIN = 'https://huggingface.co';

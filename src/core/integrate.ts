@@ -1,18 +1,8 @@
-import { fieldEvaluator, type PolynomialField } from './polynomial';
-
-/** A discrete-time model in JS: the state's first `observed` components are what is compared with data. */
-export interface DiscreteMap {
-  readonly dim: number;
-  readonly observed: number;
-  step(state: Float64Array, out: Float64Array): void;
-}
-
-/** A trajectory stored row-major: `length` rows of `dim` numbers. */
-export interface Trajectory {
-  readonly data: Float64Array;
-  readonly length: number;
-  readonly dim: number;
-}
+/**
+ * Integration of vector fields and iteration of maps: the reference systems, the zoo's training data, the metrics
+ * and the dynamics analysis all step states the same way.
+ */
+import type { DiscreteMap, Trajectory } from './trajectory';
 
 export type VectorField = (x: ArrayLike<number>, out: Float64Array) => void;
 
@@ -38,9 +28,6 @@ export function rk4Map(f: VectorField, dim: number, h: number): DiscreteMap {
     },
   };
 }
-
-export const polynomialRk4 = (field: PolynomialField, h: number): DiscreteMap =>
-  rk4Map(fieldEvaluator(field), field.dim, h);
 
 /**
  * Iterates a map `n` times from `x0` and records the observed components of the states after each step
@@ -78,6 +65,3 @@ export function advance(map: DiscreteMap, x0: ArrayLike<number>, n: number): Flo
   }
   return a;
 }
-
-/** Row `t` of a trajectory (a view). */
-export const row = (tr: Trajectory, t: number): Float64Array => tr.data.subarray(t * tr.dim, (t + 1) * tr.dim);

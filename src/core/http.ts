@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { SourceError } from './errors';
+import { SourceError } from './httpErrors';
 
 export interface HttpResponse {
   readonly status: number;
