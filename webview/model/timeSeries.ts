@@ -298,7 +298,7 @@ export interface Spectrum {
 
 /**
  * Hann-windowed periodogram of the last min(rows, 2^16) rows after the burn-in, mean removed, averaged over
- * ensemble members, by the project's one FFT (src/metrics/fft.ts, any length).
+ * ensemble members, by the project's one FFT (src/core/fft.ts, any length).
  */
 export function powerSpectrum(t: RunBuffer, components: number): Spectrum | undefined {
   const visible = t.rows - t.burnIn;
