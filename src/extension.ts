@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerCite, type CiteApi } from './cite/register';
 import { PaperPanels } from './panels/paperPanel';
 import { loadDefaultLibrary } from './papers/defaultLibrary';
 import type { Paper } from './papers/paper';
@@ -17,6 +18,7 @@ export interface AttractorApi extends NotesApi {
   readonly papersTree: PapersTreeProvider;
   readonly papers: PapersApi;
   readonly models: ModelsApi;
+  readonly cite: CiteApi;
 }
 
 /** Only wiring happens here: the library, the renderer and KaTeX load when first needed. */
@@ -43,9 +45,10 @@ export function activate(context: vscode.ExtensionContext): AttractorApi {
   const notes = registerNotes(services);
   const models = registerModels(services);
   registerZoo(services, { models, papers });
+  const cite = registerCite(services, papers);
 
   log.info(`Attractor activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { listPapers: () => store.all(), papersTree, papers, models, ...notes };
+  return { listPapers: () => store.all(), papersTree, papers, models, cite, ...notes };
 }
 
 export function deactivate(): void {}

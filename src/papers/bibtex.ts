@@ -127,10 +127,27 @@ function field(name: string, value: string): string {
   return `  ${name.padEnd(13)} = {${value}},`;
 }
 
-/** One `@misc` entry (the arXiv convention: eprint, archivePrefix, primaryClass, url). */
+/** The DOI of the paper's published version: arXiv's own DOIs (10.48550/arXiv.…) name the preprint, not it. */
+export function publishedDoi(paper: Paper): string | undefined {
+  const doi = paper.links?.doi?.replace(/^https?:\/\/(?:dx\.)?doi\.org\//i, '');
+  if (!doi || /^10\.48550\//.test(doi)) return undefined;
+  try {
+    return decodeURI(doi);
+  } catch {
+    return doi;
+  }
+}
+
+/**
+ * One entry. A preprint is `@misc` (the arXiv convention: eprint, archivePrefix, primaryClass, url); when arXiv
+ * knows the published version (a journal reference or a DOI) it is an `@article` with `journal` and `doi`,
+ * keeping the eprint fields so the preprint stays linked.
+ */
 export function toBibtex(paper: Paper, key = citeKey(paper)): string {
   const links = paperLinks(paper);
-  const lines = [`@misc{${key},`, field('title', `{${escapeBibtex(paper.title)}}`)];
+  const doi = publishedDoi(paper);
+  const published = Boolean(paper.journalRef || doi);
+  const lines = [`@${published ? 'article' : 'misc'}{${key},`, field('title', `{${escapeBibtex(paper.title)}}`)];
   if (paper.authors.length > 0) {
     lines.push(
       field(
@@ -144,13 +161,17 @@ export function toBibtex(paper: Paper, key = citeKey(paper)): string {
       ),
     );
   }
-  const year = paper.published.slice(0, 4);
+  // The published version's year when its reference names one (the preprint is often a year older).
+  const year =
+    /\b(?:19|20)\d{2}\b(?!.*\b(?:19|20)\d{2}\b)/.exec(paper.journalRef ?? '')?.[0] ?? paper.published.slice(0, 4);
   if (/^\d{4}$/.test(year)) lines.push(field('year', year));
+  if (paper.journalRef) lines.push(field('journal', escapeBibtex(paper.journalRef)));
   if (paper.arxivId) {
     lines.push(field('eprint', paper.arxivId), field('archivePrefix', 'arXiv'));
     if (paper.categories?.[0]) lines.push(field('primaryClass', paper.categories[0]));
   }
-  if (paper.links?.doi) lines.push(field('doi', paper.links.doi.replace(/^https:\/\/doi\.org\//, '')));
+  // Verbatim (biblatex reads doi as a URL part: `\_` would break it); braces cannot be in a field's value.
+  if (doi) lines.push(field('doi', doi.replace(/[{}\s]/g, '')));
   if (links.arxiv) lines.push(field('url', links.arxiv));
   else lines.push(field('note', 'Listed in Hugging Face Daily Papers; no arXiv id known'));
   lines[lines.length - 1] = lines[lines.length - 1].replace(/,$/, '');

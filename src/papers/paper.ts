@@ -22,6 +22,8 @@ export interface Paper {
   readonly upvotes?: number;
   /** arXiv categories, the primary one first (e.g. `math.DS`). */
   readonly categories?: readonly string[];
+  /** The published version as arXiv's authors gave it (`Phys. Rev. E 101, 012345 (2020)`), when there is one. */
+  readonly journalRef?: string;
   /** Links the source gave besides the arXiv and Hugging Face pages (which follow from `arxivId`). */
   readonly links?: PaperLinks;
   /** Where the paper has been seen. */

@@ -56,6 +56,7 @@ export interface ArxivEntrySpec {
   published?: string;
   primary?: string;
   doi?: string;
+  journalRef?: string;
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -73,6 +74,7 @@ export function arxivEntry(e: ArxivEntrySpec): string {
 </summary>
 ${authors}
     ${e.doi ? `<arxiv:doi xmlns:arxiv="http://arxiv.org/schemas/atom">${e.doi}</arxiv:doi>` : ''}
+    ${e.journalRef ? `<arxiv:journal_ref xmlns:arxiv="http://arxiv.org/schemas/atom">${esc(e.journalRef)}</arxiv:journal_ref>` : ''}
     <link href="http://arxiv.org/abs/${e.id}" rel="alternate" type="text/html"/>
     <link title="pdf" href="http://arxiv.org/pdf/${e.id}" rel="related" type="application/pdf"/>
     <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="${e.primary ?? 'math.DS'}" scheme="http://arxiv.org/schemas/atom"/>

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArxivId } from '../arxivId';
+import { citeKey } from '../bibtex';
+import { normalizeDoi } from '../doi';
 import type { Paper, PaperSourceName } from '../paper';
 import {
   LIBRARY_SCHEMA,
@@ -55,6 +57,12 @@ export interface Library {
   /** Distinct papers over all day listings. */
   dailyPaperCount(): number;
   papersOf(ids: readonly string[]): Paper[];
+  /** The paper with this DOI (any case, with or without `doi:` or a doi.org link). */
+  byDoi(doi: string): Paper | undefined;
+  /** Papers whose cite key (bibtex.ts `citeKey`) is exactly `key`: more than one when it is ambiguous. */
+  byCiteKey(key: string): Paper[];
+  /** Up to `limit` papers whose cite key starts with `prefix`, by key. */
+  citeKeysStartingWith(prefix: string, limit: number): Paper[];
   setSearch(query: string, papers: readonly Paper[], at?: Date): Paper[];
   readonly search: SearchResults | undefined;
   clearSearch(): void;
@@ -103,6 +111,7 @@ export function mergePaper(existing: Paper, incoming: Paper): Paper {
   const links = { ...existing.links, ...incoming.links };
   const categories = incoming.categories?.length ? incoming.categories : existing.categories;
   const upvotes = incoming.upvotes ?? existing.upvotes;
+  const journalRef = incoming.journalRef ?? existing.journalRef;
   return {
     id: existing.id,
     ...((existing.arxivId ?? incoming.arxivId) ? { arxivId: existing.arxivId ?? incoming.arxivId } : {}),
@@ -114,6 +123,7 @@ export function mergePaper(existing: Paper, incoming: Paper): Paper {
     published: incoming.published && incoming.published !== '1970-01-01' ? incoming.published : existing.published,
     ...(upvotes !== undefined ? { upvotes } : {}),
     ...(categories?.length ? { categories } : {}),
+    ...(journalRef ? { journalRef } : {}),
     ...(Object.keys(links).length ? { links } : {}),
     sources: union<PaperSourceName>(existing.sources, incoming.sources),
   };
@@ -265,6 +275,25 @@ export class PaperLibrary implements Library {
 
   papersOf(ids: readonly string[]): Paper[] {
     return ids.flatMap((id) => this.papers.get(id) ?? []);
+  }
+
+  // The in-memory library (tests, no storage) scans; the database answers these from indexes.
+  byDoi(doi: string): Paper | undefined {
+    const wanted = normalizeDoi(doi);
+    return this.all().find((p) => p.links?.doi && normalizeDoi(p.links.doi) === wanted);
+  }
+
+  byCiteKey(key: string): Paper[] {
+    return this.all().filter((p) => citeKey(p) === key);
+  }
+
+  citeKeysStartingWith(prefix: string, limit: number): Paper[] {
+    return this.all()
+      .map((p) => ({ p, key: citeKey(p) }))
+      .filter((e) => e.key.startsWith(prefix))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .slice(0, limit)
+      .map((e) => e.p);
   }
 
   // ---- search -----------------------------------------------------------------------------------------------

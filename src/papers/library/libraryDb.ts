@@ -4,9 +4,11 @@ import { mkdir, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type Database from 'libsql';
 import { parseArxivId } from '../arxivId';
+import { citeKey } from '../bibtex';
+import { normalizeDoi } from '../doi';
 import type { Paper } from '../paper';
 import { mergePaper, titleKey, type DaySummary, type Library, type LibraryChange, type RemovedPaper } from './library';
-import { DB_SCHEMA, MIGRATIONS } from './schemaDb';
+import { CITE_COLUMNS_SCHEMA, DB_SCHEMA, MIGRATIONS } from './schemaDb';
 import { LIBRARY_SCHEMA, type Collection, type DayListing, type LibraryData, type SearchResults } from './schema';
 
 type Db = Database.Database;
@@ -116,6 +118,7 @@ export async function openLibraryDb(
       const version = Number(scalar(db, 'PRAGMA user_version'));
       if (version > DB_SCHEMA) throw new NewerLibraryError(file, version);
       for (let v = version; v < DB_SCHEMA; v++) db.exec(MIGRATIONS[v]);
+      if (version > 0 && version < CITE_COLUMNS_SCHEMA) fillCiteColumns(db);
       if (version === 0 && initial) {
         importData(db, initial);
         if (json) importedPapers = initial.papers.length;
@@ -144,12 +147,26 @@ function transaction<T>(db: Db, fn: () => T): T {
   }
 }
 
+/** The cite key and DOI columns of a paper's row (derived from its data, for indexed lookups). */
+function citeColumns(p: Paper): [string, string | null] {
+  return [citeKey(p), p.links?.doi ? normalizeDoi(p.links.doi) : null];
+}
+
+/** Fills the cite key and DOI of rows written before those columns existed (once, while migrating). */
+function fillCiteColumns(db: Db): void {
+  const update = db.prepare('UPDATE papers SET cite_key = ?, doi = ? WHERE id = ?');
+  for (const [id, data] of db.prepare('SELECT id, data FROM papers WHERE cite_key IS NULL').raw().all() as Row[])
+    update.run(...citeColumns(JSON.parse(data as string) as Paper), id);
+}
+
 /** Writes a whole library (the v1 import, the seed) into an empty schema. */
 function importData(db: Db, data: LibraryData): void {
-  const insert = db.prepare('INSERT OR REPLACE INTO papers (id, arxiv_id, title_key, data) VALUES (?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT OR REPLACE INTO papers (id, arxiv_id, title_key, data, cite_key, doi) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const known = new Set<string>();
   for (const p of data.papers) {
-    insert.run(p.id, p.arxivId ?? null, titleKey(p.title), JSON.stringify(p));
+    insert.run(p.id, p.arxivId ?? null, titleKey(p.title), JSON.stringify(p), ...citeColumns(p));
     known.add(p.id);
   }
   const day = db.prepare('INSERT OR REPLACE INTO days (date, fetched_at) VALUES (?, ?)');
@@ -311,6 +328,24 @@ export class LibraryDb implements Library {
     return ids.flatMap((id) => this.byId(id) ?? []);
   }
 
+  byDoi(doi: string): Paper | undefined {
+    return parse(this.row('SELECT data FROM papers WHERE doi = ? ORDER BY rowid LIMIT 1', normalizeDoi(doi)));
+  }
+
+  byCiteKey(key: string): Paper[] {
+    return this.rows('SELECT data FROM papers WHERE cite_key = ? ORDER BY rowid', key).map((r) => parse(r)!);
+  }
+
+  citeKeysStartingWith(prefix: string, limit: number): Paper[] {
+    // A range over the index (LIKE would not use it: keys are case-sensitive here).
+    return this.rows(
+      'SELECT data FROM papers WHERE cite_key >= ? AND cite_key < ? ORDER BY cite_key LIMIT ?',
+      prefix,
+      `${prefix}\uffff`,
+      limit,
+    ).map((r) => parse(r)!);
+  }
+
   /** The stored paper a source's paper is the same as: by arXiv id, else a local paper with the same title. */
   private match(incoming: Paper): Paper | undefined {
     if (incoming.arxivId) {
@@ -327,12 +362,14 @@ export class LibraryDb implements Library {
 
   private put(paper: Paper): void {
     this.run(
-      `INSERT INTO papers (id, arxiv_id, title_key, data) VALUES (?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET arxiv_id = excluded.arxiv_id, title_key = excluded.title_key, data = excluded.data`,
+      `INSERT INTO papers (id, arxiv_id, title_key, data, cite_key, doi) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET arxiv_id = excluded.arxiv_id, title_key = excluded.title_key, data = excluded.data,
+         cite_key = excluded.cite_key, doi = excluded.doi`,
       paper.id,
       paper.arxivId ?? null,
       titleKey(paper.title),
       JSON.stringify(paper),
+      ...citeColumns(paper),
     );
     this.logChange(paper.id);
   }

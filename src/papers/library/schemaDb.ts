@@ -45,6 +45,17 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
   INSERT INTO meta (key, value) VALUES ('library_id', lower(hex(randomblob(16))));
   `,
+  // Citations look papers up by cite key and DOI (a hover, a completion, a .bib sync), one indexed row at a time.
+  // Both are derived from the paper's data, filled in for existing rows when the migration runs (libraryDb.ts).
+  `
+  ALTER TABLE papers ADD COLUMN cite_key TEXT;
+  ALTER TABLE papers ADD COLUMN doi TEXT;
+  CREATE INDEX papers_cite_key ON papers(cite_key);
+  CREATE INDEX papers_doi ON papers(doi) WHERE doi IS NOT NULL;
+  `,
 ];
+
+/** The first schema with the cite_key and doi columns (rows from before it are filled in on migration). */
+export const CITE_COLUMNS_SCHEMA = 3;
 
 export const DB_SCHEMA = MIGRATIONS.length;

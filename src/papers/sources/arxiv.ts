@@ -91,7 +91,9 @@ function readEntry(entry: Node, warnings: string[]): Paper | undefined {
     .filter((c, i, all) => all.indexOf(c) === i);
   const published = isoDay(textOf(entry.published)) ?? isoDay(textOf(entry.updated));
   const doi = cleanText(textOf(entry['arxiv:doi']), 200).text;
+  const journalRef = cleanText(textOf(entry['arxiv:journal_ref']), 300).text;
   const extra = {
+    ...(journalRef ? { journalRef } : {}),
     ...(categories.length ? { categories } : {}),
     ...(doi ? { links: { doi: `https://doi.org/${encodeURI(doi)}` } } : {}),
   };
