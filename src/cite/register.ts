@@ -5,7 +5,7 @@ import { escapesRoot } from '../notes/confinedPath';
 import { citeKey } from '../papers/bibtex';
 import { formatDay } from '../papers/dayGroups';
 import type { Library } from '../papers/library/library';
-import { writeFileAtomic } from '../papers/library/libraryFile';
+import { writeFileAtomic } from '../core/atomicWrite';
 import { describeAuthors, type Paper } from '../papers/paper';
 import type { PapersApi } from '../papers/register';
 import { markdownText } from '../render/untrustedMarkdown';
