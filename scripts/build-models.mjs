@@ -12,7 +12,7 @@ const work = mkdtempSync(join(tmpdir(), 'attractor-zoo-'));
 const outfile = join(work, 'build-models.cjs');
 try {
   await build({
-    entryPoints: [join(root, 'src', 'zoo', 'buildMain.ts')],
+    entryPoints: [join(root, 'src', 'zoo', 'build', 'buildMain.ts')],
     outfile,
     bundle: true,
     platform: 'node',

@@ -22,7 +22,7 @@ export const vscodeAdapters = [
   'src/notes/notesFolder.ts',
   'src/notes/notesIndex.ts',
   'src/notes/paperResource.ts',
-  'src/panels/extensionWebview.ts',
+  'src/webview/extensionWebview.ts',
   'src/papers/hubToken.ts',
   'src/papers/pickPaper.ts',
   'src/papers/searchPick.ts',

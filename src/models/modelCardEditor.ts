@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../util/disposable';
-import { extensionWebviewHtml, webviewOptions } from '../panels/extensionWebview';
+import { extensionWebviewHtml, webviewOptions } from '../webview/extensionWebview';
 import type { KindAnswers } from './kindAnswers';
 import { ModelFileError } from './modelErrors';
 import { renderCardError, renderModelCard } from './modelCardHtml';

@@ -7,7 +7,7 @@
 import { onnx } from 'onnx-proto';
 import { Reader } from 'protobufjs/minimal';
 import { externalTensor, visitGraphTensors, visitNodeTensors, type ExternalTensor } from './externalData';
-import type { Dim } from './onnxBuild';
+import type { Dim } from '../core/onnxBuild';
 import { ModelFileError } from './modelErrors';
 
 export interface TensorInfo {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeFileAtomic } from '../core/atomicWrite';
 import { Rng } from '../core/rng';
-import { extensionWebviewHtml, webviewOptions } from '../panels/extensionWebview';
+import { extensionWebviewHtml, webviewOptions } from '../webview/extensionWebview';
 import { PreviewAnalysis } from '../insight/analysisPanel';
 import { Disposable } from '../util/disposable';
 import { compareWithData, type DataChoice } from '../zoo/dataComparison';

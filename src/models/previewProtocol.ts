@@ -94,24 +94,6 @@ export interface ReferenceTrack {
 /** Numbers a reference track may carry (what the plots can show, not the whole run). */
 export const MAX_REFERENCE_VALUES = 60_000;
 
-/**
- * Keeps every `stride`-th of `steps` rows of `width` values (rows 0, stride, 2·stride, …), with the stride chosen
- * so that at most `maxValues` numbers remain.
- */
-export function decimateReference(
-  label: string,
-  data: ArrayLike<number>,
-  steps: number,
-  width: number,
-  maxValues = MAX_REFERENCE_VALUES,
-): ReferenceTrack {
-  const stride = Math.max(1, Math.ceil((steps * width) / maxValues));
-  const rows = Math.ceil(steps / stride);
-  const out = new Float32Array(rows * width);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < width; j++) out[i * width + j] = data[i * stride * width + j];
-  return { label, stride, rows, width, data: out };
-}
-
 export type HostToPreview =
   | AnalysisToPreview
   | { readonly type: 'init'; readonly model: PreviewModel }

@@ -20,7 +20,7 @@ import {
   node,
   onnxFloatType,
   valueInfo,
-} from './onnxBuild';
+} from '../core/onnxBuild';
 import { toNumber } from './onnxFile';
 import { ROLLOUT_INPUTS, ROLLOUT_OUTPUTS } from './rolloutNames';
 import { emitWidth, type Signature } from './signature';

@@ -4,7 +4,7 @@
  * outputs' shapes (the names PyTorch writes, `input.1`, `onnx::Gemm_0`, carry no meaning and are not relied on).
  * Pure: no vscode.
  */
-import type { FloatType } from './onnxBuild';
+import type { FloatType } from '../core/onnxBuild';
 import type { ModelInfo, TensorInfo } from './onnxFile';
 
 export type ModelKind = 'map' | 'flow' | 'rollout';

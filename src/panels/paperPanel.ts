@@ -14,7 +14,7 @@ import {
   type HostToPaperWebview,
   type PaperWebviewToHost,
 } from './paperProtocol';
-import { extensionWebviewHtml, webviewOptions } from './extensionWebview';
+import { extensionWebviewHtml, webviewOptions } from '../webview/extensionWebview';
 
 export const PAPER_VIEW_TYPE = 'attractor.paper';
 

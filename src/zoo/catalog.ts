@@ -1,10 +1,18 @@
-import type { EntryScores, PaperRef, ZooKind } from './zoo';
-
 /**
  * media/models/index.json: what the zoo holds, readable without decoding any model (the Papers tree uses it to
  * find the papers that have a model). Written by `npm run build:models`.
  */
 export const CATALOG_FILE = 'index.json';
+
+/** A paper a zoo model relates to. */
+export interface PaperRef {
+  readonly title: string;
+  readonly arxiv?: string;
+  /** How the model relates to the paper, one line. */
+  readonly relation: string;
+}
+
+export type ZooKind = 'map' | 'flow' | 'rollout';
 
 export interface CatalogEntry {
   readonly name: string;
@@ -30,22 +38,6 @@ export interface CatalogEntry {
 export interface Catalog {
   readonly version: string;
   readonly models: readonly CatalogEntry[];
-}
-
-const r = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)) : v);
-
-export function catalogScores(s: EntryScores): CatalogEntry['scores'] {
-  return {
-    validPredictionLyapunovTimes:
-      s.validPrediction.lyapunovTimes === undefined ? null : r(s.validPrediction.lyapunovTimes),
-    validPredictionSteps: s.validPrediction.steps,
-    threshold: s.validPrediction.threshold,
-    stateSpaceDivergence: r(s.stateSpaceDivergence),
-    spectralDistance: r(s.spectralDistance),
-    lyapunovModel: r(s.lyapunovModel),
-    lyapunovSystem: r(s.lyapunovSystem),
-    steps: s.steps,
-  };
 }
 
 /** Reads and checks a catalog; throws with what is wrong. */

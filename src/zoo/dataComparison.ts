@@ -7,7 +7,8 @@
 import { compareTrajectories, componentStd, VPT_CITATION } from '../metrics/index';
 import { DEFAULT_PE_STEPS, predictionError, runLyapunov, type PredictionErrorResult } from '../metrics/modelRuns';
 import type { ComparisonResult, CompletedRun } from '../models/comparisons';
-import { decimateReference, type MetricsTable } from '../models/previewProtocol';
+import { decimateReference } from './referenceTrack';
+import { type MetricsTable } from '../models/previewProtocol';
 import type { DataSet } from '../models/trajectoryFile';
 import type { Trajectory } from '../core/trajectory';
 import {

@@ -1,6 +1,7 @@
 import { compareTrajectories, VPT_CITATION } from '../metrics/index';
 import type { ComparisonResult, CompletedRun, PreviewComparison } from '../models/comparisons';
-import { decimateReference, type MetricsTable } from '../models/previewProtocol';
+import { decimateReference } from './referenceTrack';
+import { type MetricsTable } from '../models/previewProtocol';
 import type { DynamicsMetadata } from '../models/signature';
 import { advance, iterate } from '../core/integrate';
 import { polynomialRk4 } from './polynomial';

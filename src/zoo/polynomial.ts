@@ -1,4 +1,4 @@
-import type { GraphBuilder } from './onnxGraph';
+import type { GraphBuilder } from '../core/onnxGraph';
 import { rk4Map } from '../core/integrate';
 import type { DiscreteMap } from '../core/trajectory';
 

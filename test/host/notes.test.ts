@@ -6,6 +6,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { citeKey } from '../../src/papers/bibtex';
 import { startFixtureServer } from '../fixtures/server';
+import { waitFor } from '../harness/poll';
 import { arxivEntry, arxivFeed, hfPaper } from '../unit/papersFixtures';
 import type { Paper } from '../../src/papers/paper';
 
@@ -47,20 +48,6 @@ function workspaceRoot(): vscode.Uri {
 
 async function read(uri: vscode.Uri): Promise<string> {
   return Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
-}
-
-async function waitFor<T>(
-  fn: () => Promise<T | undefined> | T | undefined,
-  what: string,
-  timeout = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function createNote(title: string): Promise<vscode.TextEditor> {
@@ -158,10 +145,13 @@ describe('notes (in host)', function () {
       b.insert(doc.positionAt(start + passage.length), ' (as measured)');
     });
     assert.ok(ok);
-    const moved = await waitFor(async () => {
-      const s = (await (await api()).annotationsOf(doc.uri)).find((a) => a.id === id);
-      return s?.span && s.span.start !== start ? s : undefined;
-    }, 'the annotation to follow its passage');
+    const moved = await waitFor(
+      async () => {
+        const s = (await (await api()).annotationsOf(doc.uri)).find((a) => a.id === id);
+        return s?.span && s.span.start !== start ? s : undefined;
+      },
+      { message: 'the annotation to follow its passage', timeout: 10_000 },
+    );
     assert.ok(moved.span);
     assert.strictEqual(doc.getText().slice(moved.span.start, moved.span.end), passage);
 
@@ -174,19 +164,25 @@ describe('notes (in host)', function () {
     await editor.edit((b) =>
       b.replace(new vscode.Range(doc.positionAt(now), doc.positionAt(now + passage.length)), 'segregation'),
     );
-    await waitFor(async () => {
-      const s = (await (await api()).annotationsOf(doc.uri)).find((a) => a.id === id);
-      return s && s.span === undefined ? s : undefined;
-    }, 'the annotation to be orphaned');
+    await waitFor(
+      async () => {
+        const s = (await (await api()).annotationsOf(doc.uri)).find((a) => a.id === id);
+        return s && s.span === undefined ? s : undefined;
+      },
+      { message: 'the annotation to be orphaned', timeout: 10_000 },
+    );
     assert.ok(
       JSON.parse(await read(sidecar)).annotations.some((a: { id: string }) => a.id === id),
       'an orphan is never dropped',
     );
     await vscode.commands.executeCommand('undo');
-    await waitFor(async () => {
-      const s = (await (await api()).annotationsOf(doc.uri)).find((a) => a.id === id);
-      return s?.span ? s : undefined;
-    }, 'the annotation to re-attach after undo');
+    await waitFor(
+      async () => {
+        const s = (await (await api()).annotationsOf(doc.uri)).find((a) => a.id === id);
+        return s?.span ? s : undefined;
+      },
+      { message: 'the annotation to re-attach after undo', timeout: 10_000 },
+    );
     await doc.save();
   });
 

@@ -11,7 +11,7 @@ import { exactSearch, piecewiseMap, regionVisits } from '../../src/insight/plrnn
 import { inspectOnnx } from '../../src/models/onnxFile';
 import { ModelRuntime } from '../../src/models/runtime';
 import { recognise } from '../../src/models/signature';
-import { encodeModel, floatTensor, model, node, valueInfo, FLOAT, int64Tensor } from '../../src/models/onnxBuild';
+import { encodeModel, floatTensor, model, node, valueInfo, FLOAT, int64Tensor } from '../../src/core/onnxBuild';
 import { Rng } from '../../src/core/rng';
 
 const modelsDir = join(__dirname, '..', '..', '..', 'media', 'models');

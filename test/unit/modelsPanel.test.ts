@@ -3,7 +3,7 @@ import { trajectoryCsv, trajectoryNpy } from '../../src/models/exportFormats';
 import { renderCardError, renderModelCard } from '../../src/models/modelCardHtml';
 import { ModelFileError } from '../../src/models/modelErrors';
 import { inspectOnnx } from '../../src/models/onnxFile';
-import { encodeModel, FLOAT, model, node, valueInfo } from '../../src/models/onnxBuild';
+import { encodeModel, FLOAT, model, node, valueInfo } from '../../src/core/onnxBuild';
 import { parseCardMessage, parseHostToPreview, parsePreviewMessage } from '../../src/models/previewProtocol';
 import { recognise } from '../../src/models/signature';
 import { lorenzFlow, nonMatching, pytorchMap } from '../fixtures/models/models';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { parseHostMessage, parsePaperPanelState, parsePaperWebviewMessage } from '../../src/panels/paperProtocol';
-import { contentSecurityPolicy, renderShell } from '../../src/panels/webviewHtml';
+import { contentSecurityPolicy, renderShell } from '../../src/webview/webviewHtml';
 
 describe('paper panel protocol', () => {
   it('accepts only known webview messages, dropping extra fields', () => {

@@ -1,7 +1,7 @@
-import { advance, iterate } from '../core/integrate';
-import { polynomialRk4 } from './polynomial';
-import type { Trajectory } from '../core/trajectory';
-import type { ReferenceSystem } from './systems';
+import { advance, iterate } from '../../core/integrate';
+import { polynomialRk4 } from '../polynomial';
+import type { Trajectory } from '../../core/trajectory';
+import type { ReferenceSystem } from '../systems';
 
 /**
  * Training data for the learned zoo models: the reference system integrated with RK4 at its sampling step,

@@ -1,7 +1,7 @@
 import { f32 } from './data';
-import type { DiscreteMap, Trajectory } from '../core/trajectory';
+import type { DiscreteMap, Trajectory } from '../../core/trajectory';
 import { leastSquares } from './linalg';
-import type { GraphBuilder } from './onnxGraph';
+import type { GraphBuilder } from '../../core/onnxGraph';
 
 /**
  * The baseline every reconstruction should beat: an affine one-step map x_{t+1} = x_t A + b fitted by least

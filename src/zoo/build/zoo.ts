@@ -1,20 +1,22 @@
-import { compareTrajectories, largestLyapunov, type ReconstructionScores } from '../metrics/index';
+import type { PaperRef, ZooKind } from '../catalog';
+import { compareTrajectories, largestLyapunov, type ReconstructionScores } from '../../metrics/index';
 import { systemData } from './data';
 import { fitEdmd, edmdJs } from './edmd';
 import { esnJs, esnOnnx, trainEsn, type EsnOptions } from './esn';
 import { flowGraph, mapGraph, onnxRk4, rolloutGraph } from './graphs';
-import { iterate, advance } from '../core/integrate';
-import { polynomialRk4 } from './polynomial';
-import type { DiscreteMap } from '../core/trajectory';
+import { iterate, advance } from '../../core/integrate';
+import { polynomialRk4 } from '../polynomial';
+import type { DiscreteMap } from '../../core/trajectory';
 import { affineJs, affineOnnx, fitAffineMap } from './linear';
-import { encodeModel, type GraphBuilder } from './onnxGraph';
+import { encodeModel } from '../../core/onnxBuild';
+import type { GraphBuilder } from '../../core/onnxGraph';
 import { plrnnJs, plrnnOnnx, trainPlrnn, type PlrnnOptions } from './plrnn';
-import { fieldEquations, onnxField, type PolynomialField } from './polynomial';
-import { Rng } from '../core/rng';
-import { attractorScale } from './attractorScale';
-import { truthFrom } from './groundTruthComparison';
+import { fieldEquations, onnxField, type PolynomialField } from '../polynomial';
+import { Rng } from '../../core/rng';
+import { attractorScale } from '../attractorScale';
+import { truthFrom } from '../groundTruthComparison';
 import { centralDerivatives, stlsq, type SindyOptions } from './sindy';
-import { DYSTS_PAPER, REFERENCE_SYSTEMS, type ReferenceSystem } from './systems';
+import { DYSTS_PAPER, REFERENCE_SYSTEMS, type ReferenceSystem } from '../systems';
 
 /**
  * The model zoo: every model Attractor ships, built from source with fixed seeds. Each entry carries its ONNX
@@ -22,15 +24,6 @@ import { DYSTS_PAPER, REFERENCE_SYSTEMS, type ReferenceSystem } from './systems'
  * and the text of its model card.
  */
 export const ZOO_VERSION = '1';
-
-export interface PaperRef {
-  readonly title: string;
-  readonly arxiv?: string;
-  /** How the model relates to the paper, one line. */
-  readonly relation: string;
-}
-
-export type ZooKind = 'map' | 'flow' | 'rollout';
 
 export interface ZooEntry {
   readonly name: string;
@@ -441,5 +434,7 @@ export function cardText(entry: ZooEntry, scores: EntryScores | undefined, thres
 }
 
 export function encodeEntry(entry: ZooEntry, card: string): Uint8Array {
-  return encodeModel(entry.graph, { docString: card, metadata: metadataFor(entry), producerVersion: ZOO_VERSION });
+  return encodeModel(
+    entry.graph.model({ docString: card, metadata: metadataFor(entry), producerVersion: ZOO_VERSION }),
+  );
 }

@@ -1,4 +1,4 @@
-import { decodeModel } from './onnxGraph';
+import { decodeModel } from '../../core/onnxBuild';
 import type { onnx } from 'onnx-proto';
 
 /**

@@ -1,6 +1,7 @@
 /**
- * Small helpers to write ONNX graphs in TypeScript with onnx-proto: value infos, initializers, nodes and
- * attributes. Used by the rollout graph builder, the test fixtures and the benchmarks. Pure: no vscode.
+ * The pieces of an ONNX model written with onnx-proto: value infos, initializers, nodes, attributes, the model
+ * and its encoding. The rollout graph builder, the zoo's GraphBuilder (core/onnxGraph.ts), the test fixtures and
+ * the benchmarks all write models with these, so every model Attractor writes is encoded one way.
  */
 import { onnx } from 'onnx-proto';
 
@@ -89,6 +90,7 @@ export interface ModelSpec {
   readonly opset?: number;
   readonly irVersion?: number;
   readonly producerName?: string;
+  readonly producerVersion?: string;
   readonly docString?: string;
   readonly metadata?: Readonly<Record<string, string>>;
 }
@@ -104,6 +106,8 @@ export function model(spec: ModelSpec): onnx.IModelProto {
     irVersion: spec.irVersion ?? irVersionFor(opset),
     opsetImport: [{ domain: '', version: opset }],
     producerName: spec.producerName ?? 'attractor',
+    // Only when given: an empty string would still be encoded, and change the bytes of models written before.
+    ...(spec.producerVersion === undefined ? {} : { producerVersion: spec.producerVersion }),
     docString: spec.docString ?? '',
     graph: spec.graph,
     metadataProps: Object.entries(spec.metadata ?? {}).map(([key, value]) => ({ key, value })),
@@ -112,4 +116,15 @@ export function model(spec: ModelSpec): onnx.IModelProto {
 
 export function encodeModel(m: onnx.IModelProto): Uint8Array {
   return onnx.ModelProto.encode(m).finish();
+}
+
+export function decodeModel(bytes: Uint8Array): onnx.ModelProto {
+  return onnx.ModelProto.decode(bytes);
+}
+
+/** The metadata_props of a model as a plain record. */
+export function modelMetadata(m: onnx.IModelProto): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of m.metadataProps ?? []) if (p.key) out[p.key] = p.value ?? '';
+  return out;
 }

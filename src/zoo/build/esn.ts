@@ -1,8 +1,8 @@
 import { f32, moments } from './data';
-import type { DiscreteMap, Trajectory } from '../core/trajectory';
+import type { DiscreteMap, Trajectory } from '../../core/trajectory';
 import { gram, ridgeFromGram, spectralRadius } from './linalg';
-import type { GraphBuilder } from './onnxGraph';
-import { Rng } from '../core/rng';
+import type { GraphBuilder } from '../../core/onnxGraph';
+import { Rng } from '../../core/rng';
 
 /**
  * An echo state network (Jaeger 2001; for chaotic forecasting Pathak et al. 2018): a fixed sparse random

@@ -1,7 +1,7 @@
 import { f32, moments } from './data';
-import type { DiscreteMap, Trajectory } from '../core/trajectory';
-import type { GraphBuilder } from './onnxGraph';
-import { Rng } from '../core/rng';
+import type { DiscreteMap, Trajectory } from '../../core/trajectory';
+import type { GraphBuilder } from '../../core/onnxGraph';
+import { Rng } from '../../core/rng';
 
 /**
  * A clipped shallow PLRNN (Hess, Monfared, Brenner & Durstewitz 2023, "Generalized Teacher Forcing for Learning

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../core/atomicWrite';
-import { DEFAULT_VPT_THRESHOLD } from '../metrics/index';
-import { CATALOG_FILE, catalogScores, type Catalog, type CatalogEntry } from './catalog';
+import { writeFileAtomic } from '../../core/atomicWrite';
+import { DEFAULT_VPT_THRESHOLD } from '../../metrics/index';
+import { CATALOG_FILE, type Catalog, type CatalogEntry } from '../catalog';
 import { compareModelBytes } from './compareModels';
 import {
   buildZooEntries,
@@ -10,9 +10,27 @@ import {
   encodeEntry,
   scoreEntry,
   ZOO_VERSION,
+  type EntryScores,
   type ZooBuildOptions,
   type ZooEntry,
 } from './zoo';
+
+/** Four significant digits: the catalog is read by people too. */
+const r = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)) : v);
+
+export function catalogScores(s: EntryScores): CatalogEntry['scores'] {
+  return {
+    validPredictionLyapunovTimes:
+      s.validPrediction.lyapunovTimes === undefined ? null : r(s.validPrediction.lyapunovTimes),
+    validPredictionSteps: s.validPrediction.steps,
+    threshold: s.validPrediction.threshold,
+    stateSpaceDivergence: r(s.stateSpaceDivergence),
+    spectralDistance: r(s.spectralDistance),
+    lyapunovModel: r(s.lyapunovModel),
+    lyapunovSystem: r(s.lyapunovSystem),
+    steps: s.steps,
+  };
+}
 
 /**
  * Builds the zoo into a folder: <name>.onnx, <name>.md (the model card, also the ONNX doc string) and
