@@ -21,7 +21,7 @@ export const vscodeAdapters = [
   'src/notes/noteCommands.ts',
   'src/notes/notesFolder.ts',
   'src/notes/notesIndex.ts',
-  'src/notes/paperResource.ts',
+  'src/notes/noteDecorations.ts',
   'src/webview/extensionWebview.ts',
   'src/papers/hubToken.ts',
   'src/papers/pickPaper.ts',

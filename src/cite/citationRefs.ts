@@ -1,4 +1,4 @@
-import { findPaperLinks } from '../notes/paperLinks';
+import { findPaperLinks } from '../notes/bracketLinks';
 
 /**
  * Paper references as researchers write them in code comments and prose: arXiv ids (`arXiv:2306.04406`, bare

@@ -1,7 +1,7 @@
 /**
  * Measures that need the model itself, run through a `Simulate` callback (the preview's onnxruntime session, or a
  * JS map in tests): λmax by Benettin's two-trajectory method, and the n-step prediction error. Starts are batched
- * as ensemble members, so a measure is a few hundred runtime calls, not one per start. Pure: no vscode.
+ * as ensemble members, so a measure is a few hundred runtime calls, not one per start.
  */
 import type { Trajectory } from '../core/trajectory';
 

@@ -1,8 +1,8 @@
 /**
- * The seam through which "Model zoo and metrics" adds a ground-truth comparison to previews without touching the
- * panel: register a `PreviewComparison`; after each finished run the panel asks those that apply for a
+ * Comparisons of a finished run with a ground truth, registered from outside so the preview panel knows no
+ * reference system or data file: register a `PreviewComparison`; after each finished run the panel asks those that apply for a
  * `MetricsTable` and shows it under the plots (message `metrics`, see previewProtocol.ts), with the reference
- * trajectory, when there is one, overlaid on the plots. Pure: no vscode.
+ * trajectory, when there is one, overlaid on the plots.
  */
 import type { Simulate } from '../metrics/modelRuns';
 import type { MetricsTable, ReferenceTrack, RunParameters } from './previewProtocol';

@@ -1,6 +1,6 @@
 /**
  * Trajectory exports: CSV (one row per step and member) and NumPy .npy (float32, shape [steps, members, width],
- * format version 1.0). Pure: no vscode.
+ * format version 1.0).
  */
 import { encodeNpy } from './npy';
 

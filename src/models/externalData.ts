@@ -6,7 +6,7 @@
  * the whole model is found (initializers, sparse initializers, tensor attributes such as `Constant` values, every
  * subgraph of `Loop`/`If`/`Scan`, functions), each location is checked to name a regular file beside the model
  * in the same folder, and the bytes are read here and put into the model: onnxruntime never sees an external
- * reference, so the working directory never decides anything. Pure: no vscode, no onnxruntime.
+ * reference, so the working directory never decides anything. No onnxruntime.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';

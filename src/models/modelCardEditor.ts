@@ -5,8 +5,8 @@ import { extensionWebviewHtml, webviewOptions } from '../webview/extensionWebvie
 import type { KindAnswers } from './kindAnswers';
 import { ModelFileError } from './modelErrors';
 import { renderCardError, renderModelCard } from './modelCardHtml';
-import type { ModelPaperLink, ModelPaperLinks } from './modelPaperLinks';
-import { parseCardMessage } from './previewProtocol';
+import type { ModelPaperLink, ModelPaperLinks } from './paperProviders';
+import { parseCardToHost } from './previewProtocol';
 import type { LazyRenderer } from '../render/lazyRenderer';
 import type { ModelRuntime } from './runtime';
 import type { ModelInfo } from './onnxFile';
@@ -70,7 +70,7 @@ export class ModelCardEditorProvider extends Disposable implements vscode.Custom
     });
     panel.webview.options = webviewOptions(this.ctx.extensionUri);
     panel.webview.onDidReceiveMessage(async (raw: unknown) => {
-      const message = parseCardMessage(raw);
+      const message = parseCardToHost(raw);
       if (!message) {
         this.ctx.log.warn(`Ignored an invalid message from a model card: ${JSON.stringify(raw)?.slice(0, 200)}`);
         return;

@@ -1,6 +1,6 @@
 /**
  * The model card: what an .onnx file is, as HTML for the read-only custom editor. Everything from the file
- * (names, doc strings, metadata) is escaped. Pure: no vscode.
+ * (names, doc strings, metadata) is escaped.
  */
 import type { ModelFileError } from './modelErrors';
 import type { ModelInfo, TensorInfo } from './onnxFile';

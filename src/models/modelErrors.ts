@@ -1,6 +1,6 @@
 /**
  * Typed failures of model inspection and previews. Each carries the sentence a person reads (`message`)
- * and, separately, the technical detail that goes to the log. Pure: no vscode.
+ * and, separately, the technical detail that goes to the log.
  */
 
 export type ModelFileProblem = 'empty' | 'notOnnx' | 'truncated' | 'missing';

@@ -3,7 +3,7 @@
  * "Compare with Data…" reads the float32/float64 arrays researchers save their test sets as. Format:
  * https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html — magic `\x93NUMPY`, major/minor version,
  * a little-endian header length (2 bytes in 1.0, 4 in 2.0/3.0), a Python dict literal with `descr`,
- * `fortran_order` and `shape`, padded so the data starts on a 64-byte boundary. Pure: no vscode.
+ * `fortran_order` and `shape`, padded so the data starts on a 64-byte boundary.
  */
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY

@@ -2,7 +2,7 @@
  * Reads what an .onnx file is without running it: the model card's facts (IR version, opsets, producer,
  * inputs and outputs with symbolic dims, metadata, op counts, parameter count). The file is decoded once;
  * initializers are only measured (name, type, dims), their data is skipped, so a 500 MB export reads fast.
- * Pure: no vscode, no onnxruntime.
+ * No onnxruntime.
  */
 import { onnx } from 'onnx-proto';
 import { Reader } from 'protobufjs/minimal';

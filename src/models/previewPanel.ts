@@ -12,7 +12,7 @@ import { trajectoryCsv, trajectoryNpy } from './exportFormats';
 import type { KindAnswers } from './kindAnswers';
 import { ModelFileError, ModelRunError } from './modelErrors';
 import {
-  parsePreviewMessage,
+  parsePreviewToHost,
   parsePreviewPanelState,
   type HostToPreview,
   type PreviewModel,
@@ -107,7 +107,7 @@ class ModelPreviewPanel extends Disposable {
   }
 
   private async onMessage(raw: unknown): Promise<void> {
-    const message = parsePreviewMessage(raw);
+    const message = parsePreviewToHost(raw);
     if (!message) {
       this.ctx.log.warn(`Ignored an invalid message from a model preview: ${JSON.stringify(raw)?.slice(0, 200)}`);
       return;

@@ -6,7 +6,7 @@
  * host answers `runStarted`, then `chunk`s as they are computed (the plot grows), then `runFinished` or
  * `runFailed` (cancelled, diverged at step N, …). `cancel` stops a run within one chunk (~100 ms).
  *
- * Metrics seam (for "Model zoo and metrics"): after a run finishes, the host asks every registered
+ * Metrics: after a run finishes, the host asks every registered
  * `PreviewComparison` (see src/models/comparisons.ts) for a table and posts it as `metrics`; the webview shows
  * it under the plots. A comparison can also be triggered again by the webview with `compare`. The message may
  * carry the reference (true) trajectory, decimated to at most MAX_REFERENCE_VALUES numbers, which the webview
@@ -151,7 +151,7 @@ export type CardToHost =
   | { readonly type: 'openPaper' }
   | { readonly type: 'setKind'; readonly kind: 'map' | 'flow' };
 
-export function parseCardMessage(value: unknown): CardToHost | undefined {
+export function parseCardToHost(value: unknown): CardToHost | undefined {
   if (!isRecord(value)) return undefined;
   if (value.type === 'preview' || value.type === 'reveal' || value.type === 'openPaper') return { type: value.type };
   if (value.type === 'setKind' && (value.kind === 'map' || value.kind === 'flow'))
@@ -196,7 +196,7 @@ export function parseRunParameters(v: unknown): RunParameters | undefined {
   return { initialState: initialState as number[], steps, dt, members, perturbation, burnIn };
 }
 
-export function parsePreviewMessage(value: unknown): PreviewToHost | undefined {
+export function parsePreviewToHost(value: unknown): PreviewToHost | undefined {
   if (!isRecord(value)) return undefined;
   switch (value.type) {
     case 'ready':

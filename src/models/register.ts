@@ -5,7 +5,7 @@ import { showError } from '../util/errors';
 import { PreviewComparisons, type PreviewComparison } from './comparisons';
 import { KindAnswers } from './kindAnswers';
 import { MODEL_CARD_VIEW_TYPE, ModelCardEditorProvider } from './modelCardEditor';
-import { ModelPaperLinks, type ModelPaperLinkProvider } from './modelPaperLinks';
+import { ModelPaperLinks, type ModelPaperLinkProvider } from './paperProviders';
 import { ModelItem, ModelsTreeProvider } from './modelsTree';
 import { describeForPreview, ModelPreviews } from './previewPanel';
 import { ModelRunError } from './modelErrors';

@@ -7,7 +7,7 @@
  * The model built has inputs `(attractor_x0, attractor_iterations[, attractor_dt])` and outputs
  * `(attractor_x_last, attractor_trajectory)`: the state after `iterations × K` steps (carried into the next
  * chunk) and the emitted rows `[iterations × K, ...]` — the state, or a map's observation output when it has one,
- * which keeps the scan output small for models whose state is a large hidden vector. Pure: no vscode.
+ * which keeps the scan output small for models whose state is a large hidden vector.
  */
 import { onnx } from 'onnx-proto';
 import {

@@ -1,6 +1,5 @@
 /**
  * Whether a model file may run. Light (no onnx-proto), so the Models registration can hold it at activation.
- * Pure: no vscode.
  */
 import type { ExternalTensor } from './externalData';
 

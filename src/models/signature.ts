@@ -2,7 +2,6 @@
  * What kind of dynamics model a file is — `map` (x_t → x_{t+1}), `flow` (x → dx/dt) or `rollout`
  * ((x0, steps) → trajectory) — from its `dynamics.*` metadata when present, else from its inputs' and
  * outputs' shapes (the names PyTorch writes, `input.1`, `onnx::Gemm_0`, carry no meaning and are not relied on).
- * Pure: no vscode.
  */
 import type { FloatType } from '../core/onnxBuild';
 import type { ModelInfo, TensorInfo } from './onnxFile';

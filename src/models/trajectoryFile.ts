@@ -2,7 +2,6 @@
  * A researcher's trajectory file (their test set) for "Compare with Data…": a `.npy` of float32/float64 `[T, N]`
  * or `[T, B, N]`, or a `.csv` with a header row. Parsed into rows × named columns, checked, and mapped onto the
  * model's outputs. Every refusal is a DataFileError whose message names the problem and says what to do.
- * Pure: no vscode.
  */
 import { DataFileError, decodeNpy } from './npy';
 

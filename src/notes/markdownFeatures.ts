@@ -2,21 +2,16 @@ import type MarkdownIt from 'markdown-it';
 import * as vscode from 'vscode';
 import { citeKey } from '../papers/bibtex';
 import { formatDay } from '../papers/dayGroups';
-import { describeAuthors, type Paper } from '../papers/paper';
+import { describeAuthors } from '../papers/paper';
 import { markdownText } from '../render/untrustedMarkdown';
 import { Disposable } from '../util/disposable';
 import type { NotesIndex } from './notesIndex';
 import { PaperDirectory } from './paperDirectory';
-import { arxivAbsUrl, paperLinkAt, paperLinksPlugin, type PaperRef, type ResolvedPaperLink } from './paperLinks';
+import { arxivAbsUrl, paperWebUrl } from '../core/paperUrls';
+import { paperLinkAt, paperLinksPlugin, type PaperRef, type ResolvedPaperLink } from './bracketLinks';
 
 const MARKDOWN: vscode.DocumentSelector = [{ language: 'markdown' }];
 const HOVER_ABSTRACT_CHARS = 500;
-
-function webLink(paper: Paper): string {
-  return paper.arxivId
-    ? arxivAbsUrl(paper.arxivId)
-    : `https://huggingface.co/papers?q=${encodeURIComponent(paper.title)}`;
-}
 
 /**
  * Paper links in Markdown: `[[arXiv:…]]` rendered in the preview, hovers with the paper, completion after `[[`,
@@ -50,7 +45,7 @@ export class PaperLinkFeatures
     // A note opens in the editor (a path from the workspace root); otherwise the paper's page on the web.
     const href = note
       ? `/${vscode.workspace.asRelativePath(note, false).split('/').map(encodeURIComponent).join('/')}`
-      : webLink(paper);
+      : paperWebUrl(paper);
     return { title: paper.title, href };
   }
 
@@ -91,7 +86,7 @@ export class PaperLinkFeatures
         ? `[Open Note](command:attractor.openNote?${args})`
         : `[Annotate Paper](command:attractor.annotatePaper?${args})`,
     );
-    md.appendMarkdown(` · [Web page](${webLink(p)})`);
+    md.appendMarkdown(` · [Web page](${paperWebUrl(p)})`);
     return new vscode.Hover(md, found.range);
   }
 

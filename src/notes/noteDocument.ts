@@ -1,3 +1,4 @@
+import { arxivAbsUrl, arxivPdfUrl, huggingFacePaperUrl, huggingFaceSearchUrl } from '../core/paperUrls';
 import type { Paper } from '../papers/paper';
 import { abstractAsMarkdown } from '../render/abstractMarkdown';
 import { neutraliseLinks } from '../render/untrustedMarkdown';
@@ -20,13 +21,10 @@ export interface NoteFrontmatter {
 
 export function noteLinks(paper: Paper): string[] {
   if (paper.arxivId) {
-    return [
-      `https://arxiv.org/abs/${paper.arxivId}`,
-      `https://arxiv.org/pdf/${paper.arxivId}`,
-      `https://huggingface.co/papers/${paper.arxivId}`,
-    ];
+    // Unversioned: a note links to the paper, whichever version is current.
+    return [arxivAbsUrl(paper.arxivId), arxivPdfUrl(paper.arxivId), huggingFacePaperUrl(paper.arxivId)];
   }
-  return [`https://huggingface.co/papers?q=${encodeURIComponent(paper.title)}`];
+  return [huggingFaceSearchUrl(paper.title)];
 }
 
 export function frontmatterOf(paper: Paper): NoteFrontmatter {

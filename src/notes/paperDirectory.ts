@@ -1,7 +1,7 @@
 import { citeKey } from '../papers/bibtex';
 import type { Paper } from '../papers/paper';
 import type { PaperStore } from '../papers/paperStore';
-import type { PaperRef } from './paperLinks';
+import type { PaperRef } from './bracketLinks';
 
 /** How long a snapshot of the library serves synchronous lookups (the preview renders synchronously). */
 const FRESH_MS = 5_000;

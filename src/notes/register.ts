@@ -8,7 +8,7 @@ import { PaperLinkFeatures } from './markdownFeatures';
 import { NoteCommands } from './noteCommands';
 import { NotesIndex } from './notesIndex';
 import { PaperDirectory } from './paperDirectory';
-import { NoteDecorations } from './paperResource';
+import { NoteDecorations } from './noteDecorations';
 
 /** What the notes capability adds to the extension's API. */
 export interface NotesApi {

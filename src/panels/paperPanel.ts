@@ -10,7 +10,7 @@ import { Disposable } from '../util/disposable';
 import { showError } from '../util/errors';
 import {
   parsePaperPanelState,
-  parsePaperWebviewMessage,
+  parsePaperWebviewToHost,
   type HostToPaperWebview,
   type PaperWebviewToHost,
 } from './paperProtocol';
@@ -54,7 +54,7 @@ class PaperPanel extends Disposable {
   }
 
   private async onMessage(raw: unknown): Promise<void> {
-    const message = parsePaperWebviewMessage(raw);
+    const message = parsePaperWebviewToHost(raw);
     if (!message) {
       this.ctx.log.warn(`Ignored an invalid message from the paper panel: ${JSON.stringify(raw)?.slice(0, 200)}`);
       return;

@@ -53,7 +53,7 @@ const SIMPLE_MESSAGES: ReadonlySet<string> = new Set<PaperWebviewToHost['type']>
   'annotate',
 ]);
 
-export function parsePaperWebviewMessage(value: unknown): PaperWebviewToHost | undefined {
+export function parsePaperWebviewToHost(value: unknown): PaperWebviewToHost | undefined {
   if (!isRecord(value) || typeof value.type !== 'string') return undefined;
   if (value.type === 'annotateSelection') {
     const { text } = value;
@@ -76,7 +76,7 @@ export function parsePaperPanelState(value: unknown): PaperPanelState | undefine
   return value.showOriginal === true ? { paperId: value.paperId, showOriginal: true } : { paperId: value.paperId };
 }
 
-export function parseHostMessage(value: unknown): HostToPaperWebview | undefined {
+export function parseHostToPaperWebview(value: unknown): HostToPaperWebview | undefined {
   if (!isRecord(value)) return undefined;
   if ((value.type === 'error' || value.type === 'status') && typeof value.message === 'string') {
     return { type: value.type, message: value.message };

@@ -1,4 +1,5 @@
-import { paperLinks, type Paper } from './paper';
+import { paperUrls } from '../core/paperUrls';
+import type { Paper } from './paper';
 
 /** Words that do not make a cite key. */
 const STOP_WORDS = new Set([
@@ -144,7 +145,7 @@ export function publishedDoi(paper: Paper): string | undefined {
  * keeping the eprint fields so the preprint stays linked.
  */
 export function toBibtex(paper: Paper, key = citeKey(paper)): string {
-  const links = paperLinks(paper);
+  const links = paperUrls(paper);
   const doi = publishedDoi(paper);
   const published = Boolean(paper.journalRef || doi);
   const lines = [`@${published ? 'article' : 'misc'}{${key},`, field('title', `{${escapeBibtex(paper.title)}}`)];

@@ -28,7 +28,7 @@ const SEARCH_LIMIT = 30;
 /**
  * Fetching from the sources into the library. Concurrent requests for the same thing share one fetch;
  * answers are read completely before anything is stored, so a failure leaves the library as it was. The
- * state of each fetch is kept for the tree (loading rows, error rows with Retry). Pure: no vscode.
+ * state of each fetch is kept for the tree (loading rows, error rows with Retry).
  */
 export class PaperFeeds {
   private readonly inFlight = new Map<FetchKey, Promise<Paper[]>>();

@@ -45,14 +45,3 @@ export function describeAuthors(paper: Paper): string {
   }
   return paper.authorCount === 1 ? '1 author' : `${paper.authorCount} authors`;
 }
-
-/** Web pages of a paper. Hugging Face and arXiv pages exist only for papers with an arXiv id. */
-export function paperLinks(paper: Paper): { arxiv?: string; pdf?: string; huggingface?: string } {
-  if (!paper.arxivId) return {};
-  const versioned = paper.arxivVersion ? `${paper.arxivId}v${paper.arxivVersion}` : paper.arxivId;
-  return {
-    arxiv: `https://arxiv.org/abs/${paper.arxivId}`,
-    pdf: `https://arxiv.org/pdf/${versioned}`,
-    huggingface: `https://huggingface.co/papers/${paper.arxivId}`,
-  };
-}

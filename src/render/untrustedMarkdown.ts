@@ -2,7 +2,7 @@
  * Text from the network (titles, abstracts, author names) written into Markdown that VS Code renders or makes
  * clickable: notes, hovers, tooltips, completion documents. A link there can be `command:…` (Ctrl+Click in
  * the editor, or a click in a hover that trusts commands, runs it), `vscode:…` or `data:…`; only http, https
- * and mailto links are kept. Pure: no vscode.
+ * and mailto links are kept.
  */
 
 const SAFE_LINK = /^(?:https?:\/\/|mailto:)/i;

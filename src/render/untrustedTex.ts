@@ -1,7 +1,7 @@
 /**
  * Limits on TeX from the network (abstracts, titles, model doc strings) before KaTeX sees it. KaTeX's
  * `maxExpand` counts expansions, not the tokens an expansion copies: `\def\a#1{#1#1}` nested a few times renders
- * 766 characters into 5 MB of HTML, so a formula that defines macros is never rendered. Pure: no vscode.
+ * 766 characters into 5 MB of HTML, so a formula that defines macros is never rendered.
  */
 
 /**

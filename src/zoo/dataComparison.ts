@@ -2,7 +2,7 @@
  * "Compare with Data…": the researcher's trajectory file (usually the test set of a trained model) becomes the
  * ground truth of every metric and of the overlay, in place of the true system. The same measures as against the
  * true system (src/metrics, through compareTrajectories, predictionError and runLyapunov), with the data's columns
- * paired with the model's outputs by a mapping. Pure: no vscode.
+ * paired with the model's outputs by a mapping.
  */
 import { compareTrajectories, componentStd, VPT_CITATION } from '../metrics/index';
 import { DEFAULT_PE_STEPS, predictionError, runLyapunov, type PredictionErrorResult } from '../metrics/modelRuns';

@@ -24,7 +24,7 @@ import { findSystem, QR_SPECTRA, type ReferenceSystem } from './systems';
  * system is started from the model's own observed state at the first scored row (after the burn-in), so forecast
  * and truth share their initial state at t = 0 (running the truth separately through the burn-in would let the two
  * chaotic trajectories part before scoring begins). Scores the run's first member with VPT, D_stsp and D_H; λmax
- * of the system, and of the model when the zoo measured it at build time (`modelLyapunov`). Pure: no vscode.
+ * of the system, and of the model when the zoo measured it at build time (`modelLyapunov`).
  */
 export interface GroundTruthOptions {
   /** λmax of a model file measured at build time (zoo models), by absolute path. */

@@ -2,7 +2,7 @@
  * Hugging Face Hub models that cite a paper (`GET /api/models?filter=arxiv:ID&full=true`) and the download of
  * one of their `.onnx` files: size limit, integrity check (Content-Length, and sha256 against an ETag that is
  * one), written to a temporary name beside the target and renamed only when complete, so a failed, cut or
- * refused download leaves nothing behind. Pure: no vscode (unit-tested against the local fixture server).
+ * refused download leaves nothing behind. Unit-tested against the local fixture server.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';

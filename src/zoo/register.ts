@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ModelPaperLink } from '../models/modelPaperLinks';
+import type { ModelPaperLink } from '../models/paperProviders';
 import type { ModelsApi } from '../models/register';
 import { parseArxivInput } from '../papers/arxivId';
 import type { PapersApi } from '../papers/register';
@@ -10,7 +10,7 @@ import { showError } from '../util/errors';
 import { CATALOG_FILE, parseCatalog, type Catalog, type CatalogEntry } from './catalog';
 import { groundTruthComparison } from './groundTruthComparison';
 import { registerFindModels } from './findModels';
-import { modelsForPaper, normaliseTitle, paperForModel, type PaperLike } from './paperLinks';
+import { modelsForPaper, normaliseTitle, paperForModel, type PaperLike } from './modelPapers';
 
 /** Paper rows with a zoo model: their icon, and the contextValue flag that shows Launch Model Preview. */
 export const PAPER_WITH_MODEL_ICON = 'pulse';

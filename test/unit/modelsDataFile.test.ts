@@ -14,7 +14,7 @@ import { emitWidth, recognise, wholeStateSignature } from '../../src/models/sign
 import { groundTruthComparison } from '../../src/zoo/groundTruthComparison';
 import type { CompletedRun } from '../../src/models/comparisons';
 import { DataFileError, decodeNpy, encodeNpy } from '../../src/models/npy';
-import { parsePreviewMessage, parsePreviewPanelState, parseHostToPreview } from '../../src/models/previewProtocol';
+import { parsePreviewToHost, parsePreviewPanelState, parseHostToPreview } from '../../src/models/previewProtocol';
 import {
   checkDataFileSize,
   matchColumns,
@@ -176,8 +176,8 @@ describe('models: pairing model outputs with data columns', () => {
     const saved = { file: '/w/test.npy', mapping: [0, null, 2] };
     assert.deepEqual(parsePreviewPanelState({ file: '/w/m.onnx', data: saved }), { file: '/w/m.onnx', data: saved });
     assert.deepEqual(parsePreviewPanelState({ file: '/w/m.onnx', data: { file: 3 } }), { file: '/w/m.onnx' });
-    assert.deepEqual(parsePreviewMessage({ type: 'chooseData' }), { type: 'chooseData' });
-    assert.deepEqual(parsePreviewMessage({ type: 'clearData' }), { type: 'clearData' });
+    assert.deepEqual(parsePreviewToHost({ type: 'chooseData' }), { type: 'chooseData' });
+    assert.deepEqual(parsePreviewToHost({ type: 'clearData' }), { type: 'clearData' });
     assert.deepEqual(parseHostToPreview({ type: 'dataChosen', label: 'a.npy', saved })?.type, 'dataChosen');
     assert.equal(
       parseHostToPreview({ type: 'dataChosen', label: 'a.npy', saved: { file: 'a', mapping: [-1] } }),

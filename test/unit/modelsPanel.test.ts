@@ -4,22 +4,22 @@ import { renderCardError, renderModelCard } from '../../src/models/modelCardHtml
 import { ModelFileError } from '../../src/models/modelErrors';
 import { inspectOnnx } from '../../src/models/onnxFile';
 import { encodeModel, FLOAT, model, node, valueInfo } from '../../src/core/onnxBuild';
-import { parseCardMessage, parseHostToPreview, parsePreviewMessage } from '../../src/models/previewProtocol';
+import { parseCardToHost, parseHostToPreview, parsePreviewToHost } from '../../src/models/previewProtocol';
 import { recognise } from '../../src/models/signature';
 import { lorenzFlow, nonMatching, pytorchMap } from '../fixtures/models/models';
 
 describe('models: preview protocol', () => {
   it('accepts well-formed webview messages and rejects everything else', () => {
     const params = { initialState: [1, 2, 3], steps: 100, dt: 0.01, members: 2, perturbation: 0.001, burnIn: 10 };
-    assert.deepEqual(parsePreviewMessage({ type: 'run', params }), { type: 'run', params });
-    assert.equal(parsePreviewMessage({ type: 'run', params: { ...params, steps: 'many' } }), undefined);
-    assert.equal(parsePreviewMessage({ type: 'run', params: { ...params, initialState: [1, NaN] } }), undefined);
-    assert.deepEqual(parsePreviewMessage({ type: 'export', format: 'npy' }), { type: 'export', format: 'npy' });
-    assert.equal(parsePreviewMessage({ type: 'export', format: 'exe' }), undefined);
-    assert.equal(parsePreviewMessage({ type: 'exportPng', dataUrl: 'javascript:alert(1)' }), undefined);
-    assert.equal(parsePreviewMessage({ type: 'openFile', path: '/etc/passwd' }), undefined);
-    assert.deepEqual(parseCardMessage({ type: 'preview' }), { type: 'preview' });
-    assert.equal(parseCardMessage({ type: 'setKind', kind: 'rollout' }), undefined);
+    assert.deepEqual(parsePreviewToHost({ type: 'run', params }), { type: 'run', params });
+    assert.equal(parsePreviewToHost({ type: 'run', params: { ...params, steps: 'many' } }), undefined);
+    assert.equal(parsePreviewToHost({ type: 'run', params: { ...params, initialState: [1, NaN] } }), undefined);
+    assert.deepEqual(parsePreviewToHost({ type: 'export', format: 'npy' }), { type: 'export', format: 'npy' });
+    assert.equal(parsePreviewToHost({ type: 'export', format: 'exe' }), undefined);
+    assert.equal(parsePreviewToHost({ type: 'exportPng', dataUrl: 'javascript:alert(1)' }), undefined);
+    assert.equal(parsePreviewToHost({ type: 'openFile', path: '/etc/passwd' }), undefined);
+    assert.deepEqual(parseCardToHost({ type: 'preview' }), { type: 'preview' });
+    assert.equal(parseCardToHost({ type: 'setKind', kind: 'rollout' }), undefined);
   });
 
   it('validates chunks on the webview side: the data length must match steps × members × width', () => {

@@ -1,25 +1,25 @@
 import * as assert from 'node:assert/strict';
-import { parseHostMessage, parsePaperPanelState, parsePaperWebviewMessage } from '../../src/panels/paperProtocol';
+import { parseHostToPaperWebview, parsePaperPanelState, parsePaperWebviewToHost } from '../../src/panels/paperProtocol';
 import { contentSecurityPolicy, renderShell } from '../../src/webview/webviewHtml';
 
 describe('paper panel protocol', () => {
   it('accepts only known webview messages, dropping extra fields', () => {
-    assert.deepEqual(parsePaperWebviewMessage({ type: 'ready', extra: 1 }), { type: 'ready' });
+    assert.deepEqual(parsePaperWebviewToHost({ type: 'ready', extra: 1 }), { type: 'ready' });
     for (const bad of [null, 'ready', [], { type: 'eval' }, { type: 7 }, { kind: 'ready' }]) {
-      assert.equal(parsePaperWebviewMessage(bad), undefined, JSON.stringify(bad));
+      assert.equal(parsePaperWebviewToHost(bad), undefined, JSON.stringify(bad));
     }
     for (const type of ['copyAbstract', 'copyBibtex', 'openArxiv', 'openHuggingFace', 'annotate']) {
-      assert.deepEqual(parsePaperWebviewMessage({ type, text: 'x' }), { type });
+      assert.deepEqual(parsePaperWebviewToHost({ type, text: 'x' }), { type });
     }
   });
 
   it('accepts a selection to annotate only as bounded, non-empty text', () => {
-    assert.deepEqual(parsePaperWebviewMessage({ type: 'annotateSelection', text: 'a passage' }), {
+    assert.deepEqual(parsePaperWebviewToHost({ type: 'annotateSelection', text: 'a passage' }), {
       type: 'annotateSelection',
       text: 'a passage',
     });
     for (const text of [undefined, 3, '', '   ', 'x'.repeat(20_001), { toString: 'x' }]) {
-      assert.equal(parsePaperWebviewMessage({ type: 'annotateSelection', text }), undefined, JSON.stringify(text));
+      assert.equal(parsePaperWebviewToHost({ type: 'annotateSelection', text }), undefined, JSON.stringify(text));
     }
   });
 
@@ -45,11 +45,14 @@ describe('paper panel protocol', () => {
       originalAbstract: 'x',
       hasArxivId: false,
     };
-    assert.deepEqual(parseHostMessage({ type: 'render', paper }), { type: 'render', paper });
-    assert.equal(parseHostMessage({ type: 'render', paper: { ...paper, title: 3 } }), undefined);
-    assert.equal(parseHostMessage({ type: 'render', paper: { ...paper, hasArxivId: 'no' } }), undefined);
-    assert.deepEqual(parseHostMessage({ type: 'status', message: 'Copied' }), { type: 'status', message: 'Copied' });
-    assert.deepEqual(parseHostMessage({ type: 'requestSelection', extra: 1 }), { type: 'requestSelection' });
+    assert.deepEqual(parseHostToPaperWebview({ type: 'render', paper }), { type: 'render', paper });
+    assert.equal(parseHostToPaperWebview({ type: 'render', paper: { ...paper, title: 3 } }), undefined);
+    assert.equal(parseHostToPaperWebview({ type: 'render', paper: { ...paper, hasArxivId: 'no' } }), undefined);
+    assert.deepEqual(parseHostToPaperWebview({ type: 'status', message: 'Copied' }), {
+      type: 'status',
+      message: 'Copied',
+    });
+    assert.deepEqual(parseHostToPaperWebview({ type: 'requestSelection', extra: 1 }), { type: 'requestSelection' });
   });
 });
 

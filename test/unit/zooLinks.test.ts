@@ -9,7 +9,7 @@ import { MAX_REFERENCE_VALUES, parseHostToPreview } from '../../src/models/previ
 import { compareRunWithTruth, compareWithTruth, groundTruthComparison } from '../../src/zoo/groundTruthComparison';
 import { iterate } from '../../src/core/integrate';
 import { polynomialRk4 } from '../../src/zoo/polynomial';
-import { modelsForPaper, paperForModel } from '../../src/zoo/paperLinks';
+import { modelsForPaper, paperForModel } from '../../src/zoo/modelPapers';
 import { findSystem } from '../../src/zoo/systems';
 
 const root = join(__dirname, '..', '..', '..');

@@ -1,6 +1,6 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import {
-  parseHostMessage,
+  parseHostToPaperWebview,
   type PaperPanelState,
   type PaperView,
   type PaperWebviewToHost,
@@ -127,7 +127,7 @@ function showError(message: string): void {
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const message = parseHostMessage(event.data);
+  const message = parseHostToPaperWebview(event.data);
   if (!message) return;
   if (message.type === 'render') render(message.paper);
   else if (message.type === 'status') showStatus(message.message);

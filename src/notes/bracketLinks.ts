@@ -1,3 +1,4 @@
+import { arxivAbsUrl } from '../core/paperUrls';
 import type MarkdownIt from 'markdown-it';
 
 /**
@@ -51,10 +52,6 @@ export interface ResolvedPaperLink {
 }
 
 export type PaperLinkResolver = (ref: PaperRef) => ResolvedPaperLink | undefined;
-
-export function arxivAbsUrl(arxivId: string): string {
-  return `https://arxiv.org/abs/${arxivId}`;
-}
 
 /**
  * markdown-it plugin: a resolvable `[[…]]` becomes a link titled with the paper's title. An arXiv reference the

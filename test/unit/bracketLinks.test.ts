@@ -6,7 +6,7 @@ import {
   paperLinksPlugin,
   parsePaperRef,
   type PaperLinkResolver,
-} from '../../src/notes/paperLinks';
+} from '../../src/notes/bracketLinks';
 
 const resolver: PaperLinkResolver = (ref) => {
   if (ref.kind === 'arxiv' && ref.arxivId === '2306.04406')

@@ -1,7 +1,7 @@
 /**
- * The seam through which "Model zoo and metrics" links a model to its paper without the model card knowing about
- * papers: a provider names the paper of a model file (from the zoo catalog or `dynamics.paper`) and opens it.
- * The card shows a link when one provider answers. Pure: no vscode.
+ * Which paper a model file belongs to, answered by providers so the model card needs to know nothing about the
+ * library: a provider names the paper of a model file (from the zoo catalog or `dynamics.paper`) and opens it.
+ * The card shows a link when one provider answers.
  */
 import type { DynamicsMetadata } from './signature';
 
