@@ -45,7 +45,8 @@ export class CitationFinder {
   at(doc: CitationDocument, position: { line: number; character: number }): CitationMatch | undefined {
     const match = citationAt(doc.lineAt(position.line).text, position.character);
     if (!match) return undefined;
-    const lineStart = doc.offsetAt({ line: position.line, character: 0 });
+    // The position as given (VS Code's offsetAt accepts only its own Position objects), less its column.
+    const lineStart = doc.offsetAt(position) - position.character;
     return inComment(this.spansOf(doc), lineStart + match.start, lineStart + match.end) ? match : undefined;
   }
 

@@ -230,7 +230,8 @@ export function registerCite(services: Services, papers: PapersApi): CiteApi {
     { language: 'tex' },
     { language: 'markdown' },
     { language: 'quarto' },
-    { pattern: '**/*.qmd' },
+    // By name too: a host without the LaTeX or Quarto language still completes keys in these files.
+    { pattern: '**/*.{tex,qmd}' },
   ];
   context.subscriptions.push(
     vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], hover),
