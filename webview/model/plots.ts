@@ -86,16 +86,7 @@ export function formatPoint(p: readonly number[]): string {
 }
 
 export function range(t: RunBuffer, j: number, ref?: ReferenceTrack): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  const stride = Math.max(1, Math.floor((t.rows - t.burnIn) / 50_000));
-  for (let r = t.burnIn; r < t.rows; r += stride) {
-    for (let m = 0; m < t.members; m++) {
-      const v = value(t, r, m, j);
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  }
+  let [lo, hi] = extent(t, j);
   if (ref && j < ref.width) {
     // Both curves in one frame (a model that drifts off the attractor stays comparable with the truth).
     for (let i = 0, n = referenceRows(t, ref); i < n; i++) {

@@ -1,5 +1,7 @@
 import type { Paper } from '../paper';
 import { STOP_WORDS, tokenize } from './tokenize';
+import { boundedDistance, withinOneEdit } from './editDistance';
+import { impactOrder, kthBest, topK, TopK } from './ranking';
 
 /** Field weights: a word in the title counts three times one in the abstract. */
 const WEIGHT = { title: 3, authors: 2, id: 3, abstract: 1 } as const;
@@ -86,44 +88,6 @@ class Int32Buffer {
     }
     this.data[this.length++] = v;
   }
-}
-
-/** Whether a and b differ by at most one insertion, deletion, substitution or adjacent transposition (linear). */
-export function withinOneEdit(a: string, b: string): boolean {
-  if (a === b) return true;
-  const la = a.length;
-  const lb = b.length;
-  if (Math.abs(la - lb) > 1) return false;
-  let i = 0;
-  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  if (la === lb) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return true; // substitution
-    return i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // transposition
-  }
-  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
-}
-
-/** Damerau–Levenshtein distance of a and b if it is at most `max`, else max + 1 (with early exit). */
-export function boundedDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  const n = b.length;
-  let prev2 = new Array<number>(n + 1).fill(0);
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  let cur = new Array<number>(n + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= n; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
-  }
-  return prev[n];
 }
 
 /** A query word's vocabulary words (sorted positions) with their score factors, best upper bound first. */
@@ -654,35 +618,6 @@ export class IndexSegment {
   }
 }
 
-/** The k-th highest score among the first `count` touched documents (a size-k min-heap). */
-function kthBest(touched: Int32Array, count: number, score: Float32Array, k: number): number {
-  const heap = new Float64Array(k);
-  let size = 0;
-  for (let i = 0; i < count; i++) {
-    const s = score[touched[i]];
-    if (size < k) {
-      let j = size++;
-      heap[j] = s;
-      while (j > 0 && heap[(j - 1) >> 1] > heap[j]) {
-        const p = (j - 1) >> 1;
-        [heap[p], heap[j]] = [heap[j], heap[p]];
-        j = p;
-      }
-    } else if (s > heap[0]) {
-      heap[0] = s;
-      for (let j = 0; ;) {
-        const l = 2 * j + 1;
-        if (l >= k) break;
-        const c = l + 1 < k && heap[l + 1] < heap[l] ? l + 1 : l;
-        if (heap[c] >= heap[j]) break;
-        [heap[c], heap[j]] = [heap[j], heap[c]];
-        j = c;
-      }
-    }
-  }
-  return heap[0];
-}
-
 /** A query word's postings over all its spellings, merged by weight × factor (ties: lower document first). */
 class WordCursor {
   private readonly pos: Int32Array;
@@ -751,108 +686,4 @@ class WordCursor {
       i = c;
     }
   }
-}
-
-/** The k best documents seen so far (a heap whose root is the worst: lowest score, then latest document). */
-class TopK {
-  private readonly docs: Int32Array;
-  private readonly scores: Float64Array;
-  private size = 0;
-
-  constructor(private readonly k: number) {
-    this.docs = new Int32Array(k);
-    this.scores = new Float64Array(k);
-  }
-
-  get full(): boolean {
-    return this.size === this.k;
-  }
-
-  get worstScore(): number {
-    return this.scores[0];
-  }
-
-  /** Whether entry a ranks below entry b. */
-  private worse(a: number, b: number): boolean {
-    return this.scores[a] < this.scores[b] || (this.scores[a] === this.scores[b] && this.docs[a] > this.docs[b]);
-  }
-
-  private swap(a: number, b: number): void {
-    [this.docs[a], this.docs[b]] = [this.docs[b], this.docs[a]];
-    [this.scores[a], this.scores[b]] = [this.scores[b], this.scores[a]];
-  }
-
-  offer(d: number, s: number): void {
-    if (this.size < this.k) {
-      let i = this.size++;
-      this.docs[i] = d;
-      this.scores[i] = s;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (!this.worse(i, parent)) break;
-        this.swap(i, parent);
-        i = parent;
-      }
-      return;
-    }
-    if (s < this.scores[0] || (s === this.scores[0] && d > this.docs[0])) return;
-    this.docs[0] = d;
-    this.scores[0] = s;
-    for (let i = 0; ;) {
-      const l = 2 * i + 1;
-      if (l >= this.size) return;
-      const c = l + 1 < this.size && this.worse(l + 1, l) ? l + 1 : l;
-      if (!this.worse(c, i)) return;
-      this.swap(c, i);
-      i = c;
-    }
-  }
-
-  /** Best first, ties by document. */
-  sorted(): [number, number][] {
-    const out: [number, number][] = [];
-    for (let i = 0; i < this.size; i++) out.push([this.docs[i], this.scores[i]]);
-    return out.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  }
-}
-
-/**
- * Indices 0..count-1 ordered by `bits` descending, stably (equal keys keep index order): an LSD radix sort
- * in two 16-bit passes. For positive float32 values, their bit patterns order as the values do.
- */
-function impactOrder(bits: Uint32Array, count: number): Int32Array {
-  let from = new Int32Array(count);
-  for (let i = 0; i < count; i++) from[i] = i;
-  let to = new Int32Array(count);
-  const counts = new Int32Array(1 << 16);
-  for (const shift of [0, 16]) {
-    counts.fill(0);
-    for (let i = 0; i < count; i++) counts[0xffff - ((bits[i] >>> shift) & 0xffff)]++;
-    let sum = 0;
-    for (let b = 0; b < counts.length; b++) {
-      const c = counts[b];
-      counts[b] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < count; i++) {
-      const p = from[i];
-      to[counts[0xffff - ((bits[p] >>> shift) & 0xffff)]++] = p;
-    }
-    [from, to] = [to, from];
-  }
-  return from;
-}
-
-/** The k best documents with their scores (ties: lower index first), via a small sorted buffer. */
-function topK(candidates: ArrayLike<number> & Iterable<number>, score: Float32Array, k: number): [number, number][] {
-  const best: number[] = [];
-  for (const d of candidates) {
-    const s = score[d];
-    if (best.length === k && s <= score[best[k - 1]]) continue;
-    let i = best.length;
-    while (i > 0 && score[best[i - 1]] < s) i--;
-    best.splice(i, 0, d);
-    if (best.length > k) best.pop();
-  }
-  return best.map((d) => [d, score[d]]);
 }

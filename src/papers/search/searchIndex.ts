@@ -9,8 +9,6 @@ import {
   type QueryPlan,
 } from './indexSegment';
 
-export { boundedDistance, withinOneEdit } from './indexSegment';
-
 export interface SearchHit {
   readonly paper: Paper;
   readonly score: number;
