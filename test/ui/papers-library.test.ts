@@ -156,6 +156,15 @@ describe('papers library (UI)', function () {
         },
         { timeout: 15_000, message: 'both endpoints saved in the user settings' },
       );
+      // Done with Settings, close it as a user does. Left open with the focus in its list, it refreshes the list
+      // when the focus leaves it (the palette opening) and takes the focus back, which closed the palette: this
+      // test failed both tries when run alone.
+      const settingsTab = page
+        .locator('.part.editor .tabs-container .tab')
+        .filter({ has: page.locator('.label-name', { hasText: /^Settings$/ }) });
+      await settingsTab.hover();
+      await settingsTab.locator('.tab-actions .action-label').first().click();
+      await settingsTab.waitFor({ state: 'detached', timeout: 10_000 });
       const input = page.locator('.quick-input-widget .quick-input-box input');
       await runInputCommand('Attractor: Add Paper by arXiv ID or URL', 'Add Paper by arXiv ID or URL');
       await input.fill('2405.00002');
