@@ -87,6 +87,7 @@ const webviews = {
     paper: 'webview/paper/main.ts',
     modelPreview: 'webview/model/preview.ts',
     modelCard: 'webview/model/card.ts',
+    pdf: 'webview/pdf/main.ts',
   },
   outdir: 'dist/webview',
   platform: 'browser',
@@ -109,6 +110,14 @@ function copyWebviewAssets() {
   const codicons = join(root, 'node_modules', '@vscode', 'codicons', 'dist');
   mkdirSync(join(to, 'codicons'), { recursive: true });
   for (const file of ['codicon.css', 'codicon.ttf']) cpSync(join(codicons, file), join(to, 'codicons', file));
+  // pdf.js's worker (started by the PDF editor from a blob of this file), its stylesheet, the standard fonts
+  // PDFs name without embedding and the CJK character maps: the legacy build, which Electron's Chromium runs.
+  const pdfjs = join(root, 'node_modules', 'pdfjs-dist');
+  mkdirSync(join(to, 'pdfjs'), { recursive: true });
+  cpSync(join(pdfjs, 'legacy', 'build', 'pdf.worker.min.mjs'), join(to, 'pdfjs', 'pdf.worker.mjs'));
+  cpSync(join(pdfjs, 'legacy', 'web', 'pdf_viewer.css'), join(to, 'pdfjs', 'pdf_viewer.css'));
+  for (const dir of ['standard_fonts', 'cmaps']) cpSync(join(pdfjs, dir), join(to, 'pdfjs', dir), { recursive: true });
+  cpSync(join(pdfjs, 'legacy', 'web', 'images'), join(to, 'pdfjs', 'images'), { recursive: true });
 }
 
 /** Logs the markers the F5 background task waits for. */

@@ -6,6 +6,7 @@ import type { Paper } from './papers/paper';
 import { PaperStore } from './papers/paperStore';
 import { registerModels, type ModelsApi } from './models/register';
 import { registerNotes, type NotesApi } from './notes/register';
+import { registerPdf, type PdfApi } from './pdf/register';
 import { registerZoo } from './zoo/register';
 import type { PapersTreeProvider } from './papers/papersTree';
 import { registerPapers, type PapersApi } from './papers/register';
@@ -19,6 +20,7 @@ export interface AttractorApi extends NotesApi {
   readonly papers: PapersApi;
   readonly models: ModelsApi;
   readonly cite: CiteApi;
+  readonly pdf: PdfApi;
 }
 
 /** Only wiring happens here: the library, the renderer and KaTeX load when first needed. */
@@ -43,12 +45,13 @@ export function activate(context: vscode.ExtensionContext): AttractorApi {
   const papers = registerPapers(services);
   const papersTree = papers.tree;
   const notes = registerNotes(services);
+  const pdf = registerPdf(services, { papers, notes });
   const models = registerModels(services);
   registerZoo(services, { models, papers });
   const cite = registerCite(services, papers);
 
   log.info(`Attractor activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { listPapers: () => store.all(), papersTree, papers, models, cite, ...notes };
+  return { listPapers: () => store.all(), papersTree, papers, models, cite, pdf, ...notes };
 }
 
 export function deactivate(): void {}

@@ -1,6 +1,7 @@
 import type MarkdownIt from 'markdown-it';
 import * as vscode from 'vscode';
 import type { Services } from '../services';
+import type { PdfHighlight } from '../panels/pdfProtocol';
 import { showError } from '../util/errors';
 import { locateRenderedText } from './annotations/anchoring';
 import { AnnotationController, type AnnotationState } from './annotations/annotationController';
@@ -16,7 +17,12 @@ export interface NotesApi {
   extendMarkdownIt(md: MarkdownIt): MarkdownIt;
   /** The annotations of a note and where their passages are now. */
   annotationsOf(note: vscode.Uri): Promise<AnnotationState[]>;
+  /** The passages of a paper's PDF annotated in its note (unresolved ones), to highlight when the PDF is shown. */
+  pdfHighlightsOf(paperId: string): Promise<PdfHighlight[]>;
 }
+
+/** The note's section that holds the passages quoted from the paper's PDF. */
+const PDF_SECTION = '## From the PDF';
 
 /** The longest passage the panel may send for annotation (a whole abstract fits). */
 const MAX_PASSAGE_CHARS = 20_000;
@@ -49,6 +55,48 @@ export function registerNotes(services: Services): NotesApi {
     const id = await annotations.annotate(uri, range, text);
     const editor = await vscode.window.showTextDocument(uri, { preview: false });
     editor.selection = new vscode.Selection(range.start, range.end);
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    return id;
+  }
+
+  /**
+   * A passage selected in the paper's PDF: the comment is asked for first (Escape leaves the note untouched), the
+   * passage is added to the note's "From the PDF" section as a quote with its page, and the annotation is anchored
+   * on that quote, with the page and text kept so the PDF can highlight it again.
+   */
+  async function annotatePdfPassage(paperId: string, page: number, text: string, body?: string) {
+    const paper = await store.get(paperId);
+    if (!paper) return undefined;
+    const quote = text.replace(/\s+/g, ' ').trim();
+    const comment =
+      body ??
+      (await vscode.window.showInputBox({
+        title: 'Annotate Selection',
+        prompt: `Comment on “${quote.length > 60 ? `${quote.slice(0, 60)}…` : quote}” (page ${page})`,
+        placeHolder: 'What about this passage?',
+        ignoreFocusOut: true,
+      }));
+    if (!comment?.trim()) return undefined;
+    const note = await notes.ensureNote(paper);
+    if (!note) return undefined;
+    const doc = await vscode.workspace.openTextDocument(note.uri);
+    const wasDirty = doc.isDirty;
+    const source = doc.getText();
+    const hasSection = source.split(/\r?\n/).some((line) => line.trim() === PDF_SECTION);
+    const block = `${source.endsWith('\n') || source === '' ? '' : '\n'}${hasSection ? '' : `\n${PDF_SECTION}\n`}\n> p. ${page}: ${quote}\n`;
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(note.uri, doc.positionAt(source.length), block);
+    if (!(await vscode.workspace.applyEdit(edit))) throw new Error('the note could not be edited');
+    // A note with unsaved changes of the user's stays unsaved: saving would write their edits without asking.
+    if (!wasDirty) await doc.save();
+    const start = source.length + block.length - 1 - quote.length;
+    const range = new vscode.Range(doc.positionAt(start), doc.positionAt(start + quote.length));
+    const id = await annotations.annotate(note.uri, range, comment, undefined, { page, quote });
+    const editor = await vscode.window.showTextDocument(note.uri, {
+      preview: false,
+      preserveFocus: true,
+      viewColumn: vscode.ViewColumn.Beside,
+    });
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     return id;
   }
@@ -112,8 +160,40 @@ export function registerNotes(services: Services): NotesApi {
     ),
   );
 
+  context.subscriptions.push(
+    // From the PDF editor: a passage of a page, as selected in pdf.js's text layer.
+    vscode.commands.registerCommand(
+      'attractor.annotatePdfPassage',
+      async (paperId?: unknown, page?: unknown, passage?: unknown, body?: unknown) => {
+        try {
+          if (
+            typeof paperId !== 'string' ||
+            typeof page !== 'number' ||
+            !Number.isInteger(page) ||
+            page < 1 ||
+            typeof passage !== 'string' ||
+            !passage.trim() ||
+            passage.length > MAX_PASSAGE_CHARS
+          )
+            return undefined;
+          return await annotatePdfPassage(paperId, page, passage, typeof body === 'string' ? body : undefined);
+        } catch (err) {
+          await showError(log, 'Could not annotate the PDF passage', err);
+          return undefined;
+        }
+      },
+    ),
+  );
+
   return {
     extendMarkdownIt: (md) => links.extendMarkdownIt(md),
     annotationsOf: (note) => annotations.stateFor(note),
+    pdfHighlightsOf: async (paperId) => {
+      const note = await index.noteFor(paperId);
+      if (!note) return [];
+      return (await annotations.stateFor(note))
+        .filter((a) => a.pdf && !a.resolved)
+        .map((a) => ({ page: a.pdf!.page, quote: a.pdf!.quote, comment: a.comments[0] ?? '' }));
+    },
   };
 }

@@ -45,6 +45,8 @@ export interface PapersApi {
   readonly store: PaperStore;
   /** The Hugging Face Hub as the user's settings say: endpoint, the HTTP client (retries, timeouts) and the token. */
   huggingFaceHub(): HuggingFaceHub;
+  /** arXiv as the user's settings say: endpoint and its HTTP client (one request at a time, ≥ 3 s apart). */
+  arxiv(): { readonly endpoint: string; readonly http: HttpClient };
 }
 
 export interface HuggingFaceHub {
@@ -63,7 +65,7 @@ export function registerPapers(services: Services): PapersApi {
 
   // Clients are built from the settings they were read with and rebuilt whenever a reading differs, so a value
   // changed in Settings is used by the next request even if no change event reached us.
-  let built: { settings: PaperSettings; sources: FeedSources; hfHttp: HttpClient } | undefined;
+  let built: { settings: PaperSettings; sources: FeedSources; hfHttp: HttpClient; arxivHttp: HttpClient } | undefined;
   const onRetry = (i: { url: string; attempt: number; delayMs: number; reason: string }) =>
     log.warn(`Retrying ${new URL(i.url).host} in ${Math.round(i.delayMs)} ms after attempt ${i.attempt}: ${i.reason}`);
   const makeClients = (s: PaperSettings) => {
@@ -77,7 +79,7 @@ export function registerPapers(services: Services): PapersApi {
       }),
       arxiv: new ArxivSource({ endpoint: s.arxivEndpoint, http: arxivHttp }),
     };
-    return { settings: s, sources, hfHttp };
+    return { settings: s, sources, hfHttp, arxivHttp };
   };
   const clients = () => {
     const s = settings.current;
@@ -537,14 +539,6 @@ export function registerPapers(services: Services): PapersApi {
       'Could not open Hugging Face',
     ),
     command(
-      'attractor.papers.openPdf',
-      async (arg?: unknown) => {
-        const paper = await paperFrom(arg);
-        if (paper) await openUrl(paperLinks(paper).pdf, 'PDF');
-      },
-      'Could not open the PDF',
-    ),
-    command(
       'attractor.papers.remove',
       async (arg?: unknown) => {
         const paper = await paperFrom(arg);
@@ -628,5 +622,7 @@ export function registerPapers(services: Services): PapersApi {
     auth: () => hubToken.authFor(settings.current.huggingfaceEndpoint),
   });
 
-  return { tree, feeds, search, store, huggingFaceHub };
+  const arxiv = () => ({ endpoint: settings.current.arxivEndpoint, http: clients().arxivHttp });
+
+  return { tree, feeds, search, store, huggingFaceHub, arxiv };
 }

@@ -19,6 +19,8 @@ export interface ExtensionWebviewPage {
   /** Stylesheets, as paths inside the extension. */
   readonly styles: readonly (readonly string[])[];
   readonly body: string;
+  /** See WebviewShell.worker. */
+  readonly worker?: boolean;
 }
 
 /** The HTML of an Attractor webview: the strict shell with a fresh nonce, its bundle, styles and codicons. */
@@ -36,5 +38,6 @@ export function extensionWebviewHtml(
     styleUris: page.styles.map((path) => asset(...path)),
     codiconsUri: asset('dist', 'webview', 'codicons', 'codicon.css'),
     body: page.body,
+    worker: page.worker,
   });
 }

@@ -18,6 +18,12 @@ export interface WebviewShell {
    */
   readonly codiconsUri?: string;
   readonly body: string;
+  /**
+   * The page starts a worker from one of its own scripts (pdf.js): it may fetch its files from the extension
+   * (`connect-src`, the worker's source and pdf.js's font data) and start a worker from a blob it made of them
+   * (`worker-src blob:`). Workers cannot be started from the webview's resource origin directly.
+   */
+  readonly worker?: boolean;
 }
 
 /**
@@ -25,13 +31,14 @@ export interface WebviewShell {
  * styles and fonts only from the extension. Inline style *attributes* are allowed because KaTeX positions
  * glyphs with them; inline scripts and event handlers never run.
  */
-export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+export function contentSecurityPolicy(cspSource: string, nonce: string, worker = false): string {
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
     `style-src ${cspSource} 'unsafe-inline'`,
     `font-src ${cspSource}`,
     `img-src ${cspSource} data:`,
+    ...(worker ? [`connect-src ${cspSource}`, 'worker-src blob:'] : []),
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
@@ -51,7 +58,7 @@ export function renderShell(shell: WebviewShell): string {
 <html lang="en">
   <head>
     <meta charset="UTF-8">
-    <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(shell.cspSource, shell.nonce)}">
+    <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(shell.cspSource, shell.nonce, shell.worker)}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
     <title>${escapeAttribute(shell.title)}</title>
     ${styles}

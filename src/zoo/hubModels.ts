@@ -151,6 +151,8 @@ export interface HubDownloadRequest {
   readonly auth?: BearerAuth;
   readonly onProgress?: (received: number, total: number | undefined) => void;
   readonly signal?: AbortSignal;
+  /** Checks the complete file before it is kept (e.g. that it is a PDF): a message says why it is refused. */
+  readonly verify?: (file: string) => Promise<string | undefined>;
 }
 
 export interface HubDownloadResult {
@@ -224,6 +226,8 @@ export async function downloadHubFile(req: HubDownloadRequest): Promise<HubDownl
           `${name} does not match its checksum (sha256 ${actual.slice(0, 12)}…, expected ${expected.slice(0, 12)}…). Nothing was kept.`,
         );
     }
+    const refused = await req.verify?.(temp);
+    if (refused) throw new HubDownloadError('integrity', `${refused} Nothing was kept.`);
     await fs.rename(temp, req.target);
     return { file: req.target, bytes: size, sha256: expected };
   } finally {

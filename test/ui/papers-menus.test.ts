@@ -222,7 +222,6 @@ describe('papers context menus (UI)', function () {
   for (const [entry, url] of [
     ['Open on arXiv', `https://arxiv.org/abs/${TODAY_PAPER.id}`],
     ['Open on Hugging Face', `https://huggingface.co/papers/${TODAY_PAPER.id}`],
-    ['Open PDF', `https://arxiv.org/pdf/${TODAY_PAPER.id}`],
   ] as const) {
     it(`${entry} asks the browser to open ${url}`, async () => {
       const { page } = ui.wb;

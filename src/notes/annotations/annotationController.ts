@@ -13,6 +13,7 @@ import {
   type Annotation,
   type AnnotationComment,
   type AnnotationFile,
+  type PdfAnchor,
 } from './annotationFile';
 
 export const CONTROLLER_ID = 'attractor.annotations';
@@ -42,6 +43,8 @@ export interface AnnotationState {
   readonly span: TextSpan | undefined;
   readonly comments: readonly string[];
   readonly resolved: boolean;
+  /** The page and text of the paper's PDF the passage was selected from. */
+  readonly pdf?: PdfAnchor;
 }
 
 /** One comment as the Comments API shows it, tied to the stored comment it came from. */
@@ -322,7 +325,13 @@ export class AnnotationController extends Disposable {
   }
 
   /** Adds an annotation on a passage of a note; the thread appears there. */
-  async annotate(uri: vscode.Uri, range: vscode.Range, body: string, thread?: vscode.CommentThread): Promise<string> {
+  async annotate(
+    uri: vscode.Uri,
+    range: vscode.Range,
+    body: string,
+    thread?: vscode.CommentThread,
+    pdf?: PdfAnchor,
+  ): Promise<string> {
     const state = await this.stateOf(uri);
     const doc = await vscode.workspace.openTextDocument(uri);
     const span = this.passageSpan(doc, range);
@@ -331,6 +340,7 @@ export class AnnotationController extends Disposable {
     const annotation: Annotation = {
       id: randomUUID(),
       anchor: captureAnchor(doc.getText(), span.start, span.end),
+      ...(pdf ? { pdf } : {}),
       comments: [{ id: randomUUID(), author: author(), body, created: now }],
       resolved: false,
       created: now,
@@ -440,6 +450,7 @@ export class AnnotationController extends Disposable {
       span: state.spans.get(a.id),
       comments: a.comments.map((c) => c.body),
       resolved: a.resolved,
+      ...(a.pdf ? { pdf: a.pdf } : {}),
     }));
   }
 }

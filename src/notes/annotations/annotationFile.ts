@@ -17,9 +17,18 @@ export interface AnnotationComment {
   readonly edited?: string;
 }
 
+/** Where in the paper's PDF a passage was selected (the note holds it as a quote the annotation is anchored on). */
+export interface PdfAnchor {
+  /** 1-based page number. */
+  readonly page: number;
+  /** The text selected on the page, whitespace collapsed. */
+  readonly quote: string;
+}
+
 export interface Annotation {
   readonly id: string;
   readonly anchor: TextAnchor;
+  readonly pdf?: PdfAnchor;
   readonly comments: readonly AnnotationComment[];
   readonly resolved: boolean;
   readonly created: string;
@@ -53,6 +62,12 @@ function readComment(v: unknown): AnnotationComment | undefined {
   };
 }
 
+function readPdfAnchor(v: unknown): PdfAnchor | undefined {
+  if (!isRecord(v) || !str(v.quote) || v.quote === '') return undefined;
+  const page = v.page;
+  return typeof page === 'number' && Number.isInteger(page) && page >= 1 ? { page, quote: v.quote } : undefined;
+}
+
 function readAnnotation(v: unknown): Annotation | undefined {
   if (!isRecord(v) || !str(v.id) || !str(v.quote) || v.quote === '' || !Array.isArray(v.comments)) return undefined;
   const comments = v.comments.map(readComment);
@@ -65,6 +80,7 @@ function readAnnotation(v: unknown): Annotation | undefined {
       suffix: str(v.suffix) ? v.suffix : '',
       offset: typeof v.offset === 'number' && Number.isFinite(v.offset) ? v.offset : 0,
     },
+    ...(readPdfAnchor(v.pdf) ? { pdf: readPdfAnchor(v.pdf) } : {}),
     comments: comments as AnnotationComment[],
     resolved: v.resolved === true,
     created: str(v.created) ? v.created : '',
@@ -105,6 +121,7 @@ export function serializeAnnotationFile(file: AnnotationFile): string {
     prefix: a.anchor.prefix,
     suffix: a.anchor.suffix,
     offset: a.anchor.offset,
+    ...(a.pdf ? { pdf: { page: a.pdf.page, quote: a.pdf.quote } } : {}),
     resolved: a.resolved,
     created: a.created,
     comments: a.comments.map((c) => ({
