@@ -156,8 +156,13 @@ describe('notes (in host)', function () {
     assert.strictEqual(doc.getText().slice(moved.span.start, moved.span.end), passage);
 
     await doc.save();
-    const afterSave = JSON.parse(await read(sidecar)).annotations.find((a: { id: string }) => a.id === id);
-    assert.strictEqual(afterSave.offset, moved.span.start, 'the stored anchor follows the saved text');
+    // The sidecar is written when the save has happened (onDidSave), through the atomic write: wait for it.
+    await waitFor(
+      async () =>
+        JSON.parse(await read(sidecar)).annotations.find((a: { id: string }) => a.id === id)?.offset ===
+        moved.span!.start,
+      { message: 'the stored anchor to follow the saved text', timeout: 10_000 },
+    );
 
     // Delete the passage: the annotation is orphaned, still stored, and re-attaches on undo.
     const now = doc.getText().indexOf(passage);
