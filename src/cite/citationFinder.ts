@@ -1,3 +1,4 @@
+import { arxivAbsUrl, doiUrl } from '../core/paperUrls';
 import { describeAuthors, type Paper } from '../papers/paper';
 import { citeKey } from '../papers/bibtex';
 import { formatDay } from '../papers/dayGroups';
@@ -115,13 +116,13 @@ export function citationHoverMarkdown(ref: CitationRef, paper: Paper | undefined
     const id = `${ref.id}${ref.version ? `v${ref.version}` : ''}`;
     return [
       `${markdownText(refText(ref))} is not in the library yet.`,
-      `${commandLink('Add to Library and Open', 'attractor.addPaper', id)} · [arXiv](https://arxiv.org/abs/${encodeURI(id)})`,
+      `${commandLink('Add to Library and Open', 'attractor.addPaper', id)} · [arXiv](${arxivAbsUrl(encodeURI(id))})`,
     ].join('\n\n');
   }
   if (ref.kind === 'doi')
     return [
       `${markdownText(refText(ref))} is not in the library (papers are added by arXiv id).`,
-      `[Open doi.org](https://doi.org/${encodeURI(ref.doi).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)})`,
+      `[Open doi.org](${doiUrl(ref.doi)})`,
     ].join('\n\n');
   return undefined;
 }

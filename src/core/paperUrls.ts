@@ -15,6 +15,10 @@ export const arxivAbsUrl = (arxivId: string): string => `https://arxiv.org/abs/$
 export const arxivPdfUrl = (arxivId: string, version?: number): string =>
   `https://arxiv.org/pdf/${version ? `${arxivId}v${version}` : arxivId}`;
 
+/** A DOI's resolver link; brackets escaped so the link survives Markdown. */
+export const doiUrl = (doi: string): string =>
+  `https://doi.org/${encodeURI(doi).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)}`;
+
 export const huggingFacePaperUrl = (arxivId: string): string => `https://huggingface.co/papers/${arxivId}`;
 
 export const huggingFaceSearchUrl = (title: string): string =>

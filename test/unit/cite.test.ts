@@ -229,6 +229,10 @@ describe('cite: hover text and lookups', () => {
     const missing = citationHoverMarkdown({ kind: 'arxiv', id: '2401.00001', version: 2 }, undefined)!;
     assert.match(missing, /\[Add to Library and Open\]\(command:attractor\.addPaper\?%5B%222401\.00001v2%22%5D\)/);
     assert.equal(citationHoverMarkdown({ kind: 'key', key: 'unknown' }, undefined), undefined);
+    assert.match(
+      citationHoverMarkdown({ kind: 'doi', doi: '10.1002/(SICI)1097' }, undefined)!,
+      /\[Open doi\.org\]\(https:\/\/doi\.org\/10\.1002\/%28SICI%291097\)/,
+    );
   });
 });
 
