@@ -1,5 +1,3 @@
-import { fetchFeedPage } from './arxivFeeds/feedFetch';
-import type { FeedDefinition } from './arxivFeeds/feedDefinitions';
 import { formatArxivRef, type ArxivRef } from './arxivId';
 import type { Paper } from './paper';
 import type { PaperStore } from './paperStore';
@@ -20,15 +18,9 @@ export interface FeedLog {
 /** What the tree shows for a fetch: in progress, or failed with the message the user reads. */
 export type FetchStatus =
   | { readonly state: 'loading'; readonly what: string }
-  | {
-      readonly state: 'error';
-      readonly message: string;
-      readonly what: string;
-      /** No network (connection refused, no DNS): the tree says so calmly when it has saved papers to show. */
-      readonly offline: boolean;
-    };
+  | { readonly state: 'error'; readonly message: string; readonly what: string };
 
-/** `day:2025-10-29`, `search`, `add`, `feed:<query>`. */
+/** `day:2025-10-29`, `search`, `add`. */
 export type FetchKey = string;
 
 const SEARCH_LIMIT = 30;
@@ -84,8 +76,7 @@ export class PaperFeeds {
       (err: unknown) => {
         const message = describeSourceError(err);
         this.log.error(`${what} failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
-        const offline = err instanceof SourceError && (err.kind === 'offline' || err.kind === 'dns');
-        this.setStatus(key, { state: 'error', message, what, offline });
+        this.setStatus(key, { state: 'error', message, what });
         throw new Error(message, { cause: err });
       },
     );
@@ -108,16 +99,6 @@ export class PaperFeeds {
       this.warn(source.label, result);
       const library = await this.store.library();
       return library.setDay(date, result.papers, new Date().toISOString());
-    });
-  }
-
-  /** A page of an arXiv feed (the first again, or the next with `more`), through the arXiv request queue. */
-  fetchFeed(feed: FeedDefinition, more = false): Promise<Paper[]> {
-    const what = more ? `more of the ${feed.label} feed` : `the ${feed.label} feed`;
-    return this.run(`feed:${feed.id}`, what, async () => {
-      const source = this.sources().arxiv;
-      const library = await this.store.library();
-      return fetchFeedPage(library, source, feed, { more, onWarnings: (r) => this.warn(source.label, r) });
     });
   }
 

@@ -49,15 +49,8 @@ describe('papers (in host)', function () {
 
   beforeEach(() => server.reset());
 
-  it('shows Daily, Feeds, Search results, Starred, Collections and Recent; Daily holds the 38 default papers by day', async () => {
-    assert.deepEqual(labels(await children()), [
-      'Daily',
-      'Feeds',
-      'Search results',
-      'Starred',
-      'Collections',
-      'Recent',
-    ]);
+  it('shows Daily, Search results, Starred, Collections and Recent; Daily holds the 38 default papers by day', async () => {
+    assert.deepEqual(labels(await children()), ['Daily', 'Search results', 'Starred', 'Collections', 'Recent']);
     const daily = await group('daily');
     assert.equal(daily.collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
     const days = await children(daily);
