@@ -195,7 +195,10 @@ describe('notes and math (UI)', function () {
     });
     assert.ok(where, 'the passage is in the abstract');
     await again.locator('.markdown-body').click({ button: 'right', position: where });
-    const item = ui.wb.page.locator('.monaco-menu .action-item', { hasText: /^Annotate Selection$/ });
+    // The entry's label, not the whole row: the row also shows the command's keybinding.
+    const item = ui.wb.page
+      .locator('.monaco-menu .action-item')
+      .filter({ has: ui.wb.page.locator('.action-label', { hasText: /^Annotate Selection$/ }) });
     await item.waitFor();
     // A menu ignores the mouse for a moment after it opens: choose with the keyboard, as a user may.
     await item.hover();
