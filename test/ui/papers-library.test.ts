@@ -133,6 +133,9 @@ describe('papers library (UI)', function () {
       mirror.route('/api/papers/2405.00002', { body: hfPaper({ id: '2405.00002', title: MOVED }) });
       mirror.route('/api/daily_papers', { body: [] });
       const { page } = ui.wb;
+      // The previous test's paper panel, left in front, would become active when Settings closes and take the
+      // focus from the palette opened next (CI failed both tries on that): close it first.
+      await ui.wb.runCommand('View: Close All Editors');
       // As a user does it: the Settings editor, search for the setting, type the new value.
       await ui.wb.runCommand('Preferences: Open User Settings');
       for (const id of ['attractor.huggingface.endpoint', 'attractor.arxiv.endpoint']) {
