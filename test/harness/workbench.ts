@@ -14,6 +14,7 @@ import {
 } from 'playwright-core';
 import type { Host } from './host';
 import { waitFor } from './poll';
+import { recordFigure } from './figures';
 
 export const CHROMIUM_PATH = process.env.ATTRACTOR_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -160,7 +161,8 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
    * Opens the quick input and fills it, again when it closed under the typing. An editor that has just become
    * active (a tab closed in front of a webview, a panel whose content has just loaded) takes the focus a moment
    * later, and the quick input closes when it loses the focus: a user sees the palette vanish and opens it again.
-   * Three closes in a row mean something keeps taking the focus, which is a defect to report, not to wait out.
+   * Three closes in a row mean something keeps taking the focus, which is a defect to report, not to wait out;
+   * each reopening is printed before the run's closing line.
    */
   async function openAndFill(key: 'F1' | 'Control+p', text: string, ready: Locator, timeout = 10_000): Promise<void> {
     for (let attempt = 1; ; attempt++) {
@@ -175,9 +177,12 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
           throw new Error(`the quick input closed three times under "${text}": something keeps taking the focus`, {
             cause: err,
           });
-        process.stderr.write(
-          `      (the quick input closed under "${text}" (try ${attempt}): something took the focus)\n`,
-        );
+        // Reported with the run's figures (before the closing line), so a focus thief shows in every summary.
+        recordFigure({
+          name: `the quick input closed under "${text}" (something took the focus), opened again`,
+          value: attempt,
+          unit: attempt === 1 ? 'time' : 'times',
+        });
       }
     }
   }
