@@ -170,6 +170,9 @@ interface MixedTable {
   /** e^{−2πi j/n}, j < n. */
   readonly cos: Float64Array;
   readonly sin: Float64Array;
+  /** Per level, e^{−2πi j/p}, j < p, for the butterflies written as a direct sum. */
+  readonly rootCos: Float64Array[];
+  readonly rootSin: Float64Array[];
 }
 
 const mixedTables = new Map<number, MixedTable>();
@@ -183,16 +186,127 @@ function mixedTable(n: number, factors: number[]): MixedTable {
       cos[j] = Math.cos((2 * Math.PI * j) / n);
       sin[j] = -Math.sin((2 * Math.PI * j) / n);
     }
-    t = { factors, cos, sin };
+    const rootCos = factors.map((p) => Float64Array.from({ length: p }, (_, j) => Math.cos((2 * Math.PI * j) / p)));
+    const rootSin = factors.map((p) => Float64Array.from({ length: p }, (_, j) => -Math.sin((2 * Math.PI * j) / p)));
+    t = { factors, cos, sin, rootCos, rootSin };
     if (mixedTables.size >= MAX_CHIRP_TABLES) mixedTables.delete(mixedTables.keys().next().value as number);
     mixedTables.set(n, t);
   }
   return t;
 }
 
+const C3 = -0.5;
+const S3 = Math.sqrt(3) / 2;
+const C51 = Math.cos((2 * Math.PI) / 5);
+const C52 = Math.cos((4 * Math.PI) / 5);
+const S51 = Math.sin((2 * Math.PI) / 5);
+const S52 = Math.sin((4 * Math.PI) / 5);
+
+/**
+ * The p-point DFT y_s = Σ_q t_q e^{−2πi qs/p} of tr/ti[0..p), written to outRe/outIm[base + s·m]. Radix 2, 3, 4
+ * and 5 are written out (the pairs t_q ± t_{p−q} share their products), as the run lengths of the previews
+ * (10^4, 10^5, 2·10^4 …) factor into them; 7, 11 and 13 take the direct sum over the p-th roots of unity.
+ */
+function butterfly(
+  p: number,
+  tr: Float64Array,
+  ti: Float64Array,
+  outRe: Float64Array,
+  outIm: Float64Array,
+  base: number,
+  m: number,
+  rootCos: Float64Array,
+  rootSin: Float64Array,
+): void {
+  switch (p) {
+    case 2: {
+      outRe[base] = tr[0] + tr[1];
+      outIm[base] = ti[0] + ti[1];
+      outRe[base + m] = tr[0] - tr[1];
+      outIm[base + m] = ti[0] - ti[1];
+      return;
+    }
+    case 3: {
+      const sr = tr[1] + tr[2];
+      const si = ti[1] + ti[2];
+      const dr = tr[1] - tr[2];
+      const di = ti[1] - ti[2];
+      const rr = tr[0] + C3 * sr;
+      const ri = ti[0] + C3 * si;
+      outRe[base] = tr[0] + sr;
+      outIm[base] = ti[0] + si;
+      outRe[base + m] = rr + S3 * di;
+      outIm[base + m] = ri - S3 * dr;
+      outRe[base + 2 * m] = rr - S3 * di;
+      outIm[base + 2 * m] = ri + S3 * dr;
+      return;
+    }
+    case 4: {
+      const ar = tr[0] + tr[2];
+      const ai = ti[0] + ti[2];
+      const br = tr[0] - tr[2];
+      const bi = ti[0] - ti[2];
+      const cr = tr[1] + tr[3];
+      const ci = ti[1] + ti[3];
+      const dr = tr[1] - tr[3];
+      const di = ti[1] - ti[3];
+      outRe[base] = ar + cr;
+      outIm[base] = ai + ci;
+      outRe[base + m] = br + di;
+      outIm[base + m] = bi - dr;
+      outRe[base + 2 * m] = ar - cr;
+      outIm[base + 2 * m] = ai - ci;
+      outRe[base + 3 * m] = br - di;
+      outIm[base + 3 * m] = bi + dr;
+      return;
+    }
+    case 5: {
+      const a1r = tr[1] + tr[4];
+      const a1i = ti[1] + ti[4];
+      const b1r = tr[1] - tr[4];
+      const b1i = ti[1] - ti[4];
+      const a2r = tr[2] + tr[3];
+      const a2i = ti[2] + ti[3];
+      const b2r = tr[2] - tr[3];
+      const b2i = ti[2] - ti[3];
+      const r1r = tr[0] + C51 * a1r + C52 * a2r;
+      const r1i = ti[0] + C51 * a1i + C52 * a2i;
+      const r2r = tr[0] + C52 * a1r + C51 * a2r;
+      const r2i = ti[0] + C52 * a1i + C51 * a2i;
+      const u1r = S51 * b1r + S52 * b2r;
+      const u1i = S51 * b1i + S52 * b2i;
+      const u2r = S52 * b1r - S51 * b2r;
+      const u2i = S52 * b1i - S51 * b2i;
+      outRe[base] = tr[0] + a1r + a2r;
+      outIm[base] = ti[0] + a1i + a2i;
+      outRe[base + m] = r1r + u1i;
+      outIm[base + m] = r1i - u1r;
+      outRe[base + 2 * m] = r2r + u2i;
+      outIm[base + 2 * m] = r2i - u2r;
+      outRe[base + 3 * m] = r2r - u2i;
+      outIm[base + 3 * m] = r2i + u2r;
+      outRe[base + 4 * m] = r1r - u1i;
+      outIm[base + 4 * m] = r1i + u1r;
+      return;
+    }
+    default:
+      for (let s = 0; s < p; s++) {
+        let accR = 0;
+        let accI = 0;
+        for (let q = 0, w = 0; q < p; q++, w = w + s >= p ? w + s - p : w + s) {
+          accR += tr[q] * rootCos[w] - ti[q] * rootSin[w];
+          accI += tr[q] * rootSin[w] + ti[q] * rootCos[w];
+        }
+        outRe[base + s * m] = accR;
+        outIm[base + s * m] = accI;
+      }
+  }
+}
+
 /**
  * Decimation in time, out of place: the length-`len` DFT of in[offset + stride·t] into out[outOff …]. Splits by
- * the factor p into p sub-DFTs of length len/p, then combines them with twiddles and a p-point DFT.
+ * the factor p into p sub-DFTs of length m = len/p (written to out[outOff + q·m …]), then combines them in place
+ * with twiddles W_len^{qk} and a p-point butterfly; at m = 1 the inputs go straight into the butterfly.
  */
 function mixedRec(
   tab: MixedTable,
@@ -209,40 +323,34 @@ function mixedRec(
   tr: Float64Array,
   ti: Float64Array,
 ): void {
-  if (len === 1) {
-    outRe[outOff] = inRe[offset];
-    outIm[outOff] = inIm[offset];
-    return;
-  }
   const p = tab.factors[level];
   const m = len / p;
+  const rootCos = tab.rootCos[level];
+  const rootSin = tab.rootSin[level];
+  if (m === 1) {
+    for (let q = 0; q < p; q++) {
+      tr[q] = inRe[offset + q * stride];
+      ti[q] = inIm[offset + q * stride];
+    }
+    butterfly(p, tr, ti, outRe, outIm, outOff, 1, rootCos, rootSin);
+    return;
+  }
   for (let q = 0; q < p; q++)
     mixedRec(tab, n, inRe, inIm, offset + q * stride, stride * p, m, outRe, outIm, outOff + q * m, level + 1, tr, ti);
   const { cos, sin } = tab;
-  const step = n / len; // W_len^j = W_n^{j·step}
-  const pStep = n / p; // W_p^j = W_n^{j·n/p}
-  const base = level * 16;
+  // W_len^{qk} = W_n^{qk·step}; qk·step < p·m·step = n, so no index wraps
+  const step = n / len;
   for (let k = 0; k < m; k++) {
-    // twiddled inputs of the p-point DFT
-    for (let q = 0; q < p; q++) {
+    tr[0] = outRe[outOff + k];
+    ti[0] = outIm[outOff + k];
+    for (let q = 1, w = k * step; q < p; q++, w += k * step) {
       const a = outOff + q * m + k;
-      const w = (q * k * step) % n;
       const xr = outRe[a];
       const xi = outIm[a];
-      tr[base + q] = xr * cos[w] - xi * sin[w];
-      ti[base + q] = xr * sin[w] + xi * cos[w];
+      tr[q] = xr * cos[w] - xi * sin[w];
+      ti[q] = xr * sin[w] + xi * cos[w];
     }
-    for (let s = 0; s < p; s++) {
-      let accR = 0;
-      let accI = 0;
-      for (let q = 0; q < p; q++) {
-        const w = ((q * s) % p) * pStep;
-        accR += tr[base + q] * cos[w] - ti[base + q] * sin[w];
-        accI += tr[base + q] * sin[w] + ti[base + q] * cos[w];
-      }
-      outRe[outOff + k + s * m] = accR;
-      outIm[outOff + k + s * m] = accI;
-    }
+    butterfly(p, tr, ti, outRe, outIm, outOff + k, m, rootCos, rootSin);
   }
 }
 
@@ -251,9 +359,9 @@ function mixedRadix(re: Float64Array, im: Float64Array, factors: number[]): void
   const tab = mixedTable(n, factors);
   const inRe = Float64Array.from(re);
   const inIm = Float64Array.from(im);
-  // scratch for the p-point butterflies, one slot of 16 per recursion level
-  const tr = new Float64Array(16 * (factors.length + 1));
-  const ti = new Float64Array(16 * (factors.length + 1));
+  // scratch for the p-point butterflies (p ≤ 13); each level has finished with it before the next uses it
+  const tr = new Float64Array(16);
+  const ti = new Float64Array(16);
   mixedRec(tab, n, inRe, inIm, 0, 1, n, re, im, 0, 0, tr, ti);
 }
 

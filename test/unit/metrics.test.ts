@@ -99,7 +99,7 @@ describe('metrics', () => {
   });
 
   it('computes the FFT like a direct DFT for any length (radix 2, mixed radix, Bluestein) and splits packed real pairs', () => {
-    for (const n of [64, 1, 2, 3, 7, 12, 100, 257, 1000, 2 * 3 * 5 * 7 * 11, 7 * 11 * 13, 1018]) {
+    for (const n of [64, 1, 2, 3, 4, 5, 7, 12, 48, 100, 257, 625, 1000, 2400, 2 * 3 * 5 * 7 * 11, 7 * 11 * 13, 1018]) {
       const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i) + 0.3 * Math.cos(3 * i * i));
       const y = Float64Array.from({ length: n }, (_, i) => Math.exp(-i / 10));
       const re = Float64Array.from(x);
