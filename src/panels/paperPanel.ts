@@ -166,7 +166,7 @@ export class PaperPanels extends Disposable implements vscode.WebviewPanelSerial
   async show(paperId: string): Promise<void> {
     const existing = this.open.get(paperId);
     if (existing) {
-      existing.panel.reveal();
+      existing.panel.reveal(undefined, true);
       return;
     }
     const paper = await this.ctx.store.get(paperId);
@@ -176,10 +176,16 @@ export class PaperPanels extends Disposable implements vscode.WebviewPanelSerial
       );
       return;
     }
-    const panel = vscode.window.createWebviewPanel(PAPER_VIEW_TYPE, paper.title, vscode.ViewColumn.Active, {
-      ...webviewOptions(this.ctx.extensionUri),
-      enableFindWidget: true,
-    });
+    // The focus stays where the user was (the Papers view, the quick input's caller), as a file opened by a single
+    // click in the Explorer does. A panel that took it gets it handed back by VS Code once its frame has loaded and
+    // 50 ms after each focus (its workaround for microsoft/vscode#75209), which closed a palette the user had
+    // opened meanwhile: the content arrives a moment after the tab, rendered off the extension host's thread.
+    const panel = vscode.window.createWebviewPanel(
+      PAPER_VIEW_TYPE,
+      paper.title,
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: true },
+      { ...webviewOptions(this.ctx.extensionUri), enableFindWidget: true },
+    );
     this.track(new PaperPanel(paper, panel, this.ctx));
   }
 

@@ -88,8 +88,8 @@ describe('papers library (UI)', function () {
       timeout: 30_000,
       message: 'the added paper open in a panel',
     });
-    // The panel's content is rendered off the extension host's thread and arrives after the tab; once it loads,
-    // its webview takes the focus, which closed a quick pick the next test had already opened (seen in CI).
+    // The panel's content is rendered off the extension host's thread and arrives after the tab; the panel opens
+    // without taking the focus, so the quick pick the next test opens meanwhile stays open (webview focus (UI)).
     const panel = await ui.wb.webview(ADDED);
     await panel.locator('h1', { hasText: ADDED }).waitFor({ timeout: 30_000 });
     assert.strictEqual(server.requestsTo('/api/query')[0].query.get('id_list'), '2306.04406v2');
