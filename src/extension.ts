@@ -11,6 +11,7 @@ import { registerZoo } from './zoo/register';
 import type { PapersTreeProvider } from './papers/papersTree';
 import { registerPapers, type PapersApi } from './papers/register';
 import { LazyRenderer } from './render/lazyRenderer';
+import { MathMacroSettings } from './render/register';
 import type { Services } from './services';
 
 /** What `activate` returns: used by in-host tests and by other extensions. */
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): AttractorApi {
   context.subscriptions.push(
     log,
     renderer,
+    new MathMacroSettings(renderer, log),
     paperPanels,
     vscode.commands.registerCommand('attractor.showLog', () => log.show()),
   );

@@ -50,6 +50,13 @@ export class ModelCardEditorProvider extends Disposable implements vscode.Custom
         webviewOptions: { retainContextWhenHidden: false },
       }),
     );
+    // Doc strings are Markdown with math: new math macros render them again.
+    this.register(
+      ctx.renderer.onDidChangeMacros(() => {
+        for (const [file, panels] of this.open)
+          for (const panel of panels) void this.render(vscode.Uri.file(file), panel);
+      }),
+    );
   }
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {

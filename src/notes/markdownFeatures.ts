@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { citeKey } from '../papers/bibtex';
 import { formatDay } from '../papers/dayGroups';
 import { describeAuthors } from '../papers/paper';
+import type { LazyRenderer } from '../render/lazyRenderer';
+import { ATTRACTOR_MACROS_SETTING, prependMacroDefinitions } from '../render/mathMacros';
 import { markdownText } from '../render/untrustedMarkdown';
 import { Disposable } from '../util/disposable';
 import type { NotesIndex } from './notesIndex';
@@ -24,18 +26,37 @@ export class PaperLinkFeatures
   constructor(
     private readonly directory: PaperDirectory,
     private readonly index: NotesIndex,
+    private readonly renderer: LazyRenderer,
   ) {
     super();
     this.register(vscode.languages.registerHoverProvider(MARKDOWN, this));
     this.register(vscode.languages.registerCompletionItemProvider(MARKDOWN, this, '['));
     this.register(vscode.languages.registerDefinitionProvider(MARKDOWN, this));
+    this.register(renderer.onDidChangeMacros(() => void vscode.commands.executeCommand('markdown.preview.refresh')));
   }
 
   /** The `markdown.markdownItPlugins` entry point: VS Code's preview passes its markdown-it here. */
   extendMarkdownIt(md: MarkdownIt): MarkdownIt {
     void this.directory.refresh().catch(() => undefined);
     void this.index.ready();
+    md.core.ruler.push('attractor_math_macros', (state) => {
+      prependMacroDefinitions(state.tokens, this.previewMacros());
+      return true;
+    });
     return md.use(paperLinksPlugin, (ref: PaperRef) => this.resolveForPreview(ref));
+  }
+
+  /**
+   * The checked `attractor.math.macros` for the preview (VS Code's math extension applies `markdown.math.macros`
+   * itself). Not checked yet: the preview renders without them and is refreshed once the worker has checked.
+   */
+  private previewMacros() {
+    const accepted = this.renderer.acceptedMacros();
+    if (!accepted) {
+      void this.renderer.checkMacros().then(() => vscode.commands.executeCommand('markdown.preview.refresh'));
+      return [];
+    }
+    return accepted.filter((m) => m.setting === ATTRACTOR_MACROS_SETTING);
   }
 
   private resolveForPreview(ref: PaperRef): ResolvedPaperLink | undefined {

@@ -35,7 +35,7 @@ export function registerNotes(services: Services): NotesApi {
     store,
     () => void vscode.commands.executeCommand('markdown.preview.refresh').then(undefined, () => undefined),
   );
-  const links = new PaperLinkFeatures(directory, index);
+  const links = new PaperLinkFeatures(directory, index, services.renderer);
   const notes = new NoteCommands(store, index, log);
   const annotations = new AnnotationController(log);
 

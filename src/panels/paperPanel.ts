@@ -122,6 +122,11 @@ class PaperPanel extends Disposable {
     return this.post({ type: 'status', message });
   }
 
+  /** Renders the abstract again (the math macros changed). */
+  rerender(): Promise<void> {
+    return this.render();
+  }
+
   private async render(): Promise<void> {
     try {
       const started = performance.now();
@@ -161,6 +166,7 @@ export class PaperPanels extends Disposable implements vscode.WebviewPanelSerial
       vscode.commands.registerCommand('attractor.annotatePanelSelection', () => this.annotateActiveSelection()),
     );
     this.register({ dispose: () => this.open.forEach((p) => p.dispose()) });
+    this.register(ctx.renderer.onDidChangeMacros(() => this.open.forEach((p) => void p.rerender())));
   }
 
   async show(paperId: string): Promise<void> {

@@ -14,9 +14,13 @@ export const KATEX_OPTIONS: katex.KatexOptions = {
   maxExpand: 1000,
 };
 
-/** What one render has spent of its output budget; markdown-it hands this `env` to every math rule. */
+/**
+ * What one render has spent of its output budget, and the user's macros (checked by `macroCheck`); markdown-it
+ * hands this `env` to every math rule.
+ */
 interface RenderBudget {
   mathChars: number;
+  readonly macros?: Readonly<Record<string, string>>;
 }
 
 function isBudget(env: unknown): env is RenderBudget {
@@ -34,7 +38,9 @@ export function renderTex(tex: string, displayMode: boolean, env?: unknown): str
   if (refusal) return refusedTexHtml(tex, displayMode, refusal);
   let html: string;
   try {
-    html = katex.renderToString(tex, { ...KATEX_OPTIONS, displayMode });
+    // A copy per formula: KaTeX writes into its `macros` object, and no formula may leave a macro for the next.
+    const macros = budget.macros && { ...budget.macros };
+    html = katex.renderToString(tex, { ...KATEX_OPTIONS, displayMode, macros });
   } catch {
     html = refusedTexHtml(tex, displayMode, 'nesting');
   }
@@ -45,6 +51,8 @@ export function renderTex(tex: string, displayMode: boolean, env?: unknown): str
 /** Renders untrusted Markdown with math to HTML no longer than `MAX_OUTPUT_CHARS`; never throws. */
 export interface AbstractRenderer {
   render(markdown: string): string;
+  /** The macros every later render defines (already checked: see `macroCheck`). */
+  useMacros(macros: Readonly<Record<string, string>>): void;
 }
 
 /**
@@ -57,11 +65,15 @@ export function createAbstractRenderer(): AbstractRenderer {
   // links would pass. Abstracts only ever need web and mail links.
   md.validateLink = isSafeLink;
   md.use(mathPlugin, renderTex);
+  let macros: Readonly<Record<string, string>> | undefined;
   return {
+    useMacros(next) {
+      macros = Object.keys(next).length ? { ...next } : undefined;
+    },
     render(markdown) {
       let html: string;
       try {
-        html = md.render(markdown, { mathChars: 0 } satisfies RenderBudget);
+        html = md.render(markdown, { mathChars: 0, macros } satisfies RenderBudget);
       } catch (err) {
         return plainTextHtml(
           markdown,

@@ -26,13 +26,18 @@ export const MAX_OUTPUT_CHARS = 1_000_000;
 const MACRO_DEFINITION =
   /\\(?:def|gdef|edef|xdef|let|futurelet|global|long|newcommand|renewcommand|providecommand|DeclareMathOperator|DeclarePairedDelimiter|newenvironment|renewenvironment)(?![A-Za-z])/;
 
+/** Whether TeX defines or rebinds macros (user-configured macros may not either: their expansions are not checked here). */
+export function definesMacros(tex: string): boolean {
+  return MACRO_DEFINITION.test(tex);
+}
+
 /** Why a formula is shown as source: checked before rendering (macro, length) or found while rendering. */
 export type TexRefusal = 'macro' | 'length' | 'budget' | 'nesting';
 
 /** Why a formula is not rendered, or undefined when it may be. */
 export function texRefusal(tex: string): TexRefusal | undefined {
   if (tex.length > MAX_FORMULA_CHARS) return 'length';
-  if (MACRO_DEFINITION.test(tex)) return 'macro';
+  if (definesMacros(tex)) return 'macro';
   return undefined;
 }
 
