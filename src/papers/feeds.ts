@@ -1,3 +1,5 @@
+import { fetchFeedPage } from './arxivFeeds/feedFetch';
+import type { FeedDefinition } from './arxivFeeds/feedDefinitions';
 import { formatArxivRef, type ArxivRef } from './arxivId';
 import type { Paper } from './paper';
 import type { PaperStore } from './paperStore';
@@ -18,9 +20,15 @@ export interface FeedLog {
 /** What the tree shows for a fetch: in progress, or failed with the message the user reads. */
 export type FetchStatus =
   | { readonly state: 'loading'; readonly what: string }
-  | { readonly state: 'error'; readonly message: string; readonly what: string };
+  | {
+      readonly state: 'error';
+      readonly message: string;
+      readonly what: string;
+      /** No network (connection refused, no DNS): the tree says so calmly when it has saved papers to show. */
+      readonly offline: boolean;
+    };
 
-/** `day:2025-10-29`, `search`, `add`. */
+/** `day:2025-10-29`, `search`, `add`, `feed:<query>`. */
 export type FetchKey = string;
 
 const SEARCH_LIMIT = 30;
@@ -76,7 +84,8 @@ export class PaperFeeds {
       (err: unknown) => {
         const message = describeSourceError(err);
         this.log.error(`${what} failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
-        this.setStatus(key, { state: 'error', message, what });
+        const offline = err instanceof SourceError && (err.kind === 'offline' || err.kind === 'dns');
+        this.setStatus(key, { state: 'error', message, what, offline });
         throw new Error(message, { cause: err });
       },
     );
@@ -99,6 +108,16 @@ export class PaperFeeds {
       this.warn(source.label, result);
       const library = await this.store.library();
       return library.setDay(date, result.papers, new Date().toISOString());
+    });
+  }
+
+  /** A page of an arXiv feed (the first again, or the next with `more`), through the arXiv request queue. */
+  fetchFeed(feed: FeedDefinition, more = false): Promise<Paper[]> {
+    const what = more ? `more of the ${feed.label} feed` : `the ${feed.label} feed`;
+    return this.run(`feed:${feed.id}`, what, async () => {
+      const source = this.sources().arxiv;
+      const library = await this.store.library();
+      return fetchFeedPage(library, source, feed, { more, onWarnings: (r) => this.warn(source.label, r) });
     });
   }
 

@@ -1,4 +1,7 @@
 import * as vscode from 'vscode';
+import type { FeedDefinition } from './arxivFeeds/feedDefinitions';
+import { hasMorePages } from './arxivFeeds/feedFetch';
+import { FeedNode, LoadMoreNode } from './arxivFeeds/feedsTree';
 import { formatDay } from './dayGroups';
 import type { FetchStatus, PaperFeeds } from './feeds';
 import type { DaySummary, Library, LibraryChange } from './library/library';
@@ -10,8 +13,16 @@ import { markdownText } from '../render/untrustedMarkdown';
 /** Characters of the abstract shown in a row's tooltip. */
 const TOOLTIP_CHARS = 400;
 
-export type GroupKind = 'daily' | 'search' | 'starred' | 'collections' | 'recent';
-export type PapersNode = GroupNode | DayNode | CollectionNode | PaperNode | StatusNode | InfoNode;
+export type GroupKind = 'daily' | 'feeds' | 'search' | 'starred' | 'collections' | 'recent';
+export type PapersNode =
+  GroupNode | DayNode | FeedNode | CollectionNode | PaperNode | StatusNode | InfoNode | LoadMoreNode;
+
+/** The arXiv feeds the settings define, and what to do when the user looks at one. */
+export interface FeedsSection {
+  definitions(): readonly FeedDefinition[];
+  /** A feed's papers are on screen: what was new in it is seen. */
+  looked(feedId: string): void;
+}
 
 /**
  * What another capability may add to a paper row (e.g. notes: "has note"). Decorators are asked for every
@@ -39,6 +50,12 @@ const GROUPS: Record<GroupKind, { label: string; icon: string; expanded: boolean
     icon: 'calendar',
     expanded: true,
     empty: 'No daily listings yet: use the arrows or the calendar to fetch a day.',
+  },
+  feeds: {
+    label: 'Feeds',
+    icon: 'rss',
+    expanded: false,
+    empty: 'No feeds: add one with "Attractor: Add arXiv Query Feed…" or in the attractor.feeds settings.',
   },
   search: {
     label: 'Search results',
@@ -106,7 +123,7 @@ export class PaperNode extends vscode.TreeItem {
   readonly kind = 'paper';
   constructor(
     readonly paper: Paper,
-    readonly parent: DayNode | CollectionNode | GroupNode,
+    readonly parent: DayNode | CollectionNode | GroupNode | FeedNode,
     starred: boolean,
     decorations: readonly PaperDecoration[],
   ) {
@@ -140,13 +157,17 @@ export class PaperNode extends vscode.TreeItem {
   }
 }
 
-/** A fetch in progress, or one that failed (click to retry). */
+/**
+ * A fetch in progress, or one that failed (click to retry). Without a network, a listing that has saved papers
+ * to show says so calmly (an info row); real failures keep the error style.
+ */
 export class StatusNode extends vscode.TreeItem {
   readonly kind = 'status';
   constructor(
     readonly key: string,
     status: FetchStatus,
-    readonly parent: GroupNode,
+    readonly parent: GroupNode | FeedNode,
+    hasSaved = false,
   ) {
     super(
       status.state === 'loading' ? `Loading ${status.what}…` : status.message,
@@ -156,6 +177,13 @@ export class StatusNode extends vscode.TreeItem {
     if (status.state === 'loading') {
       this.iconPath = new vscode.ThemeIcon('loading~spin');
       this.contextValue = 'loading';
+    } else if (status.offline && hasSaved) {
+      this.label = 'Offline — showing the saved papers';
+      this.description = 'Retry';
+      this.iconPath = new vscode.ThemeIcon('info');
+      this.tooltip = `${status.message}\nClick to retry.`;
+      this.contextValue = 'offline';
+      this.command = { command: 'attractor.papers.retry', title: 'Retry', arguments: [key] };
     } else {
       this.description = 'Retry';
       this.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
@@ -207,6 +235,7 @@ const GROUP_OF_CHANGE: Record<LibraryChange, GroupKind[] | 'all'> = {
   stars: 'all', // star icons show in every group
   collections: ['collections'],
   recent: ['recent'],
+  feeds: ['feeds'],
 };
 
 /**
@@ -218,6 +247,7 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
   readonly onDidChangeTreeData = this.changed.event;
   readonly groups: Record<GroupKind, GroupNode> = {
     daily: new GroupNode('daily'),
+    feeds: new GroupNode('feeds'),
     search: new GroupNode('search'),
     starred: new GroupNode('starred'),
     collections: new GroupNode('collections'),
@@ -235,10 +265,12 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
     private readonly log: vscode.LogOutputChannel,
     /** Called once, the first time the Daily group is shown (fetches today's listing). */
     private readonly onDailyFirstShown: () => void = () => undefined,
+    private readonly feedsSection: FeedsSection = { definitions: () => [], looked: () => undefined },
   ) {
     this.subscriptions.push(
       feeds.onStatus((key) => {
         if (key.startsWith('day:')) this.fireGroup('daily');
+        else if (key.startsWith('feed:')) this.fireGroup('feeds');
         else if (key === 'search') this.fireGroup('search');
       }),
     );
@@ -262,7 +294,8 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
   private fireGroup(group: GroupKind): void {
     // The expanded Daily group is refreshed from the root: refreshing an expanded element while its first
     // children are still being shown left it empty in VS Code 1.100.
-    this.changed.fire(group === 'daily' ? undefined : this.groups[group]);
+    // Feeds likewise: its feed rows may be expanded.
+    this.changed.fire(group === 'daily' || group === 'feeds' ? undefined : this.groups[group]);
   }
 
   private async libraryOrError(): Promise<Library | undefined> {
@@ -301,6 +334,11 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
       case 'daily': {
         return `${count(library.dailyPaperCount())} · ${count(library.daySummaries().length, 'day')}`;
       }
+      case 'feeds': {
+        const feeds = this.feedsSection.definitions();
+        const fresh = feeds.reduce((n, f) => n + (library.feedSummary(f.id)?.newCount ?? 0), 0);
+        return fresh > 0 ? `${fresh} new` : count(feeds.length, 'feed');
+      }
       case 'search':
         return library.search ? `"${library.search.query}" · ${library.search.paperIds.length}` : '';
       case 'starred':
@@ -314,7 +352,7 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
 
   private paperNodes(
     papers: readonly Paper[],
-    parent: DayNode | CollectionNode | GroupNode,
+    parent: DayNode | CollectionNode | GroupNode | FeedNode,
     library: Library,
   ): PaperNode[] {
     const decorators = [...this.decorators];
@@ -331,8 +369,8 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
     });
   }
 
-  private statusNodes(prefix: string, parent: GroupNode): StatusNode[] {
-    return this.feeds.statuses(prefix).map(([key, status]) => new StatusNode(key, status, parent));
+  private statusNodes(prefix: string, parent: GroupNode | FeedNode, hasSaved = false): StatusNode[] {
+    return this.feeds.statuses(prefix).map(([key, status]) => new StatusNode(key, status, parent, hasSaved));
   }
 
   async getChildren(node?: PapersNode): Promise<PapersNode[]> {
@@ -356,6 +394,7 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
         return [new InfoNode(`No papers listed for ${formatDay(node.listing.date)}.`, node, `${node.id}/empty`)];
       return this.paperNodes(papers, node, library);
     }
+    if (node instanceof FeedNode) return this.feedChildren(node, library);
     if (node instanceof CollectionNode) {
       const current = library.collection(node.collection.id);
       const papers = library.papersOf(current?.paperIds ?? []);
@@ -375,8 +414,12 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
           queueMicrotask(this.onDailyFirstShown);
         }
         const days = library.daySummaries().map((d) => new DayNode(d, node));
-        const rows = [...this.statusNodes('day:', node), ...days];
+        const rows = [...this.statusNodes('day:', node, library.dailyPaperCount() > 0), ...days];
         return rows.length ? rows : empty();
+      }
+      case 'feeds': {
+        const feeds = this.feedsSection.definitions().map((f) => new FeedNode(f, library.feedSummary(f.id), node));
+        return feeds.length ? feeds : empty();
       }
       case 'search': {
         const papers = library.search ? library.papersOf(library.search.paperIds) : [];
@@ -400,6 +443,28 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
         return papers.length ? this.paperNodes(papers, node, library) : empty();
       }
     }
+  }
+
+  /** A feed's saved papers, newest first, with its fetch status first and "Load more" last. */
+  private feedChildren(node: FeedNode, library: Library): PapersNode[] {
+    const summary = library.feedSummary(node.feed.id);
+    // Looking at a feed is what makes its papers no longer new.
+    if (summary && summary.newCount > 0) queueMicrotask(() => this.feedsSection.looked(node.feed.id));
+    const key = `feed:${node.feed.id}`;
+    const status = this.statusNodes(key, node, (summary?.count ?? 0) > 0).filter((s) => s.key === key);
+    const papers = this.paperNodes(library.papersOf(library.feedPaperIds(node.feed.id)), node, library);
+    const loading = this.feeds.status(key)?.state === 'loading';
+    const more = summary && hasMorePages(summary) && !loading ? [new LoadMoreNode(node, summary)] : [];
+    const rows: PapersNode[] = [...status, ...papers, ...more];
+    if (rows.length === 0)
+      return [
+        new InfoNode(
+          summary ? 'No papers in this feed yet.' : 'Not fetched yet: click Refresh.',
+          node,
+          `${node.id}/empty`,
+        ),
+      ];
+    return rows;
   }
 
   dispose(): void {

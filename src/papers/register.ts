@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { showError } from '../util/errors';
+import { registerArxivFeeds } from './arxivFeeds/register';
 import { ARXIV_INPUT_HINT, formatArxivRef, parseArxivInput } from './arxivId';
 import { toBibtex, toBibtexFile } from './bibtex';
 import { formatDay } from './dayGroups';
@@ -123,7 +124,30 @@ export function registerPapers(services: Services): PapersApi {
     if (age > DAILY_MAX_AGE_MS) await withViewProgress(feeds.fetchDay(selectedDay)).catch(() => undefined);
   };
 
-  const tree = new PapersTreeProvider(store, feeds, log, () => void autoFetch());
+  const arxivFeeds = registerArxivFeeds(context, {
+    feeds,
+    store,
+    log,
+    withViewProgress,
+    reveal: async (feedId) => {
+      if (!view.visible) return;
+      await view
+        .reveal(tree.groups.feeds, { expand: true, focus: false, select: false })
+        .then(undefined, () => undefined);
+      const node = (await tree.getChildren(tree.groups.feeds)).find((c) => c.id === `feed:${feedId}`);
+      if (node) await view.reveal(node, { expand: true, focus: false, select: false }).then(undefined, () => undefined);
+    },
+  });
+  const tree = new PapersTreeProvider(
+    store,
+    feeds,
+    log,
+    () => {
+      void autoFetch();
+      if (settings.current.fetchOnOpen) void arxivFeeds.refreshStale().catch(() => undefined);
+    },
+    arxivFeeds.section,
+  );
   const view = vscode.window.createTreeView<PapersNode>('attractor.papers', {
     treeDataProvider: tree,
     showCollapseAll: true,
@@ -230,6 +254,7 @@ export function registerPapers(services: Services): PapersApi {
     tree,
     view,
     watchVisible,
+    arxivFeeds.onDidChange(() => tree.refresh()),
     store.onNotice((n) => {
       if (n.kind === 'setAside') {
         log.error(`The paper library file could not be read (${n.reason}); it was moved to ${n.setAsideAs}.`);
@@ -263,6 +288,7 @@ export function registerPapers(services: Services): PapersApi {
       async (key?: unknown) => {
         if (typeof key !== 'string') return fetchDay(selectedDay);
         if (key.startsWith('day:')) return fetchDay(key.slice(4));
+        if (key.startsWith('feed:')) return arxivFeeds.retry(key);
         const lib = await library();
         if (key === 'search' && lib.search) return searchOnline(lib.search.query);
         return undefined;

@@ -49,8 +49,15 @@ describe('papers (in host)', function () {
 
   beforeEach(() => server.reset());
 
-  it('shows Daily, Search results, Starred, Collections and Recent; Daily holds the 38 default papers by day', async () => {
-    assert.deepEqual(labels(await children()), ['Daily', 'Search results', 'Starred', 'Collections', 'Recent']);
+  it('shows Daily, Feeds, Search results, Starred, Collections and Recent; Daily holds the 38 default papers by day', async () => {
+    assert.deepEqual(labels(await children()), [
+      'Daily',
+      'Feeds',
+      'Search results',
+      'Starred',
+      'Collections',
+      'Recent',
+    ]);
     const daily = await group('daily');
     assert.equal(daily.collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
     const days = await children(daily);
@@ -107,12 +114,15 @@ describe('papers (in host)', function () {
     });
   }
 
-  it('offline: an unreachable endpoint shows an offline error row', async () => {
+  it('offline: an unreachable endpoint shows a calm offline row over the saved papers, with Retry', async () => {
     await config().update('huggingface.endpoint', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Global);
     try {
       await vscode.commands.executeCommand('attractor.refreshPapers');
       const error = (await children(await group('daily'))).find((n) => n.kind === 'status');
-      assert.match(String(error?.label), /you may be offline/);
+      assert.equal(error?.label, 'Offline — showing the saved papers');
+      assert.equal(error?.contextValue, 'offline');
+      assert.equal(error?.description, 'Retry');
+      assert.match(String(error?.tooltip), /you may be offline/);
     } finally {
       await config().update('huggingface.endpoint', server.url, vscode.ConfigurationTarget.Global);
     }

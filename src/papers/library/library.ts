@@ -19,7 +19,29 @@ export interface RemovedPaper {
   readonly collections: readonly string[];
 }
 
-export type LibraryChange = 'papers' | 'days' | 'stars' | 'collections' | 'recent' | 'search';
+export type LibraryChange = 'papers' | 'days' | 'stars' | 'collections' | 'recent' | 'search' | 'feeds';
+
+/** What the tree shows of an arXiv feed's saved listing. */
+export interface FeedSummary {
+  readonly id: string;
+  readonly count: number;
+  /** Papers that came with a refresh since the user last looked at the feed. */
+  readonly newCount: number;
+  readonly fetchedAt?: string;
+  /** Where the next page starts (entries fetched so far, counting those the keywords left out). */
+  readonly nextStart: number;
+  /** The query's result count, as the last page said. */
+  readonly total?: number;
+}
+
+/** One fetched page of a feed: `first` replaces the listing (a refresh), otherwise the papers are appended. */
+export interface FeedPage {
+  readonly first: boolean;
+  /** Entries the page held (the next page starts after them). */
+  readonly entries: number;
+  readonly total?: number;
+  readonly fetchedAt: string;
+}
 
 /** A day listing without its papers: what the tree needs to show a day's row. */
 export interface DaySummary {
@@ -50,6 +72,19 @@ export interface Library {
   get(idOrArxivId: string): Paper | undefined;
   merge(incoming: readonly Paper[]): Paper[];
   setDay(date: string, papers: readonly Paper[], fetchedAt?: string): Paper[];
+  /**
+   * Stores a page of an arXiv feed and its papers (merged with the library: a paper seen elsewhere is the same
+   * paper). Papers a refresh brings that the feed did not list count as new until `markFeedSeen`; papers of
+   * later pages never do (the user asked for them).
+   */
+  setFeedPage(feedId: string, papers: readonly Paper[], page: FeedPage): Paper[];
+  feedSummary(feedId: string): FeedSummary | undefined;
+  /** The feed's papers in listing order (newest submission first). */
+  feedPaperIds(feedId: string): string[];
+  /** The user looked at the feed: nothing in it is new any more. */
+  markFeedSeen(feedId: string): void;
+  /** Forgets a feed's listing (its papers stay in the library). */
+  removeFeed(feedId: string): void;
   day(date: string): DayListing | undefined;
   dayListings(): DayListing[];
   /** Day listings newest first, with their sizes. */
@@ -86,6 +121,16 @@ export interface Library {
 }
 
 const RECENT_LIMIT = 30;
+
+/** A feed's listing in memory: paper id → the refresh that first brought it (0: a later page), in order. */
+interface MemoryFeed {
+  readonly papers: ReadonlyMap<string, number>;
+  readonly fetchSeq: number;
+  readonly visitedSeq: number;
+  readonly nextStart: number;
+  readonly fetchedAt: string;
+  readonly total?: number;
+}
 
 /** Titles compared for matching a local paper to a source's: case, accents, punctuation and spacing ignored. */
 export function titleKey(title: string): string {
@@ -142,6 +187,7 @@ export class PaperLibrary implements Library {
   private collectionList: Collection[] = [];
   private recentList: RecentEntry[] = [];
   private lastSearch: SearchResults | undefined;
+  private readonly feedListings = new Map<string, MemoryFeed>();
   private readonly listeners = new Set<(change: LibraryChange) => void>();
   /** Bumped on every change. */
   version = 0;
@@ -171,7 +217,7 @@ export class PaperLibrary implements Library {
 
   private changed(change: LibraryChange): void {
     this.version++;
-    if (change === 'papers' || change === 'days' || change === 'search') this.papersVersion++;
+    if (change === 'papers' || change === 'days' || change === 'search' || change === 'feeds') this.papersVersion++;
     for (const l of this.listeners) l(change);
   }
 
@@ -254,6 +300,55 @@ export class PaperLibrary implements Library {
 
   day(date: string): DayListing | undefined {
     return this.days.get(date);
+  }
+
+  // ---- feeds ------------------------------------------------------------------------------------------------
+
+  setFeedPage(feedId: string, papers: readonly Paper[], page: FeedPage): Paper[] {
+    const stored = this.mergeQuietly(papers);
+    const old = this.feedListings.get(feedId);
+    const fetchSeq = (old?.fetchSeq ?? 0) + (page.first ? 1 : 0);
+    const seen = new Map(page.first ? [] : (old?.papers ?? []));
+    for (const p of stored) if (!seen.has(p.id)) seen.set(p.id, page.first ? (old?.papers.get(p.id) ?? fetchSeq) : 0);
+    this.feedListings.set(feedId, {
+      papers: seen,
+      fetchSeq,
+      visitedSeq: old?.visitedSeq ?? 0,
+      nextStart: (page.first ? 0 : (old?.nextStart ?? 0)) + page.entries,
+      fetchedAt: page.first ? page.fetchedAt : (old?.fetchedAt ?? page.fetchedAt),
+      ...(page.total !== undefined ? { total: page.total } : {}),
+    });
+    this.changed('feeds');
+    return stored;
+  }
+
+  feedSummary(feedId: string): FeedSummary | undefined {
+    const f = this.feedListings.get(feedId);
+    if (!f) return undefined;
+    const ids = this.feedPaperIds(feedId);
+    return {
+      id: feedId,
+      count: ids.length,
+      newCount: ids.filter((id) => f.papers.get(id)! > f.visitedSeq).length,
+      fetchedAt: f.fetchedAt,
+      nextStart: f.nextStart,
+      ...(f.total !== undefined ? { total: f.total } : {}),
+    };
+  }
+
+  feedPaperIds(feedId: string): string[] {
+    return [...(this.feedListings.get(feedId)?.papers.keys() ?? [])].filter((id) => this.papers.has(id));
+  }
+
+  markFeedSeen(feedId: string): void {
+    const f = this.feedListings.get(feedId);
+    if (!f || f.visitedSeq === f.fetchSeq) return;
+    this.feedListings.set(feedId, { ...f, visitedSeq: f.fetchSeq });
+    this.changed('feeds');
+  }
+
+  removeFeed(feedId: string): void {
+    if (this.feedListings.delete(feedId)) this.changed('feeds');
   }
 
   /** Day listings, newest first. */

@@ -7,7 +7,16 @@ import { parseArxivId } from '../arxivId';
 import { citeKey } from '../bibtex';
 import { normalizeDoi } from '../doi';
 import type { Paper } from '../paper';
-import { mergePaper, titleKey, type DaySummary, type Library, type LibraryChange, type RemovedPaper } from './library';
+import {
+  mergePaper,
+  titleKey,
+  type DaySummary,
+  type FeedPage,
+  type FeedSummary,
+  type Library,
+  type LibraryChange,
+  type RemovedPaper,
+} from './library';
 import { CITE_COLUMNS_SCHEMA, DB_SCHEMA, MIGRATIONS } from './schemaDb';
 import { LIBRARY_SCHEMA, type Collection, type DayListing, type LibraryData, type SearchResults } from './schema';
 
@@ -446,6 +455,86 @@ export class LibraryDb implements Library {
     if (this.dailyCount?.key !== key)
       this.dailyCount = { key, value: Number(this.row('SELECT count(DISTINCT paper_id) FROM day_papers')?.[0]) };
     return this.dailyCount.value;
+  }
+
+  // ---- feeds ------------------------------------------------------------------------------------------------
+
+  setFeedPage(feedId: string, papers: readonly Paper[], page: FeedPage): Paper[] {
+    return this.write('feeds', () => {
+      const stored = this.mergeQuietly(papers);
+      this.run('INSERT OR IGNORE INTO feeds (id) VALUES (?)', feedId);
+      if (page.first) {
+        this.run(
+          'UPDATE feeds SET fetch_seq = fetch_seq + 1, next_start = ?, fetched_at = ?, total = ? WHERE id = ?',
+          page.entries,
+          page.fetchedAt,
+          page.total ?? null,
+          feedId,
+        );
+        const seq = Number(this.row('SELECT fetch_seq FROM feeds WHERE id = ?', feedId)?.[0]);
+        const before = new Map(
+          this.rows('SELECT paper_id, seen_seq FROM feed_papers WHERE feed_id = ?', feedId).map(
+            ([id, s]) => [id as string, Number(s)] as const,
+          ),
+        );
+        this.run('DELETE FROM feed_papers WHERE feed_id = ?', feedId);
+        for (const p of stored)
+          this.run(
+            'INSERT OR IGNORE INTO feed_papers (feed_id, paper_id, seen_seq) VALUES (?, ?, ?)',
+            feedId,
+            p.id,
+            before.get(p.id) ?? seq,
+          );
+      } else {
+        this.run(
+          'UPDATE feeds SET next_start = next_start + ?, total = coalesce(?, total) WHERE id = ?',
+          page.entries,
+          page.total ?? null,
+          feedId,
+        );
+        for (const p of stored)
+          this.run('INSERT OR IGNORE INTO feed_papers (feed_id, paper_id, seen_seq) VALUES (?, ?, 0)', feedId, p.id);
+      }
+      return stored;
+    });
+  }
+
+  feedSummary(feedId: string): FeedSummary | undefined {
+    const f = this.row(
+      `SELECT fetched_at, total, next_start,
+         (SELECT count(*) FROM feed_papers p WHERE p.feed_id = feeds.id),
+         (SELECT count(*) FROM feed_papers p WHERE p.feed_id = feeds.id AND p.seen_seq > feeds.visited_seq)
+       FROM feeds WHERE id = ?`,
+      feedId,
+    );
+    if (!f) return undefined;
+    const [fetchedAt, total, nextStart, count, newCount] = f;
+    return {
+      id: feedId,
+      count: Number(count),
+      newCount: Number(newCount),
+      nextStart: Number(nextStart),
+      ...(fetchedAt ? { fetchedAt: fetchedAt as string } : {}),
+      ...(total !== null && total !== undefined ? { total: Number(total) } : {}),
+    };
+  }
+
+  feedPaperIds(feedId: string): string[] {
+    return this.rows('SELECT paper_id FROM feed_papers WHERE feed_id = ? ORDER BY rowid', feedId).map(
+      (r) => r[0] as string,
+    );
+  }
+
+  markFeedSeen(feedId: string): void {
+    const changed = transaction(this.db, () =>
+      this.run('UPDATE feeds SET visited_seq = fetch_seq WHERE id = ? AND visited_seq <> fetch_seq', feedId),
+    );
+    if (changed) this.emit('feeds');
+  }
+
+  removeFeed(feedId: string): void {
+    const changed = transaction(this.db, () => this.run('DELETE FROM feeds WHERE id = ?', feedId));
+    if (changed) this.emit('feeds');
   }
 
   // ---- search -----------------------------------------------------------------------------------------------

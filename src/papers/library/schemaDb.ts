@@ -53,6 +53,26 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX papers_cite_key ON papers(cite_key);
   CREATE INDEX papers_doi ON papers(doi) WHERE doi IS NOT NULL;
   `,
+  // arXiv feeds: a listing per feed (its id is the query it fetches). fetch_seq counts refreshes; a paper's
+  // seen_seq is the refresh that first listed it (0 for later pages), so the papers new since the user last
+  // looked are those with seen_seq > visited_seq.
+  `
+  CREATE TABLE feeds (
+    id TEXT PRIMARY KEY NOT NULL,
+    fetched_at TEXT,
+    total INTEGER,
+    next_start INTEGER NOT NULL DEFAULT 0,
+    fetch_seq INTEGER NOT NULL DEFAULT 0,
+    visited_seq INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE feed_papers (
+    feed_id TEXT NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+    seen_seq INTEGER NOT NULL,
+    UNIQUE (feed_id, paper_id)
+  );
+  CREATE INDEX feed_papers_paper ON feed_papers(paper_id);
+  `,
 ];
 
 /** The first schema with the cite_key and doi columns (rows from before it are filled in on migration). */

@@ -9,6 +9,7 @@ import {
   MAX_TITLE_CHARS,
   sourcePaper,
   type PaperSource,
+  type SourcePage,
   type SourceResult,
 } from './source';
 import { isRecord } from '../../core/validate';
@@ -24,9 +25,7 @@ function textOf(v: unknown): string | undefined {
   return undefined;
 }
 
-export interface ArxivFeed extends SourceResult {
-  readonly totalResults?: number;
-}
+export type ArxivFeed = SourcePage;
 
 /**
  * Reads an arXiv API Atom feed with a real XML parser (loaded on first use). An error entry (title `Error`,
@@ -63,7 +62,7 @@ export async function parseArxivAtom(xml: string, host: string): Promise<ArxivFe
     if (paper) papers.push(paper);
   }
   const total = Number(textOf(feed['opensearch:totalResults']));
-  return { papers, warnings, ...(Number.isFinite(total) ? { totalResults: total } : {}) };
+  return { papers, warnings, entries: entries.length, ...(Number.isFinite(total) ? { totalResults: total } : {}) };
 }
 
 function readEntry(entry: Node, warnings: string[]): Paper | undefined {
@@ -124,6 +123,13 @@ export class ArxivSource implements PaperSource {
     const ref = parseArxivId(id);
     if (!ref) throw new SourceError('notFound', this.host, `"${id}" is not an arXiv id`);
     return this.byIds([formatArxivRef(ref)]);
+  }
+
+  /** A feed's page: newest submissions first, as arXiv's listings are ordered. */
+  page(query: string, start: number, max: number): Promise<SourcePage> {
+    return this.query(
+      `search_query=${encodeURIComponent(query)}&start=${start}&max_results=${max}&sortBy=submittedDate&sortOrder=descending`,
+    );
   }
 
   byIds(ids: readonly string[]): Promise<SourceResult> {

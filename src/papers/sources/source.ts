@@ -14,6 +14,15 @@ export interface PaperSource {
   search?(query: string, limit: number): Promise<SourceResult>;
   /** One paper by arXiv id (with or without version); `papers` is empty when the source does not know it. */
   byArxivId?(id: string): Promise<SourceResult>;
+  /** One page of a query's results, newest submission first (`start` counts entries from the first). */
+  page?(query: string, start: number, max: number): Promise<SourcePage>;
+}
+
+export interface SourcePage extends SourceResult {
+  /** Entries in the answer, also those skipped (the next page starts after all of them). */
+  readonly entries: number;
+  /** Results of the whole query, when the source says. */
+  readonly totalResults?: number;
 }
 
 export interface SourceResult {

@@ -1,0 +1,46 @@
+import * as vscode from 'vscode';
+import type { FeedSummary } from '../library/library';
+import type { GroupNode } from '../papersTree';
+import type { FeedDefinition } from './feedDefinitions';
+
+/** "3 new · 50 papers": the count of new papers leads, so it is seen on a collapsed row. */
+export function describeFeed(summary: FeedSummary | undefined): string {
+  if (!summary) return 'not fetched yet';
+  const papers = `${summary.count} paper${summary.count === 1 ? '' : 's'}`;
+  return summary.newCount > 0 ? `${summary.newCount} new · ${papers}` : papers;
+}
+
+/** One feed under Feeds: a category (with its keywords) or a saved query. */
+export class FeedNode extends vscode.TreeItem {
+  readonly kind = 'feed';
+  constructor(
+    readonly feed: FeedDefinition,
+    summary: FeedSummary | undefined,
+    readonly parent: GroupNode,
+  ) {
+    super(feed.label, vscode.TreeItemCollapsibleState.Collapsed);
+    this.id = `feed:${feed.id}`;
+    this.description = describeFeed(summary);
+    this.iconPath = new vscode.ThemeIcon(feed.kind === 'category' ? 'rss' : 'search');
+    this.contextValue = feed.kind === 'category' ? 'feed.category' : 'feed.query';
+    const keywords = feed.keywords.length ? `\nKeywords: ${feed.keywords.join(', ')}` : '';
+    const fetched = summary?.fetchedAt ? `\nFetched ${new Date(summary.fetchedAt).toLocaleString()}` : '';
+    this.tooltip = `arXiv: ${feed.id}${keywords}${fetched}`;
+  }
+}
+
+/** The last row of a feed with more results on arXiv than it holds. */
+export class LoadMoreNode extends vscode.TreeItem {
+  readonly kind = 'loadMore';
+  constructor(
+    readonly parent: FeedNode,
+    summary: FeedSummary,
+  ) {
+    super('Load more', vscode.TreeItemCollapsibleState.None);
+    this.id = `${parent.id}/more`;
+    this.description = `${summary.nextStart.toLocaleString('en-US')} of ${(summary.total ?? 0).toLocaleString('en-US')} fetched`;
+    this.iconPath = new vscode.ThemeIcon('fold-down');
+    this.contextValue = 'loadMore';
+    this.command = { command: 'attractor.feeds.loadMore', title: 'Load More', arguments: [parent.feed.id] };
+  }
+}
