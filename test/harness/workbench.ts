@@ -439,7 +439,20 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
       await page.keyboard.press('Escape');
       throw new Error(`no "${entry}" in the context menu (shown: ${JSON.stringify(shown.map((s) => s.trim()))})`);
     }
-    await item.click();
+    // Chosen by keyboard, not clicked: a menu item listens for the mouse button's release only once a 100 ms
+    // timer after it is drawn has run, and in a busy renderer the input goes first, so a click on a menu just
+    // shown was lost and the menu stayed open (seen in CI). Hovering gives the item the focus at once; Enter is
+    // handled from the moment the menu is drawn.
+    await item.hover();
+    const focused = (el: Element) => {
+      const active = (el.getRootNode() as Document | ShadowRoot).activeElement;
+      return !!active && !!el.closest('.action-item')?.contains(active);
+    };
+    await waitFor(() => item.evaluate(focused), {
+      timeout: 10_000,
+      message: `"${entry}" focused in the context menu`,
+    });
+    await page.keyboard.press('Enter');
     await contextMenuEl.first().waitFor({ state: 'hidden', timeout: 10_000 });
   }
 
