@@ -78,6 +78,10 @@ const GROUPS: Record<GroupKind, { label: string; icon: string; expanded: boolean
   recent: { label: 'Recent', icon: 'history', expanded: false, empty: 'Papers you open or add appear here.' },
 };
 
+function sameFeed(a: FeedDefinition, b: FeedDefinition): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 const count = (n: number, what = 'paper') => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 export class GroupNode extends vscode.TreeItem {
@@ -258,6 +262,8 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
   private library: Library | undefined;
   private loadError: string | undefined;
   private dailyShown = false;
+  /** The Feeds group's rows by feed id, kept so that one feed's change is fired for its node alone. */
+  private readonly feedNodes = new Map<string, FeedNode>();
 
   constructor(
     private readonly store: PaperStore,
@@ -270,7 +276,7 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
     this.subscriptions.push(
       feeds.onStatus((key) => {
         if (key.startsWith('day:')) this.fireGroup('daily');
-        else if (key.startsWith('feed:')) this.fireGroup('feeds');
+        else if (key.startsWith('feed:')) this.fireFeed(key.slice('feed:'.length));
         else if (key === 'search') this.fireGroup('search');
       }),
     );
@@ -298,6 +304,15 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
     this.changed.fire(group === 'daily' || group === 'feeds' ? undefined : this.groups[group]);
   }
 
+  /**
+   * A feed's fetch status shows only under that feed (its status row, "Load more" hidden while it loads): only
+   * its node is redrawn. A feed not shown yet has no node, and nothing to redraw.
+   */
+  private fireFeed(feedId: string): void {
+    const node = this.feedNodes.get(feedId);
+    if (node) this.changed.fire(node);
+  }
+
   private async libraryOrError(): Promise<Library | undefined> {
     try {
       const library = await this.store.library();
@@ -322,6 +337,7 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
 
   getTreeItem(node: PapersNode): vscode.TreeItem {
     if (node instanceof GroupNode && this.library) node.description = this.groupDescription(node.group, this.library);
+    if (node instanceof FeedNode && this.library) node.update(this.library.feedSummary(node.feed.id));
     return node;
   }
 
@@ -418,7 +434,14 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
         return rows.length ? rows : empty();
       }
       case 'feeds': {
-        const feeds = this.feedsSection.definitions().map((f) => new FeedNode(f, library.feedSummary(f.id), node));
+        const feeds = this.feedsSection.definitions().map((f) => {
+          const known = this.feedNodes.get(f.id);
+          // A feed whose settings changed (its name, its keywords) gets a new node.
+          if (known && sameFeed(known.feed, f)) return known;
+          return new FeedNode(f, library.feedSummary(f.id), node);
+        });
+        this.feedNodes.clear();
+        for (const f of feeds) this.feedNodes.set(f.feed.id, f);
         return feeds.length ? feeds : empty();
       }
       case 'search': {

@@ -9,6 +9,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { AttractorApi } from '../../src/extension';
 import type { PapersNode } from '../../src/papers/papersTree';
+import { feedPapers, routeArxivFeeds } from '../fixtures/arxivFeedPages';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server';
 import { ARXIV_ERROR, arxivEntry, arxivFeed, DAILY, hfPaper, SEED_TITLE } from '../unit/papersFixtures';
 
@@ -127,6 +128,28 @@ describe('papers (in host)', function () {
       await config().update('huggingface.endpoint', server.url, vscode.ConfigurationTarget.Global);
     }
     await vscode.commands.executeCommand('attractor.papers.retry', `day:${today()}`);
+  });
+
+  it("a feed's fetch redraws that feed's row, not the whole tree, for its status", async () => {
+    routeArxivFeeds(server, new Map([['cat:nlin.CD', feedPapers('Chaos paper', 2, 100)]]), 3);
+    const nlin = (await children(await group('feeds'))).find((n) => n.id === 'feed:cat:nlin.CD');
+    assert.ok(nlin, 'the nlin.CD feed row');
+    const fired: string[] = [];
+    const sub = api.papersTree.onDidChangeTreeData((n) => fired.push(n === nlin ? 'nlin.CD' : (n?.id ?? 'root')));
+    try {
+      await vscode.commands.executeCommand('attractor.feeds.refresh', 'cat:nlin.CD');
+    } finally {
+      sub.dispose();
+    }
+    // "Loading" when it starts, cleared when it ends; between them the library's change redraws the counts.
+    assert.equal(fired[0], 'nlin.CD', `the loading row: ${JSON.stringify(fired)}`);
+    assert.equal(fired.at(-1), 'nlin.CD', `the loading row gone: ${JSON.stringify(fired)}`);
+    assert.equal(
+      api.papersTree.getTreeItem(nlin).description,
+      '2 new · 2 papers',
+      'the same row object, redrawn, shows the new counts',
+    );
+    assert.deepEqual(labels(await children(nlin)), ['Chaos paper 1', 'Chaos paper 2']);
   });
 
   it('an empty listing shows "No papers listed"', async () => {

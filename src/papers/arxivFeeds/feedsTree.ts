@@ -20,12 +20,20 @@ export class FeedNode extends vscode.TreeItem {
   ) {
     super(feed.label, vscode.TreeItemCollapsibleState.Collapsed);
     this.id = `feed:${feed.id}`;
-    this.description = describeFeed(summary);
     this.iconPath = new vscode.ThemeIcon(feed.kind === 'category' ? 'rss' : 'search');
     this.contextValue = feed.kind === 'category' ? 'feed.category' : 'feed.query';
-    const keywords = feed.keywords.length ? `\nKeywords: ${feed.keywords.join(', ')}` : '';
+    this.update(summary);
+  }
+
+  /**
+   * Shows the feed's current counts. The tree keeps one node per feed and updates it, so that a change to one
+   * feed can be fired for its node alone (VS Code knows a node by the object it was given).
+   */
+  update(summary: FeedSummary | undefined): void {
+    this.description = describeFeed(summary);
+    const keywords = this.feed.keywords.length ? `\nKeywords: ${this.feed.keywords.join(', ')}` : '';
     const fetched = summary?.fetchedAt ? `\nFetched ${new Date(summary.fetchedAt).toLocaleString()}` : '';
-    this.tooltip = `arXiv: ${feed.id}${keywords}${fetched}`;
+    this.tooltip = `arXiv: ${this.feed.id}${keywords}${fetched}`;
   }
 }
 
