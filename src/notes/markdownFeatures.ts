@@ -11,6 +11,7 @@ import type { NotesIndex } from './notesIndex';
 import { PaperDirectory } from './paperDirectory';
 import { arxivAbsUrl, paperWebUrl } from '../core/paperUrls';
 import { paperLinkAt, paperLinksPlugin, type PaperRef, type ResolvedPaperLink } from './bracketLinks';
+import { previewMathLimitPlugin } from './previewMathLimit';
 
 const MARKDOWN: vscode.DocumentSelector = [{ language: 'markdown' }];
 const HOVER_ABSTRACT_CHARS = 500;
@@ -43,6 +44,7 @@ export class PaperLinkFeatures
       prependMacroDefinitions(state.tokens, this.previewMacros());
       return true;
     });
+    md.use(previewMathLimitPlugin);
     return md.use(paperLinksPlugin, (ref: PaperRef) => this.resolveForPreview(ref));
   }
 
