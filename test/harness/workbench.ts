@@ -61,9 +61,10 @@ export interface Workbench {
   quickOpen(relative: string): Promise<void>;
   /**
    * Runs a palette command that opens its own quick input, and waits for that input (by its title, or by its
-   * placeholder); runCommand instead waits for the palette to close.
+   * placeholder); runCommand instead waits for the palette to close. `fill` is typed into that input, and the
+   * command run again when the input closed under the typing (as `openAndFill` does for the palette).
    */
-  runInputCommand(title: string, shows: { title?: string; placeholder?: string }): Promise<void>;
+  runInputCommand(title: string, shows: { title?: string; placeholder?: string }, fill?: string): Promise<void>;
   /**
    * The open quick input's row with this label (exact; codicons around it ignored), after typing `filter` (the
    * label itself by default; `false`: type nothing).
@@ -213,15 +214,35 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
     await quickInput.waitFor({ state: 'hidden' });
   }
 
-  async function runInputCommand(title: string, shows: { title?: string; placeholder?: string }): Promise<void> {
-    const row = await commandRow(title);
-    await row.click();
+  async function runInputCommand(
+    title: string,
+    shows: { title?: string; placeholder?: string },
+    fill?: string,
+  ): Promise<void> {
     const own = shows.placeholder
       ? page.locator(
           `.quick-input-widget .quick-input-box input[placeholder="${shows.placeholder.replace(/"/g, '\\"')}"]`,
         )
       : page.locator('.quick-input-widget .quick-input-title', { hasText: shows.title ?? title });
-    await own.waitFor({ timeout: 20_000 });
+    for (let attempt = 1; ; attempt++) {
+      const row = await commandRow(title);
+      await row.click();
+      await own.waitFor({ timeout: 20_000 });
+      if (fill === undefined) return;
+      try {
+        await quickInput.fill(fill, { timeout: 5_000 });
+        return;
+      } catch (err) {
+        // The same policy as openAndFill: a webview the user clicked a moment ago can take the focus back as
+        // the palette hands it to the command's own input, which closes; a user opens it again.
+        if ((await quickInput.isVisible()) || attempt === 3) throw err;
+        recordFigure({
+          name: `the input of "${title}" closed under "${fill}" (something took the focus), opened again`,
+          value: attempt,
+          unit: attempt === 1 ? 'time' : 'times',
+        });
+      }
+    }
   }
 
   async function quickOpen(relative: string): Promise<void> {

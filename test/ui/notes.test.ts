@@ -59,9 +59,7 @@ describe('notes and math (UI)', function () {
   const notePath = (title: string) => path.join(notesDir(), noteFileName(localPaperId(title)));
 
   async function openPaper(title: string): Promise<FrameLocator> {
-    await ui.wb.runInputCommand('Attractor: Open Paper', { placeholder: 'Type to filter papers by title' });
-    const input = ui.wb.page.locator('.quick-input-widget .quick-input-box input');
-    await input.fill(title);
+    await ui.wb.runInputCommand('Attractor: Open Paper', { placeholder: 'Type to filter papers by title' }, title);
     await ui.wb.page
       .locator('.quick-input-list .monaco-list-row')
       .filter({ has: ui.wb.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
