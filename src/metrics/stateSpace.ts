@@ -1,5 +1,6 @@
 import type { Trajectory } from '../core/trajectory';
 import { Rng } from '../core/rng';
+import { mixtureLikelihoods } from './mixtureLikelihood';
 
 /**
  * D_stsp, the state-space divergence of Hess et al. 2023 (GTF-shPLRNN, `src/measures/stsp_measure.jl`), over all
@@ -203,8 +204,8 @@ function gmm(truth: Trajectory, model: Trajectory, options: StateSpaceOptions): 
     const t = draws.indices[i];
     for (let j = 0; j < d; j++) samples[i * d + j] = truth.data[t * d + j] + s * draws.noise[i * d + j];
   }
-  const p = likelihoods(samples, m, truth.data, tp, d, s2);
-  const q = likelihoods(samples, m, model.data, tq, d, s2);
+  const p = mixtureLikelihoods(samples, m, truth.data, tp, d, s2);
+  const q = mixtureLikelihoods(samples, m, model.data, tq, d, s2);
   let sum = 0;
   let kept = 0;
   for (let i = 0; i < m; i++) {
@@ -215,38 +216,4 @@ function gmm(truth: Trajectory, model: Trajectory, options: StateSpaceOptions): 
   }
   if (kept === 0) return { value: NaN, reason: 'every Monte-Carlo sample has zero likelihood under the model' };
   return { value: sum / kept };
-}
-
-/** (1/T) Σ_t exp(−½‖x_i − μ_t‖²/σ²)/σ^N for each sample i (GTF's `gmm_likelihood_diagonal_Σ`, no (2π)^{N/2}). */
-function likelihoods(
-  samples: Float64Array,
-  m: number,
-  mu: ArrayLike<number>,
-  points: number,
-  d: number,
-  s2: number,
-): Float64Array {
-  const out = new Float64Array(m);
-  const half = 0.5 / s2;
-  const cutoff = 746 / half;
-  const norm = 1 / (Math.pow(Math.sqrt(s2), d) * points);
-  const means = Float64Array.from({ length: points * d }, (_, k) => mu[k]);
-  for (let i = 0; i < m; i++) {
-    let acc = 0;
-    const o = i * d;
-    for (let t = 0; t < points; t++) {
-      // exp(−746) is exactly 0 in doubles: a point that far contributes nothing, so stop summing its squares
-      // as soon as the partial sum gets there (the result is bit-identical to summing all dims)
-      let e = 0;
-      const b = t * d;
-      let j = 0;
-      for (; j < d && e < cutoff; j++) {
-        const c = samples[o + j] - means[b + j];
-        e += c * c;
-      }
-      if (j === d && e < cutoff) acc += Math.exp(-e * half);
-    }
-    out[i] = acc * norm;
-  }
-  return out;
 }
