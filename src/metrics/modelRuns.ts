@@ -6,10 +6,19 @@
 import type { Trajectory } from '../core/trajectory';
 
 /** States (each of the model's full state length) → rows after 1..steps steps, `[steps, states, width]`. */
-export type Simulate = (initialStates: readonly (readonly number[])[], steps: number) => Promise<Float32Array>;
+export interface Simulate {
+  (initialStates: readonly (readonly number[])[], steps: number): Promise<Float32Array>;
+  /**
+   * When the runner has it: only the row after `steps` steps, `[count, width]`, from each of `count` states
+   * (`[count, state length]`), any number of them; the runner batches them as it runs best.
+   */
+  readonly last?: (states: Float64Array, count: number, steps: number) => Promise<Float32Array>;
+}
 
 /** At most this many starts per call (the runtime's ensemble limit). */
 export const MAX_BATCH = 64;
+/** Starts per call of `Simulate.last` (bounds the memory of one call and the time between Cancel checks). */
+export const LAST_BATCH = 4096;
 
 export interface PredictionErrorResult {
   readonly value: number;
@@ -45,12 +54,35 @@ export async function predictionError(
     if (hidden) for (let j = 0; j < hidden.hiddenDim; j++) x.push(hidden.data[t * hidden.hiddenDim + j]);
     return x;
   };
+  const start = (i: number) => offset + (count === available ? i : Math.floor((i * available) / count));
+  if (simulate.last) {
+    const stateDim = d + (hidden?.hiddenDim ?? 0);
+    let total = 0;
+    for (let first = 0; first < count; first += LAST_BATCH) {
+      if (signal.cancelled) return { value: NaN, starts: first, n, reason: 'cancelled' };
+      const m = Math.min(LAST_BATCH, count - first);
+      const states = new Float64Array(m * stateDim);
+      for (let i = 0; i < m; i++) {
+        const t = start(first + i);
+        states.set(test.data.subarray(t * d, (t + 1) * d), i * stateDim);
+        if (hidden)
+          states.set(hidden.data.subarray(t * hidden.hiddenDim, (t + 1) * hidden.hiddenDim), i * stateDim + d);
+      }
+      const out = await simulate.last(states, m, n);
+      const width = out.length / m;
+      if (width < d) return { value: NaN, starts: 0, n, reason: `the model emits ${width} values, the data has ${d}` };
+      for (let i = 0; i < m; i++) {
+        const truthRow = (start(first + i) + n) * d;
+        for (let j = 0; j < d; j++) total += (out[i * width + j] - test.data[truthRow + j]) ** 2;
+      }
+    }
+    return finish(total / (count * d), count, n);
+  }
   let sum = 0;
   for (let first = 0; first < count; first += MAX_BATCH) {
     if (signal.cancelled) return { value: NaN, starts: first, n, reason: 'cancelled' };
     const starts: number[] = [];
-    for (let i = first; i < Math.min(count, first + MAX_BATCH); i++)
-      starts.push(offset + (count === available ? i : Math.floor((i * available) / count)));
+    for (let i = first; i < Math.min(count, first + MAX_BATCH); i++) starts.push(start(i));
     const out = await simulate(starts.map(row), n);
     const width = out.length / (n * starts.length);
     if (width < d) return { value: NaN, starts: 0, n, reason: `the model emits ${width} values, the data has ${d}` };
@@ -58,11 +90,13 @@ export async function predictionError(
     for (let m = 0; m < starts.length; m++)
       for (let j = 0; j < d; j++) sum += (out[last + m * width + j] - test.data[(starts[m] + n) * d + j]) ** 2;
   }
-  const value = sum / (count * d);
-  return Number.isFinite(value)
-    ? { value, starts: count, n }
-    : { value: NaN, starts: count, n, reason: 'the model left the finite numbers' };
+  return finish(sum / (count * d), count, n);
 }
+
+const finish = (value: number, starts: number, n: number): PredictionErrorResult =>
+  Number.isFinite(value)
+    ? { value, starts, n }
+    : { value: NaN, starts, n, reason: 'the model left the finite numbers' };
 
 /** The hidden part of a model's state at every row of an observed trajectory, found by driving it with the data. */
 export interface DrivenStates {
@@ -114,7 +148,9 @@ export async function drivenStates(
       return [...test.data.subarray(t * d, (t + 1) * d), ...hidden[s]];
     });
     if (from.every((f, s) => f + i >= end[s] - 1)) break; // the last rows are recorded; no further step needed
-    const next = await simulateState(states, 1);
+    const next = simulateState.last
+      ? await simulateState.last(Float64Array.from(states.flat()), segments, 1)
+      : await simulateState(states, 1);
     if (next.length !== segments * stateDim) return undefined;
     begin.forEach((_, s) => {
       if (from[s] + i < end[s] - 1) hidden[s] = Float64Array.from(next.subarray(s * stateDim + d, (s + 1) * stateDim));

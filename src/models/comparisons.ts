@@ -70,8 +70,20 @@ export class PreviewComparisons {
   }
 }
 
+/** The runtime's `lastRows`: the emitted row after `steps` steps from each of many states. */
+export type LastRows = (
+  file: string,
+  signature: Signature,
+  states: Float64Array,
+  count: number,
+  steps: number,
+  dt: number,
+  signal: CancelSignal,
+) => Promise<Float32Array>;
+
 /**
- * A `Simulate` over the runtime's rollout: one call per batch of states, as one chunk, rows concatenated.
+ * A `Simulate` over the runtime's rollout: one call per batch of states, as one chunk, rows concatenated; with
+ * `lastRows`, also its `last` (many restarts in large batches, last rows only).
  */
 export function rolloutSimulator(
   rollout: (
@@ -84,8 +96,9 @@ export function rolloutSimulator(
   signature: Signature,
   dt: number,
   signal: CancelSignal,
+  lastRows?: LastRows,
 ): Simulate {
-  return async (initialStates, steps) => {
+  const simulate = async (initialStates: readonly (readonly number[])[], steps: number) => {
     const parts: Float32Array[] = [];
     await rollout(
       file,
@@ -101,4 +114,9 @@ export function rolloutSimulator(
     }
     return out;
   };
+  if (!lastRows) return simulate;
+  return Object.assign(simulate, {
+    last: (states: Float64Array, count: number, steps: number) =>
+      lastRows(file, signature, states, count, steps, dt, signal),
+  });
 }

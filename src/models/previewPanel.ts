@@ -7,7 +7,7 @@ import { PreviewAnalysis } from '../insight/analysisPanel';
 import { Disposable } from '../util/disposable';
 import { compareWithData, type DataChoice } from '../zoo/dataComparison';
 import { pickDataChoice, restoreDataChoice } from './commands/pickData';
-import { rolloutSimulator, type CompletedRun, type PreviewComparisons } from './comparisons';
+import { rolloutSimulator, type CompletedRun, type LastRows, type PreviewComparisons } from './comparisons';
 import { trajectoryCsv, trajectoryNpy } from './exportFormats';
 import type { KindAnswers } from './kindAnswers';
 import { ModelFileError, ModelRunError } from './modelErrors';
@@ -397,12 +397,14 @@ class ModelPreviewPanel extends Disposable {
     const data = this.data;
     if (comparisons.length === 0 && !data) return;
     const rows = this.rows(run);
+    const lastRows: LastRows = (...args) => this.ctx.runtime.lastRows(...args);
     const simulate = rolloutSimulator(
       (file, request, onChunk, signal) => this.ctx.runtime.rollout(file, request, onChunk, signal),
       this.uri.fsPath,
       run.signature,
       run.params.dt,
       run.signal,
+      lastRows,
     );
     // A model whose emitted values are the first of a larger state (an ESN's [x, reservoir]) is also run with
     // whole states returned, so measures can carry its hidden state (drivenStates in src/metrics/modelRuns.ts).
@@ -414,6 +416,7 @@ class ModelPreviewPanel extends Disposable {
           whole,
           run.params.dt,
           run.signal,
+          lastRows,
         )
       : undefined;
     const completed: CompletedRun = {

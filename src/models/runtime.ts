@@ -39,6 +39,11 @@ export const MAX_STEPS = 10_000_000;
 /** steps × members × values per row kept for plotting and export (80 MB of float32). */
 export const MAX_VALUES = 20_000_000;
 export const MAX_MEMBERS = 64;
+/**
+ * States per runtime call of `lastRows`: per-call and per-node overhead shrink to a few per cent, while one call
+ * (it blocks the thread it runs on) stays a few ms for the zoo's models (an ESN step of 1,024 states of 203 values).
+ */
+export const RESTART_BATCH = 1024;
 /** Upper bound of one chunk's output (4 MB of float32), whatever the speed. */
 const MAX_CHUNK_VALUES = 1 << 20;
 
@@ -393,6 +398,74 @@ export class ModelRuntime {
       sessionMs,
     };
   }
+  /**
+   * The emitted row after `steps` steps from each of `count` states (`states` is [count, d] in float64), as
+   * `[count, width]` float32: for measures that restart the model from every test point (the n-step prediction
+   * error, a reservoir driven by data). Models with a symbolic batch dim run RESTART_BATCH states per call, one
+   * call per step (per RK4 stage for a flow), without the Loop rollout's trajectory output or its rounding up to
+   * whole iterations; others run through `rollout` in ensembles of MAX_MEMBERS. Non-finite rows are returned as
+   * they are (the measure says so), not thrown. Cancel is honoured between batches.
+   */
+  async lastRows(
+    file: string,
+    sig: Signature,
+    states: Float64Array,
+    count: number,
+    steps: number,
+    dt: number,
+    signal: CancelSignal = { cancelled: false },
+  ): Promise<Float32Array> {
+    const d = sig.dim;
+    const width = emitWidth(sig);
+    const out = new Float32Array(count * width);
+    if (!Number.isInteger(steps) || steps < 1) throw new ModelRunError('tooLarge', 'The number of steps must be ≥ 1.');
+    const cancelled = () =>
+      new ModelRunError(
+        signal.reason ?? 'cancelled',
+        signal.reason === 'fileChanged' ? 'The model file changed.' : 'Cancelled.',
+      );
+    if (sig.kind === 'rollout' || sig.batch !== 'symbolic') {
+      for (let first = 0; first < count; first += MAX_MEMBERS) {
+        const n = Math.min(MAX_MEMBERS, count - first);
+        const group = Array.from({ length: n }, (_, i) =>
+          Array.from(states.subarray((first + i) * d, (first + i + 1) * d)),
+        );
+        let last: Float32Array | undefined;
+        await this.rollout(
+          file,
+          { signature: sig, initialStates: group, steps, dt, chunkSteps: steps },
+          (c) => void (c.start + c.steps === steps && (last = c.data.subarray((c.steps - 1) * n * width))),
+          signal,
+        );
+        out.set(last!, first * width);
+      }
+      return out;
+    }
+    const e = await this.entry(file);
+    let stepper: Stepper;
+    try {
+      stepper = perStepStepper(await this.runtime(), await this.directSession(file, e), sig, dt);
+    } catch (err) {
+      throw explainRuntimeError(err, { file });
+    }
+    for (let first = 0; first < count; first += RESTART_BATCH) {
+      if (signal.cancelled) throw cancelled();
+      const n = Math.min(RESTART_BATCH, count - first);
+      const state = sig.elemType === 'float64' ? new Float64Array(n * d) : new Float32Array(n * d);
+      state.set(states.subarray(first * d, (first + n) * d));
+      let rows;
+      try {
+        rows = await stepper({ members: [], rows: n, state }, steps, steps);
+      } catch (err) {
+        throw explainRuntimeError(err, { file });
+      }
+      out.set(rows.subarray((steps - 1) * n * width, steps * n * width), first * width);
+      // Let the host handle messages (Cancel) between batches.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return out;
+  }
+
   /**
    * The model applied `steps` times to each of `count` states (`points` is [count, d] in float64): a map's step
    * (or a rollout model's trajectory end), or a flow's vector field once (`steps` = 1). All states go in one

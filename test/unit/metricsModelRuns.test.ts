@@ -4,14 +4,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { rolloutSimulator, type CompletedRun } from '../../src/models/comparisons';
 import { inspectOnnx } from '../../src/models/onnxFile';
-import { ModelRuntime } from '../../src/models/runtime';
+import { ModelRuntime, RESTART_BATCH } from '../../src/models/runtime';
 import { recognise } from '../../src/models/signature';
 import { groundTruthComparison, papersProtocolRun } from '../../src/zoo/groundTruthComparison';
-import { MAX_BATCH, predictionError, runLyapunov, type Simulate } from '../../src/metrics/modelRuns';
+import { LAST_BATCH, MAX_BATCH, predictionError, runLyapunov, type Simulate } from '../../src/metrics/modelRuns';
 import { kaplanYorkeDimension, lyapunovSpectrum } from '../../src/metrics/lyapunov';
 import { advance, iterate } from '../../src/core/integrate';
 import { polynomialRk4 } from '../../src/zoo/polynomial';
-import type { DiscreteMap } from '../../src/core/trajectory';
+import type { DiscreteMap, Trajectory } from '../../src/core/trajectory';
 import { findSystem, QR_SPECTRA, REFERENCE_SYSTEMS } from '../../src/zoo/systems';
 
 const lorenz = findSystem('lorenz63')!;
@@ -63,6 +63,25 @@ describe('metrics that run the model (PE, λmax) and the Lyapunov spectrum', fun
     const exact = await predictionError(simulator(lorenzMap(), { n: 0, maxBatch: 0 }), truth, 20);
     assert.ok(exact.value < 1e-9, `the true system scores ~0: ${exact.value}`);
     assert.match((await predictionError(simulator(model, calls), { ...truth, length: 15 }, 20)).reason!, /fewer/);
+
+    // A runner with `last` (large batches, last rows only) gives the same value in ⌈2980/LAST_BATCH⌉ calls.
+    const lastCalls = { n: 0, maxBatch: 0, steps: 0 };
+    const perStart = simulator(model, { n: 0, maxBatch: 0 });
+    const withLast = Object.assign(perStart, {
+      last: async (states: Float64Array, count: number, steps: number) => {
+        lastCalls.n++;
+        lastCalls.maxBatch = Math.max(lastCalls.maxBatch, count);
+        lastCalls.steps = steps;
+        const out = new Float32Array(count * 3);
+        for (let i = 0; i < count; i++) out.set(advance(model, states.subarray(i * 3, i * 3 + 3), steps), i * 3);
+        return Promise.resolve(out);
+      },
+    });
+    const batched = await predictionError(withLast, truth, 20);
+    assert.equal(batched.starts, 2980);
+    assert.equal(lastCalls.n, Math.ceil(2980 / LAST_BATCH));
+    assert.equal(lastCalls.steps, 20);
+    assert.ok(Math.abs(batched.value - reference) <= 1e-9 * Math.max(1, reference), `${batched.value} vs ${reference}`);
   });
 
   it('λmax by Benettin on a running model is within 3% of 0.906 for Lorenz-63', async () => {
@@ -179,6 +198,45 @@ describe('the preview comparison runs the model through onnxruntime (PE, λmax)'
       assert.match(row('λmax').note!, /Benettin on the model as it runs/);
       // PE: ⌈2680/64⌉ = 42 calls; λmax: 50,000 steps in calls of ≤ 100 steps
       assert.ok(calls.n >= 42 + 500 && calls.n <= 42 + 1000, `${calls.n} runtime calls`);
+
+      // lastRows (batches of RESTART_BATCH, one runtime call per step, no Loop) ends where the rollout ends
+      const count = RESTART_BATCH + 37;
+      const starts = new Float64Array(count * 3);
+      for (let i = 0; i < count; i++) starts.set(all.subarray((burnIn + i) * 3, (burnIn + i + 1) * 3), i * 3);
+      const last = await runtime.lastRows(file, r.signature, starts, count, 20, lorenz.dt);
+      assert.equal(last.length, count * 3);
+      for (const i of [0, 1, RESTART_BATCH - 1, RESTART_BATCH, count - 1]) {
+        const ends: Float32Array[] = [];
+        await runtime.rollout(
+          file,
+          {
+            signature: r.signature,
+            initialStates: [Array.from(starts.subarray(i * 3, i * 3 + 3))],
+            steps: 20,
+            dt: lorenz.dt,
+          },
+          (c) => void ends.push(c.data),
+        );
+        const end = ends[ends.length - 1];
+        assert.deepEqual(
+          Array.from(last.subarray(i * 3, i * 3 + 3)),
+          Array.from(end.subarray(end.length - 3)),
+          `start ${i}`,
+        );
+      }
+      const withLast = rolloutSimulator(
+        (f, req, onChunk, signal) => runtime.rollout(f, req, onChunk, signal),
+        file,
+        r.signature,
+        lorenz.dt,
+        { cancelled: false },
+        (...args) => runtime.lastRows(...args),
+      );
+      const truthRows: Trajectory = { data: Float64Array.from(all), length: steps, dim: 3 };
+      const a = await predictionError(inner, truthRows, 20);
+      const b = await predictionError(withLast, truthRows, 20);
+      assert.equal(a.starts, b.starts);
+      assert.ok(Math.abs(a.value - b.value) <= 1e-9 * Math.max(1e-12, a.value), `PE ${a.value} vs ${b.value}`);
     } finally {
       runtime.dispose();
       fs.rmSync(dir, { recursive: true, force: true });
