@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 import { registerCite, type CiteApi } from './cite/register';
+import { vscodeCommandHost } from './commands/commandHost';
+import { extensionCommands } from './commands/extensionCommands';
+import { registerCommands } from './commands/registry';
 import { PaperPanels } from './panels/paperPanel';
 import { loadDefaultLibrary } from './papers/defaultLibrary';
 import type { Paper } from './papers/paper';
@@ -35,15 +38,11 @@ export function activate(context: vscode.ExtensionContext): AttractorApi {
   });
   const renderer = new LazyRenderer({ onProblem: (message) => log.warn(message) });
   const paperPanels = new PaperPanels({ extensionUri: context.extensionUri, store, renderer, log });
-  context.subscriptions.push(
-    log,
-    renderer,
-    new MathMacroSettings(renderer, log),
-    paperPanels,
-    vscode.commands.registerCommand('attractor.showLog', () => log.show()),
-  );
+  context.subscriptions.push(log, renderer, new MathMacroSettings(renderer, log), paperPanels);
+  const commands = vscodeCommandHost(log);
+  context.subscriptions.push(...registerCommands(commands, extensionCommands({ log, paperPanels })));
 
-  const services: Services = { context, log, store, renderer, paperPanels };
+  const services: Services = { context, log, store, renderer, paperPanels, commands };
   const papers = registerPapers(services);
   const papersTree = papers.tree;
   const notes = registerNotes(services);

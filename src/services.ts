@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { CommandHost } from './commands/registry';
 import type { PaperPanels } from './panels/paperPanel';
 import type { PaperStore } from './papers/paperStore';
 import type { LazyRenderer } from './render/lazyRenderer';
@@ -13,4 +14,6 @@ export interface Services {
   readonly store: PaperStore;
   readonly renderer: LazyRenderer;
   readonly paperPanels: PaperPanels;
+  /** Where the capabilities' commands are registered (`registerCommands` from `commands/registry.ts`). */
+  readonly commands: CommandHost;
 }

@@ -162,9 +162,6 @@ export class PaperPanels extends Disposable implements vscode.WebviewPanelSerial
   constructor(private readonly ctx: PanelContext) {
     super();
     this.register(vscode.window.registerWebviewPanelSerializer(PAPER_VIEW_TYPE, this));
-    this.register(
-      vscode.commands.registerCommand('attractor.annotatePanelSelection', () => this.annotateActiveSelection()),
-    );
     this.register({ dispose: () => this.open.forEach((p) => p.dispose()) });
     this.register(ctx.renderer.onDidChangeMacros(() => this.open.forEach((p) => void p.rerender())));
   }

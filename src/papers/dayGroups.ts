@@ -26,3 +26,14 @@ export function formatDay(iso: string): string {
   const [y, m, d] = iso.split('-').map(Number);
   return `${MONTH_NAMES[m - 1] ?? '?'} ${d}, ${y}`;
 }
+
+/** `YYYY-MM-DD` of a local date. */
+export function isoDate(d: Date): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** The `YYYY-MM-DD` `days` after (or before, when negative) a `YYYY-MM-DD`. */
+export function shiftDay(iso: string, days: number): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  return isoDate(new Date(y, m - 1, d + days));
+}

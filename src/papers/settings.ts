@@ -27,7 +27,7 @@ function endpoint(value: unknown, fallback: string): string {
  * `current` reads the configuration on every call instead of caching it: a cache cleared only by change events
  * kept the defaults when the values the extension host was started with were replaced without an event this
  * reader matched (seen in code-server, where user settings arrive over the remote connection), and reading is
- * a few microseconds. Whoever builds clients from these values compares them with `sameSettings` to rebuild.
+ * a few microseconds. Whoever builds clients from these values compares them (`PaperClients`) to rebuild.
  */
 export class PaperSettingsReader implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<PaperSettings>();
@@ -62,14 +62,4 @@ export class PaperSettingsReader implements vscode.Disposable {
     this.subscription.dispose();
     this.changed.dispose();
   }
-}
-
-/** Whether two readings of the settings would build the same clients. */
-export function sameSettings(a: PaperSettings, b: PaperSettings): boolean {
-  return (
-    a.huggingfaceEndpoint === b.huggingfaceEndpoint &&
-    a.arxivEndpoint === b.arxivEndpoint &&
-    a.timeoutMs === b.timeoutMs &&
-    a.fetchOnOpen === b.fetchOnOpen
-  );
 }

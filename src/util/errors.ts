@@ -1,9 +1,11 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
+import { vscodeCommandHost } from '../commands/commandHost';
+import { reportFailure } from '../commands/registry';
 
-/** One place turns failures into what the user reads; details go to the log. */
-export async function showError(log: vscode.LogOutputChannel, what: string, err: unknown): Promise<void> {
-  const detail = err instanceof Error ? err.message : String(err);
-  log.error(`${what}: ${detail}`, err instanceof Error && err.stack ? err.stack : '');
-  const choice = await vscode.window.showErrorMessage(`Attractor: ${what}. ${detail}`, 'Show Log');
-  if (choice === 'Show Log') log.show();
+/**
+ * A failure outside a command (a panel's message, an editor's load), reported as the command registry reports a
+ * command's: details to the log, one message with Show Log.
+ */
+export function showError(log: vscode.LogOutputChannel, what: string, err: unknown): Promise<void> {
+  return reportFailure(vscodeCommandHost(log), what, err);
 }

@@ -1,17 +1,10 @@
 import * as vscode from 'vscode';
-import { showError } from '../../util/errors';
+import { registerCommands, type CommandHost } from '../../commands/registry';
 import type { PaperFeeds } from '../feeds';
 import type { FeedsSection } from '../papersTree';
 import type { PaperStore } from '../paperStore';
-import { arxivQueryProblem } from './arxivQuery';
-import {
-  DEFAULT_CATEGORIES,
-  DEFAULT_KEYWORDS,
-  readFeedSettings,
-  type FeedDefinition,
-  type QueryFeedSetting,
-} from './feedDefinitions';
-import { FeedNode } from './feedsTree';
+import { feedCommands } from './commands/feedCommands';
+import { DEFAULT_CATEGORIES, DEFAULT_KEYWORDS, readFeedSettings, type FeedDefinition } from './feedDefinitions';
 
 /** A feed is fetched again when the view opens if its last refresh is older than this. */
 const FEED_MAX_AGE_MS = 30 * 60_000;
@@ -20,6 +13,7 @@ export interface ArxivFeedsDeps {
   readonly feeds: PaperFeeds;
   readonly store: PaperStore;
   readonly log: vscode.LogOutputChannel;
+  readonly commands: CommandHost;
   /** Shows a feed's row in the Papers view, expanded. */
   readonly reveal: (feedId: string) => Promise<void>;
   readonly withViewProgress: <T>(task: Promise<T>) => Promise<T>;
@@ -87,127 +81,14 @@ export function registerArxivFeeds(context: vscode.ExtensionContext, deps: Arxiv
     await Promise.all(stale.map((f) => fetch(f, false)));
   };
 
-  const feedFrom = (arg: unknown): FeedDefinition | undefined =>
-    arg instanceof FeedNode ? arg.feed : typeof arg === 'string' ? byId(arg) : undefined;
-
-  const command = (id: string, run: (...args: unknown[]) => unknown, what: string) =>
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        return await run(...args);
-      } catch (err) {
-        await showError(log, what, err);
-        return undefined;
-      }
-    });
-
-  const config = () => vscode.workspace.getConfiguration('attractor.feeds');
-  const savedQueries = (): QueryFeedSetting[] => {
-    const v = config().inspect<unknown>('queries')?.globalValue;
-    return Array.isArray(v) ? (v as QueryFeedSetting[]) : [];
-  };
-
   context.subscriptions.push(
     changed,
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('attractor.feeds')) changed.fire();
     }),
-    command(
-      'attractor.feeds.refresh',
-      async (arg?: unknown) => {
-        const one = feedFrom(arg);
-        await Promise.all((one ? [one] : definitions()).map((f) => fetch(f, false)));
-      },
-      'Could not refresh the feeds',
-    ),
-    command(
-      'attractor.feeds.loadMore',
-      async (arg?: unknown) => {
-        const feed = feedFrom(arg);
-        if (feed) await fetch(feed, true);
-      },
-      'Could not load more papers',
-    ),
-    command(
-      'attractor.feeds.addQuery',
-      async (queryArg?: unknown, nameArg?: unknown) => {
-        const query =
-          typeof queryArg === 'string'
-            ? queryArg
-            : await vscode.window.showInputBox({
-                title: 'Add arXiv Query Feed',
-                prompt: 'An arXiv query: fields ti: au: abs: cat: all:, joined by AND, OR or ANDNOT',
-                placeHolder: 'cat:nlin.CD AND abs:koopman',
-                validateInput: (v) => (v.trim() ? arxivQueryProblem(v) : undefined),
-              });
-        if (!query?.trim()) return undefined;
-        const problem = arxivQueryProblem(query);
-        if (problem) throw new Error(`"${query.trim().slice(0, 80)}" is not an arXiv query. ${problem}`);
-        const q = query.trim();
-        if (definitions().some((f) => f.id === q)) {
-          void vscode.window.showInformationMessage(`Attractor: "${q}" is already a feed.`);
-          await deps.reveal(q);
-          return q;
-        }
-        const name =
-          typeof nameArg === 'string'
-            ? nameArg
-            : typeof queryArg === 'string'
-              ? q
-              : await vscode.window.showInputBox({
-                  title: 'Name of the Feed',
-                  prompt: 'Shown in the Feeds group (Enter keeps the query)',
-                  value: q,
-                });
-        if (name === undefined) return undefined;
-        await config().update(
-          'queries',
-          [...savedQueries(), { name: name.trim() || q, query: q }],
-          vscode.ConfigurationTarget.Global,
-        );
-        const feed = byId(q);
-        if (!feed) throw new Error('the feed was saved but is not in the settings read back');
-        changed.fire();
-        const task = fetch(feed, false);
-        await deps.reveal(q);
-        await task;
-        return q;
-      },
-      'Could not add the feed',
-    ),
-    command(
-      'attractor.feeds.remove',
-      async (arg?: unknown) => {
-        let feed = feedFrom(arg);
-        if (!feed) {
-          const picked = await vscode.window.showQuickPick(
-            definitions().map((f) => ({ label: f.label, description: f.id === f.label ? '' : f.id, id: f.id })),
-            { title: 'Remove which feed?' },
-          );
-          feed = picked && byId(picked.id);
-        }
-        if (!feed) return;
-        const target = feed;
-        if (target.kind === 'query') {
-          await config().update(
-            'queries',
-            savedQueries().filter((q) => typeof q?.query !== 'string' || q.query.trim() !== target.id),
-            vscode.ConfigurationTarget.Global,
-          );
-        } else {
-          const categories = config().get<unknown[]>('categories', [...DEFAULT_CATEGORIES]);
-          await config().update(
-            'categories',
-            categories.filter((c) => typeof c !== 'string' || c.trim() !== target.label),
-            vscode.ConfigurationTarget.Global,
-          );
-        }
-        (await store.library()).removeFeed(target.id);
-        changed.fire();
-        void vscode.window.showInformationMessage(
-          `Attractor: removed the feed "${target.label}" (its papers stay in the library).`,
-        );
-      },
-      'Could not remove the feed',
+    ...registerCommands(
+      deps.commands,
+      feedCommands({ store, definitions, fetch, reveal: deps.reveal, changed: () => changed.fire() }),
     ),
   );
 
