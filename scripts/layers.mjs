@@ -18,7 +18,7 @@ export const vscodeAdapters = [
   'src/models/kindAnswers.ts',
   'src/notes/annotations/annotationController.ts',
   'src/notes/markdownFeatures.ts',
-  'src/notes/noteCommands.ts',
+  'src/notes/paperNotes.ts',
   'src/notes/notesFolder.ts',
   'src/notes/notesIndex.ts',
   'src/notes/noteDecorations.ts',

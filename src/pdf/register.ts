@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NotesApi } from '../notes/register';
-import { paperIdFromArgument } from '../notes/noteCommands';
+import { paperIdFromArgument } from '../notes/paperNotes';
 import type { PapersApi } from '../papers/register';
 import { pickPaper } from '../papers/pickPaper';
 import type { Services } from '../services';

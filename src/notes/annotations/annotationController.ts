@@ -48,7 +48,7 @@ export interface AnnotationState {
 }
 
 /** One comment as the Comments API shows it, tied to the stored comment it came from. */
-class CommentView implements vscode.Comment {
+export class CommentView implements vscode.Comment {
   mode = vscode.CommentMode.Preview;
   body: string | vscode.MarkdownString;
   readonly author: vscode.CommentAuthorInformation;
@@ -128,27 +128,6 @@ export class AnnotationController extends Disposable {
     this.register(vscode.window.onDidChangeVisibleTextEditors(() => this.decorateAll()));
     this.register({ dispose: () => this.notes.forEach((n) => clearTimeout(n.timer)) });
     for (const d of vscode.workspace.textDocuments) void this.track(d);
-
-    const command = (id: string, fn: (...args: never[]) => unknown) =>
-      this.register(
-        vscode.commands.registerCommand(id, async (...args: never[]) => {
-          try {
-            return await fn(...args);
-          } catch (err) {
-            await showError(this.log, 'The annotation could not be saved', err);
-            return undefined;
-          }
-        }),
-      );
-    command('attractor.annotations.create', (reply: vscode.CommentReply) => this.createFromReply(reply));
-    command('attractor.annotations.reply', (reply: vscode.CommentReply) => this.reply(reply));
-    command('attractor.annotations.editComment', (c: CommentView) => this.setMode(c, vscode.CommentMode.Editing));
-    command('attractor.annotations.saveComment', (c: CommentView) => this.saveComment(c));
-    command('attractor.annotations.cancelEdit', (c: CommentView) => this.cancelEdit(c));
-    command('attractor.annotations.deleteComment', (c: CommentView) => this.deleteComment(c));
-    command('attractor.annotations.deleteThread', (t: vscode.CommentThread) => this.deleteThread(t));
-    command('attractor.annotations.resolve', (t: vscode.CommentThread) => this.setResolved(t, true));
-    command('attractor.annotations.unresolve', (t: vscode.CommentThread) => this.setResolved(t, false));
   }
 
   /** Markdown files in the notes folder can be annotated. */
@@ -352,14 +331,14 @@ export class AnnotationController extends Disposable {
     return annotation.id;
   }
 
-  private async createFromReply(reply: vscode.CommentReply): Promise<void> {
+  async createFromReply(reply: vscode.CommentReply): Promise<void> {
     const { thread, text } = reply;
     if (!text.trim()) return;
     if (!thread.range) throw new Error('an annotation needs a passage of the note');
     await this.annotate(thread.uri, thread.range, text, thread);
   }
 
-  private async reply(reply: vscode.CommentReply): Promise<void> {
+  async reply(reply: vscode.CommentReply): Promise<void> {
     const found = this.findByThread(reply.thread);
     if (!found) return this.createFromReply(reply);
     if (!reply.text.trim()) return;
@@ -394,7 +373,7 @@ export class AnnotationController extends Disposable {
     if (doc) this.reanchor(state, doc);
   }
 
-  private setMode(comment: CommentView, mode: vscode.CommentMode): void {
+  setMode(comment: CommentView, mode: vscode.CommentMode): void {
     const thread = comment.thread;
     thread.comments = thread.comments.map((c) => {
       if (c === comment) c.mode = mode;
@@ -402,7 +381,7 @@ export class AnnotationController extends Disposable {
     });
   }
 
-  private async saveComment(comment: CommentView): Promise<void> {
+  async saveComment(comment: CommentView): Promise<void> {
     const found = this.findByThread(comment.thread);
     if (!found) return;
     const body = bodyText(comment.body);
@@ -412,12 +391,12 @@ export class AnnotationController extends Disposable {
     await this.replaceAnnotation(found.state, { ...found.annotation, comments });
   }
 
-  private cancelEdit(comment: CommentView): void {
+  cancelEdit(comment: CommentView): void {
     comment.body = comment.savedBody;
     this.setMode(comment, vscode.CommentMode.Preview);
   }
 
-  private async deleteComment(comment: CommentView): Promise<void> {
+  async deleteComment(comment: CommentView): Promise<void> {
     const found = this.findByThread(comment.thread);
     if (!found) return;
     const comments = found.annotation.comments.filter((c) => c.id !== comment.data.id);
@@ -425,7 +404,7 @@ export class AnnotationController extends Disposable {
     else await this.replaceAnnotation(found.state, { ...found.annotation, comments });
   }
 
-  private async deleteThread(thread: vscode.CommentThread): Promise<void> {
+  async deleteThread(thread: vscode.CommentThread): Promise<void> {
     const found = this.findByThread(thread);
     if (!found) {
       thread.dispose();
@@ -434,7 +413,7 @@ export class AnnotationController extends Disposable {
     await this.replaceAnnotation(found.state, undefined, found.annotation.id);
   }
 
-  private async setResolved(thread: vscode.CommentThread, resolved: boolean): Promise<void> {
+  async setResolved(thread: vscode.CommentThread, resolved: boolean): Promise<void> {
     const found = this.findByThread(thread);
     if (found) await this.replaceAnnotation(found.state, { ...found.annotation, resolved });
   }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Paper } from '../papers/paper';
 import type { PaperStore } from '../papers/paperStore';
 import { pickPaper } from '../papers/pickPaper';
-import { showError } from '../util/errors';
+import { CommandFailure } from '../commands/registry';
 import { renderNote } from './noteDocument';
 import { noteFileName } from './noteFileName';
 import type { NotesIndex } from './notesIndex';
@@ -23,8 +23,8 @@ export interface NoteResult {
   readonly created: boolean;
 }
 
-/** Creates and opens notes about papers. */
-export class NoteCommands {
+/** Notes about papers: created from the paper (never over a file), opened. */
+export class PaperNotes {
   constructor(
     private readonly store: PaperStore,
     private readonly index: NotesIndex,
@@ -70,39 +70,34 @@ export class NoteCommands {
 
   /** Attractor: Annotate Paper — create or open the note and put the cursor in its Notes section. */
   async annotate(arg?: unknown): Promise<vscode.TextEditor | undefined> {
-    try {
-      const paper = await this.paperFrom(arg, 'annotate');
-      if (!paper) return undefined;
-      const note = await this.ensureNote(paper);
-      if (!note) return undefined;
-      const editor = await vscode.window.showTextDocument(note.uri, { preview: false });
-      if (note.created) {
-        const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
-        editor.selection = new vscode.Selection(end, end);
-        editor.revealRange(new vscode.Range(end, end));
-      }
-      return editor;
-    } catch (err) {
-      await showError(this.log, 'Could not create the note', err);
-      return undefined;
+    const paper = await this.paperFrom(arg, 'annotate');
+    if (!paper) return undefined;
+    const note = await this.ensureNote(paper);
+    if (!note) return undefined;
+    const editor = await vscode.window.showTextDocument(note.uri, { preview: false });
+    if (note.created) {
+      const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+      editor.selection = new vscode.Selection(end, end);
+      editor.revealRange(new vscode.Range(end, end));
     }
+    return editor;
   }
 
   /** Attractor: Open Note — the note if there is one, otherwise offer to create it. */
   async open(arg?: unknown): Promise<vscode.TextEditor | undefined> {
+    const paper = await this.paperFrom(arg, 'open');
+    if (!paper) return undefined;
+    const existing = await this.index.noteFor(paper.id);
+    if (existing) return await vscode.window.showTextDocument(existing, { preview: false });
+    const choice = await vscode.window.showInformationMessage(
+      `There is no note about "${paper.title}" yet.`,
+      'Create Note',
+    );
+    if (choice !== 'Create Note') return undefined;
     try {
-      const paper = await this.paperFrom(arg, 'open');
-      if (!paper) return undefined;
-      const existing = await this.index.noteFor(paper.id);
-      if (existing) return await vscode.window.showTextDocument(existing, { preview: false });
-      const choice = await vscode.window.showInformationMessage(
-        `There is no note about "${paper.title}" yet.`,
-        'Create Note',
-      );
-      return choice === 'Create Note' ? await this.annotate(paper.id) : undefined;
+      return await this.annotate(paper.id);
     } catch (err) {
-      await showError(this.log, 'Could not open the note', err);
-      return undefined;
+      throw new CommandFailure('Could not create the note', err);
     }
   }
 }
