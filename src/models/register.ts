@@ -1,12 +1,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../services';
-import { showError } from '../util/errors';
+import { registerCommands } from '../commands/registry';
+import { modelCommands } from './commands/modelCommands';
 import { PreviewComparisons, type PreviewComparison } from './comparisons';
 import { KindAnswers } from './kindAnswers';
-import { MODEL_CARD_VIEW_TYPE, ModelCardEditorProvider } from './modelCardEditor';
+import { ModelCardEditorProvider } from './modelCardEditor';
 import { ModelPaperLinks, type ModelPaperLinkProvider } from './paperProviders';
-import { ModelItem, ModelsTreeProvider } from './modelsTree';
+import { ModelsTreeProvider } from './modelsTree';
 import { describeForPreview, ModelPreviews } from './previewPanel';
 import { ModelRunError } from './modelErrors';
 import { ModelRuntime } from './runtime';
@@ -51,15 +52,6 @@ export interface HeadlessResult {
   readonly width: number;
   readonly path: string;
   readonly elapsedMs: number;
-}
-
-/** Accepts what menus, the card and other commands pass: a Uri, a tree item, or a path. */
-function toUri(arg: unknown): vscode.Uri | undefined {
-  if (arg instanceof vscode.Uri) return arg;
-  if (arg instanceof ModelItem) return arg.uri;
-  if (typeof arg === 'string' && arg.length > 0)
-    return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
-  return undefined;
 }
 
 /**
@@ -113,36 +105,6 @@ export function registerModels(services: Services): ModelsApi {
     if (kind !== 'deleted') await cards.fileChanged(uri);
   };
 
-  async function pickModel(): Promise<vscode.Uri | undefined> {
-    const known = await tree.all();
-    const browse = {
-      label: '$(folder-opened) Browse…',
-      description: 'choose an .onnx file',
-      uri: undefined as vscode.Uri | undefined,
-    };
-    const items = [
-      ...known.map(({ uri, source }) => ({
-        label: path.basename(uri.fsPath),
-        description: source === 'workspace' ? vscode.workspace.asRelativePath(uri) : source,
-        uri,
-      })),
-      browse,
-    ];
-    const picked = await vscode.window.showQuickPick(items, {
-      title: 'Preview Model',
-      placeHolder: 'An ONNX model to run',
-      matchOnDescription: true,
-    });
-    if (!picked) return undefined;
-    if (picked.uri) return picked.uri;
-    const chosen = await vscode.window.showOpenDialog({
-      title: 'Preview Model',
-      canSelectMany: false,
-      filters: { 'ONNX models': ['onnx'] },
-    });
-    return chosen?.[0];
-  }
-
   context.subscriptions.push(
     runtime,
     tree,
@@ -153,38 +115,7 @@ export function registerModels(services: Services): ModelsApi {
     watcher.onDidChange(onFile('changed')),
     watcher.onDidDelete(onFile('deleted')),
     vscode.window.createTreeView('attractor.models', { treeDataProvider: tree }),
-    vscode.commands.registerCommand('attractor.previewModel', async (arg?: unknown) => {
-      try {
-        const uri = toUri(arg) ?? (await pickModel());
-        if (uri) previews.show(uri);
-      } catch (err) {
-        await showError(log, 'Could not open the model preview', err);
-      }
-    }),
-    vscode.commands.registerCommand('attractor.openModelCard', async (arg?: unknown) => {
-      const uri = toUri(arg) ?? (await pickModel());
-      if (uri) await vscode.commands.executeCommand('vscode.openWith', uri, MODEL_CARD_VIEW_TYPE);
-    }),
-    vscode.commands.registerCommand('attractor.revealModel', async (arg?: unknown) => {
-      const uri = toUri(arg);
-      if (!uri) return;
-      if (vscode.workspace.getWorkspaceFolder(uri)) await vscode.commands.executeCommand('revealInExplorer', uri);
-      else await vscode.commands.executeCommand('revealFileInOS', uri);
-    }),
-    vscode.commands.registerCommand('attractor.refreshModels', () => tree.refresh()),
-    vscode.commands.registerCommand('attractor.analyseModel', async (arg?: unknown) => {
-      try {
-        const uri = toUri(arg);
-        if (await previews.analyse(uri)) return;
-        const picked = await pickModel();
-        if (picked) await previews.analyse(picked);
-      } catch (err) {
-        await showError(log, 'Could not analyse the model', err);
-      }
-    }),
-    vscode.commands.registerCommand('attractor.compareWithData', () =>
-      previews.compareWithData().catch((err) => showError(log, 'Could not compare with data', err)),
-    ),
+    ...registerCommands(services.commands, modelCommands({ tree, previews })),
   );
 
   return {
