@@ -30,5 +30,4 @@ export const vscodeAdapters = [
   'src/util/disposable.ts',
   'src/util/errors.ts',
   'src/util/userSettings.ts',
-  'src/zoo/findModels.ts',
 ];

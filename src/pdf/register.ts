@@ -9,7 +9,7 @@ import type { Services } from '../services';
 import { showError } from '../util/errors';
 import { userSetting } from '../util/userSettings';
 import { HubDownloadError, formatMB, MB } from '../zoo/hubModels';
-import { describeFindModelsError } from '../zoo/findModels';
+import { describeFindModelsError } from '../zoo/hubModels';
 import { arxivPdfUrl, clampMaxPdfMB, downloadPdf } from './pdfDownload';
 import { PDF_VIEW_TYPE, PdfEditorProvider } from './pdfEditor';
 import { paperIdOfPdfFileName, pdfFileName } from './pdfFiles';

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { SourceError } from '../core/httpErrors';
+import { describeSourceError, SourceError } from '../core/httpErrors';
 import { DownloadStopped, type BearerAuth, type HttpClient } from '../core/http';
 import { isRecord } from '../core/validate';
 
@@ -233,4 +233,17 @@ export async function downloadHubFile(req: HubDownloadRequest): Promise<HubDownl
   } finally {
     await fs.rm(temp, { force: true });
   }
+}
+
+/** What a failure means for the user: the Hub's and the network's errors in one sentence each. */
+export function describeFindModelsError(err: unknown): string {
+  if (err instanceof HubDownloadError) return err.message;
+  if (err instanceof SourceError) {
+    if (err.kind === 'truncated') return `The download from ${err.host} was cut off. Nothing was kept; try again.`;
+    const text = describeSourceError(err).replace(/ The saved library is still available\.$/, '');
+    return err.kind === 'unavailable' || err.kind === 'timeout' || err.kind === 'offline' || err.kind === 'rateLimited'
+      ? `${text} Nothing was kept.`
+      : text;
+  }
+  return err instanceof Error ? err.message : String(err);
 }

@@ -6,11 +6,12 @@ import type { ModelsApi } from '../models/register';
 import { parseArxivInput } from '../papers/arxivId';
 import type { PapersApi } from '../papers/register';
 import type { Services } from '../services';
-import { showError } from '../util/errors';
+import { registerCommands } from '../commands/registry';
 import { CATALOG_FILE, parseCatalog, type Catalog, type CatalogEntry } from './catalog';
 import { groundTruthComparison } from './groundTruthComparison';
-import { registerFindModels } from './findModels';
-import { modelsForPaper, normaliseTitle, paperForModel, type PaperLike } from './modelPapers';
+import { findModelsCommand } from './commands/findModels';
+import { modelPaperCommands } from './commands/modelPaperCommands';
+import { modelsForPaper, normaliseTitle, paperForModel } from './modelPapers';
 
 /** Paper rows with a zoo model: their icon, and the contextValue flag that shows Launch Model Preview. */
 export const PAPER_WITH_MODEL_ICON = 'pulse';
@@ -44,46 +45,6 @@ export function registerZoo(
       ? zoo().models.find((m) => m.file === path.basename(file))
       : undefined;
   const uriOf = (m: CatalogEntry) => vscode.Uri.file(path.join(dir, m.file));
-
-  const paperArg = (arg: unknown): PaperLike | undefined => {
-    const p = (arg as { paper?: PaperLike } | undefined)?.paper;
-    return p && typeof p.id === 'string' && typeof p.title === 'string' ? p : undefined;
-  };
-
-  const launch = async (arg: unknown) => {
-    let paper = paperArg(arg);
-    if (!paper && typeof arg === 'string') paper = (await deps.papers.store.all()).find((p) => p.id === arg);
-    if (!paper) {
-      const all = await deps.papers.store.all();
-      const withModels = all.filter((p) => modelsForPaper(zoo(), p).length > 0);
-      const picked = await vscode.window.showQuickPick(
-        withModels.map((p) => ({ label: p.title, paper: p })),
-        { title: 'Launch Model Preview', placeHolder: 'A paper with a model in the zoo' },
-      );
-      paper = picked?.paper;
-    }
-    if (!paper) return;
-    const models = modelsForPaper(zoo(), paper);
-    if (models.length === 0) {
-      void vscode.window.showInformationMessage(`Attractor has no bundled model for “${paper.title}”.`);
-      return;
-    }
-    const chosen =
-      models.length === 1
-        ? models[0]
-        : (
-            await vscode.window.showQuickPick(
-              models.map((m) => ({
-                label: m.title,
-                description: m.kind,
-                detail: m.papers.find((r) => r.title === paper!.title)?.relation,
-                m,
-              })),
-              { title: `Models for “${paper.title}”` },
-            )
-          )?.m;
-    if (chosen) deps.models.preview(uriOf(chosen));
-  };
 
   const openPaper = async (id: string) => void (await vscode.commands.executeCommand('attractor.openPaper', id));
   const addPaper = async (arxiv: string) => void (await vscode.commands.executeCommand('attractor.addPaper', arxiv));
@@ -125,18 +86,6 @@ export function registerZoo(
         };
   };
 
-  const openModelPaper = async (arg: unknown) => {
-    const file =
-      arg instanceof vscode.Uri
-        ? arg.fsPath
-        : typeof arg === 'string'
-          ? arg
-          : (arg as { uri?: vscode.Uri } | undefined)?.uri?.fsPath;
-    const link = file ? await paperLink(file) : undefined;
-    if (link) await link.open();
-    else void vscode.window.showInformationMessage('This model names no paper.');
-  };
-
   context.subscriptions.push(
     deps.models.registerComparison(
       groundTruthComparison({
@@ -148,7 +97,6 @@ export function registerZoo(
       }),
     ),
     deps.models.registerPaperLinks((model) => paperLink(model.file, model.metadata.paper)),
-    registerFindModels(log, deps),
     deps.papers.tree.addDecorator((paper) => {
       const models = modelsForPaper(zoo(), paper);
       if (models.length === 0) return undefined;
@@ -159,11 +107,9 @@ export function registerZoo(
         contextFlags: [PAPER_WITH_MODEL_FLAG],
       };
     }),
-    vscode.commands.registerCommand('attractor.launchModelPreview', (arg?: unknown) =>
-      launch(arg).catch((err) => showError(log, 'Could not launch the model preview', err)),
-    ),
-    vscode.commands.registerCommand('attractor.openModelPaper', (arg?: unknown) =>
-      openModelPaper(arg).catch((err) => showError(log, "Could not open the model's paper", err)),
-    ),
+    ...registerCommands(services.commands, [
+      ...modelPaperCommands({ zoo, uriOf, paperLink, models: deps.models, papers: deps.papers }),
+      findModelsCommand(log, deps),
+    ]),
   );
 }

@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { ModelsApi } from '../models/register';
-import { parseArxivInput } from '../papers/arxivId';
-import type { PapersApi } from '../papers/register';
-import { describeSourceError, SourceError } from '../core/httpErrors';
+import type { Command } from '../../commands/registry';
+import { SourceError } from '../../core/httpErrors';
+import type { ModelsApi } from '../../models/register';
+import { parseArxivInput } from '../../papers/arxivId';
+import type { PapersApi } from '../../papers/register';
+import { userSetting } from '../../util/userSettings';
 import {
+  describeFindModelsError,
   downloadedFileName,
   downloadHubFile,
   escapeIcons,
@@ -17,8 +20,7 @@ import {
   clampMaxDownloadMB,
   parseHubModels,
   type HubModel,
-} from './hubModels';
-import { userSetting } from '../util/userSettings';
+} from '../hubModels';
 
 export const MAX_DOWNLOAD_SETTING = 'attractor.models.maxDownloadMB';
 
@@ -32,28 +34,15 @@ function maxDownloadBytes(): number {
   return clampMaxDownloadMB(userSetting<unknown>('attractor', 'models.maxDownloadMB')) * MB;
 }
 
-/** What a failure means for the user: the Hub's and the network's errors in one sentence each. */
-export function describeFindModelsError(err: unknown): string {
-  if (err instanceof HubDownloadError) return err.message;
-  if (err instanceof SourceError) {
-    if (err.kind === 'truncated') return `The download from ${err.host} was cut off. Nothing was kept; try again.`;
-    const text = describeSourceError(err).replace(/ The saved library is still available\.$/, '');
-    return err.kind === 'unavailable' || err.kind === 'timeout' || err.kind === 'offline' || err.kind === 'rateLimited'
-      ? `${text} Nothing was kept.`
-      : text;
-  }
-  return err instanceof Error ? err.message : String(err);
-}
-
 /**
  * Find Models for This Paper: the Hub's models that cite the paper's arXiv id, which of them have .onnx files,
  * and the download of one (progress, size limit, integrity check) into the Models view's Downloaded group,
  * then its preview.
  */
-export function registerFindModels(
+export function findModelsCommand(
   log: vscode.LogOutputChannel,
   deps: { readonly models: ModelsApi; readonly papers: PapersApi },
-): vscode.Disposable {
+): Command {
   const paperFrom = async (arg: unknown): Promise<PaperRef | undefined> => {
     const fromPaper = (p: { arxivId?: string; title: string } | undefined) =>
       p?.arxivId ? { arxivId: p.arxivId, title: p.title } : undefined;
@@ -255,16 +244,10 @@ export function registerFindModels(
     deps.models.preview(uri);
   };
 
-  return vscode.commands.registerCommand('attractor.findModelsForPaper', async (arg?: unknown) => {
-    try {
-      await findModels(arg);
-    } catch (err) {
-      log.error(`Find Models for This Paper: ${err instanceof Error ? err.message : String(err)}`);
-      const choice = await vscode.window.showErrorMessage(
-        `Attractor: could not get the model. ${describeFindModelsError(err)}`,
-        'Show Log',
-      );
-      if (choice) log.show();
-    }
-  });
+  return {
+    id: 'attractor.findModelsForPaper',
+    what: 'could not get the model',
+    run: findModels,
+    describe: describeFindModelsError,
+  };
 }
