@@ -80,8 +80,10 @@ export async function reportFailure(
   }
   const sentence = describe(err);
   host.log.error(`${what}: ${sentence}`, failureDetails(err));
-  const choice = await host.showErrorMessage(`Attractor: ${what}. ${sentence}`, SHOW_LOG);
-  if (choice === SHOW_LOG) host.log.show();
+  // Not awaited: the command's caller gets its result at once, not when the notification is closed.
+  void host.showErrorMessage(`Attractor: ${what}. ${sentence}`, SHOW_LOG).then((choice) => {
+    if (choice === SHOW_LOG) host.log.show();
+  });
 }
 
 /** Registers the commands with the one error policy; a failed command resolves to undefined. */

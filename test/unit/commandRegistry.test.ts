@@ -79,6 +79,7 @@ describe('commands: the registry and its error policy', () => {
     const r = recordingHost('Show Log');
     registerCommands(r.host, [{ id: 'x', what: 'Could not x', run: () => Promise.reject(new Error('no')) }]);
     await r.handlers.get('x')!();
+    await new Promise((resolve) => setImmediate(resolve));
     assert.equal(r.logShown(), 1);
   });
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CommandFailure, type Command } from '../../commands/registry';
+import { textArgumentOrAsk } from '../../commands/textArgument';
 import { ARXIV_INPUT_HINT, formatArxivRef, parseArxivInput } from '../arxivId';
 import type { PapersCommandContext } from './papersCommandContext';
 
@@ -9,14 +10,11 @@ export function addPaperCommand(ctx: PapersCommandContext): Command {
     id: 'attractor.addPaper',
     what: 'Could not add the paper',
     run: async (input?: unknown) => {
-      const text =
-        typeof input === 'string'
-          ? input
-          : await vscode.window.showInputBox({
-              title: 'Add Paper by arXiv ID or URL',
-              placeHolder: '2306.04406, arXiv:2306.04406v2, https://arxiv.org/abs/…, https://huggingface.co/papers/…',
-              validateInput: (v) => (!v.trim() || parseArxivInput(v) ? undefined : `Expected ${ARXIV_INPUT_HINT}.`),
-            });
+      const text = await textArgumentOrAsk(input, {
+        title: 'Add Paper by arXiv ID or URL',
+        placeHolder: '2306.04406, arXiv:2306.04406v2, https://arxiv.org/abs/…, https://huggingface.co/papers/…',
+        validateInput: (v) => (!v.trim() || parseArxivInput(v) ? undefined : `Expected ${ARXIV_INPUT_HINT}.`),
+      });
       if (text === undefined || !text.trim()) return undefined;
       const ref = parseArxivInput(text);
       if (!ref) {

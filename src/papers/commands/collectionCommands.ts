@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Command } from '../../commands/registry';
+import { textArgumentOrAsk } from '../../commands/textArgument';
 import { writeFileAtomic } from '../../core/atomicWrite';
 import { toBibtexFile } from '../bibtex';
 import type { Library } from '../library/library';
@@ -7,13 +8,13 @@ import type { Paper } from '../paper';
 import { CollectionNode, PaperNode } from '../papersTree';
 import type { PapersCommandContext } from './papersCommandContext';
 
-const askName = (title: string, value?: string) =>
-  vscode.window.showInputBox({
-    title,
-    prompt: value === undefined ? 'Name of the new collection' : undefined,
-    value,
-    validateInput: (v) => (v.trim() ? undefined : 'Enter a name'),
-  });
+const nameBox = (title: string, value?: string): vscode.InputBoxOptions => ({
+  title,
+  prompt: value === undefined ? 'Name of the new collection' : undefined,
+  value,
+  validateInput: (v) => (v.trim() ? undefined : 'Enter a name'),
+});
+const askName = (title: string, value?: string) => vscode.window.showInputBox(nameBox(title, value));
 
 /** Collections: add and remove papers, create, rename, delete, and export one to BibTeX. */
 export function collectionCommands(ctx: PapersCommandContext): Command[] {
@@ -41,7 +42,7 @@ export function collectionCommands(ctx: PapersCommandContext): Command[] {
       id: 'attractor.papers.newCollection',
       what: 'Could not create the collection',
       run: async (name?: unknown) => {
-        const n = typeof name === 'string' ? name : await askName('New Collection');
+        const n = await textArgumentOrAsk(name, nameBox('New Collection'));
         if (n?.trim()) return (await ctx.library()).createCollection(n).id;
         return undefined;
       },

@@ -1,5 +1,5 @@
-import * as vscode from 'vscode';
 import type { Command } from '../../commands/registry';
+import { textArgumentOrAsk } from '../../commands/textArgument';
 import { showSearchPick } from '../searchPick';
 import type { PapersCommandContext } from './papersCommandContext';
 
@@ -25,13 +25,10 @@ export function searchCommands(ctx: PapersCommandContext): Command[] {
       id: 'attractor.searchOnline',
       what: 'Online search failed',
       run: async (query?: unknown) => {
-        const q =
-          typeof query === 'string'
-            ? query
-            : await vscode.window.showInputBox({
-                title: 'Search Papers Online',
-                prompt: 'Words, or an arXiv query such as cat:math.DS AND abs:koopman',
-              });
+        const q = await textArgumentOrAsk(query, {
+          title: 'Search Papers Online',
+          prompt: 'Words, or an arXiv query such as cat:math.DS AND abs:koopman',
+        });
         if (q?.trim()) await ctx.searchOnline(q.trim());
       },
     },

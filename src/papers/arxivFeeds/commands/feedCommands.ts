@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Command } from '../../../commands/registry';
+import { textArgumentOrAsk } from '../../../commands/textArgument';
 import type { PaperStore } from '../../paperStore';
 import { arxivQueryProblem } from '../arxivQuery';
 import { DEFAULT_CATEGORIES, type FeedDefinition, type QueryFeedSetting } from '../feedDefinitions';
@@ -53,15 +54,12 @@ export function feedCommands(ctx: FeedCommandContext): Command[] {
       id: 'attractor.feeds.addQuery',
       what: 'Could not add the feed',
       run: async (queryArg?: unknown, nameArg?: unknown) => {
-        const query =
-          typeof queryArg === 'string'
-            ? queryArg
-            : await vscode.window.showInputBox({
-                title: 'Add arXiv Query Feed',
-                prompt: 'An arXiv query: fields ti: au: abs: cat: all:, joined by AND, OR or ANDNOT',
-                placeHolder: 'cat:nlin.CD AND abs:koopman',
-                validateInput: (v) => (v.trim() ? arxivQueryProblem(v) : undefined),
-              });
+        const query = await textArgumentOrAsk(queryArg, {
+          title: 'Add arXiv Query Feed',
+          prompt: 'An arXiv query: fields ti: au: abs: cat: all:, joined by AND, OR or ANDNOT',
+          placeHolder: 'cat:nlin.CD AND abs:koopman',
+          validateInput: (v) => (v.trim() ? arxivQueryProblem(v) : undefined),
+        });
         if (!query?.trim()) return undefined;
         const problem = arxivQueryProblem(query);
         if (problem) throw new Error(`"${query.trim().slice(0, 80)}" is not an arXiv query. ${problem}`);
