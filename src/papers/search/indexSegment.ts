@@ -1,6 +1,7 @@
 import type { Paper } from '../paper';
 import { STOP_WORDS, tokenize } from './tokenize';
 import { boundedDistance, withinOneEdit } from './editDistance';
+import { PackedStrings } from './packedStrings';
 import { impactOrder, kthBest, topK, TopK } from './ranking';
 
 /** Field weights: a word in the title counts three times one in the abstract. */
@@ -50,8 +51,10 @@ export interface CollectionStats {
 
 /** The arrays a segment is made of: what a snapshot stores. */
 export interface SegmentArrays {
-  readonly ids: readonly string[];
-  readonly terms: readonly string[];
+  /** Paper id of each document. */
+  readonly ids: PackedStrings;
+  /** Vocabulary in sorted order. */
+  readonly terms: PackedStrings;
   readonly offsets: Int32Array;
   readonly docs: Int32Array;
   readonly weights: Float32Array;
@@ -212,7 +215,15 @@ export function buildSegment(papers: readonly Paper[], base?: CollectionStats): 
   const byId = Int32Array.from(paperIds.keys()).sort((a, b) =>
     paperIds[a] < paperIds[b] ? -1 : paperIds[a] > paperIds[b] ? 1 : a - b,
   );
-  return new IndexSegment({ ids: paperIds, terms, offsets, docs, weights, avgLen, byId });
+  return new IndexSegment({
+    ids: PackedStrings.from(paperIds),
+    terms: PackedStrings.from(terms),
+    offsets,
+    docs,
+    weights,
+    avgLen,
+    byId,
+  });
 }
 
 /**
@@ -229,10 +240,10 @@ export function buildSegment(papers: readonly Paper[], base?: CollectionStats): 
  */
 export class IndexSegment {
   /** Paper id of each document. */
-  readonly ids: readonly string[];
+  private readonly ids: PackedStrings;
   readonly avgLen: number;
   /** Vocabulary in sorted order. */
-  private readonly terms: readonly string[];
+  private readonly terms: PackedStrings;
   /** Start of each sorted term's postings in `docs`/`weights` (length terms + 1). */
   private readonly offsets: Int32Array;
   private readonly docs: Int32Array;
@@ -269,6 +280,11 @@ export class IndexSegment {
     this.wordTouched = new Int32Array(n);
   }
 
+  /** The paper id of document d. */
+  idOf(d: number): string {
+    return this.ids.get(d);
+  }
+
   /** What a snapshot stores (the arrays themselves, not copies). */
   arrays(): SegmentArrays {
     const { ids, terms, offsets, docs, weights, avgLen, byId } = this;
@@ -298,12 +314,12 @@ export class IndexSegment {
     let hi = byId.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (ids[byId[mid]] < id) lo = mid + 1;
+      if (ids.compare(byId[mid], id) < 0) lo = mid + 1;
       else hi = mid;
     }
     // A segment holds a paper once, but a snapshot's ids are not trusted to be distinct: every copy alive is killed.
     let killed = false;
-    for (let k = lo; k < byId.length && ids[byId[k]] === id; k++) {
+    for (let k = lo; k < byId.length && ids.equals(byId[k], id); k++) {
       const d = byId[k];
       if (dead[d]) continue;
       dead[d] = 1;
@@ -323,7 +339,7 @@ export class IndexSegment {
     let hi = this.terms.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.terms[mid] < s) lo = mid + 1;
+      if (this.terms.compare(mid, s) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -332,7 +348,7 @@ export class IndexSegment {
   /** The sorted position of a word, or -1. */
   private rankOf(term: string): number {
     const r = this.lowerBound(term);
-    return this.terms[r] === term ? r : -1;
+    return r < this.terms.length && this.terms.equals(r, term) ? r : -1;
   }
 
   private dfAt(r: number): number {
@@ -348,8 +364,8 @@ export class IndexSegment {
   /** Whether the word is in the vocabulary as typed or, if `asPrefix`, as the start of a word. */
   hasDirect(token: string, asPrefix: boolean): boolean {
     const r = this.lowerBound(token);
-    const at = this.terms[r];
-    return at !== undefined && (at === token || (asPrefix && at.startsWith(token)));
+    const { terms } = this;
+    return r < terms.length && (terms.equals(r, token) || (asPrefix && terms.startsWith(r, token)));
   }
 
   /** The vocabulary words a query word stands for, with their score factors (cached). */
@@ -380,7 +396,7 @@ export class IndexSegment {
     if (asPrefix) {
       const start = this.lowerBound(token);
       let end = start;
-      while (end < this.terms.length && this.terms[end].startsWith(token)) end++;
+      while (end < this.terms.length && this.terms.startsWith(end, token)) end++;
       const range = Array.from({ length: end - start }, (_, i) => start + i).filter((r) => r !== exact);
       if (range.length > MAX_PREFIX_TERMS) range.sort((a, b) => this.dfAt(b) - this.dfAt(a) || a - b);
       for (const r of range.slice(0, MAX_PREFIX_TERMS)) found.set(r, PREFIX);
@@ -396,7 +412,7 @@ export class IndexSegment {
         Math.abs(candidate.length - token.length) <= max &&
         (max === 1 ? withinOneEdit(token, candidate) : boundedDistance(token, candidate, max) <= max);
       for (let r = start; r < end; r++) {
-        const term = this.terms[r];
+        const term = this.terms.get(r);
         // While typing, the word is compared with the beginnings of words one letter shorter, as long or
         // longer ("expnent" is "exponent" with one letter missing, "expon" less one letter).
         const hitTerm =

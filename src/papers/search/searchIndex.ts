@@ -123,7 +123,10 @@ export class SearchIndex {
   private merged(limit: number, each: (s: IndexSegment) => DocScore[], skip?: string): SearchHit[] {
     const all: { id: string; score: number; seg: number; doc: number }[] = [];
     this.segments.forEach((s, seg) => {
-      for (const [doc, score] of each(s)) if (s.ids[doc] !== skip) all.push({ id: s.ids[doc], score, seg, doc });
+      for (const [doc, score] of each(s)) {
+        const id = s.idOf(doc);
+        if (id !== skip) all.push({ id, score, seg, doc });
+      }
     });
     all.sort((a, b) => b.score - a.score || a.seg - b.seg || a.doc - b.doc);
     const top = all.slice(0, limit);
