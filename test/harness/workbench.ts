@@ -92,8 +92,13 @@ export interface Workbench {
    * the menu stays open (Escape closes it).
    */
   contextMenuEntries(target: Locator): Promise<string[]>;
-  /** Right-clicks a row (or any element) and clicks the context menu's entry with this label, as a user does. */
+  /** Right-clicks a row (or any element) and chooses the context menu's entry with this label, as a user does. */
   contextMenu(target: Locator, entry: string): Promise<void>;
+  /**
+   * Chooses the entry with this label in the context menu that is open (hovered, then Enter); resolves once the
+   * menu has closed, with the time (Date.now()) just before the choice.
+   */
+  chooseMenuEntry(entry: string): Promise<number>;
   /**
    * Preferences: Color Theme, as a user picks it: the palette, then the theme's quick pick (e.g. `Light Modern`).
    * Closes all editors first: a webview taking the focus back would close the theme's quick pick.
@@ -448,6 +453,10 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
 
   async function contextMenu(target: Locator, entry: string): Promise<void> {
     await openContextMenu(target);
+    await chooseMenuEntry(entry);
+  }
+
+  async function chooseMenuEntry(entry: string): Promise<number> {
     const item = contextMenuEl
       .first()
       .locator('.action-item a.action-menu-item')
@@ -460,10 +469,11 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
       await page.keyboard.press('Escape');
       throw new Error(`no "${entry}" in the context menu (shown: ${JSON.stringify(shown.map((s) => s.trim()))})`);
     }
-    // Chosen by keyboard, not clicked: a menu item listens for the mouse button's release only once a 100 ms
-    // timer after it is drawn has run, and in a busy renderer the input goes first, so a click on a menu just
-    // shown was lost and the menu stayed open (seen in CI). Hovering gives the item the focus at once; Enter is
-    // handled from the moment the menu is drawn.
+    // Chosen by keyboard, never clicked: a menu item listens for the mouse button's release only once a 100 ms
+    // timer after it is drawn has run, so a click sent sooner is lost and the menu stays open. That happens on a
+    // busy renderer (the input goes before the timer) and on a fast machine (the click comes within 100 ms): CI
+    // lost the clicks of three tests that way on a fast machine. Hovering gives the item the focus at once;
+    // Enter is handled from the moment the menu is drawn.
     await item.hover();
     const focused = (el: Element) => {
       const active = (el.getRootNode() as Document | ShadowRoot).activeElement;
@@ -473,8 +483,10 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
       timeout: 10_000,
       message: `"${entry}" focused in the context menu`,
     });
+    const chosen = Date.now();
     await page.keyboard.press('Enter');
     await contextMenuEl.first().waitFor({ state: 'hidden', timeout: 10_000 });
+    return chosen;
   }
 
   async function pickColorTheme(theme: string): Promise<void> {
@@ -571,6 +583,7 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
     revealTreeItem,
     contextMenuEntries,
     contextMenu,
+    chooseMenuEntry,
     pickColorTheme,
     webview,
     editorTabs,

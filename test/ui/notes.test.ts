@@ -203,13 +203,7 @@ describe('notes and math (UI)', function () {
     assert.ok(where, 'the passage is in the abstract');
     await again.locator('.markdown-body').click({ button: 'right', position: where });
     // The entry's label, not the whole row: the row also shows the command's keybinding.
-    const item = ui.wb.page
-      .locator('.monaco-menu .action-item')
-      .filter({ has: ui.wb.page.locator('.action-label', { hasText: /^Annotate Selection$/ }) });
-    await item.waitFor();
-    // A menu ignores the mouse for a moment after it opens: choose with the keyboard, as a user may.
-    await item.hover();
-    await ui.wb.page.keyboard.press('Enter');
+    await ui.wb.chooseMenuEntry('Annotate Selection');
     await ui.wb.page
       .locator('.quick-input-widget .quick-input-title', { hasText: 'Annotate Selection' })
       .waitFor({ timeout: 15_000 });
@@ -299,7 +293,7 @@ describe('notes and math (UI)', function () {
       },
       { message: 'the context menu of the paper row' },
     );
-    await menuItem.click();
+    await ui.wb.chooseMenuEntry('Annotate Paper');
     const file = notePath(GROKKING);
     await waitFor(async () => (await ui.wb.activeEditorTitle()) === path.basename(file), {
       message: 'the note to open',

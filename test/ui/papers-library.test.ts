@@ -143,27 +143,38 @@ describe('papers library (UI)', function () {
       await ui.wb.runCommand('View: Close All Editors');
       // As a user does it: the Settings editor, search for the setting, type the new value.
       await ui.wb.runCommand('Preferences: Open User Settings');
+      const file = path.join(ui.host.userDataDir, 'User', 'settings.json');
       for (const id of ['attractor.huggingface.endpoint', 'attractor.arxiv.endpoint']) {
         const search = page.locator('.settings-editor .settings-header .suggest-input-container .monaco-editor');
-        await search.click();
-        await page.keyboard.press('Control+a');
-        await page.keyboard.type(id);
         const field = page.locator(`.settings-editor .setting-item-contents input[aria-label="${id}"]`);
-        await field.waitFor({ timeout: 15_000 });
+        // Searched again until the setting shows: once the previous setting is saved, the editor redraws its
+        // list and gives the list the focus back, so the keys of a search typed at that moment went to the list
+        // (the search still held the previous id, seen on a fast machine).
+        await waitFor(
+          async () => {
+            await search.click();
+            await page.keyboard.press('Control+a');
+            await page.keyboard.type(id);
+            return field
+              .waitFor({ timeout: 3_000 })
+              .then(() => true)
+              .catch(() => false);
+          },
+          { timeout: 20_000, message: `${id} found by the Settings search` },
+        );
         await field.fill(mirror.url);
         await field.press('Tab');
+        // The Settings editor writes a text setting after a delay, and an edit of another setting within it
+        // dropped the pending write: the first endpoint was never saved when the second was typed at once (CI on
+        // a fast machine). Wait for each to be saved, as a user sees it.
+        await waitFor(
+          () => {
+            const user = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+            return user[id] === mirror.url;
+          },
+          { timeout: 15_000, message: `${id} saved in the user settings` },
+        );
       }
-      const file = path.join(ui.host.userDataDir, 'User', 'settings.json');
-      // The Settings editor writes the file after a short debounce: wait for it, as a user waits for the edit.
-      await waitFor(
-        () => {
-          const user = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-          return (
-            user['attractor.huggingface.endpoint'] === mirror.url && user['attractor.arxiv.endpoint'] === mirror.url
-          );
-        },
-        { timeout: 15_000, message: 'both endpoints saved in the user settings' },
-      );
       // Done with Settings, close it as a user does. Left open with the focus in its list, it refreshes the list
       // when the focus leaves it (the palette opening) and takes the focus back, which closed the palette: this
       // test failed both tries when run alone.

@@ -86,33 +86,13 @@ describe('PDFs in the editor (UI)', function () {
 
   /**
    * Open PDF from the paper's context menu in the Papers view, as a user picks it; resolves with the time
-   * (Date.now()) the entry was chosen. Chosen by keyboard after hovering, as the harness's contextMenu does (a
-   * menu ignores the mouse for a moment after it opens), so the time is taken just before the choice.
+   * (Date.now()) the entry was chosen.
    */
   async function openPdf(title: string): Promise<number> {
-    const { page } = ui.wb;
     const row = await ui.wb.revealTreeItem('Papers', title);
     await row.scrollIntoViewIfNeeded();
     await row.click({ button: 'right' });
-    const menu = page.locator('.context-view .monaco-menu').first();
-    await menu.waitFor({ state: 'visible', timeout: 10_000 });
-    const item = menu
-      .locator('.action-item a.action-menu-item')
-      .filter({ has: page.locator('.action-label', { hasText: /^Open PDF$/ }) })
-      .first();
-    await item.hover();
-    await waitFor(
-      () =>
-        item.evaluate((el) => {
-          const active = (el.getRootNode() as Document | ShadowRoot).activeElement;
-          return !!active && !!el.closest('.action-item')?.contains(active);
-        }),
-      { timeout: 10_000, message: '"Open PDF" focused in the context menu' },
-    );
-    const chosen = Date.now();
-    await page.keyboard.press('Enter');
-    await menu.waitFor({ state: 'hidden', timeout: 10_000 });
-    return chosen;
+    return ui.wb.chooseMenuEntry('Open PDF');
   }
 
   /** The PDF editor of a paper, once pdf.js has laid out its pages. */

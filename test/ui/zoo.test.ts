@@ -225,7 +225,7 @@ describe('zoo and papers (UI)', function () {
       !menu.includes('Find Models for This Paper'),
       'a paper without an arXiv id cannot be looked up on the Hub',
     );
-    await ui.wb.page.locator('.monaco-menu .action-label', { hasText: /^Launch Model Preview$/ }).click();
+    await ui.wb.chooseMenuEntry('Launch Model Preview');
     await webview('Preview: lorenz63-plrnn.onnx');
   });
 
@@ -254,7 +254,7 @@ describe('zoo and papers (UI)', function () {
     const menu = await contextMenu(row);
     assert.ok(menu.includes('Find Models for This Paper'), menu.join(' | '));
     // As a user does it: the entry of the paper's context menu (the paper comes from the row, no paper picker).
-    await ui.wb.page.locator('.monaco-menu .action-label', { hasText: /^Find Models for This Paper$/ }).click();
+    await ui.wb.chooseMenuEntry('Find Models for This Paper');
     const tiny = await ui.wb.quickPickRow('lab/tiny-lorenz', false);
     assert.match(await tiny.innerText(), /ONNX: 1 file/);
     assert.match(await (await ui.wb.quickPickRow('someone/pytorch-only', false)).innerText(), /no \.onnx file/);
