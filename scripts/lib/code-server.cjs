@@ -47,8 +47,11 @@ function profileArgs({ userDataDir, extensionsDir, configFile }) {
   return ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--config', configFile];
 }
 
-/** Arguments after `node <code-server entry>` to serve `workspace` on 127.0.0.1:`port`. */
-function serveArgs({ port, workspace, ...dirs }) {
+/**
+ * Arguments after `node <code-server entry>` to serve `workspace` on 127.0.0.1:`port`. Workspace trust is off
+ * unless `workspaceTrust` is set (the Restricted Mode test turns it on).
+ */
+function serveArgs({ port, workspace, workspaceTrust = false, ...dirs }) {
   return [
     '--bind-addr',
     `127.0.0.1:${port}`,
@@ -56,7 +59,7 @@ function serveArgs({ port, workspace, ...dirs }) {
     'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     ...profileArgs(dirs),

@@ -51,12 +51,12 @@ export class ModelCardEditorProvider extends Disposable implements vscode.Custom
       }),
     );
     // Doc strings are Markdown with math: new math macros render them again.
-    this.register(
-      ctx.renderer.onDidChangeMacros(() => {
-        for (const [file, panels] of this.open)
-          for (const panel of panels) void this.render(vscode.Uri.file(file), panel);
-      }),
-    );
+    this.register(ctx.renderer.onDidChangeMacros(() => void this.renderAll()));
+  }
+
+  /** Draws every open card again: what it may offer changed (math macros, the workspace trusted). */
+  async renderAll(): Promise<void> {
+    for (const [file, panels] of this.open) for (const panel of panels) await this.render(vscode.Uri.file(file), panel);
   }
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {

@@ -329,6 +329,13 @@ class ModelPreviewPanel extends Disposable {
     }
   }
 
+  /** The workspace became trusted: a preview that was refused reads its model again. */
+  async trustGranted(): Promise<void> {
+    if (this.signature) return;
+    if (await this.load())
+      await this.post({ type: 'notice', message: 'The workspace is trusted now: this model can run.' });
+  }
+
   /** The watcher saw the file change or go: stop a run, then re-read it (or say it is gone). */
   async fileChanged(kind: 'changed' | 'deleted'): Promise<void> {
     this.cancel('fileChanged');
@@ -629,6 +636,14 @@ export class ModelPreviews extends Disposable implements vscode.WebviewPanelSeri
   /** Called by the file watcher. */
   async fileChanged(uri: vscode.Uri, kind: 'changed' | 'deleted'): Promise<void> {
     await this.open.get(uri.fsPath)?.fileChanged(kind);
+  }
+
+  /**
+   * The user trusted the workspace: a preview that refused to run a workspace model (Restricted Mode) reads it
+   * again and can run it, without being closed and opened again.
+   */
+  async trustGranted(): Promise<void> {
+    for (const view of this.open.values()) await view.trustGranted();
   }
 
   private track(view: ModelPreviewPanel): void {

@@ -114,6 +114,12 @@ export function registerModels(services: Services): ModelsApi {
     watcher.onDidCreate(onFile('created')),
     watcher.onDidChange(onFile('changed')),
     watcher.onDidDelete(onFile('deleted')),
+    // Restricted Mode refuses to run workspace models; once the user trusts the workspace, the cards and
+    // previews on screen offer what they refused, as VS Code's own features come back without a reload.
+    vscode.workspace.onDidGrantWorkspaceTrust(async () => {
+      await cards.renderAll();
+      await previews.trustGranted();
+    }),
     vscode.window.createTreeView('attractor.models', { treeDataProvider: tree }),
     ...registerCommands(services.commands, modelCommands({ tree, previews })),
   );

@@ -17,6 +17,7 @@ interface CodeServerCli {
   serveArgs(opts: {
     port: number;
     workspace: string;
+    workspaceTrust?: boolean;
     userDataDir: string;
     extensionsDir: string;
     configFile: string;
@@ -30,6 +31,11 @@ export interface HostOptions {
   workspace?: string;
   /** User settings, merged over the harness defaults and written to user-data/User/settings.json. */
   settings?: Record<string, unknown>;
+  /**
+   * Workspace trust as in a user's VS Code (the opened folder starts untrusted: Restricted Mode). Off by default:
+   * code-server is started with --disable-workspace-trust and the setting is false.
+   */
+  workspaceTrust?: boolean;
   /**
    * How the extension is loaded:
    * - 'dev' (default): the repo is symlinked into the extensions dir as publisher.name-version;
@@ -177,7 +183,15 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
   const logFile = path.join(dir, 'server.log');
   fs.writeFileSync(
     path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...defaultSettings, ...opts.settings }, null, 2),
+    JSON.stringify(
+      {
+        ...defaultSettings,
+        ...(opts.workspaceTrust ? { 'security.workspace.trust.enabled': true } : {}),
+        ...opts.settings,
+      },
+      null,
+      2,
+    ),
   );
   fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
 
@@ -211,7 +225,17 @@ export async function startHost(opts: HostOptions = {}): Promise<Host> {
   const fd = fs.openSync(logFile, 'a');
   const child: ChildProcess = spawn(
     process.execPath,
-    [codeServerEntry, ...cli.serveArgs({ port, workspace, userDataDir, extensionsDir, configFile })],
+    [
+      codeServerEntry,
+      ...cli.serveArgs({
+        port,
+        workspace,
+        workspaceTrust: opts.workspaceTrust,
+        userDataDir,
+        extensionsDir,
+        configFile,
+      }),
+    ],
     { env, detached: true, stdio: ['ignore', fd, fd] },
   );
   fs.closeSync(fd);
