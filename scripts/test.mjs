@@ -272,7 +272,13 @@ async function runHostLayer() {
     console.error(`host: the in-host run reported exit code ${code} although no test failed`);
     failures = 1;
   }
-  return { passes: summary.passes, failures, flaky: summary.flaky ?? [], ran: summary.tests?.length ?? 0 };
+  return {
+    passes: summary.passes,
+    failures,
+    flaky: summary.flaky ?? [],
+    figures: summary.figures ?? [],
+    ran: summary.tests?.length ?? 0,
+  };
 }
 
 async function runUi() {

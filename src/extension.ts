@@ -25,6 +25,8 @@ export interface AttractorApi extends NotesApi {
   readonly models: ModelsApi;
   readonly cite: CiteApi;
   readonly pdf: PdfApi;
+  /** Paper panels: `onDidRender` tells when an abstract reached its panel. */
+  readonly paperPanels: Pick<PaperPanels, 'onDidRender'>;
 }
 
 /** Only wiring happens here: the library, the renderer and KaTeX load when first needed. */
@@ -52,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): AttractorApi {
   const cite = registerCite(services, papers);
 
   log.info(`Attractor activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { listPapers: () => store.all(), papersTree, papers, models, cite, pdf, ...notes };
+  return { listPapers: () => store.all(), papersTree, papers, models, cite, pdf, paperPanels, ...notes };
 }
 
 export function deactivate(): void {}

@@ -25,12 +25,24 @@ interface PanelContext {
   readonly log: vscode.LogOutputChannel;
 }
 
+/** A paper's abstract rendered and posted to its panel. */
+export interface RenderedAbstract {
+  readonly paperId: string;
+  /** From the request to render to the message posted, on the extension host's clock. */
+  readonly ms: number;
+  readonly abstractHtml: string;
+}
+
+interface PaperPanelContext extends PanelContext {
+  readonly rendered: (r: RenderedAbstract) => void;
+}
+
 /** One webview panel showing one paper's abstract. */
 class PaperPanel extends Disposable {
   constructor(
     readonly paper: Paper,
     readonly panel: vscode.WebviewPanel,
-    private readonly ctx: PanelContext,
+    private readonly ctx: PaperPanelContext,
   ) {
     super();
     this.register(panel.onDidDispose(() => this.dispose()));
@@ -132,7 +144,7 @@ class PaperPanel extends Disposable {
       const started = performance.now();
       const abstractHtml = await this.ctx.renderer.render(repairHfTex(this.paper.abstract));
       this.ctx.log.debug(`Rendered "${this.paper.title}" in ${(performance.now() - started).toFixed(1)} ms`);
-      await this.post({
+      const posted = this.post({
         type: 'render',
         paper: {
           id: this.paper.id,
@@ -144,6 +156,8 @@ class PaperPanel extends Disposable {
           hasArxivId: Boolean(this.paper.arxivId),
         },
       });
+      await posted;
+      this.ctx.rendered({ paperId: this.paper.id, ms: performance.now() - started, abstractHtml });
     } catch (err) {
       await this.post({ type: 'error', message: 'The abstract could not be rendered; see Attractor: Show Log.' });
       await showError(this.ctx.log, `Could not render "${this.paper.title}"`, err);
@@ -158,9 +172,14 @@ class PaperPanel extends Disposable {
 /** Opens one panel per paper (a second open reveals it) and restores panels after a window reload. */
 export class PaperPanels extends Disposable implements vscode.WebviewPanelSerializer {
   private readonly open = new Map<string, PaperPanel>();
+  private readonly renderedEmitter = this.register(new vscode.EventEmitter<RenderedAbstract>());
+  /** An abstract was rendered (off the extension host's thread) and posted to its panel. */
+  readonly onDidRender = this.renderedEmitter.event;
+  private readonly ctx: PaperPanelContext;
 
-  constructor(private readonly ctx: PanelContext) {
+  constructor(ctx: PanelContext) {
     super();
+    this.ctx = { ...ctx, rendered: (r) => this.renderedEmitter.fire(r) };
     this.register(vscode.window.registerWebviewPanelSerializer(PAPER_VIEW_TYPE, this));
     this.register({ dispose: () => this.open.forEach((p) => p.dispose()) });
     this.register(ctx.renderer.onDidChangeMacros(() => this.open.forEach((p) => void p.rerender())));

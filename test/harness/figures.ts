@@ -21,6 +21,11 @@ export function recordFigure(figure: Figure): void {
   console.log(`      measured: ${formatFigure(figure)}`);
 }
 
+/** Every figure recorded in this process so far. */
+export function recordedFigures(): readonly Figure[] {
+  return (globalThis as unknown as Record<typeof KEY, Figure[] | undefined>)[KEY] ?? [];
+}
+
 export function formatFigure(f: Figure): string {
   return `${f.name}: ${f.value} ${f.unit}${f.beside ? ` (${f.beside})` : ''}`;
 }

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as util from 'util';
+import { recordedFigures } from '../harness/figures';
 import { IN_HOST_LINE_MARKER } from '../harness/protocol';
 import Mocha = require('mocha'); // the repo's mocha, resolved from out/test/host/
 
@@ -63,6 +64,8 @@ export function run(): Promise<void> {
           failures,
           pending: runner.stats?.pending ?? 0,
           tests,
+          // What the tests measured (test/harness/figures.ts): npm test prints them before its closing line.
+          figures: recordedFigures(),
         };
         const out = process.env.ATTRACTOR_TEST_RESULTS;
         if (out) {
