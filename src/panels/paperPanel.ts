@@ -144,7 +144,7 @@ class PaperPanel extends Disposable {
       const started = performance.now();
       const abstractHtml = await this.ctx.renderer.render(repairHfTex(this.paper.abstract));
       this.ctx.log.debug(`Rendered "${this.paper.title}" in ${(performance.now() - started).toFixed(1)} ms`);
-      const posted = this.post({
+      await this.post({
         type: 'render',
         paper: {
           id: this.paper.id,
@@ -156,7 +156,6 @@ class PaperPanel extends Disposable {
           hasArxivId: Boolean(this.paper.arxivId),
         },
       });
-      await posted;
       this.ctx.rendered({ paperId: this.paper.id, ms: performance.now() - started, abstractHtml });
     } catch (err) {
       await this.post({ type: 'error', message: 'The abstract could not be rendered; see Attractor: Show Log.' });
