@@ -128,6 +128,12 @@ describe('citations (UI)', function () {
       server.requests.some((r) => r.url.startsWith('/api/query') && r.url.includes(NEW_ID)),
       'arXiv was asked for the paper',
     );
+    // Add Paper ends by showing where the paper landed: Recent, in the Papers view. Waiting for it also keeps that
+    // reveal (which moves the focus) from closing the Quick Open below on a slow machine.
+    await waitFor(() => ui.wb.revealTreeItem('Papers', NEW_TITLE), {
+      timeout: 30_000,
+      message: `"${NEW_TITLE}" in the Papers view`,
+    });
     await ui.wb.quickOpen('analysis.py');
     await hoverAt(4, 30, NEW_TITLE);
   });
