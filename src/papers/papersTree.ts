@@ -12,6 +12,11 @@ import { markdownText } from '../render/untrustedMarkdown';
 
 /** Characters of the abstract shown in a row's tooltip. */
 const TOOLTIP_CHARS = 400;
+/**
+ * How long after VS Code last asked for rows under a group its rows may still be on their way to the screen;
+ * a change in that time redraws from the root (see `refreshGroup`). Generous for a slow machine.
+ */
+export const REDRAW_SETTLE_MS = 1000;
 
 export type GroupKind = 'daily' | 'feeds' | 'search' | 'starred' | 'collections' | 'recent';
 export type PapersNode =
@@ -262,6 +267,8 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
   private library: Library | undefined;
   private loadError: string | undefined;
   private dailyShown = false;
+  /** When VS Code last asked for rows under each group, or the root (see refreshGroup). */
+  private readonly askedAt = new Map<GroupKind | 'root', number>();
   /** The Feeds group's rows by feed id, kept so that one feed's change is fired for its node alone. */
   private readonly feedNodes = new Map<string, FeedNode>();
 
@@ -275,9 +282,9 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
   ) {
     this.subscriptions.push(
       feeds.onStatus((key) => {
-        if (key.startsWith('day:')) this.fireGroup('daily');
+        if (key.startsWith('day:')) this.refreshGroup('daily');
         else if (key.startsWith('feed:')) this.fireFeed(key.slice('feed:'.length));
-        else if (key === 'search') this.fireGroup('search');
+        else if (key === 'search') this.refreshGroup('search');
       }),
     );
   }
@@ -297,11 +304,29 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
     this.changed.fire(undefined);
   }
 
-  private fireGroup(group: GroupKind): void {
-    // The expanded Daily group is refreshed from the root: refreshing an expanded element while its first
-    // children are still being shown left it empty in VS Code 1.100.
-    // Feeds likewise: its feed rows may be expanded.
-    this.changed.fire(group === 'daily' || group === 'feeds' ? undefined : this.groups[group]);
+  /**
+   * Redraws one group and what is under it, and nothing else: a redraw drops the click commands of the rows it
+   * replaces until VS Code has drawn the new ones, so a row elsewhere that the user is clicking keeps working.
+   *
+   * Except while VS Code is still showing rows it asked for under that group (or the root): redrawing an element
+   * whose children are on their way left it expanded and empty in VS Code 1.100 (a fetch starts the moment Daily
+   * is first shown, and its "Loading" row arrived in that window). A redraw from the root has no such race.
+   */
+  refreshGroup(group: GroupKind): void {
+    this.redraw(this.groups[group], group);
+  }
+
+  private redraw(node: GroupNode | FeedNode, group: GroupKind): void {
+    const now = Date.now();
+    const settling = (k: GroupKind | 'root') => now - (this.askedAt.get(k) ?? -Infinity) < REDRAW_SETTLE_MS;
+    this.changed.fire(settling(group) || settling('root') ? undefined : node);
+  }
+
+  /** Notes that VS Code asked for rows under `node` (the root when undefined): see refreshGroup. */
+  private asked(node: PapersNode | undefined): void {
+    let n = node;
+    while (n && !(n instanceof GroupNode)) n = n.parent;
+    this.askedAt.set(n ? n.group : 'root', Date.now());
   }
 
   /**
@@ -310,7 +335,7 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
    */
   private fireFeed(feedId: string): void {
     const node = this.feedNodes.get(feedId);
-    if (node) this.changed.fire(node);
+    if (node) this.redraw(node, 'feeds');
   }
 
   private async libraryOrError(): Promise<Library | undefined> {
@@ -322,7 +347,7 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
         const sub = library.onChange((change) => {
           const groups = GROUP_OF_CHANGE[change];
           if (groups === 'all') this.refresh();
-          else groups.forEach((g) => this.fireGroup(g));
+          else groups.forEach((g) => this.refreshGroup(g));
         });
         this.subscriptions.push(sub);
       }
@@ -389,16 +414,26 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
     return this.feeds.statuses(prefix).map(([key, status]) => new StatusNode(key, status, parent, hasSaved));
   }
 
-  async getChildren(node?: PapersNode): Promise<PapersNode[]> {
-    const library = await this.libraryOrError();
-    if (!library) {
+  /**
+   * Synchronous once the library is open, and why: VS Code's tree registers the rows it asked for in the same
+   * task as it asked, so a node's redraw never overlaps a fetch of its children. Two overlapping fetches of one
+   * node register the same row ids twice ("Element with id … is already registered"), and the node is left empty.
+   */
+  getChildren(node?: PapersNode): PapersNode[] | Promise<PapersNode[]> {
+    this.asked(node);
+    if (this.library) return this.childrenOf(node, this.library);
+    return this.libraryOrError().then((library) => {
+      if (library) return this.childrenOf(node, library);
       if (node) return [];
       const row = new InfoNode(this.loadError ?? 'Could not load the paper library', undefined, 'load-error');
       row.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
       row.description = 'Retry';
       row.command = { command: 'attractor.refreshPapers', title: 'Retry' };
       return [row];
-    }
+    });
+  }
+
+  private childrenOf(node: PapersNode | undefined, library: Library): PapersNode[] {
     if (!node) {
       if (library.size === 0 && !library.search && library.collections.length === 0) return []; // viewsWelcome
       return Object.values(this.groups);

@@ -180,7 +180,7 @@ export function registerPapers(services: Services): PapersApi {
     tree,
     view,
     watchVisible,
-    arxivFeeds.onDidChange(() => tree.refresh()),
+    arxivFeeds.onDidChange(() => tree.refreshGroup('feeds')),
     store.onNotice((n) => {
       if (n.kind === 'setAside') {
         log.error(`The paper library file could not be read (${n.reason}); it was moved to ${n.setAsideAs}.`);

@@ -163,34 +163,40 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
     await quickInput.waitFor({ state: 'visible', timeout: 10_000 });
   }
 
+  /** A failure of a step that `againWhenClosed` must not run again. */
+  class NotAFocusLoss extends Error {}
+
   /**
-   * Opens the quick input and fills it, again when it closed under the typing. An editor that has just become
-   * active (a tab closed in front of a webview, a panel whose content has just loaded) takes the focus a moment
-   * later, and the quick input closes when it loses the focus: a user sees the palette vanish and opens it again.
+   * Runs `step`, again when the quick input closed under it. An editor that has just become active (a tab closed
+   * in front of a webview, a panel whose content has just loaded) or a view revealed a moment ago takes the focus
+   * a moment later, and the quick input closes when it loses the focus: a user sees it vanish and opens it again.
    * Three closes in a row mean something keeps taking the focus, which is a defect to report, not to wait out;
-   * each reopening is printed before the run's closing line.
+   * each reopening is a figure printed before the run's closing line, so a focus thief shows in every summary.
    */
-  async function openAndFill(key: 'F1' | 'Control+p', text: string, ready: Locator, timeout = 10_000): Promise<void> {
+  async function againWhenClosed(what: string, step: () => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      await openQuickInput(key);
       try {
-        await quickInput.fill(text, { timeout: 5_000 });
-        await ready.waitFor({ timeout });
+        await step();
         return;
       } catch (err) {
-        if (await quickInput.isVisible()) throw err;
-        if (attempt === 3)
-          throw new Error(`the quick input closed three times under "${text}": something keeps taking the focus`, {
-            cause: err,
-          });
-        // Reported with the run's figures (before the closing line), so a focus thief shows in every summary.
+        if (err instanceof NotAFocusLoss || (await quickInput.isVisible())) throw err;
+        if (attempt === 3) throw new Error(`${what} three times: something keeps taking the focus`, { cause: err });
         recordFigure({
-          name: `the quick input closed under "${text}" (something took the focus), opened again`,
+          name: `${what} (something took the focus), opened again`,
           value: attempt,
           unit: attempt === 1 ? 'time' : 'times',
         });
       }
     }
+  }
+
+  /** Opens the quick input and fills it, again when it closed under the typing. */
+  async function openAndFill(key: 'F1' | 'Control+p', text: string, ready: Locator, timeout = 10_000): Promise<void> {
+    await againWhenClosed(`the quick input closed under "${text}"`, async () => {
+      await openQuickInput(key);
+      await quickInput.fill(text, { timeout: 5_000 });
+      await ready.waitFor({ timeout });
+    });
   }
 
   /** The palette filtered to one command, and that command's row (useWorkbench waits until extension commands are listed). */
@@ -229,49 +235,31 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
           `.quick-input-widget .quick-input-box input[placeholder="${shows.placeholder.replace(/"/g, '\\"')}"]`,
         )
       : page.locator('.quick-input-widget .quick-input-title', { hasText: shows.title ?? title });
-    for (let attempt = 1; ; attempt++) {
+    // A webview the user clicked a moment ago can take the focus back as the palette hands it to the command's
+    // own input, which closes.
+    await againWhenClosed(`the input of "${title}" closed under "${fill ?? ''}"`, async () => {
       const row = await commandRow(title);
       await row.click();
-      await own.waitFor({ timeout: 20_000 });
-      if (fill === undefined) return;
-      try {
-        await quickInput.fill(fill, { timeout: 5_000 });
-        return;
-      } catch (err) {
-        // The same policy as openAndFill: a webview the user clicked a moment ago can take the focus back as
-        // the palette hands it to the command's own input, which closes; a user opens it again.
-        if ((await quickInput.isVisible()) || attempt === 3) throw err;
-        recordFigure({
-          name: `the input of "${title}" closed under "${fill}" (something took the focus), opened again`,
-          value: attempt,
-          unit: attempt === 1 ? 'time' : 'times',
-        });
-      }
-    }
+      // The command not showing its own input at all is its defect, not a focus loss.
+      await own.waitFor({ timeout: 20_000 }).catch((err: unknown) => {
+        throw new NotAFocusLoss(`"${title}" showed no input of its own`, { cause: err });
+      });
+      if (fill !== undefined) await quickInput.fill(fill, { timeout: 5_000 });
+    });
   }
 
   async function quickOpen(relative: string): Promise<void> {
     const name = relative.split('/').pop() ?? relative;
-    for (let attempt = 1; ; attempt++) {
+    // A view revealed a moment ago (Add Paper shows the Papers view) can take the focus as the row is clicked,
+    // and Quick Open closes without opening anything.
+    await againWhenClosed(`Quick Open closed under "${relative}" without opening it`, async () => {
       await openAndFill('Control+p', relative, pickRow(name), 30_000);
       await (await quickPickRow(name, false)).click();
-      try {
-        await waitFor(async () => (await activeEditorTitle()) === name, {
-          timeout: 10_000,
-          message: `the "${name}" tab`,
-        });
-        return;
-      } catch (err) {
-        // The same policy as openAndFill: a view revealed a moment ago (Add Paper shows the Papers view) can take
-        // the focus as the row is clicked, and Quick Open closes without opening anything; a user opens it again.
-        if ((await quickInput.isVisible()) || attempt === 3) throw err;
-        recordFigure({
-          name: `Quick Open closed under "${relative}" without opening it (something took the focus), opened again`,
-          value: attempt,
-          unit: attempt === 1 ? 'time' : 'times',
-        });
-      }
-    }
+      await waitFor(async () => (await activeEditorTitle()) === name, {
+        timeout: 10_000,
+        message: `the "${name}" tab`,
+      });
+    });
   }
 
   function pickRow(label: string): Locator {
