@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { arxivAbsUrl, arxivTitleSearchUrl, huggingFacePaperUrl, huggingFaceSearchUrl } from '../core/paperUrls';
 import { formatDay } from '../papers/dayGroups';
 import { citeKey, toBibtex } from '../papers/bibtex';
 import { describeAuthors, type Paper } from '../papers/paper';
@@ -86,21 +87,14 @@ class PaperPanel extends Disposable {
         await vscode.env.clipboard.writeText(toBibtex(paper));
         return this.status(`BibTeX copied (@${citeKey(paper)}).`);
       case 'openArxiv':
+        // Without an arXiv id, a title search stands in for the page.
         await vscode.env.openExternal(
-          vscode.Uri.parse(
-            paper.arxivId
-              ? `https://arxiv.org/abs/${paper.arxivId}`
-              : `https://arxiv.org/search/?searchtype=title&query=${encodeURIComponent(paper.title)}`,
-          ),
+          vscode.Uri.parse(paper.arxivId ? arxivAbsUrl(paper.arxivId) : arxivTitleSearchUrl(paper.title)),
         );
         return;
       case 'openHuggingFace':
         await vscode.env.openExternal(
-          vscode.Uri.parse(
-            paper.arxivId
-              ? `https://huggingface.co/papers/${paper.arxivId}`
-              : `https://huggingface.co/papers?q=${encodeURIComponent(paper.title)}`,
-          ),
+          vscode.Uri.parse(paper.arxivId ? huggingFacePaperUrl(paper.arxivId) : huggingFaceSearchUrl(paper.title)),
         );
         return;
       case 'annotate':

@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
 import type { Command } from '../../commands/registry';
-import { paperUrls } from '../../core/paperUrls';
+import { huggingFaceSearchUrl, paperUrls } from '../../core/paperUrls';
 import { toBibtex } from '../bibtex';
 import { describeAuthors, type Paper } from '../paper';
 import type { PapersCommandContext } from './papersCommandContext';
-
-const hubSearchUrl = (paper: Paper) => `https://huggingface.co/papers?q=${encodeURIComponent(paper.title)}`;
 
 /** One paper: open, star, copy its BibTeX or link, its pages on arXiv and Hugging Face, remove, find similar. */
 export function paperCommands(ctx: PapersCommandContext): Command[] {
@@ -42,7 +40,7 @@ export function paperCommands(ctx: PapersCommandContext): Command[] {
       return bib;
     }),
     onPaper('attractor.papers.copyLink', 'Could not copy the link', async (paper) => {
-      const link = paperUrls(paper).arxiv ?? hubSearchUrl(paper);
+      const link = paperUrls(paper).arxiv ?? huggingFaceSearchUrl(paper.title);
       await vscode.env.clipboard.writeText(link);
       void vscode.window.setStatusBarMessage('Attractor: link copied', 3000);
       return link;
@@ -51,7 +49,7 @@ export function paperCommands(ctx: PapersCommandContext): Command[] {
       openUrl(paperUrls(paper).arxiv, 'arXiv page'),
     ),
     onPaper('attractor.papers.openHuggingFace', 'Could not open Hugging Face', (paper) =>
-      openUrl(paperUrls(paper).huggingface ?? hubSearchUrl(paper), 'Hugging Face page'),
+      openUrl(paperUrls(paper).huggingface ?? huggingFaceSearchUrl(paper.title), 'Hugging Face page'),
     ),
     onPaper('attractor.papers.remove', 'Could not remove the paper', async (paper) => {
       const lib = await ctx.library();

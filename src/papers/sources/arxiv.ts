@@ -12,6 +12,7 @@ import {
   type SourcePage,
   type SourceResult,
 } from './source';
+import { doiUrl } from '../../core/paperUrls';
 import { isRecord } from '../../core/validate';
 
 type Node = Record<string, unknown>;
@@ -94,7 +95,7 @@ function readEntry(entry: Node, warnings: string[]): Paper | undefined {
   const extra = {
     ...(journalRef ? { journalRef } : {}),
     ...(categories.length ? { categories } : {}),
-    ...(doi ? { links: { doi: `https://doi.org/${encodeURI(doi)}` } } : {}),
+    ...(doi ? { links: { doi: doiUrl(doi) } } : {}),
   };
   return sourcePaper(ref, { title: title.text, abstract: abstract.text, authors, published }, 'arxiv', extra, warnings);
 }
