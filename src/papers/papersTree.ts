@@ -237,6 +237,13 @@ function paperTooltip(paper: Paper, extra: readonly string[]): vscode.MarkdownSt
   return md;
 }
 
+/** The group a row is under ('root' for the load-error row, and for the root itself). */
+function groupOf(node: PapersNode | undefined): GroupKind | 'root' {
+  let n = node;
+  while (n && !(n instanceof GroupNode)) n = n.parent;
+  return n ? n.group : 'root';
+}
+
 const GROUP_OF_CHANGE: Record<LibraryChange, GroupKind[] | 'all'> = {
   papers: 'all',
   days: ['daily'],
@@ -313,20 +320,18 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
    * is first shown, and its "Loading" row arrived in that window). A redraw from the root has no such race.
    */
   refreshGroup(group: GroupKind): void {
-    this.redraw(this.groups[group], group);
+    this.redraw(this.groups[group]);
   }
 
-  private redraw(node: GroupNode | FeedNode, group: GroupKind): void {
+  private redraw(node: GroupNode | FeedNode): void {
     const now = Date.now();
     const settling = (k: GroupKind | 'root') => now - (this.askedAt.get(k) ?? -Infinity) < REDRAW_SETTLE_MS;
-    this.changed.fire(settling(group) || settling('root') ? undefined : node);
+    this.changed.fire(settling(groupOf(node)) || settling('root') ? undefined : node);
   }
 
   /** Notes that VS Code asked for rows under `node` (the root when undefined): see refreshGroup. */
   private asked(node: PapersNode | undefined): void {
-    let n = node;
-    while (n && !(n instanceof GroupNode)) n = n.parent;
-    this.askedAt.set(n ? n.group : 'root', Date.now());
+    this.askedAt.set(groupOf(node), Date.now());
   }
 
   /**
@@ -335,7 +340,7 @@ export class PapersTreeProvider implements vscode.TreeDataProvider<PapersNode> {
    */
   private fireFeed(feedId: string): void {
     const node = this.feedNodes.get(feedId);
-    if (node) this.redraw(node, 'feeds');
+    if (node) this.redraw(node);
   }
 
   private async libraryOrError(): Promise<Library | undefined> {

@@ -163,7 +163,10 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
     await quickInput.waitFor({ state: 'visible', timeout: 10_000 });
   }
 
-  /** A failure of a step that `againWhenClosed` must not run again. */
+  /**
+   * A failure that `againWhenClosed` must not run again: the step's own defect, or an inner `againWhenClosed` that
+   * has given up already (retrying it again would multiply the attempts).
+   */
   class NotAFocusLoss extends Error {}
 
   /**
@@ -180,7 +183,8 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
         return;
       } catch (err) {
         if (err instanceof NotAFocusLoss || (await quickInput.isVisible())) throw err;
-        if (attempt === 3) throw new Error(`${what} three times: something keeps taking the focus`, { cause: err });
+        if (attempt === 3)
+          throw new NotAFocusLoss(`${what} three times: something keeps taking the focus`, { cause: err });
         recordFigure({
           name: `${what} (something took the focus), opened again`,
           value: attempt,
@@ -211,7 +215,7 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
       if (!(await quickInput.isVisible())) throw err;
       const shown = await page.locator('.quick-input-list .monaco-list-row .label-name').allTextContents();
       await page.keyboard.press('Escape');
-      throw new Error(
+      throw new NotAFocusLoss(
         `command "${title}" is not in the command palette (shown: ${JSON.stringify(shown.slice(0, 10))})`,
         { cause: err },
       );
