@@ -37,6 +37,11 @@ export interface WorkbenchOptions {
   viewport?: { width: number; height: number };
   /** Ms to wait for `.monaco-workbench` (default 60 000). */
   timeout?: number;
+  /**
+   * The folder this window opens (default: the host's workspace). A second window of one host on another folder
+   * has its own extension host, and shares the user's global storage with the first, as two desktop windows do.
+   */
+  folder?: string;
 }
 
 export interface TreeItem {
@@ -87,6 +92,19 @@ export interface Workbench {
   allTreeItems(viewName: string): Promise<TreeItem[]>;
   /** Scrolls a view's tree until a row with this label is rendered, and returns that row. */
   revealTreeItem(viewName: string, label: string | RegExp): Promise<Locator>;
+  /** The rows under a top-level row of a view's tree (expanded first, as a user clicks it), with their nesting. */
+  groupItems(viewName: string, group: string): Promise<TreeItem[]>;
+  /**
+   * Waits until the rows under a top-level row pass `test` (a tree follows a change a moment after it is made),
+   * and returns them; the error names what the group showed last.
+   */
+  waitForGroup(
+    viewName: string,
+    group: string,
+    test: (items: TreeItem[]) => boolean,
+    message: string,
+    timeout?: number,
+  ): Promise<TreeItem[]>;
   /**
    * Right-clicks a row (or any element) and returns the labels of the context menu's entries, top to bottom;
    * the menu stays open (Escape closes it).
@@ -129,7 +147,7 @@ export async function openWorkbench(host: Host, opts: WorkbenchOptions = {}): Pr
     const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 1800 } });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    await page.goto(`${host.url}/?folder=${encodeURIComponent(host.workspace)}`);
+    await page.goto(`${host.url}/?folder=${encodeURIComponent(opts.folder ?? host.workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: opts.timeout ?? 60_000 });
     return makeWorkbench(host, browser, context, page);
   } catch (err) {
@@ -424,6 +442,35 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
     throw new Error(`the ${viewName} tree kept changing while it was read`);
   }
 
+  async function groupItems(viewName: string, group: string): Promise<TreeItem[]> {
+    const header = await revealTreeItem(viewName, group);
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    const all = await allTreeItems(viewName);
+    const start = all.findIndex((i) => i.level === 1 && i.label === group);
+    if (start < 0) throw new Error(`no "${group}" row in ${JSON.stringify(all.map((i) => i.label))}`);
+    const end = all.findIndex((i, k) => k > start && i.level === 1);
+    return all.slice(start + 1, end < 0 ? undefined : end);
+  }
+
+  async function waitForGroup(
+    viewName: string,
+    group: string,
+    test: (items: TreeItem[]) => boolean,
+    message: string,
+    timeout = 20_000,
+  ): Promise<TreeItem[]> {
+    let last: TreeItem[] = [];
+    return waitFor(
+      async () => {
+        last = await groupItems(viewName, group);
+        return test(last) ? last : undefined;
+      },
+      { timeout, message },
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; "${group}" shows ${JSON.stringify(last.map((i) => i.label))}`);
+    });
+  }
+
   async function revealTreeItem(viewName: string, label: string | RegExp): Promise<Locator> {
     const re = typeof label === 'string' ? new RegExp(`^${escapeRegExp(label)}$`) : label;
     const row = treeRows(viewName)
@@ -590,6 +637,8 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
     treeItems,
     allTreeItems,
     revealTreeItem,
+    groupItems,
+    waitForGroup,
     contextMenuEntries,
     contextMenu,
     chooseMenuEntry,

@@ -67,30 +67,8 @@ describe('papers context menus (UI)', function () {
 
   const row = (label: string): Promise<Locator> => ui.wb.revealTreeItem('Papers', label);
 
-  /** The rows under a top-level group (expanding it first, as a user clicks it), with their nesting. */
-  async function groupItems(group: string): Promise<TreeItem[]> {
-    const header = await row(group);
-    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
-    const all = await ui.wb.allTreeItems('Papers');
-    const start = all.findIndex((i) => i.level === 1 && i.label === group);
-    assert.ok(start >= 0, `a "${group}" group in ${JSON.stringify(all.map((i) => i.label))}`);
-    const end = all.findIndex((i, k) => k > start && i.level === 1);
-    return all.slice(start + 1, end < 0 ? undefined : end);
-  }
-
-  async function waitForGroup(group: string, test: (items: TreeItem[]) => boolean, message: string) {
-    let last: TreeItem[] = [];
-    // The tree refreshes after the library writes the change: wait for the rows to follow.
-    return waitFor(
-      async () => {
-        last = await groupItems(group);
-        return test(last) ? last : undefined;
-      },
-      { timeout: 20_000, message },
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}; "${group}" shows ${JSON.stringify(last.map((i) => i.label))}`);
-    });
-  }
+  const waitForGroup = (group: string, test: (items: TreeItem[]) => boolean, message: string) =>
+    ui.wb.waitForGroup('Papers', group, test, message);
 
   const input = () => ui.wb.page.locator('.quick-input-widget .quick-input-box input');
 

@@ -6,7 +6,7 @@ import { openLibraryDb, type LibraryDb } from '../../src/papers/library/libraryD
 import { DB_SCHEMA, MIGRATIONS } from '../../src/papers/library/schemaDb';
 import type { Paper } from '../../src/papers/paper';
 import { buildSegment } from '../../src/papers/search/indexSegment';
-import { decodeSnapshot, encodeSnapshot } from '../../src/papers/search/indexSnapshot';
+import { decodeSnapshot, encodeSnapshot, openSnapshot } from '../../src/papers/search/indexSnapshot';
 import { LazySearch } from '../../src/papers/search/lazySearch';
 import { SearchIndex } from '../../src/papers/search/searchIndex';
 
@@ -97,6 +97,43 @@ describe('papers: search index, incremental', () => {
     for (const q of QUERIES) assert.deepEqual(ids(b.search(q)), ids(a.search(q)), q);
     assert.throws(() => decodeSnapshot(new Uint8Array(bytes.subarray(0, bytes.length - 4))), /truncated/);
     assert.throws(() => decodeSnapshot(new Uint8Array(Buffer.from('not an index at all'))), /not a search index/);
+  });
+
+  it('searches a snapshot from its file, postings read a word at a time, as the segment in memory', async () => {
+    const papers = corpus(1500);
+    const segment = buildSegment(papers);
+    const dir = mkdtempSync(join(tmpdir(), 'attractor-snapshot-'));
+    try {
+      const file = join(dir, 'library.search');
+      writeFileSync(file, encodeSnapshot(segment, { libraryId: 'abc', seq: 42 }));
+      // A cache of 2 KB: most words are read from the file again at each query, and evicted.
+      const { info, segment: fromFile } = await openSnapshot(file, 2048);
+      assert.deepEqual(info, { libraryId: 'abc', seq: 42 });
+      assert.equal(fromFile.postingCount, segment.postingCount);
+      const byId = new Map(papers.map((p) => [p.id, p]));
+      const lookup = (xs: readonly string[]) => xs.flatMap((id) => byId.get(id) ?? []);
+      const memory = new SearchIndex([segment], lookup);
+      const file2 = new SearchIndex([fromFile], lookup);
+      // "neural" is in most of the 1,500 papers: its list is read in growing pieces by the pruned search.
+      for (const q of [...QUERIES, 'neural', 'data model']) {
+        for (const limit of [1, 10, 50]) {
+          assert.deepEqual(ids(file2.search(q, { limit })), ids(memory.search(q, { limit })), q);
+          assert.deepEqual(ids(file2.search(q, { limit })), ids(file2.searchExhaustive(q, { limit })), q);
+        }
+      }
+      for (const p of papers.filter((_, i) => i % 97 === 0))
+        assert.deepEqual(ids(file2.similar(p)), ids(memory.similar(p)), p.id);
+      assertExact(
+        file2,
+        papers.filter((_, i) => i % 211 === 0),
+      );
+      writeFileSync(file, encodeSnapshot(segment, { libraryId: 'abc', seq: 42 }).subarray(0, 5000));
+      await assert.rejects(openSnapshot(file), /truncated/);
+      writeFileSync(file, 'not an index at all');
+      await assert.rejects(openSnapshot(file), /not a search index/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

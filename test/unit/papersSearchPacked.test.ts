@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { IndexSegment } from '../../src/papers/search/indexSegment';
+import { IndexSegment, MemoryPostings } from '../../src/papers/search/indexSegment';
 import { decodeSnapshot, encodeSnapshot } from '../../src/papers/search/indexSnapshot';
 import { PackedStrings } from '../../src/papers/search/packedStrings';
 
@@ -24,15 +24,11 @@ describe('papers: search index, packed strings', () => {
   it('round-trips through a snapshot, lone surrogates included', () => {
     const ids = PackedStrings.from(['p\ud800', 'p1', 'é2']);
     const terms = PackedStrings.from(['alpha', 'beta']);
-    const segment = new IndexSegment({
-      ids,
-      terms,
-      offsets: Int32Array.from([0, 2, 3]),
-      docs: Int32Array.from([0, 2, 1]),
-      weights: Float32Array.from([2, 1, 0.5]),
-      avgLen: 3.5,
-      byId: Int32Array.from([1, 0, 2]),
-    });
+    const offsets = Int32Array.from([0, 2, 3]);
+    const segment = new IndexSegment(
+      { ids, terms, offsets, avgLen: 3.5, byId: Int32Array.from([1, 0, 2]) },
+      new MemoryPostings(offsets, Int32Array.from([0, 2, 1]), Float32Array.from([2, 1, 0.5])),
+    );
     const bytes = encodeSnapshot(segment, { libraryId: 'lib', seq: 7 });
     const { info, segment: back } = decodeSnapshot(bytes);
     assert.deepEqual(info, { libraryId: 'lib', seq: 7 });

@@ -50,18 +50,58 @@ export interface CollectionStats {
 }
 
 /** The arrays a segment is made of: what a snapshot stores. */
-export interface SegmentArrays {
+export interface SegmentArrays extends SegmentTables {
+  readonly docs: Int32Array;
+  readonly weights: Float32Array;
+}
+
+/** What a segment keeps in memory whatever holds its postings. */
+export interface SegmentTables {
   /** Paper id of each document. */
   readonly ids: PackedStrings;
   /** Vocabulary in sorted order. */
   readonly terms: PackedStrings;
   readonly offsets: Int32Array;
-  readonly docs: Int32Array;
-  readonly weights: Float32Array;
   /** Average document length (summed field weights) the weights were computed with. */
   readonly avgLen: number;
   /** Document numbers in the order of their paper ids (a paper is found by binary search, no map of 100k ids). */
   readonly byId: Int32Array;
+}
+
+/** Some of a word's postings, in impact order: document numbers and their weights. */
+export interface PostingList {
+  readonly docs: Int32Array;
+  readonly weights: Float32Array;
+}
+
+/**
+ * Where a segment's postings are: in memory (`MemoryPostings`), or in the snapshot file of a main segment a
+ * window loaded, read a word at a time (`FilePostings` in indexSnapshot.ts). The postings are most of an index
+ * (65 of 72 MB at 100,000 papers) and a query reads a few words of them, so they need not stay in memory.
+ */
+export interface PostingSource {
+  /** Postings [from, to) of the word at sorted position r (positions within its list). */
+  slice(r: number, from: number, to: number): PostingList;
+  /** The word's first, so largest, weight (its upper bound). */
+  top(r: number): number;
+}
+
+/** Postings in memory, term-major in two flat arrays (CSR) cut by `offsets`. */
+export class MemoryPostings implements PostingSource {
+  constructor(
+    readonly offsets: Int32Array,
+    readonly docs: Int32Array,
+    readonly weights: Float32Array,
+  ) {}
+
+  slice(r: number, from: number, to: number): PostingList {
+    const at = this.offsets[r];
+    return { docs: this.docs.subarray(at + from, at + to), weights: this.weights.subarray(at + from, at + to) };
+  }
+
+  top(r: number): number {
+    return this.weights[this.offsets[r]];
+  }
 }
 
 /** The words of a paper as the index counts them: field weights summed per word (stop words out). */
@@ -215,15 +255,10 @@ export function buildSegment(papers: readonly Paper[], base?: CollectionStats): 
   const byId = Int32Array.from(paperIds.keys()).sort((a, b) =>
     paperIds[a] < paperIds[b] ? -1 : paperIds[a] > paperIds[b] ? 1 : a - b,
   );
-  return new IndexSegment({
-    ids: PackedStrings.from(paperIds),
-    terms: PackedStrings.from(terms),
-    offsets,
-    docs,
-    weights,
-    avgLen,
-    byId,
-  });
+  return new IndexSegment(
+    { ids: PackedStrings.from(paperIds), terms: PackedStrings.from(terms), offsets, avgLen, byId },
+    new MemoryPostings(offsets, docs, weights),
+  );
 }
 
 /**
@@ -244,11 +279,10 @@ export class IndexSegment {
   readonly avgLen: number;
   /** Vocabulary in sorted order. */
   private readonly terms: PackedStrings;
-  /** Start of each sorted term's postings in `docs`/`weights` (length terms + 1). */
+  /** Start of each sorted term's postings (length terms + 1): the word's document frequency is a difference. */
   private readonly offsets: Int32Array;
-  private readonly docs: Int32Array;
-  /** BM25 weight of each posting; non-increasing within a term. */
-  private readonly weights: Float32Array;
+  /** Documents and BM25 weights of each word, weights non-increasing within a word. */
+  private readonly postings: PostingSource;
   /** 1 for a document superseded by a later segment or removed. */
   private readonly dead: Uint8Array;
   private deadCount = 0;
@@ -263,15 +297,14 @@ export class IndexSegment {
   /** The highest score `addTerm` has made in the current "similar" query. */
   private similarMax = 0;
 
-  constructor(arrays: SegmentArrays) {
-    this.ids = arrays.ids;
-    this.avgLen = arrays.avgLen;
-    this.terms = arrays.terms;
-    this.offsets = arrays.offsets;
-    this.docs = arrays.docs;
-    this.weights = arrays.weights;
-    this.byId = arrays.byId;
-    const n = arrays.ids.length;
+  constructor(tables: SegmentTables, postings: PostingSource) {
+    this.ids = tables.ids;
+    this.avgLen = tables.avgLen;
+    this.terms = tables.terms;
+    this.offsets = tables.offsets;
+    this.postings = postings;
+    this.byId = tables.byId;
+    const n = tables.ids.length;
     this.dead = new Uint8Array(n);
     this.hit = new Uint8Array(n);
     this.score = new Float32Array(n);
@@ -285,10 +318,11 @@ export class IndexSegment {
     return this.ids.get(d);
   }
 
-  /** What a snapshot stores (the arrays themselves, not copies). */
+  /** What a snapshot stores (the arrays themselves, not copies); only a segment whose postings are in memory. */
   arrays(): SegmentArrays {
-    const { ids, terms, offsets, docs, weights, avgLen, byId } = this;
-    return { ids, terms, offsets, docs, weights, avgLen, byId };
+    const { ids, terms, offsets, avgLen, byId, postings } = this;
+    if (!(postings instanceof MemoryPostings)) throw new Error('the postings of this segment are not in memory');
+    return { ids, terms, offsets, docs: postings.docs, weights: postings.weights, avgLen, byId };
   }
 
   get size(): number {
@@ -304,7 +338,7 @@ export class IndexSegment {
   }
 
   get postingCount(): number {
-    return this.docs.length;
+    return this.offsets[this.offsets.length - 1];
   }
 
   /** Marks the paper's document dead (superseded or removed); false if it has none alive here. */
@@ -355,6 +389,11 @@ export class IndexSegment {
     return this.offsets[r + 1] - this.offsets[r];
   }
 
+  /** Every posting of the word at sorted position r. */
+  private list(r: number): PostingList {
+    return this.postings.slice(r, 0, this.dfAt(r));
+  }
+
   /** Documents having the word (dead ones included). */
   df(term: string): number {
     const r = this.rankOf(term);
@@ -374,14 +413,13 @@ export class IndexSegment {
     let e = this.expansions.get(key);
     if (!e) {
       const found = this.expandUncached(token, asPrefix, typos);
-      const entries = [...found].sort(
-        (a, b) => this.weights[this.offsets[b[0]]] * b[1] - this.weights[this.offsets[a[0]]] * a[1] || a[0] - b[0],
-      );
+      const top = (r: number) => this.postings.top(r);
+      const entries = [...found].sort((a, b) => top(b[0]) * b[1] - top(a[0]) * a[1] || a[0] - b[0]);
       e = {
         terms: Int32Array.from(entries, ([r]) => r),
         factors: Float64Array.from(entries, ([, f]) => f),
         cost: entries.reduce((s, [r]) => s + this.dfAt(r), 0),
-        bound: entries.length > 0 ? this.weights[this.offsets[entries[0][0]]] * entries[0][1] : 0,
+        bound: entries.length > 0 ? top(entries[0][0]) * entries[0][1] : 0,
       };
       if (this.expansions.size >= EXPANSION_CACHE) this.expansions.clear();
       this.expansions.set(key, e);
@@ -448,7 +486,7 @@ export class IndexSegment {
    * documents touched and the highest score of a document having all of them.
    */
   private accumulate(words: readonly Expansion[], upto: number): { touchedCount: number; maxPartial: number } {
-    const { hit, score, best, docs, weights, offsets, touched, wordTouched } = this;
+    const { hit, score, best, touched, wordTouched } = this;
     let touchedCount = 0;
     let maxPartial = 0;
     for (let i = 0; i < upto; i++) {
@@ -457,10 +495,10 @@ export class IndexSegment {
       const bit = 1 << i;
       if (terms.length === 1) {
         // One spelling: each document appears once, its weight goes straight into the score.
-        const r = terms[0];
+        const { docs, weights } = this.list(terms[0]);
         const factor = factors[0];
         const track = i === upto - 1;
-        for (let k = offsets[r], end = offsets[r + 1]; k < end; k++) {
+        for (let k = 0; k < docs.length; k++) {
           const d = docs[k];
           if (i === 0) touched[touchedCount++] = d;
           else if (hit[d] !== prev) continue;
@@ -472,9 +510,9 @@ export class IndexSegment {
       }
       let wc = 0;
       for (let j = 0; j < terms.length; j++) {
-        const r = terms[j];
+        const { docs, weights } = this.list(terms[j]);
         const factor = factors[j];
-        for (let k = offsets[r], end = offsets[r + 1]; k < end; k++) {
+        for (let k = 0; k < docs.length; k++) {
           const d = docs[k];
           const h = hit[d];
           if ((h & prev) !== prev) continue;
@@ -512,14 +550,14 @@ export class IndexSegment {
     if (!words || !(limit > 0)) return [];
     const last = words.length - 1;
     const { touchedCount, maxPartial } = this.accumulate(words, last);
-    const { hit, score, docs, weights, offsets, dead } = this;
+    const { hit, score, dead } = this;
     const need = (1 << last) - 1;
     const lastBit = 1 << last;
 
     // The word with the highest weights, its spellings merged in impact order, so a document's first
     // appearance is its best spelling; it stops as soon as no document left can beat the k-th best (equal
     // could still win on document order, so those are read).
-    const cursor = new WordCursor(words[last], docs, weights, offsets);
+    const cursor = new WordCursor(words[last], this.postings, this.offsets);
     const top = new TopK(limit);
     const seen: number[] = [];
     for (; !cursor.done; cursor.next()) {
@@ -562,14 +600,15 @@ export class IndexSegment {
     return query
       .map(([term, qw]) => ({ r: this.rankOf(term), qw }))
       .filter((t) => t.r >= 0)
-      .map((t) => ({ ...t, bound: this.weights[this.offsets[t.r]] * t.qw }))
+      .map((t) => ({ ...t, bound: this.postings.top(t.r) * t.qw }))
       .sort((a, b) => b.bound - a.bound || a.r - b.r);
   }
 
   /** Adds a word's postings × qw to the live documents' scores; new documents go to `touched` if `admit`. */
   private addTerm(r: number, qw: number, touchedCount: number, admit: boolean): number {
-    const { hit, score, docs, weights, offsets, dead, touched } = this;
-    for (let k = offsets[r], end = offsets[r + 1]; k < end; k++) {
+    const { hit, score, dead, touched } = this;
+    const { docs, weights } = this.list(r);
+    for (let k = 0; k < docs.length; k++) {
       const d = docs[k];
       if (hit[d] === 0) {
         if (!admit || dead[d]) continue;
@@ -634,37 +673,48 @@ export class IndexSegment {
   }
 }
 
-/** A query word's postings over all its spellings, merged by weight × factor (ties: lower document first). */
+/** Postings a cursor reads of a spelling at first, doubling with each further read (impact order stops early). */
+const FIRST_READ = 256;
+
+/**
+ * A query word's postings over all its spellings, merged by weight × factor (ties: lower document first). Each
+ * spelling's list is read a growing piece at a time: the walk usually stops after about k postings, and a prefix
+ * stands for up to 48 words whose lists together can be millions of postings.
+ */
 class WordCursor {
+  /** Per spelling: its sorted position, length, the piece read, where that piece starts and the position in it. */
+  private readonly term: Int32Array;
+  private readonly length: Int32Array;
+  private readonly piece: PostingList[];
+  private readonly start: Int32Array;
   private readonly pos: Int32Array;
-  private readonly end: Int32Array;
   private readonly heads: Float64Array;
   private readonly heap: Int32Array;
+  private readonly factors: Float64Array;
   private size = 0;
 
   constructor(
     word: Expansion,
-    private readonly docs: Int32Array,
-    private readonly weights: Float32Array,
+    private readonly postings: PostingSource,
     offsets: Int32Array,
   ) {
     const n = word.terms.length;
+    this.term = Int32Array.from(word.terms);
+    this.length = Int32Array.from(word.terms, (r) => offsets[r + 1] - offsets[r]);
+    this.piece = new Array<PostingList>(n);
+    this.start = new Int32Array(n);
     this.pos = new Int32Array(n);
-    this.end = new Int32Array(n);
     this.heads = new Float64Array(n);
     this.heap = new Int32Array(n);
     this.factors = word.factors;
     for (let j = 0; j < n; j++) {
-      this.pos[j] = offsets[word.terms[j]];
-      this.end[j] = offsets[word.terms[j] + 1];
-      if (this.pos[j] === this.end[j]) continue;
-      this.heads[j] = weights[this.pos[j]] * word.factors[j];
+      if (this.length[j] === 0) continue;
+      this.piece[j] = postings.slice(this.term[j], 0, Math.min(FIRST_READ, this.length[j]));
+      this.heads[j] = this.piece[j].weights[0] * word.factors[j];
       this.heap[this.size++] = j;
     }
     for (let i = (this.size >> 1) - 1; i >= 0; i--) this.siftDown(i);
   }
-
-  private readonly factors: Float64Array;
 
   get done(): boolean {
     return this.size === 0;
@@ -676,19 +726,35 @@ class WordCursor {
   }
 
   get doc(): number {
-    return this.docs[this.pos[this.heap[0]]];
+    return this.docAt(this.heap[0]);
   }
 
   next(): void {
     const j = this.heap[0];
-    if (++this.pos[j] < this.end[j]) this.heads[j] = this.weights[this.pos[j]] * this.factors[j];
+    if (this.advance(j)) this.heads[j] = this.piece[j].weights[this.pos[j]] * this.factors[j];
     else this.heap[0] = this.heap[--this.size];
     if (this.size > 1) this.siftDown(0);
   }
 
+  /** Moves spelling j to its next posting, reading the next piece when this one is used up; false at the end. */
+  private advance(j: number): boolean {
+    const piece = this.piece[j];
+    if (++this.pos[j] < piece.docs.length) return true;
+    const from = this.start[j] + piece.docs.length;
+    if (from >= this.length[j]) return false;
+    this.piece[j] = this.postings.slice(this.term[j], from, Math.min(this.length[j], from + 2 * piece.docs.length));
+    this.start[j] = from;
+    this.pos[j] = 0;
+    return true;
+  }
+
+  private docAt(j: number): number {
+    return this.piece[j].docs[this.pos[j]];
+  }
+
   private before(a: number, b: number): boolean {
-    const { heads, docs, pos } = this;
-    return heads[a] > heads[b] || (heads[a] === heads[b] && docs[pos[a]] < docs[pos[b]]);
+    const { heads } = this;
+    return heads[a] > heads[b] || (heads[a] === heads[b] && this.docAt(a) < this.docAt(b));
   }
 
   private siftDown(i: number): void {

@@ -1,4 +1,6 @@
-import { IndexSegment } from './indexSegment';
+import { close, fstat, open, read, readSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { IndexSegment, MemoryPostings, type PostingList, type PostingSource } from './indexSegment';
 import { PackedStrings } from './packedStrings';
 
 /**
@@ -7,6 +9,8 @@ import { PackedStrings } from './packedStrings';
  * typed arrays as they are in memory (little-endian, 4-byte aligned), read back as views, not copies, and its
  * paper ids and vocabulary as two UTF-16 texts with their offsets (one decode each, exact for any string).
  * Nothing in it is parsed per entry, so loading costs about what reading the file costs.
+ * A window opens it (`openSnapshot`) with everything but the postings in memory, and reads a word's postings from
+ * the file when a query needs them.
  * A cache: a file that does not read back is ignored and rebuilt.
  */
 const MAGIC = 'ATTRIDX2';
@@ -80,43 +84,185 @@ export function encodeSnapshot(segment: IndexSegment, info: SnapshotInfo): Buffe
   return out;
 }
 
-/** The segment and what it covers; throws if the bytes are not a snapshot this version writes. */
-export function decodeSnapshot(bytes: Uint8Array): { info: SnapshotInfo; segment: IndexSegment } {
+/** The header of a snapshot, from its first bytes; throws if they are not a snapshot this version writes. */
+function readHeader(head: Buffer): { header: Header; start: number; sizes: number[]; size: number } {
   if (new Uint16Array(new Uint8Array([1, 0]).buffer)[0] !== 1) throw new Error('big-endian host');
-  let buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buf.length < MAGIC.length + 4 || buf.toString('latin1', 0, MAGIC.length) !== MAGIC)
+  if (head.length < MAGIC.length + 4 || head.toString('latin1', 0, MAGIC.length) !== MAGIC)
     throw new Error('not a search index snapshot');
-  const jsonLength = buf.readUInt32LE(MAGIC.length);
-  const header = JSON.parse(buf.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + jsonLength)) as Header;
+  const jsonLength = head.readUInt32LE(MAGIC.length);
+  if (head.length < MAGIC.length + 4 + jsonLength) throw new Error('truncated snapshot');
+  const header = JSON.parse(head.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + jsonLength)) as Header;
   if (header.format !== FORMAT) throw new Error(`snapshot format ${header.format}`);
   const sizes = layout(header);
+  if (!sizes.every((s) => Number.isSafeInteger(s) && s >= 0)) throw new Error('inconsistent snapshot');
   const start = align(MAGIC.length + 4 + jsonLength);
-  if (!sizes.every((s) => Number.isSafeInteger(s) && s >= 0) || buf.length !== start + sizes.reduce((a, b) => a + b, 0))
-    throw new Error('truncated snapshot');
-  // Typed-array views need 4-byte alignment: a buffer read from a file normally starts at 0, else copy it.
-  if (buf.byteOffset % 4 !== 0) buf = Buffer.from(buf);
-  const { termCount, postingCount, docCount } = header;
-  let at = start;
-  const next = <T>(make: new (b: ArrayBufferLike, o: number, n: number) => T, k: number): T => {
-    const a = new make(buf.buffer, buf.byteOffset + at, sizes[k] / 4);
+  return { header, start, sizes, size: start + sizes.reduce((a, b) => a + b, 0) };
+}
+
+/**
+ * Everything but the postings, from `tail`: the sections after the weights (byId, id and term offsets, the
+ * texts), `offsets` read before them.
+ */
+function tables(header: Header, sizes: number[], offsets: Int32Array, tail: Buffer) {
+  let at = 0;
+  const next = (k: number) => {
+    const a = new Int32Array(tail.buffer, tail.byteOffset + at, sizes[k] / 4);
     at += sizes[k];
     return a;
   };
-  const offsets = next(Int32Array, 0);
-  const docs = next(Int32Array, 1);
-  const weights = next(Float32Array, 2);
-  const byId = next(Int32Array, 3);
-  const idOffsets = next(Int32Array, 4);
-  const termOffsets = next(Int32Array, 5);
+  const byId = next(3);
+  const idOffsets = next(4);
+  const termOffsets = next(5);
   const text = (chars: number, k: number) => {
-    const s = buf.toString('utf16le', at, at + 2 * chars);
+    const s = tail.toString('utf16le', at, at + 2 * chars);
     at += sizes[k];
     return s;
   };
   const ids = new PackedStrings(text(header.idChars, 6), idOffsets);
   const terms = new PackedStrings(text(header.termChars, 7), termOffsets);
-  if (offsets[termCount] !== postingCount || ids.length !== docCount || terms.length !== termCount)
+  if (
+    offsets.length !== header.termCount + 1 ||
+    offsets[header.termCount] !== header.postingCount ||
+    ids.length !== header.docCount ||
+    terms.length !== header.termCount
+  )
     throw new Error('inconsistent snapshot');
-  const segment = new IndexSegment({ byId, ids, terms, offsets, docs, weights, avgLen: header.avgLen });
+  return { byId, ids, terms, offsets, avgLen: header.avgLen };
+}
+
+/** The segment and what it covers, all in memory; throws if the bytes are not a snapshot this version writes. */
+export function decodeSnapshot(bytes: Uint8Array): { info: SnapshotInfo; segment: IndexSegment } {
+  let buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { header, start, sizes, size } = readHeader(buf);
+  if (buf.length !== size) throw new Error('truncated snapshot');
+  // Typed-array views need 4-byte alignment: a buffer read from a file normally starts at 0, else copy it.
+  if (buf.byteOffset % 4 !== 0) buf = Buffer.from(buf);
+  const view = <T>(make: new (b: ArrayBufferLike, o: number, n: number) => T, at: number, bytes: number): T =>
+    new make(buf.buffer, buf.byteOffset + at, bytes / 4);
+  const offsets = view(Int32Array, start, sizes[0]);
+  const docs = view(Int32Array, start + sizes[0], sizes[1]);
+  const weights = view(Float32Array, start + sizes[0] + sizes[1], sizes[2]);
+  const tail = buf.subarray(start + sizes[0] + sizes[1] + sizes[2]);
+  const segment = new IndexSegment(tables(header, sizes, offsets, tail), new MemoryPostings(offsets, docs, weights));
   return { info: { libraryId: header.libraryId, seq: header.seq }, segment };
+}
+
+const openFile = promisify(open);
+const readFile = promisify(read);
+const statFile = promisify(fstat);
+/** The most postings bytes a window keeps of the words it read last. */
+const CACHE_BYTES = 8 * 2 ** 20;
+
+/** Closes a snapshot's file once its segment is garbage: a search result may outlive the index it came from. */
+const fileCloser = new FinalizationRegistry<number>((fd) => close(fd, () => undefined));
+
+/**
+ * A snapshot's postings read from its file a word (or a piece of one) at a time, the words read last kept up to
+ * CACHE_BYTES. The file stays open: a newer snapshot written meanwhile replaces the name, not this file.
+ * Reads are synchronous, as a query is: a word's list is a few hundred kilobytes at most at 100,000 papers, a
+ * read from the page cache well under a millisecond.
+ */
+class FilePostings implements PostingSource {
+  private readonly cache = new Map<number, PostingList>();
+  private cached = 0;
+  private readonly tops: Float32Array;
+
+  constructor(
+    private readonly fd: number,
+    private readonly offsets: Int32Array,
+    private readonly docsAt: number,
+    private readonly weightsAt: number,
+    private readonly cacheBytes: number,
+  ) {
+    this.tops = new Float32Array(offsets.length - 1).fill(NaN);
+  }
+
+  private read(bytes: Uint8Array, at: number): void {
+    for (let done = 0; done < bytes.length;) {
+      const n = readSync(this.fd, bytes, done, bytes.length - done, at + done);
+      if (n === 0) throw new Error('the search index snapshot is shorter than it says');
+      done += n;
+    }
+  }
+
+  slice(r: number, from: number, to: number): PostingList {
+    const whole = this.cache.get(r);
+    if (whole) {
+      this.cache.delete(r); // most recent last
+      this.cache.set(r, whole);
+      return from === 0 && to === whole.docs.length
+        ? whole
+        : { docs: whole.docs.subarray(from, to), weights: whole.weights.subarray(from, to) };
+    }
+    const at = 4 * (this.offsets[r] + from);
+    const n = to - from;
+    // One buffer for both halves: half the allocations (a query reads many lists, and each is garbage soon).
+    const buffer = new ArrayBuffer(8 * n);
+    this.read(new Uint8Array(buffer, 0, 4 * n), this.docsAt + at);
+    this.read(new Uint8Array(buffer, 4 * n, 4 * n), this.weightsAt + at);
+    const list = { docs: new Int32Array(buffer, 0, n), weights: new Float32Array(buffer, 4 * n, n) };
+    if (from === 0 && to === this.offsets[r + 1] - this.offsets[r]) this.remember(r, list);
+    return list;
+  }
+
+  private remember(r: number, list: PostingList): void {
+    this.cache.set(r, list);
+    this.cached += 8 * list.docs.length;
+    for (const [old, l] of this.cache) {
+      if (this.cached <= this.cacheBytes || old === r) break;
+      this.cache.delete(old);
+      this.cached -= 8 * l.docs.length;
+    }
+  }
+
+  top(r: number): number {
+    if (Number.isNaN(this.tops[r])) {
+      const top = new Float32Array(1);
+      this.read(new Uint8Array(top.buffer), this.weightsAt + 4 * this.offsets[r]);
+      this.tops[r] = top[0];
+    }
+    return this.tops[r];
+  }
+}
+
+/**
+ * The segment of a snapshot file and what it covers, its postings left in the file (read as queries need them);
+ * throws if the file is not a snapshot this version writes.
+ */
+export async function openSnapshot(
+  file: string,
+  cacheBytes = CACHE_BYTES,
+): Promise<{ info: SnapshotInfo; segment: IndexSegment }> {
+  const fd = await openFile(file, 'r');
+  try {
+    const part = async (at: number, length: number) => {
+      // Its own ArrayBuffer, 4-byte aligned for the typed-array views.
+      const buf = Buffer.from(new ArrayBuffer(length));
+      const { bytesRead } = await readFile(fd, buf, 0, length, at);
+      if (bytesRead !== length) throw new Error('truncated snapshot');
+      return buf;
+    };
+    const { size: fileSize } = await statFile(fd);
+    const first = await part(0, Math.min(fileSize, 64 * 1024));
+    // A header longer than the first read (ids are short, so never in practice) is read in full.
+    const magic = first.length >= MAGIC.length + 4 && first.toString('latin1', 0, MAGIC.length) === MAGIC;
+    const jsonEnd = magic ? MAGIC.length + 4 + first.readUInt32LE(MAGIC.length) : 0;
+    const { header, start, sizes, size } = readHeader(
+      jsonEnd > first.length && jsonEnd <= fileSize ? await part(0, jsonEnd) : first,
+    );
+    if (fileSize !== size) throw new Error('truncated snapshot');
+    const offsetsBuf = await part(start, sizes[0]);
+    const offsets = new Int32Array(offsetsBuf.buffer, 0, sizes[0] / 4);
+    const docsAt = start + sizes[0];
+    const weightsAt = docsAt + sizes[1];
+    const tailAt = weightsAt + sizes[2];
+    const tail = await part(tailAt, size - tailAt);
+    const postings = new FilePostings(fd, offsets, docsAt, weightsAt, cacheBytes);
+    const segment = new IndexSegment(tables(header, sizes, offsets, tail), postings);
+    fileCloser.register(postings, fd);
+    return { info: { libraryId: header.libraryId, seq: header.seq }, segment };
+  } catch (err) {
+    close(fd, () => undefined);
+    throw err;
+  }
 }

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { Library } from '../library/library';
 import { buildSegment } from './indexSegment';
-import { decodeSnapshot } from './indexSnapshot';
+import { decodeSnapshot, openSnapshot } from './indexSnapshot';
 import type { IndexWorkerInput, IndexWorkerOutput } from './indexWorker';
 import { SearchIndex } from './searchIndex';
 
@@ -106,20 +105,20 @@ export class LazySearch {
     return this.memory.index;
   }
 
-  private async fromSnapshot(library: DbLibrary): Promise<State | undefined> {
-    let bytes: Buffer;
+  /**
+   * The main segment from the snapshot file, its postings left in the file (read a word at a time by queries:
+   * the extension host holds the vocabulary and ids, not the 65 MB of postings of 100,000 papers).
+   */
+  private async fromSnapshot(library: DbLibrary, seq?: number): Promise<State | undefined> {
     try {
-      bytes = await readFile(this.opts.snapshotFile!);
-    } catch {
-      return undefined; // none yet
-    }
-    try {
-      const { info, segment } = decodeSnapshot(bytes);
-      // Another database's, or one ahead of this one (the database was replaced): built again.
+      const { info, segment } = await openSnapshot(this.opts.snapshotFile!);
+      // Another database's, or one ahead of this one (the database was replaced): built again. After a build,
+      // only the snapshot of that build (another window may have written a newer one meanwhile: equally good).
       if (info.libraryId !== library.libraryId || info.seq > library.papersVersion) return undefined;
+      if (seq !== undefined && info.seq < seq) return undefined;
       return { index: new SearchIndex([segment], (ids) => library.papersOf(ids)), seq: info.seq };
     } catch {
-      return undefined; // unreadable: a cache, built again and overwritten
+      return undefined; // none yet, or unreadable: a cache, built again and overwritten
     }
   }
 
@@ -129,6 +128,9 @@ export class LazySearch {
     try {
       const out = await this.runWorker({ dbFile: library.file, snapshotFile: this.opts.snapshotFile! });
       if (!out.ok) throw new Error(out.error);
+      // The snapshot the worker saved, read as a new window reads it; its bytes in memory if it could not save.
+      const saved = out.saved ? await this.fromSnapshot(library, out.seq) : undefined;
+      if (saved) return { state: saved, origin: 'worker' };
       const { segment } = decodeSnapshot(new Uint8Array(out.bytes));
       return { state: { index: new SearchIndex([segment], lookup), seq: out.seq }, origin: 'worker' };
     } catch (err) {
