@@ -82,6 +82,11 @@ export interface PostingList {
 export interface PostingSource {
   /** Postings [from, to) of the word at sorted position r (positions within its list). */
   slice(r: number, from: number, to: number): PostingList;
+  /**
+   * Every posting of the word, to be read at once: valid only until the next call (a file source reads into
+   * one buffer it reuses).
+   */
+  whole(r: number): PostingList;
   /** The word's first, so largest, weight (its upper bound). */
   top(r: number): number;
 }
@@ -97,6 +102,10 @@ export class MemoryPostings implements PostingSource {
   slice(r: number, from: number, to: number): PostingList {
     const at = this.offsets[r];
     return { docs: this.docs.subarray(at + from, at + to), weights: this.weights.subarray(at + from, at + to) };
+  }
+
+  whole(r: number): PostingList {
+    return this.slice(r, 0, this.offsets[r + 1] - this.offsets[r]);
   }
 
   top(r: number): number {
@@ -389,9 +398,9 @@ export class IndexSegment {
     return this.offsets[r + 1] - this.offsets[r];
   }
 
-  /** Every posting of the word at sorted position r. */
+  /** Every posting of the word at sorted position r, valid until the next call (see `PostingSource.whole`). */
   private list(r: number): PostingList {
-    return this.postings.slice(r, 0, this.dfAt(r));
+    return this.postings.whole(r);
   }
 
   /** Documents having the word (dead ones included). */

@@ -126,13 +126,19 @@ export class LazySearch {
   private async build(library: DbLibrary, fallback: boolean): Promise<{ state: State; origin: IndexOrigin }> {
     const lookup = (ids: readonly string[]) => library.papersOf(ids);
     try {
-      const out = await this.runWorker({ dbFile: library.file, snapshotFile: this.opts.snapshotFile! });
-      if (!out.ok) throw new Error(out.error);
-      // The snapshot the worker saved, read as a new window reads it; its bytes in memory if it could not save.
-      const saved = out.saved ? await this.fromSnapshot(library, out.seq) : undefined;
-      if (saved) return { state: saved, origin: 'worker' };
-      const { segment } = decodeSnapshot(new Uint8Array(out.bytes));
-      return { state: { index: new SearchIndex([segment], lookup), seq: out.seq }, origin: 'worker' };
+      for (let attempt = 1; ; attempt++) {
+        const out = await this.runWorker({ dbFile: library.file, snapshotFile: this.opts.snapshotFile! });
+        if (!out.ok) throw new Error(out.error);
+        if (!out.saved) {
+          const { segment } = decodeSnapshot(new Uint8Array(out.bytes));
+          return { state: { index: new SearchIndex([segment], lookup), seq: out.seq }, origin: 'worker' };
+        }
+        // The snapshot the worker saved, read as a new window reads it.
+        const saved = await this.fromSnapshot(library, out.seq);
+        if (saved) return { state: saved, origin: 'worker' };
+        // Another window's older build replaced it in the meantime: built once more.
+        if (attempt === 2) throw new Error('the saved search index could not be read back');
+      }
     } catch (err) {
       if (!fallback || this.disposed) throw err;
       this.opts.onWarning?.(`the search index was built on the extension host's thread: ${String(err)}`);
