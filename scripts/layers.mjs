@@ -30,4 +30,6 @@ export const vscodeAdapters = [
   'src/util/disposable.ts',
   'src/util/errors.ts',
   'src/util/userSettings.ts',
+  'src/util/writeUri.ts',
+  'src/webview/webviewPage.ts',
 ];

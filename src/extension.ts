@@ -3,7 +3,7 @@ import { registerCite, type CiteApi } from './cite/register';
 import { vscodeCommandHost } from './commands/commandHost';
 import { extensionCommands } from './commands/extensionCommands';
 import { registerCommands } from './commands/registry';
-import { PaperPanels } from './panels/paperPanel';
+import { PaperPanels } from './papers/paperPanel';
 import { loadDefaultLibrary } from './papers/defaultLibrary';
 import type { Paper } from './papers/paper';
 import { PaperStore } from './papers/paperStore';

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { CommandHost } from './commands/registry';
-import type { PaperPanels } from './panels/paperPanel';
+import type { PaperPanels } from './papers/paperPanel';
 import type { PaperStore } from './papers/paperStore';
 import type { LazyRenderer } from './render/lazyRenderer';
 

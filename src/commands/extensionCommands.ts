@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { PaperPanels } from '../panels/paperPanel';
+import type { PaperPanels } from '../papers/paperPanel';
 import type { Command } from './registry';
 
 /** The commands of the extension as a whole: its log, and the paper panel shared by several capabilities. */

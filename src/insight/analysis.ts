@@ -9,7 +9,7 @@
  */
 import { kaplanYorkeDimension, lyapunovSpectrum } from '../metrics/lyapunov';
 import { Rng } from '../core/rng';
-import { findSystem, QR_SPECTRA } from '../zoo/systems';
+import { findSystem, QR_SPECTRA } from '../systems/systems';
 import { formatEigenvalues, formatNumber } from './classify';
 import { detectClosedOrbit, type ClosedOrbit } from './closedOrbit';
 import { newtonSearch, type BatchEvaluate, type FoundPoint } from './newton';

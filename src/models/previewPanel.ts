@@ -1,15 +1,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { writeFileAtomic } from '../core/atomicWrite';
-import { Rng } from '../core/rng';
-import { extensionWebviewHtml, webviewOptions } from '../webview/extensionWebview';
+import { replaceUri } from '../util/writeUri';
+import { webviewOptions } from '../webview/extensionWebview';
+import { OpenPages, restorePages, WebviewPage, type PageHost } from '../webview/webviewPage';
 import { PreviewAnalysis } from '../insight/analysisPanel';
 import { Disposable } from '../util/disposable';
-import { compareWithData, type DataChoice } from '../zoo/dataComparison';
+import { compareWithData, type DataChoice } from './dataComparison';
 import { pickDataChoice, restoreDataChoice } from './commands/pickData';
 import { rolloutSimulator, type CompletedRun, type LastRows, type PreviewComparisons } from './comparisons';
 import { trajectoryCsv, trajectoryNpy } from './exportFormats';
 import type { KindAnswers } from './kindAnswers';
+import { describeForPreview, ensembleStates } from './previewDefaults';
 import { ModelFileError, ModelRunError } from './modelErrors';
 import {
   parsePreviewToHost,
@@ -20,37 +21,18 @@ import {
   type RunParameters,
   type SavedDataChoice,
 } from './previewProtocol';
-import { MAX_MEMBERS, MAX_STEPS, MAX_VALUES, type ModelRuntime, type RolloutChunk } from './runtime';
+import type { ModelRuntime, RolloutChunk } from './runtime';
 import type { ModelInfo } from './onnxFile';
 import { emitWidth, recognise, refuseRun, wholeStateSignature, type Signature } from './signature';
 
 export const MODEL_PREVIEW_VIEW_TYPE = 'attractor.modelPreview';
 
-export interface PreviewContext {
-  readonly extensionUri: vscode.Uri;
+export interface PreviewContext extends PageHost {
   readonly runtime: ModelRuntime;
   readonly answers: KindAnswers;
   readonly comparisons: PreviewComparisons;
-  readonly log: vscode.LogOutputChannel;
   /** Why this file is shown but not run (Restricted Mode, external data), or undefined. */
   readonly runRefusal: (uri: vscode.Uri, info: ModelInfo, locationRefusal: string | undefined) => string | undefined;
-}
-
-/** Member 0 starts at x0; the others at x0 plus seeded Gaussian noise, so a rerun draws the same ensemble. */
-export function ensembleStates(x0: readonly number[], members: number, perturbation: number): number[][] {
-  const rng = new Rng(1234);
-  return Array.from({ length: members }, (_, m) =>
-    m === 0 ? [...x0] : x0.map((v) => v + perturbation * rng.normal()),
-  );
-}
-
-/** Exports are written atomically, so a crash never leaves half a file. */
-async function writeAtomically(target: vscode.Uri, bytes: Uint8Array): Promise<void> {
-  if (target.scheme !== 'file') {
-    await vscode.workspace.fs.writeFile(target, bytes);
-    return;
-  }
-  await writeFileAtomic(target.fsPath, bytes);
 }
 
 interface RunState {
@@ -63,8 +45,10 @@ interface RunState {
   finished: boolean;
 }
 
+const PROTOCOL = { name: 'a model preview', parse: parsePreviewToHost };
+
 /** One preview panel for one model file. */
-class ModelPreviewPanel extends Disposable {
+class ModelPreviewPanel extends WebviewPage<PreviewToHost, HostToPreview> {
   private signature: Signature | undefined;
   private model: PreviewModel | undefined;
   private run: RunState | undefined;
@@ -79,22 +63,19 @@ class ModelPreviewPanel extends Disposable {
 
   constructor(
     readonly uri: vscode.Uri,
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     private readonly ctx: PreviewContext,
     /** The data choice saved in the webview's state before a reload, read again once the model is loaded. */
     private restoreData?: SavedDataChoice,
   ) {
-    super();
-    this.register(panel.onDidDispose(() => this.dispose()));
-    this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+    super(panel, ctx, PROTOCOL);
     this.register({ dispose: () => this.cancel('cancelled') });
     this.analysis = new PreviewAnalysis(ctx.runtime, ctx.log, (m) => this.post(m));
     this.register({ dispose: () => this.analysis.cancel() });
     this.loaded = new Promise<void>((resolve) => (this.markLoaded = resolve));
     panel.title = `Preview: ${path.basename(uri.fsPath)}`;
     panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'model.svg');
-    panel.webview.options = webviewOptions(ctx.extensionUri);
-    panel.webview.html = extensionWebviewHtml(panel.webview, ctx.extensionUri, {
+    this.setPage({
       title: panel.title,
       script: 'modelPreview',
       styles: [
@@ -106,33 +87,24 @@ class ModelPreviewPanel extends Disposable {
     });
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    const message = parsePreviewToHost(raw);
-    if (!message) {
-      this.ctx.log.warn(`Ignored an invalid message from a model preview: ${JSON.stringify(raw)?.slice(0, 200)}`);
-      return;
-    }
-    try {
-      await this.handle(message);
-    } catch (err) {
-      this.ctx.log.error(
-        `Model preview of ${this.uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`,
-        err,
-      );
-      await this.post({
-        type: 'runFailed',
-        runId: null,
-        problem: 'internal',
-        message: `Something went wrong: ${err instanceof Error ? err.message : String(err)} (details in Attractor: Show Log).`,
-      });
-    }
+  /** Said in the panel, where the run that failed is shown. */
+  protected override async failed(err: unknown): Promise<void> {
+    const why = err instanceof Error ? err.message : String(err);
+    this.ctx.log.error(`Model preview of ${this.uri.fsPath}: ${why}`, err);
+    await this.post({
+      type: 'runFailed',
+      runId: null,
+      problem: 'internal',
+      message: `Something went wrong: ${why} (details in Attractor: Show Log).`,
+    });
   }
 
-  private async handle(message: PreviewToHost): Promise<void> {
+  protected override async ready(): Promise<void> {
+    await this.load();
+  }
+
+  protected async handle(message: Exclude<PreviewToHost, { type: 'ready' }>): Promise<void> {
     switch (message.type) {
-      case 'ready':
-        await this.load();
-        return;
       case 'run':
         return this.start(message.params);
       case 'cancel':
@@ -493,7 +465,7 @@ class ModelPreviewPanel extends Disposable {
             }),
           )
         : trajectoryNpy(rows);
-    await writeAtomically(target, bytes);
+    await replaceUri(target, bytes);
     void vscode.window.showInformationMessage(
       `Attractor: trajectory written to ${vscode.workspace.asRelativePath(target)}.`,
     );
@@ -509,75 +481,20 @@ class ModelPreviewPanel extends Disposable {
       filters: { PNG: ['png'] },
     });
     if (!target) return;
-    await writeAtomically(target, Buffer.from(dataUrl.slice('data:image/png;base64,'.length), 'base64'));
+    await replaceUri(target, Buffer.from(dataUrl.slice('data:image/png;base64,'.length), 'base64'));
     void vscode.window.showInformationMessage(
       `Attractor: plots written to ${vscode.workspace.asRelativePath(target)}.`,
     );
   }
-
-  private async post(message: HostToPreview): Promise<void> {
-    if (!this.isDisposed) await this.panel.webview.postMessage(message);
-  }
-}
-
-/** Defaults and labels the webview needs. */
-export function describeForPreview(file: string, sig: Signature): PreviewModel {
-  const fileName = path.basename(file);
-  const width = emitWidth(sig);
-  const meta = sig.metadata;
-  const notes: string[] = [];
-  const names =
-    sig.kind === 'map' && sig.observationOutput
-      ? Array.from({ length: width }, (_, j) => `${sig.observationOutput}[${j}]`)
-      : Array.from({ length: width }, (_, j) => meta.stateNames?.[j] ?? `x${j}`);
-  let initialState = meta.initialState && meta.initialState.length === sig.dim ? [...meta.initialState] : undefined;
-  let burnIn = 0;
-  const steps = Math.min(10_000, Math.floor(MAX_VALUES / width / 4));
-  if (!initialState) {
-    // No stated initial state: start near (not at) the origin, which is often a fixed point, and drop a transient
-    // so the plot shows the attractor rather than the approach to it.
-    initialState = Array.from({ length: sig.dim }, (_, j) => +(0.1 * (1 + (j % 3)) * (j % 2 ? -1 : 1)).toFixed(3));
-    burnIn = Math.floor(steps / 10);
-    notes.push('No dynamics.initial_state: starting near the origin and dropping the first 10% of the run as burn-in.');
-    if (meta.initialState)
-      notes.push(`dynamics.initial_state has ${meta.initialState.length} values but the state has ${sig.dim}.`);
-  }
-  if (sig.kind === 'flow' && meta.dt === undefined) notes.push('No dynamics.dt: integrating with dt = 0.01.');
-  if (sig.source === 'answer') notes.push(`Run as a ${sig.kind}, as you chose for this file.`);
-  return {
-    file,
-    fileName,
-    kind: sig.kind,
-    kindSource: sig.source,
-    dim: sig.dim,
-    width,
-    stateNames: names,
-    elemType: sig.elemType,
-    dtIsInput: sig.kind === 'flow' || (sig.kind === 'rollout' && sig.dtInput !== undefined),
-    defaults: {
-      initialState,
-      steps,
-      dt: meta.dt ?? (sig.kind === 'map' ? 1 : 0.01),
-      members: 1,
-      perturbation: 1e-3,
-      burnIn,
-    },
-    system: meta.system,
-    paper: meta.paper,
-    notes,
-    limits: { maxSteps: MAX_STEPS, maxMembers: MAX_MEMBERS, maxValues: MAX_VALUES },
-    plotsState: !(sig.kind === 'map' && sig.observationOutput),
-  };
 }
 
 /** Opens one preview per model file (a second open reveals it) and restores them after a reload. */
-export class ModelPreviews extends Disposable implements vscode.WebviewPanelSerializer {
-  private readonly open = new Map<string, ModelPreviewPanel>();
+export class ModelPreviews extends Disposable {
+  private readonly open = this.register(new OpenPages<ModelPreviewPanel>());
 
   constructor(private readonly ctx: PreviewContext) {
     super();
-    this.register(vscode.window.registerWebviewPanelSerializer(MODEL_PREVIEW_VIEW_TYPE, this));
-    this.register({ dispose: () => this.open.forEach((p) => p.dispose()) });
+    this.register(restorePages(MODEL_PREVIEW_VIEW_TYPE, (panel, state) => this.restore(panel, state)));
   }
 
   show(uri: vscode.Uri): void {
@@ -595,16 +512,13 @@ export class ModelPreviews extends Disposable implements vscode.WebviewPanelSeri
         retainContextWhenHidden: true,
       },
     );
-    this.track(new ModelPreviewPanel(uri, panel, this.ctx));
+    this.open.add(uri.fsPath, new ModelPreviewPanel(uri, panel, this.ctx));
   }
 
   /** "Attractor: Analyse Model Dynamics": the given model's preview (opened if needed), else the active one. */
   async analyse(uri: vscode.Uri | undefined): Promise<boolean> {
-    const all = [...this.open.values()];
     if (uri) this.show(uri);
-    const target = uri
-      ? this.open.get(uri.fsPath)
-      : (all.find((p) => p.panel.active) ?? (all.length === 1 ? all[0] : undefined));
+    const target = uri ? this.open.get(uri.fsPath) : this.open.active(true);
     if (!target) return false;
     target.panel.reveal();
     await target.analyse();
@@ -613,8 +527,7 @@ export class ModelPreviews extends Disposable implements vscode.WebviewPanelSeri
 
   /** "Attractor: Compare with Data…" from the palette: the active preview, else the only one open. */
   async compareWithData(): Promise<void> {
-    const all = [...this.open.values()];
-    const target = all.find((p) => p.panel.active) ?? (all.length === 1 ? all[0] : undefined);
+    const target = this.open.active(true);
     if (!target) {
       void vscode.window.showInformationMessage(
         'Attractor: open a model preview first (Attractor: Preview Model), then compare it with data.',
@@ -624,13 +537,10 @@ export class ModelPreviews extends Disposable implements vscode.WebviewPanelSeri
     await target.chooseData();
   }
 
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+  private restore(panel: vscode.WebviewPanel, state: unknown): ModelPreviewPanel | undefined {
     const saved = parsePreviewPanelState(state);
-    if (!saved || this.open.has(saved.file)) {
-      panel.dispose();
-      return;
-    }
-    this.track(new ModelPreviewPanel(vscode.Uri.file(saved.file), panel, this.ctx, saved.data));
+    if (!saved || this.open.has(saved.file)) return undefined;
+    return this.open.add(saved.file, new ModelPreviewPanel(vscode.Uri.file(saved.file), panel, this.ctx, saved.data));
   }
 
   /** Called by the file watcher. */
@@ -643,11 +553,6 @@ export class ModelPreviews extends Disposable implements vscode.WebviewPanelSeri
    * again and can run it, without being closed and opened again.
    */
   async trustGranted(): Promise<void> {
-    for (const view of this.open.values()) await view.trustGranted();
-  }
-
-  private track(view: ModelPreviewPanel): void {
-    this.open.set(view.uri.fsPath, view);
-    view.panel.onDidDispose(() => this.open.delete(view.uri.fsPath));
+    for (const view of this.open.all()) await view.trustGranted();
   }
 }

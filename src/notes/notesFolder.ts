@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { writeFileAtomic } from '../core/atomicWrite';
+import { replaceUri } from '../util/writeUri';
 import { escapesRoot } from './confinedPath';
 import { parseNotesFolder } from './noteFileName';
 
@@ -101,10 +102,6 @@ export async function writeNewFile(uri: vscode.Uri, text: string): Promise<Write
 
 /** Replaces a file atomically; for files Attractor owns, such as annotation sidecars. */
 export async function replaceFile(uri: vscode.Uri, text: string): Promise<void> {
-  if (uri.scheme !== 'file') {
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
-    return;
-  }
-  await assertInsideWorkspace(uri);
-  await writeFileAtomic(uri.fsPath, text);
+  if (uri.scheme === 'file') await assertInsideWorkspace(uri);
+  await replaceUri(uri, text);
 }

@@ -1,7 +1,7 @@
 import type MarkdownIt from 'markdown-it';
 import * as vscode from 'vscode';
 import type { Services } from '../services';
-import type { PdfHighlight } from '../panels/pdfProtocol';
+import type { PdfHighlight } from '../pdf/pdfProtocol';
 import { registerCommands } from '../commands/registry';
 import { AnnotationController, type AnnotationState } from './annotations/annotationController';
 import { annotateCommands } from './commands/annotateCommands';

@@ -1,19 +1,12 @@
 import * as vscode from 'vscode';
-import { extensionWebviewHtml, webviewOptions } from '../webview/extensionWebview';
-import {
-  parsePdfWebviewMessage,
-  type HostToPdfWebview,
-  type PdfHighlight,
-  type PdfWebviewToHost,
-} from '../panels/pdfProtocol';
+import { OpenPages, WebviewPage, type PageHost } from '../webview/webviewPage';
+import { parsePdfWebviewMessage, type HostToPdfWebview, type PdfHighlight, type PdfWebviewToHost } from './pdfProtocol';
 import { Disposable } from '../util/disposable';
 import { showError } from '../util/errors';
 
 export const PDF_VIEW_TYPE = 'attractor.pdf';
 
-export interface PdfEditorContext {
-  readonly extensionUri: vscode.Uri;
-  readonly log: vscode.LogOutputChannel;
+export interface PdfEditorContext extends PageHost {
   /** The library paper a PDF file is, if any (a downloaded paper's PDF); workspace PDFs usually are none. */
   paperIdOf(uri: vscode.Uri): string | undefined;
   highlightsOf(paperId: string): Promise<PdfHighlight[]>;
@@ -51,22 +44,24 @@ const TOOLBAR = `
   <div id="viewer" class="pdfViewer"></div>
 </div>`;
 
+const PROTOCOL = { name: 'the PDF editor', parse: parsePdfWebviewMessage };
+
 /** One PDF shown in one editor. */
-class PdfView extends Disposable {
+class PdfView extends WebviewPage<PdfWebviewToHost, HostToPdfWebview> {
   readonly paperId: string | undefined;
 
   constructor(
     readonly uri: vscode.Uri,
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     private readonly ctx: PdfEditorContext,
   ) {
-    super();
-    this.paperId = ctx.paperIdOf(uri);
-    const webview = panel.webview;
     // The bytes are posted to the webview, so it needs no access to where the file is: only the bundles and media.
-    webview.options = webviewOptions(ctx.extensionUri);
-    const pdfjs = webview.asWebviewUri(vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'webview', 'pdfjs')).toString();
-    webview.html = extensionWebviewHtml(webview, ctx.extensionUri, {
+    super(panel, ctx, PROTOCOL);
+    this.paperId = ctx.paperIdOf(uri);
+    const pdfjs = panel.webview
+      .asWebviewUri(vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'webview', 'pdfjs'))
+      .toString();
+    this.setPage({
       title: uri.path.slice(uri.path.lastIndexOf('/') + 1),
       script: 'pdf',
       styles: [
@@ -76,32 +71,22 @@ class PdfView extends Disposable {
       body: `<div id="pdf-root" data-pdfjs="${pdfjs.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}">${TOOLBAR}</div>`,
       worker: true,
     });
-    this.register(panel.onDidDispose(() => this.dispose()));
-    this.register(webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    const message = parsePdfWebviewMessage(raw);
-    if (!message) {
-      this.ctx.log.warn(`Ignored an invalid message from the PDF editor: ${JSON.stringify(raw)?.slice(0, 200)}`);
-      return;
-    }
-    try {
-      await this.handle(message);
-    } catch (err) {
-      await showError(this.ctx.log, `The PDF ${vscode.workspace.asRelativePath(this.uri)} failed`, err);
-    }
+  protected override failed(err: unknown): Promise<void> {
+    return showError(this.ctx.log, `The PDF ${vscode.workspace.asRelativePath(this.uri)} failed`, err);
   }
 
-  private async handle(message: PdfWebviewToHost): Promise<void> {
+  protected override async ready(): Promise<void> {
+    const bytes = await vscode.workspace.fs.readFile(this.uri);
+    // A plain Uint8Array (readFile may give a Node Buffer), which every host posts as binary.
+    const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const highlights = this.paperId ? await this.ctx.highlightsOf(this.paperId) : [];
+    return this.post({ type: 'load', data, highlights, canAnnotate: this.paperId !== undefined });
+  }
+
+  protected async handle(message: Exclude<PdfWebviewToHost, { type: 'ready' }>): Promise<void> {
     switch (message.type) {
-      case 'ready': {
-        const bytes = await vscode.workspace.fs.readFile(this.uri);
-        // A plain Uint8Array (readFile may give a Node Buffer), which every host posts as binary.
-        const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        const highlights = this.paperId ? await this.ctx.highlightsOf(this.paperId) : [];
-        return this.post({ type: 'load', data, highlights, canAnnotate: this.paperId !== undefined });
-      }
       case 'annotateSelection': {
         if (!this.paperId) return;
         await this.ctx.annotate(this.paperId, message.page, message.text);
@@ -120,10 +105,6 @@ class PdfView extends Disposable {
   requestSelection(): Promise<void> {
     return this.post({ type: 'requestSelection' });
   }
-
-  private async post(message: HostToPdfWebview): Promise<void> {
-    if (!this.isDisposed) await this.panel.webview.postMessage(message);
-  }
 }
 
 /**
@@ -131,7 +112,7 @@ class PdfView extends Disposable {
  * user picks this editor (Reopen Editor With…), PDFs of the workspace.
  */
 export class PdfEditorProvider extends Disposable implements vscode.CustomReadonlyEditorProvider {
-  private readonly views = new Set<PdfView>();
+  private readonly views = this.register(new OpenPages<PdfView>());
 
   constructor(private readonly ctx: PdfEditorContext) {
     super();
@@ -141,7 +122,6 @@ export class PdfEditorProvider extends Disposable implements vscode.CustomReadon
         supportsMultipleEditorsPerDocument: true,
       }),
     );
-    this.register({ dispose: () => this.views.forEach((v) => v.dispose()) });
   }
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
@@ -149,14 +129,12 @@ export class PdfEditorProvider extends Disposable implements vscode.CustomReadon
   }
 
   resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
-    const view = new PdfView(document.uri, panel, this.ctx);
-    this.views.add(view);
-    panel.onDidDispose(() => this.views.delete(view));
+    this.views.add(document.uri.toString(), new PdfView(document.uri, panel, this.ctx));
   }
 
   /** Annotate Selection from the keybinding or the context menu: the focused PDF editor sends its selection. */
   async annotateActiveSelection(): Promise<boolean> {
-    const active = [...this.views].find((v) => v.panel.active);
+    const active = this.views.active();
     if (!active) return false;
     await active.requestSelection();
     return true;

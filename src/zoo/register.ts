@@ -8,7 +8,7 @@ import type { PapersApi } from '../papers/register';
 import type { Services } from '../services';
 import { registerCommands } from '../commands/registry';
 import { CATALOG_FILE, parseCatalog, type Catalog, type CatalogEntry } from './catalog';
-import { groundTruthComparison } from './groundTruthComparison';
+import { groundTruthComparison } from '../models/groundTruthComparison';
 import { findModelsCommand } from './commands/findModels';
 import { modelPaperCommands } from './commands/modelPaperCommands';
 import { modelsForPaper, normaliseTitle, paperForModel } from './modelPapers';

@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import type { AttractorApi } from '../../src/extension';
-import type { RenderedAbstract } from '../../src/panels/paperPanel';
+import type { RenderedAbstract } from '../../src/papers/paperPanel';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server';
 import { recordFigure } from '../harness/figures';
 import { arxivEntry, arxivFeed, DAILY, hfPaper } from '../unit/papersFixtures';

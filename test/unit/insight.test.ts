@@ -8,11 +8,11 @@ import { inspectOnnx } from '../../src/models/onnxFile';
 import { ModelRuntime } from '../../src/models/runtime';
 import { recognise } from '../../src/models/signature';
 import { advance, iterate } from '../../src/core/integrate';
-import { polynomialRk4 } from '../../src/zoo/polynomial';
+import { polynomialRk4 } from '../../src/systems/polynomial';
 import type { DiscreteMap } from '../../src/core/trajectory';
-import { fieldEvaluator } from '../../src/zoo/polynomial';
+import { fieldEvaluator } from '../../src/systems/polynomial';
 import { Rng } from '../../src/core/rng';
-import { findSystem } from '../../src/zoo/systems';
+import { findSystem } from '../../src/systems/systems';
 import { readFileSync } from 'node:fs';
 
 const modelsDir = join(__dirname, '..', '..', '..', 'media', 'models');

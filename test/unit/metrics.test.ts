@@ -8,10 +8,10 @@ import {
   validPredictionTime,
 } from '../../src/metrics/index';
 import { advance, iterate } from '../../src/core/integrate';
-import { polynomialRk4 } from '../../src/zoo/polynomial';
+import { polynomialRk4 } from '../../src/systems/polynomial';
 import type { Trajectory } from '../../src/core/trajectory';
-import { findSystem, REFERENCE_SYSTEMS } from '../../src/zoo/systems';
-import { attractorScale } from '../../src/zoo/attractorScale';
+import { findSystem, REFERENCE_SYSTEMS } from '../../src/systems/systems';
+import { attractorScale } from '../../src/systems/attractorScale';
 
 const lorenz = findSystem('lorenz63')!;
 const lorenzMap = () => polynomialRk4(lorenz.field, lorenz.dt);

@@ -6,13 +6,13 @@ import { rolloutSimulator, type CompletedRun } from '../../src/models/comparison
 import { inspectOnnx } from '../../src/models/onnxFile';
 import { ModelRuntime, RESTART_BATCH } from '../../src/models/runtime';
 import { recognise } from '../../src/models/signature';
-import { groundTruthComparison, papersProtocolRun } from '../../src/zoo/groundTruthComparison';
+import { groundTruthComparison, papersProtocolRun } from '../../src/models/groundTruthComparison';
 import { LAST_BATCH, MAX_BATCH, predictionError, runLyapunov, type Simulate } from '../../src/metrics/modelRuns';
 import { kaplanYorkeDimension, lyapunovSpectrum } from '../../src/metrics/lyapunov';
 import { advance, iterate } from '../../src/core/integrate';
-import { polynomialRk4 } from '../../src/zoo/polynomial';
+import { polynomialRk4 } from '../../src/systems/polynomial';
 import type { DiscreteMap, Trajectory } from '../../src/core/trajectory';
-import { findSystem, QR_SPECTRA, REFERENCE_SYSTEMS } from '../../src/zoo/systems';
+import { findSystem, QR_SPECTRA, REFERENCE_SYSTEMS } from '../../src/systems/systems';
 
 const lorenz = findSystem('lorenz63')!;
 const lorenzMap = () => polynomialRk4(lorenz.field, lorenz.dt);

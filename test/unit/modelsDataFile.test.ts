@@ -11,7 +11,7 @@ import { rolloutSimulator } from '../../src/models/comparisons';
 import { inspectOnnx } from '../../src/models/onnxFile';
 import { ModelRuntime } from '../../src/models/runtime';
 import { emitWidth, recognise, wholeStateSignature } from '../../src/models/signature';
-import { groundTruthComparison } from '../../src/zoo/groundTruthComparison';
+import { groundTruthComparison } from '../../src/models/groundTruthComparison';
 import type { CompletedRun } from '../../src/models/comparisons';
 import { DataFileError, decodeNpy, encodeNpy } from '../../src/models/npy';
 import { parsePreviewToHost, parsePreviewPanelState, parseHostToPreview } from '../../src/models/previewProtocol';
@@ -25,7 +25,7 @@ import {
 } from '../../src/models/trajectoryFile';
 import { stateSpace } from '../../src/metrics/stateSpace';
 import { drivenStates, predictionError, type Simulate } from '../../src/metrics/modelRuns';
-import { compareWithData } from '../../src/zoo/dataComparison';
+import { compareWithData } from '../../src/models/dataComparison';
 
 /** A .npy built byte by byte as numpy.save writes it (independent of encodeNpy). */
 function npy(descr: string, shape: number[], values: number[], opts: { fortran?: boolean; version?: number } = {}) {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseHostToPaperWebview, parsePaperPanelState, parsePaperWebviewToHost } from '../../src/panels/paperProtocol';
+import { parseHostToPaperWebview, parsePaperPanelState, parsePaperWebviewToHost } from '../../src/papers/paperProtocol';
 import { contentSecurityPolicy, renderShell } from '../../src/webview/webviewHtml';
 
 describe('paper panel protocol', () => {

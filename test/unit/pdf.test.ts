@@ -7,7 +7,7 @@ import {
   parsePdfHostMessage,
   parsePdfWebviewMessage,
   spansHoldingQuote,
-} from '../../src/panels/pdfProtocol';
+} from '../../src/pdf/pdfProtocol';
 import { contentSecurityPolicy } from '../../src/webview/webviewHtml';
 import { parseAnnotationFile, serializeAnnotationFile } from '../../src/notes/annotations/annotationFile';
 import { SourceError } from '../../src/core/httpErrors';

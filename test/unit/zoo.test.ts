@@ -7,14 +7,14 @@ import { buildZoo, checkZoo, type BuiltZoo } from '../../src/zoo/build/buildZoo'
 import { parseCatalog } from '../../src/zoo/catalog';
 import { systemData } from '../../src/zoo/build/data';
 import { iterate } from '../../src/core/integrate';
-import { polynomialRk4 } from '../../src/zoo/polynomial';
+import { polynomialRk4 } from '../../src/systems/polynomial';
 import type { Trajectory } from '../../src/core/trajectory';
 import { decodeModel, modelMetadata } from '../../src/core/onnxBuild';
 import { initPlrnn, sequenceLossAndGradient, type PlrnnParams } from '../../src/zoo/build/plrnn';
 import { Rng } from '../../src/core/rng';
 import { centralDerivatives, stlsq } from '../../src/zoo/build/sindy';
-import { attractorScale } from '../../src/zoo/attractorScale';
-import { findSystem, REFERENCE_SYSTEMS } from '../../src/zoo/systems';
+import { attractorScale } from '../../src/systems/attractorScale';
+import { findSystem, REFERENCE_SYSTEMS } from '../../src/systems/systems';
 
 const root = join(__dirname, '..', '..', '..');
 const modelsDir = join(root, 'media', 'models');

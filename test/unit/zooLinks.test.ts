@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import type { CompletedRun } from '../../src/models/comparisons';
 import { parseSeedListing } from '../../src/papers/seedListing';
 import { parseCatalog } from '../../src/zoo/catalog';
-import { decimateReference } from '../../src/zoo/referenceTrack';
+import { decimateReference } from '../../src/models/referenceTrack';
 import { MAX_REFERENCE_VALUES, parseHostToPreview } from '../../src/models/previewProtocol';
-import { compareRunWithTruth, compareWithTruth, groundTruthComparison } from '../../src/zoo/groundTruthComparison';
+import { compareRunWithTruth, compareWithTruth, groundTruthComparison } from '../../src/models/groundTruthComparison';
 import { iterate } from '../../src/core/integrate';
-import { polynomialRk4 } from '../../src/zoo/polynomial';
+import { polynomialRk4 } from '../../src/systems/polynomial';
 import { modelsForPaper, paperForModel } from '../../src/zoo/modelPapers';
-import { findSystem } from '../../src/zoo/systems';
+import { findSystem } from '../../src/systems/systems';
 
 const root = join(__dirname, '..', '..', '..');
 const catalog = parseCatalog(JSON.parse(readFileSync(join(root, 'media', 'models', 'index.json'), 'utf8')));

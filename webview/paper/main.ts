@@ -4,7 +4,7 @@ import {
   type PaperPanelState,
   type PaperView,
   type PaperWebviewToHost,
-} from '../../src/panels/paperProtocol';
+} from '../../src/papers/paperProtocol';
 import { selectedPassage } from './selection';
 import { vscodeApi } from './vscodeApi';
 

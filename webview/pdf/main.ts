@@ -17,7 +17,7 @@ import {
   type PdfEditorState,
   type PdfHighlight,
   type PdfWebviewToHost,
-} from '../../src/panels/pdfProtocol';
+} from '../../src/pdf/pdfProtocol';
 import { vscodeApi } from '../paper/vscodeApi';
 
 const vscode = vscodeApi<PdfWebviewToHost, PdfEditorState>();

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DataChoice } from '../../zoo/dataComparison';
+import type { DataChoice } from '../dataComparison';
 import type { SavedDataChoice } from '../previewProtocol';
 import {
   checkDataFileSize,

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Command } from '../../commands/registry';
 import { textArgumentOrAsk } from '../../commands/textArgument';
-import { writeFileAtomic } from '../../core/atomicWrite';
+import { replaceUri } from '../../util/writeUri';
 import { toBibtexFile } from '../bibtex';
 import type { Library } from '../library/library';
 import type { Paper } from '../paper';
@@ -122,8 +122,7 @@ async function exportCollection(ctx: PapersCommandContext, arg: unknown, target:
           });
   if (!uri) return undefined;
   const text = toBibtexFile(lib.papersOf(collection.paperIds));
-  if (uri.scheme === 'file') await writeFileAtomic(uri.fsPath, text);
-  else await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+  await replaceUri(uri, text);
   void vscode.window.showInformationMessage(
     `Attractor: exported ${collection.paperIds.length} papers to ${vscode.workspace.asRelativePath(uri)}.`,
   );

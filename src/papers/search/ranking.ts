@@ -1,36 +1,7 @@
 /**
- * Ranking helpers of the BM25 index: the k best documents (a heap whose root is the worst kept), the k-th best
- * score alone (for max-score pruning), and the order of postings by impact (a radix sort on float bits).
+ * Ranking helpers of the BM25 index: the k best documents (one heap, its root the worst kept; the k-th best
+ * score for max-score pruning is its root), and the order of postings by impact (a radix sort on float bits).
  */
-
-/** The k-th highest score among the first `count` touched documents (a size-k min-heap). */
-export function kthBest(touched: Int32Array, count: number, score: Float32Array, k: number): number {
-  const heap = new Float64Array(k);
-  let size = 0;
-  for (let i = 0; i < count; i++) {
-    const s = score[touched[i]];
-    if (size < k) {
-      let j = size++;
-      heap[j] = s;
-      while (j > 0 && heap[(j - 1) >> 1] > heap[j]) {
-        const p = (j - 1) >> 1;
-        [heap[p], heap[j]] = [heap[j], heap[p]];
-        j = p;
-      }
-    } else if (s > heap[0]) {
-      heap[0] = s;
-      for (let j = 0; ;) {
-        const l = 2 * j + 1;
-        if (l >= k) break;
-        const c = l + 1 < k && heap[l + 1] < heap[l] ? l + 1 : l;
-        if (heap[c] >= heap[j]) break;
-        [heap[c], heap[j]] = [heap[j], heap[c]];
-        j = c;
-      }
-    }
-  }
-  return heap[0];
-}
 
 /** The k best documents seen so far (a heap whose root is the worst: lowest score, then latest document). */
 export class TopK {
@@ -93,6 +64,13 @@ export class TopK {
     for (let i = 0; i < this.size; i++) out.push([this.docs[i], this.scores[i]]);
     return out.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   }
+}
+
+/** The k-th highest score among the first `count` touched documents (for max-score pruning). */
+export function kthBest(touched: Int32Array, count: number, score: Float32Array, k: number): number {
+  const top = new TopK(k);
+  for (let i = 0; i < count; i++) top.offer(touched[i], score[touched[i]]);
+  return top.worstScore;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { advance, iterate } from '../../core/integrate';
-import { polynomialRk4 } from '../polynomial';
+import { polynomialRk4 } from '../../systems/polynomial';
 import type { Trajectory } from '../../core/trajectory';
-import type { ReferenceSystem } from '../systems';
+import type { ReferenceSystem } from '../../systems/systems';
 
 /**
  * Training data for the learned zoo models: the reference system integrated with RK4 at its sampling step,

@@ -1,7 +1,7 @@
 import { f32 } from './data';
 import type { DiscreteMap } from '../../core/trajectory';
 import { leastSquares } from './linalg';
-import { evalMonomials, monomialLibrary, type Monomial, type PolynomialField } from '../polynomial';
+import { evalMonomials, monomialLibrary, type Monomial, type PolynomialField } from '../../systems/polynomial';
 
 /**
  * Extended dynamic mode decomposition (Williams, Kevrekidis & Rowley 2015): a finite-dimensional approximation

@@ -1,5 +1,5 @@
 import { GraphBuilder } from '../../core/onnxGraph';
-import { onnxField, type PolynomialField } from '../polynomial';
+import { onnxField, type PolynomialField } from '../../systems/polynomial';
 
 /**
  * Graph shapes shared by the zoo: a `map` (state [B, d] → next [B, d]), a `flow` (state → dx/dt), an RK4 step

@@ -1,7 +1,7 @@
 import { f32 } from './data';
 import type { Trajectory } from '../../core/trajectory';
 import { leastSquares } from './linalg';
-import { evalMonomials, monomialLibrary, type PolynomialField } from '../polynomial';
+import { evalMonomials, monomialLibrary, type PolynomialField } from '../../systems/polynomial';
 
 /**
  * SINDy (Brunton, Proctor & Kutz 2016): dx/dt ≈ Θ(x) Ξ with Θ a polynomial library, Ξ found by sequentially

@@ -5,18 +5,18 @@ import { fitEdmd, edmdJs } from './edmd';
 import { esnJs, esnOnnx, trainEsn, type EsnOptions } from './esn';
 import { flowGraph, mapGraph, onnxRk4, rolloutGraph } from './graphs';
 import { iterate, advance } from '../../core/integrate';
-import { polynomialRk4 } from '../polynomial';
+import { polynomialRk4 } from '../../systems/polynomial';
 import type { DiscreteMap } from '../../core/trajectory';
 import { affineJs, affineOnnx, fitAffineMap } from './linear';
 import { encodeModel } from '../../core/onnxBuild';
 import type { GraphBuilder } from '../../core/onnxGraph';
 import { plrnnJs, plrnnOnnx, trainPlrnn, type PlrnnOptions } from './plrnn';
-import { fieldEquations, onnxField, type PolynomialField } from '../polynomial';
+import { fieldEquations, onnxField, type PolynomialField } from '../../systems/polynomial';
 import { Rng } from '../../core/rng';
-import { attractorScale } from '../attractorScale';
-import { truthFrom } from '../groundTruthComparison';
+import { attractorScale } from '../../systems/attractorScale';
+import { truthFrom } from '../../models/groundTruthComparison';
 import { centralDerivatives, stlsq, type SindyOptions } from './sindy';
-import { DYSTS_PAPER, REFERENCE_SYSTEMS, type ReferenceSystem } from '../systems';
+import { DYSTS_PAPER, REFERENCE_SYSTEMS, type ReferenceSystem } from '../../systems/systems';
 
 /**
  * The model zoo: every model Attractor ships, built from source with fixed seeds. Each entry carries its ONNX

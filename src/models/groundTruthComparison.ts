@@ -1,10 +1,10 @@
 import { compareTrajectories, VPT_CITATION } from '../metrics/index';
-import type { ComparisonResult, CompletedRun, PreviewComparison } from '../models/comparisons';
+import type { ComparisonResult, CompletedRun, PreviewComparison } from './comparisons';
 import { decimateReference } from './referenceTrack';
-import { type MetricsTable } from '../models/previewProtocol';
-import type { DynamicsMetadata } from '../models/signature';
+import { type MetricsTable } from './previewProtocol';
+import type { DynamicsMetadata } from './signature';
 import { advance, iterate } from '../core/integrate';
-import { polynomialRk4 } from './polynomial';
+import { polynomialRk4 } from '../systems/polynomial';
 import type { Trajectory } from '../core/trajectory';
 import {
   DEFAULT_PE_STEPS,
@@ -16,8 +16,8 @@ import {
   type PredictionErrorResult,
   type Simulate,
 } from '../metrics/modelRuns';
-import { ATTRACTOR_STEPS, attractorScale } from './attractorScale';
-import { findSystem, QR_SPECTRA, type ReferenceSystem } from './systems';
+import { ATTRACTOR_STEPS, attractorScale } from '../systems/attractorScale';
+import { findSystem, QR_SPECTRA, type ReferenceSystem } from '../systems/systems';
 
 /**
  * The preview's ground-truth comparison: for a model whose `dynamics.system` names a reference system, the true

@@ -6,10 +6,10 @@
  */
 import { compareTrajectories, componentStd, VPT_CITATION } from '../metrics/index';
 import { DEFAULT_PE_STEPS, predictionError, runLyapunov, type PredictionErrorResult } from '../metrics/modelRuns';
-import type { ComparisonResult, CompletedRun } from '../models/comparisons';
+import type { ComparisonResult, CompletedRun } from './comparisons';
 import { decimateReference } from './referenceTrack';
-import { type MetricsTable } from '../models/previewProtocol';
-import type { DataSet } from '../models/trajectoryFile';
+import { type MetricsTable } from './previewProtocol';
+import type { DataSet } from './trajectoryFile';
 import type { Trajectory } from '../core/trajectory';
 import {
   firstMember,
@@ -21,7 +21,7 @@ import {
   STSP_TOOLTIP,
   type EvaluationProtocol,
 } from './groundTruthComparison';
-import { findSystem } from './systems';
+import { findSystem } from '../systems/systems';
 
 export interface DataChoice {
   /** Shown in the table's title and the legend (the file's workspace-relative path). */

@@ -1,4 +1,4 @@
-import { MAX_REFERENCE_VALUES, type ReferenceTrack } from '../models/previewProtocol';
+import { MAX_REFERENCE_VALUES, type ReferenceTrack } from './previewProtocol';
 
 /**
  * The truth overlay the preview draws over a run: the true system's (or a data file's) trajectory thinned to

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { arxivAbsUrl, arxivTitleSearchUrl, huggingFacePaperUrl, huggingFaceSearchUrl } from '../core/paperUrls';
-import { formatDay } from '../papers/dayGroups';
-import { citeKey, toBibtex } from '../papers/bibtex';
-import { describeAuthors, type Paper } from '../papers/paper';
-import type { PaperStore } from '../papers/paperStore';
+import { formatDay } from './dayGroups';
+import { citeKey, toBibtex } from './bibtex';
+import { describeAuthors, type Paper } from './paper';
+import type { PaperStore } from './paperStore';
 import type { LazyRenderer } from '../render/lazyRenderer';
 import { abstractAsMarkdown } from '../render/abstractMarkdown';
 import { repairHfTex } from '../render/texRepair';
@@ -15,15 +15,14 @@ import {
   type HostToPaperWebview,
   type PaperWebviewToHost,
 } from './paperProtocol';
-import { extensionWebviewHtml, webviewOptions } from '../webview/extensionWebview';
+import { webviewOptions } from '../webview/extensionWebview';
+import { OpenPages, restorePages, WebviewPage, type PageHost } from '../webview/webviewPage';
 
 export const PAPER_VIEW_TYPE = 'attractor.paper';
 
-interface PanelContext {
-  readonly extensionUri: vscode.Uri;
+interface PanelContext extends PageHost {
   readonly store: PaperStore;
   readonly renderer: LazyRenderer;
-  readonly log: vscode.LogOutputChannel;
 }
 
 /** A paper's abstract rendered and posted to its panel. */
@@ -38,25 +37,20 @@ interface PaperPanelContext extends PanelContext {
   readonly rendered: (r: RenderedAbstract) => void;
 }
 
+const PROTOCOL = { name: 'the paper panel', parse: parsePaperWebviewToHost };
+
 /** One webview panel showing one paper's abstract. */
-class PaperPanel extends Disposable {
+class PaperPanel extends WebviewPage<PaperWebviewToHost, HostToPaperWebview> {
   constructor(
     readonly paper: Paper,
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     private readonly ctx: PaperPanelContext,
   ) {
-    super();
-    this.register(panel.onDidDispose(() => this.dispose()));
-    this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+    super(panel, ctx, PROTOCOL);
     panel.title = paper.title;
     panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'paper.svg');
-    panel.webview.options = webviewOptions(ctx.extensionUri);
-    panel.webview.html = this.shell();
-  }
-
-  private shell(): string {
-    return extensionWebviewHtml(this.panel.webview, this.ctx.extensionUri, {
-      title: this.paper.title,
+    this.setPage({
+      title: paper.title,
       script: 'paper',
       styles: [
         ['dist', 'webview', 'katex', 'katex.min.css'],
@@ -66,20 +60,13 @@ class PaperPanel extends Disposable {
     });
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    const message = parsePaperWebviewToHost(raw);
-    if (!message) {
-      this.ctx.log.warn(`Ignored an invalid message from the paper panel: ${JSON.stringify(raw)?.slice(0, 200)}`);
-      return;
-    }
-    await this.handle(message);
+  protected override ready(): Promise<void> {
+    return this.render();
   }
 
-  private async handle(message: PaperWebviewToHost): Promise<void> {
+  protected async handle(message: Exclude<PaperWebviewToHost, { type: 'ready' }>): Promise<void> {
     const { paper } = this;
     switch (message.type) {
-      case 'ready':
-        return this.render();
       case 'copyAbstract':
         await vscode.env.clipboard.writeText(abstractAsMarkdown(paper.abstract));
         return this.status('Abstract copied as Markdown, math in $…$.');
@@ -156,15 +143,11 @@ class PaperPanel extends Disposable {
       await showError(this.ctx.log, `Could not render "${this.paper.title}"`, err);
     }
   }
-
-  private async post(message: HostToPaperWebview): Promise<void> {
-    if (!this.isDisposed) await this.panel.webview.postMessage(message);
-  }
 }
 
 /** Opens one panel per paper (a second open reveals it) and restores panels after a window reload. */
-export class PaperPanels extends Disposable implements vscode.WebviewPanelSerializer {
-  private readonly open = new Map<string, PaperPanel>();
+export class PaperPanels extends Disposable {
+  private readonly open = this.register(new OpenPages<PaperPanel>());
   private readonly renderedEmitter = this.register(new vscode.EventEmitter<RenderedAbstract>());
   /** An abstract was rendered (off the extension host's thread) and posted to its panel. */
   readonly onDidRender = this.renderedEmitter.event;
@@ -173,9 +156,8 @@ export class PaperPanels extends Disposable implements vscode.WebviewPanelSerial
   constructor(ctx: PanelContext) {
     super();
     this.ctx = { ...ctx, rendered: (r) => this.renderedEmitter.fire(r) };
-    this.register(vscode.window.registerWebviewPanelSerializer(PAPER_VIEW_TYPE, this));
-    this.register({ dispose: () => this.open.forEach((p) => p.dispose()) });
-    this.register(ctx.renderer.onDidChangeMacros(() => this.open.forEach((p) => void p.rerender())));
+    this.register(restorePages(PAPER_VIEW_TYPE, (panel, state) => this.restore(panel, state)));
+    this.register(ctx.renderer.onDidChangeMacros(() => this.open.all().forEach((p) => void p.rerender())));
   }
 
   async show(paperId: string): Promise<void> {
@@ -201,31 +183,23 @@ export class PaperPanels extends Disposable implements vscode.WebviewPanelSerial
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: true },
       { ...webviewOptions(this.ctx.extensionUri), enableFindWidget: true },
     );
-    this.track(new PaperPanel(paper, panel, this.ctx));
+    this.open.add(paper.id, new PaperPanel(paper, panel, this.ctx));
   }
 
   /** Annotate Selection from the panel's context menu: the focused paper panel sends its selection. */
   async annotateActiveSelection(): Promise<void> {
-    const active = [...this.open.values()].find((p) => p.panel.active);
-    await active?.requestSelection();
+    await this.open.active()?.requestSelection();
   }
 
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+  private async restore(panel: vscode.WebviewPanel, state: unknown): Promise<PaperPanel | undefined> {
     const saved = parsePaperPanelState(state);
     // The webview's state can miss a reload that comes right after the panel opened; its title, the paper's
     // title, still names the paper.
     const paper = saved
       ? await this.ctx.store.get(saved.paperId)
       : (await this.ctx.store.all()).find((p) => p.title === panel.title);
-    if (!paper || this.open.has(paper.id)) {
-      panel.dispose(); // the paper left the library, or is already shown: nothing to restore
-      return;
-    }
-    this.track(new PaperPanel(paper, panel, this.ctx));
-  }
-
-  private track(view: PaperPanel): void {
-    this.open.set(view.paper.id, view);
-    view.panel.onDidDispose(() => this.open.delete(view.paper.id));
+    // The paper left the library, or is already shown: nothing to restore.
+    if (!paper || this.open.has(paper.id)) return undefined;
+    return this.open.add(paper.id, new PaperPanel(paper, panel, this.ctx));
   }
 }
