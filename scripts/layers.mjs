@@ -28,7 +28,6 @@ export const vscodeAdapters = [
   'src/papers/searchPick.ts',
   'src/papers/settings.ts',
   'src/util/disposable.ts',
-  'src/util/errors.ts',
   'src/util/userSettings.ts',
   'src/util/writeUri.ts',
   'src/webview/webviewPage.ts',

@@ -42,7 +42,12 @@ export function activate(context: vscode.ExtensionContext): AttractorApi {
   const paperPanels = new PaperPanels({ extensionUri: context.extensionUri, store, renderer, log });
   context.subscriptions.push(log, renderer, new MathMacroSettings(renderer, log), paperPanels);
   const commands = vscodeCommandHost(log);
-  context.subscriptions.push(...registerCommands(commands, extensionCommands({ log, paperPanels })));
+  context.subscriptions.push(
+    ...registerCommands(
+      commands,
+      extensionCommands({ log, annotatePanelSelection: () => paperPanels.annotateActiveSelection() }),
+    ),
+  );
 
   const services: Services = { context, log, store, renderer, paperPanels, commands };
   const papers = registerPapers(services);

@@ -1,6 +1,7 @@
 import type { Trajectory } from '../core/trajectory';
 import { Rng } from '../core/rng';
 import { mixtureLikelihoods } from './mixtureLikelihood';
+import { squaredDeviations } from './validPrediction';
 
 /**
  * D_stsp, the state-space divergence of Hess et al. 2023 (GTF-shPLRNN, `src/measures/stsp_measure.jl`), over all
@@ -79,18 +80,7 @@ export function stateSpace(truth: Trajectory, model: Trajectory, options: StateS
 
 /** Per-dimension (n−1) standard deviation, as Julia's `std(X, dims = 1)`. */
 export function correctedStd(tr: Trajectory): Float64Array {
-  const d = tr.dim;
-  const mean = new Float64Array(d);
-  for (let t = 0; t < tr.length; t++) for (let j = 0; j < d; j++) mean[j] += tr.data[t * d + j];
-  for (let j = 0; j < d; j++) mean[j] /= tr.length;
-  const v = new Float64Array(d);
-  for (let t = 0; t < tr.length; t++)
-    for (let j = 0; j < d; j++) {
-      const c = tr.data[t * d + j] - mean[j];
-      v[j] += c * c;
-    }
-  for (let j = 0; j < d; j++) v[j] = Math.sqrt(v[j] / (tr.length - 1));
-  return v;
+  return squaredDeviations(tr).map((s) => Math.sqrt(s / (tr.length - 1)));
 }
 
 // Dense counts up to this many cells, a Map beyond (30^5 = 24.3 M cells would be 194 MB).

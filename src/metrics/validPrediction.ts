@@ -31,8 +31,8 @@ export interface ValidPredictionOptions {
   readonly scale: ArrayLike<number>;
 }
 
-/** Per-component (population) standard deviation of a trajectory: σ of the attractor from a long run. */
-export function componentStd(tr: Trajectory): Float64Array {
+/** Per component, the sum of squared deviations from the component's mean (two passes, for accuracy). */
+export function squaredDeviations(tr: Trajectory): Float64Array {
   const d = tr.dim;
   const mean = new Float64Array(d);
   for (let t = 0; t < tr.length; t++) for (let j = 0; j < d; j++) mean[j] += tr.data[t * d + j];
@@ -43,9 +43,13 @@ export function componentStd(tr: Trajectory): Float64Array {
       const c = tr.data[t * d + j] - mean[j];
       v[j] += c * c;
     }
-  const out = new Float64Array(d);
-  for (let j = 0; j < d; j++) out[j] = Math.sqrt(v[j] / tr.length) || 1;
-  return out;
+  return v;
+}
+
+/** Per-component (population) standard deviation of a trajectory: σ of the attractor from a long run. */
+export function componentStd(tr: Trajectory): Float64Array {
+  // A constant component gets 1, so dividing by it leaves the error as it is.
+  return squaredDeviations(tr).map((s) => Math.sqrt(s / tr.length) || 1);
 }
 
 export function validPredictionTime(

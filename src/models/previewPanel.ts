@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { replaceUri } from '../util/writeUri';
 import { webviewOptions } from '../webview/extensionWebview';
 import { OpenPages, restorePages, WebviewPage, type PageHost } from '../webview/webviewPage';
-import { PreviewAnalysis } from '../insight/analysisPanel';
+import { PreviewAnalysis } from './insight/analysisPanel';
 import { Disposable } from '../util/disposable';
 import { compareWithData, type DataChoice } from './dataComparison';
 import { pickDataChoice, restoreDataChoice } from './commands/pickData';

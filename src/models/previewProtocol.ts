@@ -18,7 +18,7 @@ import {
   parseAnalysisToPreview,
   type AnalysisToHost,
   type AnalysisToPreview,
-} from '../insight/analysisProtocol';
+} from './insight/analysisProtocol';
 import { isRecord, isFiniteNumber } from '../core/validate';
 
 export type PreviewKind = 'map' | 'flow' | 'rollout';

@@ -1,7 +1,6 @@
 import type MarkdownIt from 'markdown-it';
 import * as vscode from 'vscode';
 import type { Services } from '../services';
-import type { PdfHighlight } from '../pdf/pdfProtocol';
 import { registerCommands } from '../commands/registry';
 import { AnnotationController, type AnnotationState } from './annotations/annotationController';
 import { annotateCommands } from './commands/annotateCommands';
@@ -20,7 +19,17 @@ export interface NotesApi {
   /** The annotations of a note and where their passages are now. */
   annotationsOf(note: vscode.Uri): Promise<AnnotationState[]>;
   /** The passages of a paper's PDF annotated in its note (unresolved ones), to highlight when the PDF is shown. */
-  pdfHighlightsOf(paperId: string): Promise<PdfHighlight[]>;
+  pdfHighlightsOf(paperId: string): Promise<PdfPassageNote[]>;
+}
+
+/**
+ * An open annotation of a passage in a paper's PDF: its page (1-based), the text as selected and its first
+ * comment. The PDF editor shows these as highlights (its protocol's `PdfHighlight` has the same shape).
+ */
+export interface PdfPassageNote {
+  readonly page: number;
+  readonly quote: string;
+  readonly comment: string;
 }
 
 /** Notes about papers, paper links in Markdown, and annotations. Nothing is read until first used. */

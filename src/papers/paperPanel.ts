@@ -8,7 +8,7 @@ import type { LazyRenderer } from '../render/lazyRenderer';
 import { abstractAsMarkdown } from '../render/abstractMarkdown';
 import { repairHfTex } from '../render/texRepair';
 import { Disposable } from '../util/disposable';
-import { showError } from '../util/errors';
+import { showError } from '../commands/showError';
 import {
   parsePaperPanelState,
   parsePaperWebviewToHost,

@@ -1,9 +1,9 @@
 import type { HttpClient } from '../core/http';
-import { downloadHubFile } from '../zoo/hubModels';
+import { downloadFile } from '../core/download';
 import { pdfFileProblem } from './pdfFiles';
 
 /**
- * A paper's PDF downloaded once into global storage: the same checked, atomic download as a Hub model (a
+ * A paper's PDF downloaded once into global storage: the core's checked, atomic download (as a Hub model) (a
  * temporary file renamed only when complete; a cut, refused or failed download leaves nothing), plus the check
  * that what arrived is a whole PDF. Pure (no vscode).
  */
@@ -33,6 +33,6 @@ export interface PdfDownloadRequest {
 }
 
 export async function downloadPdf(req: PdfDownloadRequest): Promise<{ file: string; bytes: number }> {
-  const result = await downloadHubFile({ ...req, verify: pdfFileProblem });
+  const result = await downloadFile({ ...req, verify: pdfFileProblem });
   return { file: result.file, bytes: result.bytes };
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { OpenPages, WebviewPage, type PageHost } from '../webview/webviewPage';
 import { parsePdfWebviewMessage, type HostToPdfWebview, type PdfHighlight, type PdfWebviewToHost } from './pdfProtocol';
 import { Disposable } from '../util/disposable';
-import { showError } from '../util/errors';
+import { showError } from '../commands/showError';
 
 export const PDF_VIEW_TYPE = 'attractor.pdf';
 

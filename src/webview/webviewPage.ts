@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../util/disposable';
-import { showError } from '../util/errors';
+import { showError } from '../commands/showError';
 import { extensionWebviewHtml, webviewOptions, type ExtensionWebviewPage } from './extensionWebview';
 
 /** What every page needs from the extension. */

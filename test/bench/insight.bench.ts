@@ -8,10 +8,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
-import { analyseDynamics, analysisSeeds } from '../../src/insight/analysis';
-import { newtonSearch, type BatchEvaluate } from '../../src/insight/newton';
-import { recognisePiecewiseLinear } from '../../src/insight/piecewiseLinear';
-import { exactSearch, regionVisits } from '../../src/insight/plrnnSearch';
+import { analyseDynamics, analysisSeeds } from '../../src/models/insight/analysis';
+import { newtonSearch, type BatchEvaluate } from '../../src/models/insight/newton';
+import { recognisePiecewiseLinear } from '../../src/models/insight/piecewiseLinear';
+import { exactSearch, regionVisits } from '../../src/models/insight/plrnnSearch';
 import { inspectOnnx } from '../../src/models/onnxFile';
 import { ModelRuntime } from '../../src/models/runtime';
 import { recognise, type Signature } from '../../src/models/signature';

@@ -310,11 +310,19 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
     const isShown = async () =>
       (await item.first().getAttribute('aria-selected')) === 'true' &&
       (await page.locator('.part.sidebar').isVisible());
-    if (!(await isShown())) await item.first().locator('a.action-label').click();
-    await page
+    const title = page
       .locator('.part.sidebar .composite.title h2')
-      .filter({ hasText: new RegExp(`^${escapeRegExp(name)}`, 'i') })
-      .waitFor({ timeout: 15_000 });
+      .filter({ hasText: new RegExp(`^${escapeRegExp(name)}`, 'i') });
+    // Looked at again until shown: right after a reload the side bar is still being restored, and a click that
+    // lands as it opens closes it again (the activity bar toggles), so a closed one is clicked once more.
+    await waitFor(
+      async () => {
+        if (await title.isVisible()) return true;
+        if (!(await isShown())) await item.first().locator('a.action-label').click();
+        return false;
+      },
+      { timeout: 30_000, interval: 1_000, message: `the ${name} view container shown in the side bar` },
+    );
   }
 
   function view(viewName?: string): Locator {

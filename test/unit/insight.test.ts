@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { classify, snapReal } from '../../src/insight/classify';
-import { detectClosedOrbit } from '../../src/insight/closedOrbit';
-import { eigenvalues, modulus, solveLinear, type Eigenvalue } from '../../src/insight/eigen';
-import { newtonSearch, type BatchEvaluate, type FoundPoint } from '../../src/insight/newton';
+import { classify, snapReal } from '../../src/models/insight/classify';
+import { detectClosedOrbit } from '../../src/models/insight/closedOrbit';
+import { eigenvalues, modulus, solveLinear, type Eigenvalue } from '../../src/models/insight/eigen';
+import { newtonSearch, type BatchEvaluate, type FoundPoint } from '../../src/models/insight/newton';
 import { inspectOnnx } from '../../src/models/onnxFile';
 import { ModelRuntime } from '../../src/models/runtime';
 import { recognise } from '../../src/models/signature';

@@ -1,7 +1,7 @@
 /**
  * The layer rule of ARCHITECTURE.md, checked by walking the import lines (ESLint checks the same from
  * scripts/layers.mjs): only the VS Code adapters import `vscode`; src/core/ imports nothing but itself and
- * packages.
+ * packages; the folders under src/ depend on one another in one direction.
  */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -53,6 +53,43 @@ describe('layers: pure modules and the core', () => {
       }
     }
     assert.deepEqual(outside, []);
+  });
+
+  it('the folders under src/ import one another without a cycle (extension.ts and services.ts, the wiring, aside)', () => {
+    const src = path.join(repoRoot, 'src') + path.sep;
+    const folderOf = (abs: string) => {
+      const rel = abs.slice(src.length).split(path.sep);
+      return rel.length > 1 ? rel[0] : undefined;
+    };
+    const edges = new Map<string, Map<string, string>>();
+    for (const f of files) {
+      const from = folderOf(path.join(repoRoot, f));
+      if (!from) continue;
+      for (const line of imports(path.join(repoRoot, f))) {
+        if (!line.spec.startsWith('.')) continue;
+        const target = resolveImport(path.join(repoRoot, f), line.spec);
+        const to = target?.startsWith(src) ? folderOf(target) : undefined;
+        if (!to || to === from) continue;
+        const out = edges.get(from) ?? new Map<string, string>();
+        if (!out.has(to)) out.set(to, `${f} → ${line.spec}`);
+        edges.set(from, out);
+      }
+    }
+    // A depth-first walk: an edge back to a folder still on the path closes a cycle.
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const walk = (folder: string, trail: string[]) => {
+      state.set(folder, 'open');
+      for (const [to, example] of edges.get(folder) ?? []) {
+        if (state.get(to) === 'open')
+          cycles.push([...trail, folder, to].slice(trail.indexOf(to)).join(' → ') + ` (${example})`);
+        else if (!state.has(to)) walk(to, [...trail, folder]);
+      }
+      state.set(folder, 'done');
+    };
+    for (const folder of edges.keys()) if (!state.has(folder)) walk(folder, []);
+    assert.ok(edges.size > 5, 'the walk sees the folders');
+    assert.deepEqual(cycles, []);
   });
 
   it('every adapter pattern names at least one file (a renamed file leaves no stale entry)', () => {

@@ -14,7 +14,7 @@ import { SourceError } from '../../src/core/httpErrors';
 import { HttpClient } from '../../src/core/http';
 import { arxivPdfUrl, clampMaxPdfMB, downloadPdf } from '../../src/pdf/pdfDownload';
 import { paperIdOfPdfFileName, pdfFileName, pdfFileProblem } from '../../src/pdf/pdfFiles';
-import { HubDownloadError } from '../../src/zoo/hubModels';
+import { DownloadError } from '../../src/core/download';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server';
 import { makePdf } from '../fixtures/pdfs';
 
@@ -155,7 +155,7 @@ describe('PDFs: files, download and protocol', () => {
       await assert.rejects(
         get('/pdf/x', 100),
         (e: unknown) =>
-          e instanceof HubDownloadError && e.problem === 'tooLarge' && /Nothing was downloaded/.test(e.message),
+          e instanceof DownloadError && e.problem === 'tooLarge' && /Nothing was downloaded/.test(e.message),
       );
       assert.deepEqual(left(), []);
     });
@@ -164,13 +164,13 @@ describe('PDFs: files, download and protocol', () => {
       server.route('/pdf/html', { body: '<!DOCTYPE html><title>Sign in</title>' });
       await assert.rejects(
         get('/pdf/html'),
-        (e: unknown) => e instanceof HubDownloadError && e.problem === 'integrity' && /not a PDF/.test(e.message),
+        (e: unknown) => e instanceof DownloadError && e.problem === 'integrity' && /not a PDF/.test(e.message),
       );
       server.route('/pdf/half', { body: pdf.subarray(0, pdf.length - 200) });
       await assert.rejects(
         get('/pdf/half'),
         (e: unknown) =>
-          e instanceof HubDownloadError && /incomplete/.test(e.message) && /Nothing was kept/.test(e.message),
+          e instanceof DownloadError && /incomplete/.test(e.message) && /Nothing was kept/.test(e.message),
       );
       assert.deepEqual(left(), []);
     });

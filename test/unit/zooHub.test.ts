@@ -12,11 +12,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SourceError } from '../../src/core/httpErrors';
 import { HttpClient } from '../../src/core/http';
+import { DownloadError, etagSha256 } from '../../src/core/download';
 import {
   downloadedFileName,
   downloadHubFile,
-  etagSha256,
-  HubDownloadError,
   hubFileUrl,
   hubModelsUrl,
   isOnnxPath,
@@ -171,7 +170,7 @@ describe('zoo: models on the Hugging Face Hub', () => {
           limitHint: 'setting attractor.models.maxDownloadMB',
         }),
         (e: unknown) =>
-          e instanceof HubDownloadError &&
+          e instanceof DownloadError &&
           e.problem === 'tooLarge' &&
           /0\.1 MB, over the limit of 0\.0 MB \(setting attractor\.models\.maxDownloadMB\)/.test(e.message),
       );
@@ -180,7 +179,7 @@ describe('zoo: models on the Hugging Face Hub', () => {
       server.route('/r', { status: 302, headers: { location: '/f', 'x-linked-size': String(500 * 1024 * 1024) } });
       await assert.rejects(
         downloadHubFile({ http, url: `${server.url}/r`, target: target(), maxBytes: 200 * 1024 * 1024 }),
-        (e: unknown) => e instanceof HubDownloadError && /500 MB, over the limit of 200 MB/.test(e.message),
+        (e: unknown) => e instanceof DownloadError && /500 MB, over the limit of 200 MB/.test(e.message),
       );
       assert.equal(server.requestsTo('/f').length, 1);
       assert.deepEqual(left(), []);
@@ -198,7 +197,7 @@ describe('zoo: models on the Hugging Face Hub', () => {
         const { port } = chunked.address() as AddressInfo;
         await assert.rejects(
           downloadHubFile({ http, url: `http://127.0.0.1:${port}/f`, target: target(), maxBytes: 150_000 }),
-          (e: unknown) => e instanceof HubDownloadError && e.problem === 'tooLarge' && /over the limit/.test(e.message),
+          (e: unknown) => e instanceof DownloadError && e.problem === 'tooLarge' && /over the limit/.test(e.message),
         );
         assert.deepEqual(left(), []);
       } finally {
@@ -211,7 +210,7 @@ describe('zoo: models on the Hugging Face Hub', () => {
       server.route('/f', { body: BODY, headers: { etag: `"${'0'.repeat(64)}"` } });
       await assert.rejects(
         downloadHubFile({ http, url: `${server.url}/f`, target: target(), maxBytes: 1_000_000 }),
-        (e: unknown) => e instanceof HubDownloadError && e.problem === 'integrity' && /checksum/.test(e.message),
+        (e: unknown) => e instanceof DownloadError && e.problem === 'integrity' && /checksum/.test(e.message),
       );
       assert.deepEqual(left(), []);
     });
@@ -219,12 +218,12 @@ describe('zoo: models on the Hugging Face Hub', () => {
     it('says what a 404 and a 401 mean, and stops at once when cancelled', async () => {
       await assert.rejects(
         downloadHubFile({ http, url: `${server.url}/missing`, target: target(), maxBytes: 1_000_000 }),
-        (e: unknown) => e instanceof HubDownloadError && e.problem === 'notFound',
+        (e: unknown) => e instanceof DownloadError && e.problem === 'notFound',
       );
       server.route('/gated', { status: 401, body: 'no' });
       await assert.rejects(
         downloadHubFile({ http, url: `${server.url}/gated`, target: target(), maxBytes: 1_000_000 }),
-        (e: unknown) => e instanceof HubDownloadError && /token/.test(e.message),
+        (e: unknown) => e instanceof DownloadError && /token/.test(e.message),
       );
       server.route('/slow', { body: BODY, delayMs: 5_000 });
       const abort = new AbortController();
@@ -238,7 +237,7 @@ describe('zoo: models on the Hugging Face Hub', () => {
           maxBytes: 1_000_000,
           signal: abort.signal,
         }),
-        (e: unknown) => e instanceof HubDownloadError && e.problem === 'cancelled',
+        (e: unknown) => e instanceof DownloadError && e.problem === 'cancelled',
       );
       assert.ok(Date.now() - t0 < 2_000);
       assert.deepEqual(left(), []);

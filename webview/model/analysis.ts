@@ -6,8 +6,8 @@
  * row is drawn), so it does not depend on how the projection itself is drawn. The view is kept in the webview's
  * state (a reload shows it again). Text only: no HTML from the host is inserted.
  */
-import type { AnalysisToHost, AnalysisToPreview, AnalysisView } from '../../src/insight/analysisProtocol';
-import { parseAnalysisView, REGION_PALETTE } from '../../src/insight/analysisProtocol';
+import type { AnalysisToHost, AnalysisToPreview, AnalysisView } from '../../src/models/insight/analysisProtocol';
+import { parseAnalysisView, REGION_PALETTE } from '../../src/models/insight/analysisProtocol';
 import type { PlotResult } from './plots';
 import type { Theme } from './theme';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { Disposable } from '../../util/disposable';
-import { showError } from '../../util/errors';
+import { showError } from '../../commands/showError';
 import { annotationsFileName } from '../noteFileName';
 import { notesFolder, replaceFile } from '../notesFolder';
 import { captureAnchor, resolveAnchor, type TextSpan } from './anchoring';

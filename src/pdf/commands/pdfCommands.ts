@@ -6,7 +6,7 @@ import { paperIdFromArgument } from '../../notes/paperNotes';
 import type { PaperStore } from '../../papers/paperStore';
 import { pickPaper } from '../../papers/pickPaper';
 import { userSetting } from '../../util/userSettings';
-import { describeFindModelsError, formatMB, HubDownloadError, MB } from '../../zoo/hubModels';
+import { describeDownloadError, DownloadError, formatMB, MB } from '../../core/download';
 import { arxivPdfUrl, clampMaxPdfMB, downloadPdf } from '../pdfDownload';
 import { PDF_VIEW_TYPE, type PdfEditorProvider } from '../pdfEditor';
 
@@ -80,7 +80,7 @@ export function pdfCommands(deps: PdfCommandDeps): Command[] {
       try {
         await download(paper.id, paper.arxivId, target);
       } catch (err) {
-        if (err instanceof HubDownloadError && err.problem === 'cancelled') {
+        if (err instanceof DownloadError && err.problem === 'cancelled') {
           void vscode.window.showInformationMessage(`Attractor: ${err.message}`);
           return;
         }
@@ -95,7 +95,7 @@ export function pdfCommands(deps: PdfCommandDeps): Command[] {
       id: 'attractor.papers.openPdf',
       what: 'Could not open the PDF',
       run: openPaperPdf,
-      describe: describeFindModelsError,
+      describe: describeDownloadError,
     },
     {
       id: 'attractor.annotatePdfSelection',

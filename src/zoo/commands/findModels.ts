@@ -6,17 +6,14 @@ import type { ModelsApi } from '../../models/register';
 import { parseArxivInput } from '../../papers/arxivId';
 import type { PapersApi } from '../../papers/register';
 import { userSetting } from '../../util/userSettings';
+import { describeDownloadError, DownloadError, formatMB, MB } from '../../core/download';
 import {
-  describeFindModelsError,
   downloadedFileName,
   downloadHubFile,
   escapeIcons,
-  formatMB,
   hubFileUrl,
   hubModelPage,
   hubModelsUrl,
-  HubDownloadError,
-  MB,
   clampMaxDownloadMB,
   parseHubModels,
   type HubModel,
@@ -233,7 +230,7 @@ export function findModelsCommand(
     try {
       uri = await download(chosen.model, chosen.file);
     } catch (err) {
-      if (err instanceof HubDownloadError && err.problem === 'cancelled') {
+      if (err instanceof DownloadError && err.problem === 'cancelled') {
         void vscode.window.showInformationMessage(`Attractor: ${err.message}`);
         return;
       }
@@ -248,6 +245,6 @@ export function findModelsCommand(
     id: 'attractor.findModelsForPaper',
     what: 'could not get the model',
     run: findModels,
-    describe: describeFindModelsError,
+    describe: describeDownloadError,
   };
 }

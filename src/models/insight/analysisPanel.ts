@@ -4,9 +4,9 @@
  * copied to the clipboard as Markdown. The analysis modules load on the first Analyse.
  */
 import * as vscode from 'vscode';
-import type { ModelRuntime } from '../models/runtime';
-import type { PreviewModel } from '../models/previewProtocol';
-import type { Signature } from '../models/signature';
+import type { ModelRuntime } from '../runtime';
+import type { PreviewModel } from '../previewProtocol';
+import type { Signature } from '../signature';
 import type { AnalysisToPreview } from './analysisProtocol';
 import type { RunRows } from './analysisRunner';
 

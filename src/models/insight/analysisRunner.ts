@@ -5,8 +5,8 @@
  * passes its ModelRuntime and the finished run.
  */
 import { onnx } from 'onnx-proto';
-import type { CancelSignal, ModelRuntime } from '../models/runtime';
-import type { Signature } from '../models/signature';
+import type { CancelSignal, ModelRuntime } from '../runtime';
+import type { Signature } from '../signature';
 import { analyseDynamics, analysisMarkdown, analysisNotes, analysisRows } from './analysis';
 import {
   MAX_COLOURED_ROWS,

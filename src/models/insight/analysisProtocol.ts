@@ -4,7 +4,7 @@
  * projection, the subregion of the run's rows for colouring, and the Markdown for "Copy as Markdown". The webview
  * keeps the view in its state, so a reload shows it again. Everything is validated on arrival. No vscode, no DOM.
  */
-import { isRecord, isFiniteNumber } from '../core/validate';
+import { isRecord, isFiniteNumber } from '../../core/validate';
 /** One row per fixed point or cycle point, for the table and its Markdown. */
 export interface AnalysisRow {
   readonly what: string;

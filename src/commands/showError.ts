@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
-import { vscodeCommandHost } from '../commands/commandHost';
-import { reportFailure } from '../commands/registry';
+import { vscodeCommandHost } from './commandHost';
+import { reportFailure } from './registry';
 
 /**
  * A failure outside a command (a panel's message, an editor's load), reported as the command registry reports a

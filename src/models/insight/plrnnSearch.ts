@@ -13,8 +13,8 @@ import { classify, snapReal } from './classify';
 import { eigenvalues, solveLinear } from './eigen';
 import type { FoundPoint } from './newton';
 import type { PiecewiseLinearMap } from './piecewiseLinear';
-import type { DiscreteMap } from '../core/trajectory';
-import { Rng } from '../core/rng';
+import type { DiscreteMap } from '../../core/trajectory';
+import { Rng } from '../../core/rng';
 
 /** The map in float64, for runs in JS (Lyapunov spectrum, residuals). */
 export function piecewiseMap(m: PiecewiseLinearMap): DiscreteMap {

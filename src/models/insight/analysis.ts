@@ -7,9 +7,9 @@
  * implementation) are computed where the model is available as a JS map (PLRNNs, from their weights), next to the
  * reference system's when the model names one. Pure: the host passes the runtime's evaluate and the run.
  */
-import { kaplanYorkeDimension, lyapunovSpectrum } from '../metrics/lyapunov';
-import { Rng } from '../core/rng';
-import { findSystem, QR_SPECTRA } from '../systems/systems';
+import { kaplanYorkeDimension, lyapunovSpectrum } from '../../metrics/lyapunov';
+import { Rng } from '../../core/rng';
+import { findSystem, QR_SPECTRA } from '../../systems/systems';
 import { formatEigenvalues, formatNumber } from './classify';
 import { detectClosedOrbit, type ClosedOrbit } from './closedOrbit';
 import { newtonSearch, type BatchEvaluate, type FoundPoint } from './newton';

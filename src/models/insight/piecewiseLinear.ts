@@ -11,7 +11,7 @@
  * the node that stopped it named. Pure: works on the decoded model.
  */
 import { onnx } from 'onnx-proto';
-import { toNumber } from '../models/onnxFile';
+import { toNumber } from '../onnxFile';
 
 export type PlrnnFamily = 'shallow PLRNN' | 'clipped shallow PLRNN' | 'vanilla PLRNN' | 'AL-RNN' | 'ReLU network';
 
