@@ -2,6 +2,7 @@
  * The messages between the PDF editor and its webview. Imported by both sides (no vscode, no DOM); whatever
  * arrives is validated before use: the PDF comes from the network, and its text reaches the host as a selection.
  */
+import { isRecord } from '../core/validate';
 
 /** A passage of the PDF annotated in the paper's note, shown highlighted on its page. */
 export interface PdfHighlight {
@@ -45,10 +46,6 @@ export const MAX_PDF_SELECTION_CHARS = 20_000;
 /** More pages than any PDF has: a page number beyond this is not one. */
 const MAX_PAGE = 1_000_000;
 const MAX_HIGHLIGHTS = 10_000;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const isPage = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_PAGE;
 
