@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
  * Only such entries are Attractor's: it updates them, and removes them when no file cites their key any more.
  * An entry whose text no longer matches its hash was edited by hand and is the user's from then on; every
  * other byte of the file (hand-written entries, `@string`, `@comment`, text between entries) is kept as it was.
- * Pure: no vscode, no I/O.
+ * No I/O.
  */
 
 export interface BibEntry {

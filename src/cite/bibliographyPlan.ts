@@ -7,7 +7,7 @@ import { resolveCitation, type CitationLookup } from './citationFinder';
  * What the workspace bibliography should hold for the keys cited in the workspace. A key keeps the paper its
  * Attractor entry was written for (the marker names it), so adding papers to the library never moves a key to
  * another paper; other keys resolve as `[[…]]` links do (library id, arXiv id, unique cite key). Keys of
- * hand-written entries and keys the library does not know are left alone. Pure: no vscode, no I/O.
+ * hand-written entries and keys the library does not know are left alone. No I/O.
  */
 export function planBibliography(
   bibText: string,

@@ -1,6 +1,6 @@
 /**
  * Cite keys as LaTeX and Pandoc (Markdown, Quarto) write them: `\cite{a,b}`, `\citep[p.~3]{a}`, `\textcite{a}`,
- * `\nocite{a}`…; `[@a]`, `[see @a, p. 3; @b]`, `@a says`. Pure: no vscode.
+ * `\nocite{a}`…; `[@a]`, `[see @a, p. 3; @b]`, `@a says`.
  */
 
 /** Characters of a Pandoc citation key (Pandoc's manual: letters, digits, `_`, and internal `:.#$%&-+?<>~/`). */

@@ -3,7 +3,6 @@
  * with a small table of comment and string delimiters per language family. Strings are skipped so that an id
  * inside a string literal of code is not taken for a citation; triple-quoted strings (Python, Julia docstrings)
  * count as comments. Prose languages (Markdown, Quarto, LaTeX, plain text) are prose everywhere.
- * Pure: no vscode.
  */
 
 interface Syntax {

@@ -5,7 +5,7 @@ import { pdfFileProblem } from './pdfFiles';
 /**
  * A paper's PDF downloaded once into global storage: the core's checked, atomic download (as a Hub model) (a
  * temporary file renamed only when complete; a cut, refused or failed download leaves nothing), plus the check
- * that what arrived is a whole PDF. Pure (no vscode).
+ * that what arrived is a whole PDF.
  */
 
 export const DEFAULT_MAX_PDF_MB = 100;

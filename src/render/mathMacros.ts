@@ -2,7 +2,7 @@
  * KaTeX macros from the user's settings (`attractor.math.macros`, VS Code's `markdown.math.macros`): read,
  * bounded and merged here; whether each one renders is checked by KaTeX in the render worker (`macroCheck`).
  * These are the user's own settings, so they are trusted to be meant, but still bounded: a typo or a loop must
- * not cost more than a formula from the network may. Pure: no vscode, no KaTeX.
+ * not cost more than a formula from the network may. No KaTeX here.
  */
 import { definesMacros } from './untrustedTex';
 

@@ -18,7 +18,7 @@ export interface ImportLine {
 export function imports(file: string): ImportLine[] {
   const text = fs.readFileSync(file, 'utf8');
   const out: ImportLine[] = [];
-  for (const m of text.matchAll(/^(?:import|export)\s+(type\s+)?([^'"]*?)\s*from\s+'([^']+)';/gms)) {
+  for (const m of text.matchAll(/^(?:import|export)\s+(type\s+)?([^'"]*?)\s*from\s+['"]([^'"]+)['"];?/gms)) {
     const names = m[2]
       .replace(/[{}]/g, '')
       .split(',')
@@ -27,8 +27,9 @@ export function imports(file: string): ImportLine[] {
     const typeOnly = Boolean(m[1]) || (names.length > 0 && names.every((n) => n.startsWith('type ')));
     out.push({ spec: m[3], typeOnly, lazy: false });
   }
-  for (const m of text.matchAll(/^import\s+'([^']+)';/gm)) out.push({ spec: m[1], typeOnly: false, lazy: false });
-  for (const m of text.matchAll(/\b(?:require|import)\(\s*'([^']+)'\s*\)/g))
+  for (const m of text.matchAll(/^import\s+['"]([^'"]+)['"];?/gm))
+    out.push({ spec: m[1], typeOnly: false, lazy: false });
+  for (const m of text.matchAll(/\b(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/g))
     out.push({ spec: m[1], typeOnly: false, lazy: true });
   return out;
 }

@@ -176,7 +176,7 @@ export function mergePaper(existing: Paper, incoming: Paper): Paper {
 
 /**
  * The user's paper library in memory: papers by stable id, the day listings, stars, collections, recently
- * opened papers and the last online search. Pure (no vscode, no I/O): `PaperLibraryStore` loads and saves it.
+ * opened papers and the last online search. No I/O here: `PaperLibraryStore` loads and saves it.
  */
 export class PaperLibrary implements Library {
   private readonly papers = new Map<string, Paper>();

@@ -280,7 +280,7 @@ export function buildSegment(papers: readonly Paper[], base?: CollectionStats): 
  * those of scoring every posting (`searchExhaustive`). The vocabulary is sorted for exact and prefix lookups
  * (binary search); typos are matched by bounded edit distance among words with the same first letter;
  * expansions are cached. A segment never changes but for `kill`: a paper changed or removed later is marked
- * dead here and skipped. Pure (no vscode).
+ * dead here and skipped.
  */
 export class IndexSegment {
   /** Paper id of each document. */

@@ -34,7 +34,7 @@ export type PaperLookup = (ids: readonly string[]) => readonly Paper[];
  * segment and the top k of each are merged: all segments score with the same BM25 statistics (a small segment
  * takes the main one's, its own documents added), so the merge ranks them together. Typos are looked for only
  * when no segment has the word as typed. The index holds paper ids, not papers: hits are looked up in the
- * library. Pure (no vscode).
+ * library.
  */
 export class SearchIndex {
   private readonly segments: IndexSegment[];
