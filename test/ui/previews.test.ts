@@ -176,9 +176,43 @@ describe('previews people would rather look at (UI)', function () {
   it('keeps the time-series and 3D axis labels off the traces', async () => {
     const frame = await preview('lorenz_flow.onnx');
     await run(frame, /^Done:/);
-    const plotLeft = Number(await attr(frame, '#series', 'data-plot-left'));
-    const labelRight = Number(await attr(frame, '#series', 'data-label-right'));
-    assert.ok(labelRight <= plotLeft, `labels end at ${labelRight}, traces start at ${plotLeft}`);
+    // The labels are drawn in the theme's description colour, the traces in its chart colours and the grid in its
+    // border colour: pixels of the label colour inside a lane's plot area are a label drawn over the traces.
+    const lanes = await frame.locator('#series .uplot').evaluateAll((plots) => {
+      const css = getComputedStyle(document.body).getPropertyValue('--vscode-descriptionForeground').trim();
+      const probe = document.createElement('canvas').getContext('2d')!;
+      probe.fillStyle = css;
+      probe.fillRect(0, 0, 1, 1);
+      const [r, g, b] = probe.getImageData(0, 0, 1, 1).data;
+      return plots.map((plot) => {
+        const canvas = plot.querySelector('canvas')!;
+        const over = plot.querySelector<HTMLElement>('.u-over')!;
+        const k = canvas.width / canvas.clientWidth;
+        const left = Math.round(over.offsetLeft * k);
+        const top = Math.round(over.offsetTop * k);
+        const right = Math.round((over.offsetLeft + over.offsetWidth) * k);
+        const bottom = Math.round((over.offsetTop + over.offsetHeight) * k);
+        const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let inPlot = 0;
+        let inAxis = 0;
+        let trace = 0;
+        for (let y = top; y < bottom; y++)
+          for (let x = 0; x < right; x++) {
+            const i = (y * canvas.width + x) * 4;
+            const isLabel = Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) <= 30;
+            if (x >= left && isLabel) inPlot++;
+            else if (x < left && isLabel) inAxis++;
+            if (x >= left && d[i + 2] > d[i] + 80) trace++;
+          }
+        return { inPlot, inAxis, trace };
+      });
+    });
+    assert.strictEqual(lanes.length, 3, 'one lane per component');
+    for (const [j, lane] of lanes.entries()) {
+      assert.ok(lane.trace > 2000, `lane ${j}: a dense trace is drawn (${lane.trace} pixels)`);
+      assert.ok(lane.inAxis > 30, `lane ${j}: its min/max labels are drawn (${lane.inAxis} pixels, left of the plot)`);
+      assert.ok(lane.inPlot < 10, `lane ${j}: ${lane.inPlot} pixels of label text over the traces`);
+    }
     const layout = JSON.parse(await attr(frame, '#phase', 'data-layout')) as {
       centre: [number, number];
       pointRadius: number;
@@ -191,7 +225,7 @@ describe('previews people would rather look at (UI)', function () {
     }
   });
 
-  it('draws the time series with uPlot: lanes zoom together, the cursor is synced and marks the 3D view, the legend hides a member', async () => {
+  it('draws the time series with uPlot: lanes zoom together, shift+drag pans, the cursor is synced and marks the 3D view, the legend hides a member', async () => {
     const { page } = ui.wb;
     const frame = await preview('lorenz_flow.onnx');
     await run(frame, /^Done:/);
@@ -217,6 +251,34 @@ describe('previews people would rather look at (UI)', function () {
       message: 'a zoomed window',
     });
     console.log(`      time series zoomed to t = ${zoomed}`);
+    // Shift+drag pans the zoomed window: 100 px to the left moves it later by 100 px of time, the span kept.
+    const window = (w: string) => w.split(' … ').map(Number);
+    const [from, to] = window(zoomed);
+    const start = { x: box.x + box.width * 0.6, y: box.y + box.height / 2 };
+    await page.mouse.move(start.x, start.y);
+    await page.keyboard.down('Shift');
+    await page.mouse.down();
+    await page.mouse.move(start.x - 100, start.y, { steps: 5 });
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    const panned = await waitFor(
+      async () => {
+        const w = await attr(frame, '#series', 'data-window');
+        return w && w !== zoomed ? w : undefined;
+      },
+      { message: 'the window to pan' },
+    );
+    const [pFrom, pTo] = window(panned);
+    const expected = ((to - from) * 100) / box.width;
+    console.log(`      shift+drag 100 px left panned t = ${zoomed} to ${panned}`);
+    assert.ok(
+      Math.abs(pFrom - from - expected) <= 0.1 * expected + 0.02 * (to - from),
+      `panned by ${pFrom - from}, expected ${expected}`,
+    );
+    assert.ok(
+      Math.abs(pTo - pFrom - (to - from)) <= 0.03 * (to - from),
+      `the span is kept (${panned} after ${zoomed})`,
+    );
     await over.dblclick();
     await waitFor(async () => (await attr(frame, '#series', 'data-window')) === '', { message: 'zoom reset' });
     const pixels = () =>

@@ -284,7 +284,7 @@ function render(m: PreviewModel): void {
     id: 'series',
     class: 'plot series',
     role: 'group',
-    'aria-label': 'Time series of each component (drag to zoom, double-click to reset)',
+    'aria-label': 'Time series of each component (drag to zoom, shift+drag to pan, double-click to reset)',
   });
   const spectrumBox = el('div', {
     id: 'spectrum',
@@ -511,7 +511,6 @@ function drawAll(model: PreviewModel): void {
   const series = seriesPlots!.update(t, overlay);
   seriesCanvas.setAttribute('data-reference-points', String(series.referencePoints));
   seriesCanvas.setAttribute('data-plot-left', String(series.plotLeft));
-  seriesCanvas.setAttribute('data-label-right', String(series.labelRight));
   if (series.time) {
     seriesCanvas.setAttribute('data-t-start', String(series.time.start));
     seriesCanvas.setAttribute('data-t-end', String(series.time.end));

@@ -1,6 +1,6 @@
 /**
  * The time series (one uPlot lane per component, stacked) and the power spectrum (uPlot, log–log). uPlot is made for
- * long series: drag to zoom (the lanes zoom together), double-click to reset, a cursor synced across the lanes (and
+ * long series: drag to zoom (the lanes zoom together), shift+drag to pan the zoomed window, double-click to reset, a cursor synced across the lanes (and
  * reported to the 3D view, which marks that time), legend entries that hide or show a member or the truth in every
  * lane. Long runs are handed to uPlot as min/max envelopes per pixel of the zoomed window, recomputed from the whole
  * trajectory when the window changes, so spikes stay visible and a 10^6-step run stays fast.
@@ -14,9 +14,8 @@ import { formatTick, type Theme } from './theme';
 export interface SeriesResult {
   /** Reference points drawn (its components among the lanes). */
   readonly referencePoints: number;
-  /** Where the traces start, and where the labels end (the axes sit left of the traces). */
+  /** Where the traces start (the axes and their labels sit left of them). */
   readonly plotLeft: number;
-  readonly labelRight: number;
   /** The time axis, when there are points after the burn-in. */
   readonly time?: { readonly start: number; readonly end: number };
 }
@@ -152,7 +151,6 @@ export class SeriesPlots {
     return {
       referencePoints,
       plotLeft,
-      labelRight: plotLeft,
       time: visible > 0 ? { start: timeOf(t, t.burnIn), end: timeOf(t, t.rows - 1) } : undefined,
     };
   }
@@ -254,6 +252,18 @@ export class SeriesPlots {
         },
       };
       const plot = new uPlot(opts, [[]], lane);
+      // Shift+drag pans the zoomed window (a plain drag is uPlot's zoom). Caught on the lane, before uPlot's own
+      // listener on its overlay sees the press.
+      lane.addEventListener(
+        'mousedown',
+        (e) => {
+          if (!e.shiftKey || e.button !== 0 || !plot.over.contains(e.target as Node)) return;
+          e.stopPropagation();
+          e.preventDefault();
+          this.pan(plot, e.clientX);
+        },
+        true,
+      );
       this.plots.push(plot);
     }
   }
@@ -262,6 +272,36 @@ export class SeriesPlots {
     this.window = undefined;
     this.container.dataset.window = '';
     this.fill();
+  }
+
+  /** Moves the window with the pointer until the button is released, within the run's time span. */
+  private pan(plot: uPlot, startX: number): void {
+    const t = this.traj;
+    if (!t || !this.window) return;
+    const fullMin = timeOf(t, t.burnIn);
+    const fullMax = timeOf(t, Math.max(t.burnIn, t.rows - 1));
+    const [from, to] = this.window;
+    const span = to - from;
+    const perPixel = span / Math.max(1, plot.over.clientWidth);
+    const move = (e: MouseEvent) => {
+      const start = Math.min(
+        Math.max(fullMin, from - (e.clientX - startX) * perPixel),
+        Math.max(fullMin, fullMax - span),
+      );
+      this.setWindow([start, start + span]);
+    };
+    const up = () => {
+      window.removeEventListener('mousemove', move);
+      window.removeEventListener('mouseup', up);
+    };
+    window.addEventListener('mousemove', move);
+    window.addEventListener('mouseup', up);
+  }
+
+  private setWindow(w: [number, number] | undefined): void {
+    this.window = w;
+    this.fill();
+    this.container.dataset.window = w ? w.map((v) => formatTick(v)).join(' … ') : '';
   }
 
   /** A lane's x scale changed (drag to zoom, double-click to reset): the other lanes follow and the data is redone. */
@@ -278,9 +318,7 @@ export class SeriesPlots {
     if (this.window && Math.abs(min - this.window[0]) <= eps && Math.abs(max - this.window[1]) <= eps) return;
     const fullMin = timeOf(t, t.burnIn);
     const fullMax = timeOf(t, Math.max(t.burnIn, t.rows - 1));
-    this.window = min <= fullMin && max >= fullMax ? undefined : [min, max];
-    this.fill();
-    this.container.dataset.window = this.window ? this.window.map((v) => formatTick(v)).join(' … ') : '';
+    this.setWindow(min <= fullMin && max >= fullMax ? undefined : [min, max]);
   }
 
   resize(): void {
