@@ -1,14 +1,21 @@
 /**
  * The preview's "Analyse dynamics" section: Analyse / Cancel / Copy as Markdown, progress, the table of fixed
  * points and cycles (coordinates, eigenvalues or multipliers, type, unstable dimensions, residual, symbolic code),
- * the notes under it, and an overlay canvas over the 3D projection with the points as markers and the run's rows
- * coloured by linear subregion. The overlay draws through the renderer's `place`/`locate` (where a state or a run
- * row is drawn), so it does not depend on how the projection itself is drawn. The view is kept in the webview's
- * state (a reload shows it again). Text only: no HTML from the host is inserted.
+ * the notes under it, and an overlay canvas over the 3D projection with the points as markers. The overlay draws
+ * through the renderer's `place` (where a state is drawn), so it does not depend on how the projection itself is
+ * drawn. The run's rows coloured by linear subregion are the 3D view's own per-point colouring (`rowColours`, drawn
+ * by the preview through PhaseView.setColouring), until the next run. The view is kept in the webview's state (a
+ * reload shows it again). Text only: no HTML from the host is inserted.
  */
-import type { AnalysisToHost, AnalysisToPreview, AnalysisView } from '../../src/models/insight/analysisProtocol';
+import type {
+  AnalysisToHost,
+  AnalysisToPreview,
+  AnalysisView,
+  RowColours,
+} from '../../src/models/insight/analysisProtocol';
 import { parseAnalysisView, REGION_PALETTE } from '../../src/models/insight/analysisProtocol';
 import type { PlotResult } from './plots';
+import { regionPalette } from './regionColours';
 import type { Theme } from './theme';
 
 export interface AnalysisHost {
@@ -43,6 +50,8 @@ export class AnalysisSection {
   private readonly overlay: HTMLCanvasElement;
   private view: AnalysisView | undefined;
   private running = false;
+  /** The subregion colours belong to the run that was analysed: a new run drops them. */
+  private coloursOfRun = false;
 
   constructor(
     private readonly host: AnalysisHost,
@@ -132,6 +141,7 @@ export class AnalysisSection {
 
   private show(view: AnalysisView, fresh: boolean): void {
     this.view = view;
+    this.coloursOfRun = fresh;
     if (fresh) this.host.save(view);
     this.setRunning(false);
     const found = view.markers.length;
@@ -180,14 +190,21 @@ export class AnalysisSection {
     this.redraw();
   }
 
-  /** Colours for the palette entries (theme series, then a muted grey for the rest). */
-  private palette(theme: Theme): string[] {
-    const extra = ['#e377c2', '#17becf'];
-    return [...theme.series, ...extra].slice(0, REGION_PALETTE);
+  /** The run's rows coloured by subregion, while the run analysed is the one shown. */
+  rowColours(): RowColours | undefined {
+    return this.coloursOfRun ? this.view?.colours : undefined;
   }
 
-  /** Redraws the overlay after the projection was drawn (rotation, zoom, new rows, theme). */
-  draw(phase: PlotResult | undefined, phaseCanvas: HTMLElement, theme: Theme): void {
+  /** A new run started: its rows are not the ones analysed. */
+  runStarted(): void {
+    this.coloursOfRun = false;
+  }
+
+  /**
+   * Redraws the overlay after the projection was drawn (rotation, zoom, new rows, theme); `coloured`: the run's rows
+   * the projection coloured by subregion.
+   */
+  draw(phase: PlotResult | undefined, phaseCanvas: HTMLElement, theme: Theme, coloured: number): void {
     const canvas = this.overlay;
     const ratio = window.devicePixelRatio || 1;
     const w = phaseCanvas.clientWidth;
@@ -200,24 +217,13 @@ export class AnalysisSection {
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, w, h);
     const v = this.view;
-    let coloured = 0;
     let markers = 0;
     if (v && phase) {
-      const colours = this.palette(theme);
+      const colours = regionPalette(theme);
       // swatches in the regions list follow the theme
       this.section.querySelectorAll<HTMLElement>('.swatch[data-palette]').forEach((s) => {
         s.style.background = colours[Number(s.dataset.palette)] ?? theme.muted;
       });
-      if (v.colours && phase.locate) {
-        const { start, stride, values } = v.colours;
-        for (let i = 0; i < values.length; i++) {
-          const at = phase.locate(start + i * stride);
-          if (!at) continue;
-          ctx.fillStyle = values[i] < REGION_PALETTE ? colours[values[i]] : theme.muted;
-          ctx.fillRect(at[0] - 1, at[1] - 1, 2, 2);
-          coloured++;
-        }
-      }
       if (this.plotsState && phase.place) {
         ctx.font = theme.font;
         for (const m of v.markers) {

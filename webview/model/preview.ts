@@ -27,6 +27,7 @@ import {
 import { readTheme, type Theme } from './theme';
 import { powerSpectrum, SeriesPlots, SpectrumPlot, type Spectrum } from './timeSeries';
 import { AnalysisSection } from './analysis';
+import { regionIndex, regionPalette } from './regionColours';
 
 const vscode = vscodeApi<PreviewToHost, PreviewPanelState>();
 const root = document.getElementById('preview') as HTMLElement;
@@ -62,6 +63,10 @@ let cursorRow: number | undefined;
 /** "Analyse dynamics" (its own module): table, markers and subregion colours over the 3D view. */
 let analysis: AnalysisSection | undefined;
 let phaseView: PhaseView | undefined;
+/** The subregion colouring handed to the 3D view: for which analysis, trajectory and palette, and rows coloured. */
+/** The user's choice of 3D colour when no subregion colouring is on. */
+let colourBy: 'member' | 'time' = 'member';
+let regionColouring: { colours: object; data: Float32Array; palette: string; rows: number } | undefined;
 let phaseFrame = 0;
 /** How long the last phase frames took (ms), newest last: read by the UI test that measures rotation. */
 const frameTimes: string[] = [];
@@ -151,7 +156,8 @@ function colourSelect(): HTMLElement {
     sel.append(o);
   }
   sel.addEventListener('change', () => {
-    phaseView?.setColourBy(sel.value === 'time' ? 'time' : 'member');
+    colourBy = sel.value === 'time' ? 'time' : 'member';
+    phaseView?.setColourBy(colourBy);
     schedulePhase();
   });
   wrap.append(sel);
@@ -347,6 +353,8 @@ function render(m: PreviewModel): void {
   });
   spectrumPlot = new SpectrumPlot(spectrumBox, spectrumNote, theme);
   phaseView?.dispose();
+  colourBy = 'member';
+  regionColouring = undefined;
   phaseView = new PhaseView(phase, glCanvas, theme, () => {
     showFallback();
     schedule();
@@ -463,6 +471,27 @@ function currentTrajectory(m: PreviewModel): RunBuffer {
   );
 }
 
+/**
+ * Colours the 3D view by the analysis's subregions while the run analysed is shown, or goes back to the user's
+ * colour-by choice; the index is built once per analysis, trajectory and theme. Returns the rows coloured.
+ */
+function applyRegionColours(t: RunBuffer): number {
+  const colours = analysis?.rowColours();
+  if (!colours || !phaseView || t.rows === 0) {
+    if (regionColouring) phaseView?.setColouring(undefined);
+    regionColouring = undefined;
+    return 0;
+  }
+  const palette = regionPalette(theme);
+  const key = palette.join(' ');
+  if (regionColouring?.colours !== colours || regionColouring.data !== t.data || regionColouring.palette !== key) {
+    const { index, rows } = regionIndex(colours, t.data.length / (t.members * t.width), t.members);
+    phaseView.setColouring(index, palette);
+    regionColouring = { colours, data: t.data, palette: key, rows };
+  }
+  return regionColouring.rows;
+}
+
 /** The phase plot and the cursor's mark on it; returns what was drawn. */
 function drawPhasePlot(): PlotResult | undefined {
   phaseFrame = 0;
@@ -471,6 +500,7 @@ function drawPhasePlot(): PlotResult | undefined {
   const overlay = showReference ? reference : undefined;
   const phaseCanvas = byId<HTMLCanvasElement>('phase');
   phaseView.measuring = document.body.hasAttribute('data-measure-frames');
+  const regionRows = applyRegionColours(t);
   const started = performance.now();
   const phase = phaseView.draw(t, view, theme, overlay, turning || running);
   // Each frame as "ms/points drawn" (fewer points than the run has: a thinned interactive frame).
@@ -489,7 +519,10 @@ function drawPhasePlot(): PlotResult | undefined {
   else phaseCanvas.removeAttribute('data-fixed-point');
   lastPhase = phase;
   drawMarker();
-  analysis?.draw(phase, phaseCanvas, theme);
+  // Per-point colours are WebGL's (the canvas renderer colours by member).
+  const coloured = phase.projection === '3d' && phaseView.renderer === 'webgl' ? regionRows : 0;
+  phaseCanvas.setAttribute('data-colouring', coloured ? 'regions' : colourBy);
+  analysis?.draw(phase, phaseCanvas, theme, coloured);
   return phase;
 }
 
@@ -675,6 +708,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       };
       spectrum = undefined;
       shownBeforeBurnIn = undefined;
+      analysis?.runStarted();
       reference = undefined;
       showLegend(undefined);
       byId('metrics').hidden = true;
