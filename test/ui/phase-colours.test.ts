@@ -201,6 +201,8 @@ describe('3D view colours, wheel zoom, theme and WebGL fallback (UI)', function 
       await input.press('Enter');
       await input.waitFor({ state: 'hidden' });
     };
+    // Marks the lanes' container: the preview is not drawn anew (its plots follow the theme where they are).
+    await frame.locator('#series').evaluate((s) => s.setAttribute('data-probe', 'before the theme change'));
     await pick('Dark Modern');
     try {
       const dark = await waitFor(
@@ -212,6 +214,7 @@ describe('3D view colours, wheel zoom, theme and WebGL fallback (UI)', function 
       );
       assert.notDeepStrictEqual(dark.blue, light.blue, 'the themes’ blues differ');
       assert.deepStrictEqual(dark.marker, dark.blue, 'the legend marker follows the theme');
+      assert.strictEqual(await attr(frame, '#series', 'data-probe'), 'before the theme change', 'the same preview');
     } finally {
       await pick('Light Modern');
     }
