@@ -142,6 +142,37 @@ describe('dynamics insight: piecewise-linear models (PLRNN family)', function ()
     ]);
   });
 
+  it('sees Cancel while colouring a long run by subregion, and stops there', async () => {
+    const r = recogniseBytes(torchShallowPlrnn(HAND));
+    assert.ok(r.ok);
+    const steps = 50_000;
+    const rows = new Float64Array(steps * 2);
+    for (let t = 0; t < steps; t++) rows[2 * t] = t % 2 ? 0.5 : -3;
+    const signal = { cancelled: false };
+    const colouring: string[] = [];
+    const result = await analyseDynamics({
+      kind: 'map',
+      dim: 2,
+      precision: 'float64',
+      rows,
+      steps,
+      timeStep: 1,
+      evaluate: () => Promise.reject(new Error('not evaluated: the exact search reads the weights')),
+      piecewise: r,
+      signal,
+      onProgress: (_f, message) => {
+        if (!/^Colouring/.test(message)) return;
+        colouring.push(message);
+        // Cancel once the first chunk is coloured: the rest of the run must not be
+        if (/: [1-9]/.test(message)) signal.cancelled = true;
+      },
+    });
+    assert.equal(result.cancelled, true);
+    assert.equal(result.regions, undefined, 'colouring stopped');
+    assert.equal(result.points.length, 0, 'no search after the cancel');
+    assert.equal(colouring.length, 2, colouring.join(' | '));
+  });
+
   it('reads a clipped shallow PLRNN export and the zoo’s PLRNN, agreeing with onnxruntime', async () => {
     const rng = new Rng(5);
     const d = 3;

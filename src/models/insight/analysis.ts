@@ -14,7 +14,7 @@ import { formatEigenvalues, formatNumber } from './classify';
 import { detectClosedOrbit, type ClosedOrbit } from './closedOrbit';
 import { newtonSearch, type BatchEvaluate, type FoundPoint } from './newton';
 import type { PiecewiseRecognition } from './piecewiseLinear';
-import { exactSearch, piecewiseMap, regionVisits } from './plrnnSearch';
+import { exactSearch, piecewiseMap, regionVisitsChunked } from './plrnnSearch';
 import type { AnalysisRow } from './analysisProtocol';
 
 export type { AnalysisRow };
@@ -119,7 +119,28 @@ export async function analyseDynamics(req: AnalysisRequest): Promise<AnalysisRes
   if (kind === 'map' && pw?.ok) {
     const m = pw.map;
     await progress(0, `Colouring ${req.steps.toLocaleString('en-US')} rows by subregion…`);
-    const visits = regionVisits(m, req.rows, req.steps);
+    const visits = await regionVisitsChunked(m, req.rows, req.steps, {
+      signal: req.signal,
+      onProgress: (done, total) =>
+        progress(
+          (0.1 * done) / total,
+          `Colouring by subregion: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows…`,
+        ),
+    });
+    if (!visits)
+      return {
+        kind,
+        method: 'exact',
+        note: `${m.description}. Cancelled while colouring the run by subregion.`,
+        points: [],
+        maxPeriod,
+        closedOrbit,
+        referenceSpectrum: reference,
+        box,
+        elapsedMs: performance.now() - started,
+        calls: 0,
+        cancelled: true,
+      };
     const sorted = [...visits.regions].sort((a, b) => b.visits - a.visits);
     await progress(0.1, 'Solving the affine system of each subregion…');
     const exact = await exactSearch(m, {
