@@ -67,10 +67,12 @@ class ModelPreviewPanel extends WebviewPage<PreviewToHost, HostToPreview> {
     private readonly ctx: PreviewContext,
     /** The data choice saved in the webview's state before a reload, read again once the model is loaded. */
     private restoreData?: SavedDataChoice,
+    /** The file version of the analysis saved in the webview's state before a reload (see PreviewAnalysis). */
+    restoredAnalysis?: string | null,
   ) {
     super(panel, ctx, PROTOCOL);
     this.register({ dispose: () => this.cancel('cancelled') });
-    this.analysis = new PreviewAnalysis(ctx.runtime, ctx.log, (m) => this.post(m));
+    this.analysis = new PreviewAnalysis(ctx.runtime, ctx.log, (m) => this.post(m), restoredAnalysis);
     this.register({ dispose: () => this.analysis.cancel() });
     this.loaded = new Promise<void>((resolve) => (this.markLoaded = resolve));
     panel.title = `Preview: ${path.basename(uri.fsPath)}`;
@@ -189,6 +191,7 @@ class ModelPreviewPanel extends WebviewPage<PreviewToHost, HostToPreview> {
       this.model = describeForPreview(file, recognition.signature);
       await this.post({ type: 'init', model: this.model });
       await this.sendData();
+      await this.analysis.loaded(file);
       this.markLoaded();
       return true;
     } catch (err) {
@@ -540,7 +543,10 @@ export class ModelPreviews extends Disposable {
   private restore(panel: vscode.WebviewPanel, state: unknown): ModelPreviewPanel | undefined {
     const saved = parsePreviewPanelState(state);
     if (!saved || this.open.has(saved.file)) return undefined;
-    return this.open.add(saved.file, new ModelPreviewPanel(vscode.Uri.file(saved.file), panel, this.ctx, saved.data));
+    return this.open.add(
+      saved.file,
+      new ModelPreviewPanel(vscode.Uri.file(saved.file), panel, this.ctx, saved.data, saved.analysisVersion),
+    );
   }
 
   /** Called by the file watcher. */

@@ -16,6 +16,7 @@
 import {
   parseAnalysisToHost,
   parseAnalysisToPreview,
+  savedAnalysisVersion,
   type AnalysisToHost,
   type AnalysisToPreview,
 } from './insight/analysisProtocol';
@@ -171,6 +172,8 @@ export interface PreviewPanelState {
   readonly data?: SavedDataChoice;
   /** The last dynamics analysis (kept and validated by the webview; see src/insight/analysisProtocol.ts). */
   readonly analysis?: unknown;
+  /** Read from `analysis` on restore: the version of the file it was made of (null: a view without one). */
+  readonly analysisVersion?: string | null;
 }
 
 const MAX_PNG_URL = 40_000_000;
@@ -335,5 +338,10 @@ function parseSavedData(v: unknown): SavedDataChoice | undefined {
 export function parsePreviewPanelState(value: unknown): PreviewPanelState | undefined {
   if (!isRecord(value) || !validPath(value.file)) return undefined;
   const data = value.data === undefined ? undefined : parseSavedData(value.data);
-  return data ? { file: value.file, data } : { file: value.file };
+  const analysisVersion = savedAnalysisVersion(value.analysis);
+  return {
+    file: value.file,
+    ...(data ? { data } : {}),
+    ...(analysisVersion !== undefined ? { analysisVersion } : {}),
+  };
 }

@@ -2,11 +2,15 @@
  * "Analyse dynamics" in a real VS Code (code-server + Chromium): the zoo's PLRNN analysed from the preview's run
  * (fixed points solved exactly with their symbolic codes, the subregions visited, markers and the run coloured by
  * subregion over the 3D view), Copy as Markdown read back from the clipboard; the command on the Lorenz-63 RK4 map
- * (Newton: the origin and C±); the analysis shown again after a window reload.
+ * (Newton: the origin and C±); the analysis shown again after a window reload, and dropped when the model file
+ * changes (it was of the old version).
  */
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import type { FrameLocator } from 'playwright-core';
 import { useWorkbench } from '../harness/mocha';
+import { repoRoot } from '../harness/paths';
 import { waitFor } from '../harness/poll';
 import { previewModel } from '../harness/workbench';
 
@@ -116,5 +120,24 @@ describe('dynamics analysis in the model preview (UI)', function () {
     const again = await ui.wb.webview('Preview: lorenz63-rk4.onnx');
     const restored = await analysed(again);
     assert.deepStrictEqual(restored, rows);
+  });
+
+  it('drops the analysis shown when the model file changes on disk', async () => {
+    const dir = path.join(ui.host.workspace, 'models');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'vdp-changing.onnx');
+    const bytes = fs.readFileSync(path.join(repoRoot, 'media', 'models', 'vanderpol-rk4.onnx'));
+    fs.writeFileSync(file, bytes);
+    const frame = await preview('vdp-changing.onnx');
+    await ui.wb.runCommand('Attractor: Analyse Model Dynamics');
+    const rows = await analysed(frame);
+    assert.ok(rows.length > 1, JSON.stringify(rows));
+    // the same bytes written again: only the version (mtime) differs, as after a retrain that kept the size
+    fs.writeFileSync(file, bytes);
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(file, later, later);
+    await frame.locator('#analysis-status', { hasText: 'changed since it was analysed' }).waitFor({ timeout: 30_000 });
+    assert.strictEqual(await frame.locator('#analysis-table').count(), 0, 'no table of the old version');
+    assert.strictEqual(await frame.locator('#analysis').getAttribute('data-points'), '0');
   });
 });

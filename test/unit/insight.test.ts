@@ -4,6 +4,7 @@ import { classify, snapReal } from '../../src/models/insight/classify';
 import { detectClosedOrbit } from '../../src/models/insight/closedOrbit';
 import { eigenvalues, modulus, solveLinear, type Eigenvalue } from '../../src/models/insight/eigen';
 import { newtonSearch, type BatchEvaluate, type FoundPoint } from '../../src/models/insight/newton';
+import { analyseDynamics } from '../../src/models/insight/analysis';
 import { inspectOnnx } from '../../src/models/onnxFile';
 import { ModelRuntime } from '../../src/models/runtime';
 import { recognise } from '../../src/models/signature';
@@ -391,6 +392,29 @@ describe('dynamics insight: Newton search on maps and flows', function () {
     const lmap = polynomialRk4(lorenz.field, lorenz.dt);
     const ltr = iterate(lmap, advance(lmap, lorenz.initialState, 1000), 20_000);
     assert.equal(detectClosedOrbit(ltr.data, ltr.length, 3, lorenz.dt), undefined);
+  });
+});
+
+describe('dynamics insight: closed orbits of flows', () => {
+  it('reports the Van der Pol flow’s (μ = 1) limit cycle by its period ≈ 6.663 and the origin an unstable focus', async () => {
+    const vdp = findSystem('vanderpol')!;
+    const map = polynomialRk4(vdp.field, vdp.dt);
+    const tr = iterate(map, advance(map, vdp.initialState, 2000), 5000);
+    const field = fieldEvaluator(vdp.field);
+    const result = await analyseDynamics({
+      kind: 'flow',
+      dim: 2,
+      precision: 'float64',
+      rows: tr.data,
+      steps: tr.length,
+      timeStep: vdp.dt,
+      evaluate: jsEvaluate({ dim: 2, observed: 2, step: (x, out) => field(x, out) }),
+    });
+    assert.ok(result.closedOrbit, 'closed orbit of the flow');
+    // T = 6.6632868593 for μ = 1 (e.g. Grimshaw, Nonlinear ODEs, 1990)
+    assert.ok(Math.abs(result.closedOrbit.period - 6.66329) < 2e-3, `T = ${result.closedOrbit.period}`);
+    assert.equal(result.points.length, 1);
+    assert.equal(result.points[0].classification.type, 'unstable focus');
   });
 });
 

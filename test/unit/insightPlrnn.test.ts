@@ -6,7 +6,7 @@ import { onnx } from 'onnx-proto';
 import { recognisePiecewiseLinear, type PiecewiseLinearMap } from '../../src/models/insight/piecewiseLinear';
 import { analyseDynamics, analysisMarkdown } from '../../src/models/insight/analysis';
 import { parseAnalysisView } from '../../src/models/insight/analysisProtocol';
-import { analyseModel } from '../../src/models/insight/analysisRunner';
+import { analyseModel, MAX_ANALYSED_ROWS } from '../../src/models/insight/analysisRunner';
 import { exactSearch, piecewiseMap, regionVisits } from '../../src/models/insight/plrnnSearch';
 import { inspectOnnx } from '../../src/models/onnxFile';
 import { ModelRuntime } from '../../src/models/runtime';
@@ -140,6 +140,37 @@ describe('dynamics insight: piecewise-linear models (PLRNN family)', function ()
       { code: '0', visits: 3 },
       { code: '1', visits: 2 },
     ]);
+  });
+
+  it('sees Cancel while colouring a long run by subregion, and stops there', async () => {
+    const r = recogniseBytes(torchShallowPlrnn(HAND));
+    assert.ok(r.ok);
+    const steps = 50_000;
+    const rows = new Float64Array(steps * 2);
+    for (let t = 0; t < steps; t++) rows[2 * t] = t % 2 ? 0.5 : -3;
+    const signal = { cancelled: false };
+    const colouring: string[] = [];
+    const result = await analyseDynamics({
+      kind: 'map',
+      dim: 2,
+      precision: 'float64',
+      rows,
+      steps,
+      timeStep: 1,
+      evaluate: () => Promise.reject(new Error('not evaluated: the exact search reads the weights')),
+      piecewise: r,
+      signal,
+      onProgress: (_f, message) => {
+        if (!/^Colouring/.test(message)) return;
+        colouring.push(message);
+        // Cancel once the first chunk is coloured: the rest of the run must not be
+        if (/: [1-9]/.test(message)) signal.cancelled = true;
+      },
+    });
+    assert.equal(result.cancelled, true);
+    assert.equal(result.regions, undefined, 'colouring stopped');
+    assert.equal(result.points.length, 0, 'no search after the cancel');
+    assert.equal(colouring.length, 2, colouring.join(' | '));
   });
 
   it('reads a clipped shallow PLRNN export and the zoo’s PLRNN, agreeing with onnxruntime', async () => {
@@ -362,6 +393,31 @@ describe('dynamics insight: the preview’s analysis of a model file', function 
     assert.deepEqual(parseAnalysisView(JSON.parse(JSON.stringify(view))), view);
     assert.equal(parseAnalysisView({ ...view, rows: [{ what: 1 }] }), undefined);
     assert.equal(parseAnalysisView({ ...view, markdown: 'x'.repeat(500_000) }), undefined);
+  });
+
+  it('says when only the last MAX_ANALYSED_ROWS rows of a long run were analysed', async () => {
+    const file = join(modelsDir, 'vanderpol-rk4.onnx');
+    const r = recognise(inspectOnnx(new Uint8Array(readFileSync(file))));
+    assert.ok(r.ok);
+    const steps = MAX_ANALYSED_ROWS + 5000;
+    const data = new Float32Array(steps * 2);
+    // a circle of radius 2 (near the limit cycle), 600 rows per turn
+    for (let t = 0; t < steps; t++) {
+      data[2 * t] = 2 * Math.cos((2 * Math.PI * t) / 600);
+      data[2 * t + 1] = -2 * Math.sin((2 * Math.PI * t) / 600);
+    }
+    const view = await analyseModel(runtime, {
+      file,
+      fileName: 'vanderpol-rk4.onnx',
+      signature: r.signature,
+      run: { data, steps, members: 1, width: 2, burnIn: 0 },
+      initialState: [2, 0],
+      dt: r.signature.metadata.dt!,
+      timeStep: r.signature.metadata.dt!,
+      signal: { cancelled: false },
+      onProgress: () => undefined,
+    });
+    assert.match(view.note, /Only the run's last 50,000 of 55,000 rows were analysed/);
   });
 
   it('stops when cancelled', async () => {

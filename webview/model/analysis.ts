@@ -130,6 +130,10 @@ export class AnalysisSection {
         this.status(message.message);
         return;
       case 'analysisFailed':
+        if (message.stale) {
+          if (!this.view) return;
+          this.drop();
+        }
         this.setRunning(false);
         this.status(message.message, message.message.startsWith('Analysis cancelled') ? 'info' : 'error');
         return;
@@ -137,6 +141,17 @@ export class AnalysisSection {
         this.show(message.view, true);
         return;
     }
+  }
+
+  /** The file changed since the view shown was made: forget it here and in the saved state. */
+  private drop(): void {
+    this.view = undefined;
+    this.host.save(undefined);
+    this.byId('analysis-body').replaceChildren();
+    this.section.dataset.points = '0';
+    this.section.dataset.regions = '0';
+    delete this.section.dataset.method;
+    this.redraw();
   }
 
   private show(view: AnalysisView, fresh: boolean): void {

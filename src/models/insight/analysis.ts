@@ -2,8 +2,8 @@
  * "Analyse" for a model preview: what a reconstructed model is, not how well it forecasts. For a model recognised
  * as piecewise linear (PLRNN family, see piecewiseLinear.ts) fixed points and cycles are solved exactly per
  * subregion (plrnnSearch.ts) and the run is coloured by subregion; any other map or flow gets the Newton search
- * (newton.ts) with the reason it was not recognised. For maps, a run that returns to itself is reported as a
- * closed orbit with its period. The Lyapunov spectrum and Kaplan–Yorke dimension (src/metrics/lyapunov.ts, one
+ * (newton.ts) with the reason it was not recognised. For maps and flows, a run that returns to itself is reported
+ * as a closed orbit with its period. The Lyapunov spectrum and Kaplan–Yorke dimension (src/metrics/lyapunov.ts, one
  * implementation) are computed where the model is available as a JS map (PLRNNs, from their weights), next to the
  * reference system's when the model names one. Pure: the host passes the runtime's evaluate and the run.
  */
@@ -14,7 +14,7 @@ import { formatEigenvalues, formatNumber } from './classify';
 import { detectClosedOrbit, type ClosedOrbit } from './closedOrbit';
 import { newtonSearch, type BatchEvaluate, type FoundPoint } from './newton';
 import type { PiecewiseRecognition } from './piecewiseLinear';
-import { exactSearch, piecewiseMap, regionVisits } from './plrnnSearch';
+import { exactSearch, piecewiseMap, regionVisitsChunked } from './plrnnSearch';
 import type { AnalysisRow } from './analysisProtocol';
 
 export type { AnalysisRow };
@@ -112,14 +112,36 @@ export async function analyseDynamics(req: AnalysisRequest): Promise<AnalysisRes
   const perSource = Math.max(2, Math.min(32, Math.floor(MAX_ROWS_PER_CALL / (2 * (2 * d + 1)))));
   const { seeds, extent, lo, hi } = analysisSeeds(req.rows, req.steps, d, perSource, req.seed);
   const box = { lo, hi };
-  const closedOrbit = kind === 'map' ? detectClosedOrbit(req.rows, req.steps, d, req.timeStep) : undefined;
+  // a flow's run is its integrator's rows, so a limit cycle shows the same way as for a map (by its period)
+  const closedOrbit = detectClosedOrbit(req.rows, req.steps, d, req.timeStep);
   const reference = referenceSpectrum(req.system);
   const pw = req.piecewise;
 
   if (kind === 'map' && pw?.ok) {
     const m = pw.map;
     await progress(0, `Colouring ${req.steps.toLocaleString('en-US')} rows by subregion…`);
-    const visits = regionVisits(m, req.rows, req.steps);
+    const visits = await regionVisitsChunked(m, req.rows, req.steps, {
+      signal: req.signal,
+      onProgress: (done, total) =>
+        progress(
+          (0.1 * done) / total,
+          `Colouring by subregion: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows…`,
+        ),
+    });
+    if (!visits)
+      return {
+        kind,
+        method: 'exact',
+        note: `${m.description}. Cancelled while colouring the run by subregion.`,
+        points: [],
+        maxPeriod,
+        closedOrbit,
+        referenceSpectrum: reference,
+        box,
+        elapsedMs: performance.now() - started,
+        calls: 0,
+        cancelled: true,
+      };
     const sorted = [...visits.regions].sort((a, b) => b.visits - a.visits);
     await progress(0.1, 'Solving the affine system of each subregion…');
     const exact = await exactSearch(m, {

@@ -1,8 +1,11 @@
 /**
  * The host side of a preview's "Analyse dynamics": one analysis at a time per preview, cancelled by the webview's
  * Cancel, a new analysis, the file changing or the panel closing; progress posted at most every 100 ms; the table
- * copied to the clipboard as Markdown. The analysis modules load on the first Analyse.
+ * copied to the clipboard as Markdown. The analysis modules load on the first Analyse. The webview keeps the last
+ * view across reloads; it is keyed by the file's version (mtime and size), and a view of another version is
+ * dropped when the model is (re)loaded, so a changed model never shows the old model's fixed points.
  */
+import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ModelRuntime } from '../runtime';
 import type { PreviewModel } from '../previewProtocol';
@@ -21,6 +24,16 @@ export interface AnalysisContext {
   readonly run: (RunRows & { readonly initialState: readonly number[]; readonly dt: number }) | undefined;
 }
 
+/** `mtimeMs:size` of the file, or undefined when it cannot be read. */
+export async function fileVersion(file: string): Promise<string | undefined> {
+  try {
+    const s = await fs.stat(file);
+    return `${s.mtimeMs}:${s.size}`;
+  } catch {
+    return undefined;
+  }
+}
+
 export class PreviewAnalysis {
   private signal: { cancelled: boolean; reason?: 'cancelled' | 'fileChanged' } | undefined;
 
@@ -28,7 +41,26 @@ export class PreviewAnalysis {
     private readonly runtime: ModelRuntime,
     private readonly log: vscode.LogOutputChannel,
     private readonly post: (message: AnalysisToPreview) => Promise<void>,
+    /**
+     * The version of the file the webview's saved view was made of: restored from the panel's state after a reload
+     * (null for a view saved without one), then set by each analysis shown; undefined when no view is shown.
+     */
+    private shown: string | null | undefined = undefined,
   ) {}
+
+  /** After the model was (re)loaded and the webview rebuilt: drops a view of another version of the file. */
+  async loaded(file: string): Promise<void> {
+    if (this.shown === undefined) return;
+    const current = await fileVersion(file);
+    if (current !== undefined && current === this.shown) return;
+    this.shown = undefined;
+    await this.post({
+      type: 'analysisFailed',
+      stale: true,
+      message:
+        'The model file changed since it was analysed: the analysis of the old version was dropped. Analyse again.',
+    });
+  }
 
   cancel(reason: 'cancelled' | 'fileChanged' = 'cancelled'): void {
     if (this.signal && !this.signal.cancelled) {
@@ -50,6 +82,7 @@ export class PreviewAnalysis {
     await this.post({ type: 'analysisStarted' });
     let last = 0;
     const dt = ctx.run?.dt ?? model.defaults.dt;
+    const version = await fileVersion(ctx.file);
     try {
       const view = await runner().analyseModel(this.runtime, {
         file: ctx.file,
@@ -71,7 +104,8 @@ export class PreviewAnalysis {
       this.log.info(
         `Analysis of ${ctx.fileName}: ${view.markers.length} fixed points/cycles (${view.method}) in ${view.elapsedMs.toFixed(0)} ms.`,
       );
-      await this.post({ type: 'analysis', view });
+      await this.post({ type: 'analysis', view: version === undefined ? view : { ...view, version } });
+      this.shown = version ?? null;
     } catch (err) {
       if (signal.cancelled) {
         await this.post({

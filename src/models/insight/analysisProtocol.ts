@@ -54,13 +54,16 @@ export interface AnalysisView {
   readonly colours?: RowColours;
   readonly markdown: string;
   readonly elapsedMs: number;
+  /** The analysed file's version (`mtimeMs:size`): a saved view of another version is dropped, not shown. */
+  readonly version?: string;
 }
 
 export type AnalysisToPreview =
   | { readonly type: 'analysisStarted' }
   | { readonly type: 'analysisProgress'; readonly fraction: number; readonly message: string }
   | { readonly type: 'analysis'; readonly view: AnalysisView }
-  | { readonly type: 'analysisFailed'; readonly message: string };
+  /** `stale`: the file changed since the analysis shown, so the webview drops it (and its saved copy). */
+  | { readonly type: 'analysisFailed'; readonly message: string; readonly stale?: boolean };
 
 export type AnalysisToHost =
   | { readonly type: 'analyse' }
@@ -87,7 +90,10 @@ export function parseAnalysisToPreview(value: unknown): AnalysisToPreview | unde
         ? { type: 'analysisProgress', fraction: value.fraction, message: value.message }
         : undefined;
     case 'analysisFailed':
-      return text(value.message) ? { type: 'analysisFailed', message: value.message } : undefined;
+      if (!text(value.message)) return undefined;
+      return value.stale === true
+        ? { type: 'analysisFailed', message: value.message, stale: true }
+        : { type: 'analysisFailed', message: value.message };
     case 'analysis': {
       const view = parseAnalysisView(value.view);
       return view ? { type: 'analysis', view } : undefined;
@@ -108,6 +114,7 @@ export function parseAnalysisView(v: unknown): AnalysisView | undefined {
   if (!Array.isArray(rows) || rows.length > 2000 || !Array.isArray(markers) || markers.length > 200) return undefined;
   if (!Array.isArray(lines) || lines.length > 50 || !lines.every((l) => text(l, 4000))) return undefined;
   if (!text(markdown, MAX_MARKDOWN) || !isFiniteNumber(elapsedMs)) return undefined;
+  if (v.version !== undefined && !text(v.version, 100)) return undefined;
   const parsedRows: AnalysisRow[] = [];
   for (const r of rows) {
     if (!isRecord(r) || !ROW_KEYS.every((k) => text(r[k], 4000))) return undefined;
@@ -156,5 +163,14 @@ export function parseAnalysisView(v: unknown): AnalysisView | undefined {
     colours,
     markdown,
     elapsedMs,
+    ...(typeof v.version === 'string' ? { version: v.version } : {}),
   };
+}
+
+/** The version of a view saved in the panel's state: `null` when a view without one is there, undefined when none. */
+export function savedAnalysisVersion(saved: unknown): string | null | undefined {
+  if (saved === undefined || saved === null) return undefined;
+  const view = parseAnalysisView(saved);
+  if (!view) return undefined;
+  return view.version ?? null;
 }

@@ -115,6 +115,9 @@ export async function analyseModel(runtime: ModelRuntime, req: AnalyseModelReque
       result.note +
       (firstRow === undefined
         ? ` States from ${steps.toLocaleString('en-US')} steps of the model run for the analysis.`
+        : '') +
+      (run && firstRow !== undefined && run.steps > steps
+        ? ` Only the run's last ${steps.toLocaleString('en-US')} of ${run.steps.toLocaleString('en-US')} rows were analysed (seeds, closed orbit${result.regions ? ', colouring by subregion' : ''}): at most ${MAX_ANALYSED_ROWS.toLocaleString('en-US')} are, so the analysis stays quick.`
         : ''),
     valuesLabel: kind === 'flow' ? 'eigenvalues λ' : 'multipliers μ',
     rows: analysisRows(result).slice(0, 2000),

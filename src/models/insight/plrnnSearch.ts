@@ -295,6 +295,43 @@ export interface RegionVisits {
  * is built per row: 10⁵ rows of a 200-unit model cost about as much as the 6·10⁷ multiply-adds of P z + q.
  */
 export function regionVisits(m: PiecewiseLinearMap, rows: ArrayLike<number>, steps: number): RegionVisits {
+  const counter = regionCounter(m, rows, steps);
+  counter.add(steps);
+  return counter.finish();
+}
+
+/** Rows coloured between checks for Cancel (a few ms of a 200-unit model). */
+const VISIT_CHUNK = 2000;
+
+/**
+ * regionVisits in chunks of rows, checking for Cancel and yielding to the event loop between them, so a long run
+ * of a wide model neither blocks the host nor ignores Cancel. Undefined when cancelled.
+ */
+export async function regionVisitsChunked(
+  m: PiecewiseLinearMap,
+  rows: ArrayLike<number>,
+  steps: number,
+  options: {
+    readonly signal?: { readonly cancelled: boolean };
+    readonly onProgress?: (done: number, total: number) => void | Promise<void>;
+  } = {},
+): Promise<RegionVisits | undefined> {
+  const counter = regionCounter(m, rows, steps);
+  for (let done = 0; done < steps;) {
+    if (options.signal?.cancelled) return undefined;
+    done = counter.add(Math.min(steps, done + VISIT_CHUNK));
+    await options.onProgress?.(done, steps);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return options.signal?.cancelled ? undefined : counter.finish();
+}
+
+/** The state of a colouring: `add(to)` colours rows up to `to` (exclusive) and returns it. */
+function regionCounter(
+  m: PiecewiseLinearMap,
+  rows: ArrayLike<number>,
+  steps: number,
+): { add(to: number): number; finish(): RegionVisits } {
   const { d, H, P, q } = m;
   const words = Math.ceil(H / 30);
   const region = new Uint32Array(steps);
@@ -323,7 +360,13 @@ export function regionVisits(m: PiecewiseLinearMap, rows: ArrayLike<number>, ste
     for (let j = 0; j < d; j++) Pt[j * R + r] = P[u * d + j];
   });
   const prod = new Float64Array(R);
-  for (let t = 0; t < steps; t++) {
+  let next = 0;
+  const add = (to: number): number => {
+    for (let t = next; t < to; t++) colour(t);
+    next = Math.max(next, to);
+    return next;
+  };
+  const colour = (t: number): void => {
     const o = t * d;
     prod.fill(0);
     for (let j = 0; j < d; j++) {
@@ -364,11 +407,14 @@ export function regionVisits(m: PiecewiseLinearMap, rows: ArrayLike<number>, ste
     }
     visits[i]++;
     region[t] = i;
-  }
-  const bits = new Uint8Array(H);
-  const regions = visits.map((v, i) => {
-    for (let u = 0; u < H; u++) bits[u] = (known[i * words + ((u / 30) | 0)] >> (u % 30)) & 1;
-    return { code: codeText(bits), visits: v };
-  });
-  return { region, regions };
+  };
+  const finish = (): RegionVisits => {
+    const bits = new Uint8Array(H);
+    const regions = visits.map((v, i) => {
+      for (let u = 0; u < H; u++) bits[u] = (known[i * words + ((u / 30) | 0)] >> (u % 30)) & 1;
+      return { code: codeText(bits), visits: v };
+    });
+    return { region, regions };
+  };
+  return { add, finish };
 }
