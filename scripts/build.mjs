@@ -70,6 +70,13 @@ const indexWorker = {
   external: ['libsql'],
 };
 
+// The preview's scoring worker (src/models/offThreadScores.ts starts it from dist/ for each run it scores).
+const scoreWorker = {
+  ...node,
+  entryPoints: ['src/models/scoreWorker.ts'],
+  outfile: 'dist/scoreWorker.js',
+};
+
 const vendors = {
   ...node,
   entryPoints: {
@@ -131,7 +138,7 @@ const watchMarkers = {
 
 // dist/ is overwritten in place, never deleted first: a running test host keeps its files.
 copyWebviewAssets();
-const targets = [host, renderWorker, indexWorker, vendors, webviews];
+const targets = [host, renderWorker, indexWorker, scoreWorker, vendors, webviews];
 if (watch) {
   const contexts = await Promise.all(
     targets.map((o) => context({ ...o, plugins: [...(o.plugins ?? []), watchMarkers] })),

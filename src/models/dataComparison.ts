@@ -4,7 +4,8 @@
  * true system (src/metrics, through compareTrajectories, predictionError and runLyapunov), with the data's columns
  * paired with the model's outputs by a mapping.
  */
-import { compareTrajectories, componentStd, VPT_CITATION } from '../metrics/index';
+import { componentStd, validPredictionTime, VPT_CITATION } from '../metrics/index';
+import { scoreOffThread } from './offThreadScores';
 import { DEFAULT_PE_STEPS, predictionError, runLyapunov, type PredictionErrorResult } from '../metrics/modelRuns';
 import type { ComparisonResult, CompletedRun } from './comparisons';
 import { decimateReference } from './referenceTrack';
@@ -105,7 +106,7 @@ export async function compareWithData(
     } else
       protocolNote = `protocol: the preview's run (the papers' protocol needs the model started from a data row; ${hidden ? 'the first data row leaves its hidden state undetermined' : whyNotSeeded})`;
   }
-  const scores = compareTrajectories(truth, generated ?? model, options);
+  const { scores } = await scoreOffThread({ truth, model: generated ?? model, options });
 
   // Valid prediction time: the forecast starts from the first data row, so both share their state at t = 0.
   let vptRow: MetricsTable['rows'][number];
@@ -122,7 +123,7 @@ export async function compareWithData(
     const forecast = new Float64Array(rows * d);
     forecast.set(scored.data.subarray(0, d));
     for (let i = 0; i < (rows - 1) * d; i++) forecast[d + i] = out[i];
-    const vpt = compareTrajectories(scored, { data: forecast, length: rows, dim: d }, options).validPrediction;
+    const vpt = validPredictionTime(scored, { data: forecast, length: rows, dim: d }, options);
     vptRow = {
       name: vptName,
       value: vpt.lyapunovTimes === undefined ? `t = ${f(vpt.time, 2)}` : `${f(vpt.lyapunovTimes, 2)} Lyapunov times`,

@@ -182,6 +182,12 @@ describe('zoo and papers (UI)', function () {
     );
     assert.match((await metrics.locator('h2').textContent()) ?? '', /Against Lorenz-63/);
     assert.match(rows[1], /Lyapunov times/);
+    // scored in the worker thread of the bundle (dist/scoreWorker.js): numbers, not "—"
+    assert.match(rows[2], /^D_stsp\s+\d+\.\d+/);
+    assert.match(rows[3], /^D_H\s+\d+\.\d+/);
+    // the model's λmax (from the zoo's build-time estimate) beside the system's, and the system's QR spectrum
+    assert.match(rows[5], /^λmax\s+0\.9\d+\s+0\.906/);
+    assert.match(rows[5], /system spectrum \(QR\) .*Kaplan–Yorke dimension 2\.06/);
     // the overlay: legend with its toggle, truth points in both plots
     await frame.locator('#legend:not([hidden]) #reference-label', { hasText: 'truth: Lorenz-63' }).waitFor();
     const refPoints = async (id: string) => Number(await frame.locator(`#${id}`).getAttribute('data-reference-points'));
