@@ -71,7 +71,7 @@ const ABSTRACT_CHARS = 400;
 const AUTHORS_SHOWN = 3;
 
 /** The commands a citation hover's links run; the hover trusts these and no others. */
-export const HOVER_COMMANDS = ['attractor.openPaper', 'attractor.addPaper'] as const;
+export const HOVER_COMMANDS = ['attractor.openPaper', 'attractor.addPaper', 'attractor.addPaperByDoi'] as const;
 
 function commandLink(label: string, command: (typeof HOVER_COMMANDS)[number], arg: string): string {
   return `[${label}](command:${command}?${encodeURIComponent(JSON.stringify([arg]))})`;
@@ -96,12 +96,19 @@ function refText(ref: CitationRef): string {
   return ref.kind === 'doi' ? `doi:${ref.doi}` : ref.key;
 }
 
+/** What Crossref said about a DOI outside the library: its work, that it knows none, or why it was not asked. */
+export type CrossrefAnswer = { readonly paper: Paper | undefined } | { readonly error: string };
+
 /**
  * The hover's Markdown: every piece of network text goes through `markdownText` (escaped, no HTML, no links),
- * and the only links are the two trusted commands with a JSON argument and https links Attractor builds.
+ * and the only links are the trusted commands with a JSON argument and https links Attractor builds.
  * Undefined when there is nothing to say (an unknown `[[key]]`).
  */
-export function citationHoverMarkdown(ref: CitationRef, paper: Paper | undefined): string | undefined {
+export function citationHoverMarkdown(
+  ref: CitationRef,
+  paper: Paper | undefined,
+  crossref?: CrossrefAnswer,
+): string | undefined {
   if (paper) {
     const lines = [
       `**${markdownText(paper.title)}**`,
@@ -119,10 +126,31 @@ export function citationHoverMarkdown(ref: CitationRef, paper: Paper | undefined
       `${commandLink('Add to Library and Open', 'attractor.addPaper', id)} · [arXiv](${arxivAbsUrl(encodeURI(id))})`,
     ].join('\n\n');
   }
-  if (ref.kind === 'doi')
-    return [
-      `${markdownText(refText(ref))} is not in the library (papers are added by arXiv id).`,
-      `[Open doi.org](${doiUrl(ref.doi)})`,
-    ].join('\n\n');
+  if (ref.kind === 'doi') {
+    const resolver = `[doi.org](${doiUrl(ref.doi)})`;
+    const work = crossref && 'paper' in crossref ? crossref.paper : undefined;
+    if (work) {
+      const lines = [
+        `**${markdownText(work.title)}**`,
+        markdownText(`${authorsLine(work)} · ${formatDay(work.published)}`),
+      ];
+      if (work.journalRef) lines.push(`_${markdownText(work.journalRef)}_`);
+      if (work.abstract) lines.push(markdownText(abstractStart(work.abstract)));
+      lines.push(
+        `${markdownText(refText(ref))} is not in the library yet (from Crossref).`,
+        `${commandLink('Add to Library and Open', 'attractor.addPaperByDoi', ref.doi)} · ${resolver}`,
+      );
+      return lines.join('\n\n');
+    }
+    const why =
+      crossref === undefined
+        ? ''
+        : 'error' in crossref
+          ? ` Crossref could not be asked: ${markdownText(crossref.error)}`
+          : ' Crossref does not know it.';
+    return [`${markdownText(refText(ref))} is not in the library.${why}`, `[Open doi.org](${doiUrl(ref.doi)})`].join(
+      '\n\n',
+    );
+  }
   return undefined;
 }

@@ -38,6 +38,8 @@ const URL = new RegExp(
  */
 const DOI = /(?:(?:https?:\/\/)?(?:dx\.)?doi\.org\/|\bdoi:\s?|(?<![\w./-]))(10\.\d{4,9}(?:\.\d+)*\/[^\s"'<>{}`]+)/gi;
 
+const ARXIV_DOI = new RegExp(String.raw`^10\.48550/arxiv\.(${NEW_ID}(?:v\d{1,3})?|${OLD_ID}(?:v\d{1,3})?)$`, 'i');
+
 function validNewId(id: string): boolean {
   const yy = Number(id.slice(0, 2));
   const mm = Number(id.slice(2, 4));
@@ -89,7 +91,10 @@ export function findCitations(line: string): CitationMatch[] {
     const doi = trimDoi(m[1]);
     if (!/\/./.test(doi)) continue;
     const start = m.index;
-    add(start, m.index + m[0].length - (m[1].length - doi.length), { kind: 'doi', doi });
+    // arXiv's own DOIs (10.48550/arXiv.2306.04406) name an arXiv paper: read as its id, from the library or arXiv.
+    const arxiv = ARXIV_DOI.exec(doi);
+    const ref: CitationRef | undefined = arxiv ? arxivRef(...splitVersion(arxiv[1])) : { kind: 'doi', doi };
+    add(start, m.index + m[0].length - (m[1].length - doi.length), ref);
   }
   for (const m of line.matchAll(BARE)) add(m.index, m.index + m[0].length, arxivRef(m[1], m[2]));
   return found.sort((a, b) => a.start - b.start);

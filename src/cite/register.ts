@@ -6,6 +6,7 @@ import { citeKey } from '../papers/bibtex';
 import { formatDay } from '../papers/dayGroups';
 import type { Library } from '../papers/library/library';
 import { writeFileAtomic } from '../core/atomicWrite';
+import { describeSourceError } from '../core/httpErrors';
 import { describeAuthors, type Paper } from '../papers/paper';
 import type { PapersApi } from '../papers/register';
 import { markdownText } from '../render/untrustedMarkdown';
@@ -16,6 +17,7 @@ import {
   abstractStart,
   CitationFinder,
   citationHoverMarkdown,
+  type CrossrefAnswer,
   HOVER_COMMANDS,
   resolveCitation,
 } from './citationFinder';
@@ -51,14 +53,24 @@ export function registerCite(services: Services, papers: PapersApi): CiteApi {
   const library = (): Promise<Library> => store.library();
 
   const hover: vscode.HoverProvider = {
-    async provideHover(document, position) {
+    async provideHover(document, position, token) {
       const match = finder.at(document, position);
       if (!match) return undefined;
       // In Markdown the notes capability already hovers `[[…]]` links (with the note's commands).
       if (document.languageId === 'markdown' && document.lineAt(position.line).text.startsWith('[[', match.start))
         return undefined;
       const paper = resolveCitation(await library(), match.ref);
-      const text = citationHoverMarkdown(match.ref, paper);
+      // A DOI outside the library: Crossref's answer, asked once per DOI (papers.dois caches it). The hover waits
+      // for it (VS Code shows "Loading…" meanwhile); the provider itself only starts the request.
+      const crossref =
+        !paper && match.ref.kind === 'doi'
+          ? await papers.dois.lookup(match.ref.doi).then(
+              (p): CrossrefAnswer => ({ paper: p }),
+              (err: unknown): CrossrefAnswer => ({ error: describeSourceError(err) }),
+            )
+          : undefined;
+      if (token.isCancellationRequested) return undefined;
+      const text = citationHoverMarkdown(match.ref, paper, crossref);
       if (!text) return undefined;
       // No HTML; only the two commands the links need are trusted, and network text is escaped (markdownText).
       const md = new vscode.MarkdownString(text, false);

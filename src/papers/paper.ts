@@ -30,7 +30,7 @@ export interface Paper {
   readonly sources?: readonly PaperSourceName[];
 }
 
-export type PaperSourceName = 'seed' | 'huggingface' | 'arxiv';
+export type PaperSourceName = 'seed' | 'huggingface' | 'arxiv' | 'crossref';
 
 export interface PaperLinks {
   readonly github?: string;

@@ -6,6 +6,7 @@ import { HttpClient, RateQueue, type BearerAuth } from '../core/http';
 import type { FeedSources } from './feeds';
 import type { PaperSettings } from './settings';
 import { ArxivSource } from './sources/arxiv';
+import { CrossrefSource } from './sources/crossref';
 import { HuggingFaceSource } from './sources/huggingface';
 
 /** arXiv asks for at most one request every 3 seconds, one connection at a time. */
@@ -23,6 +24,7 @@ interface Built {
   readonly sources: FeedSources;
   readonly hfHttp: HttpClient;
   readonly arxivHttp: HttpClient;
+  readonly crossref: CrossrefSource;
 }
 
 export class PaperClients {
@@ -56,13 +58,18 @@ export class PaperClients {
     return { endpoint: this.settings().arxivEndpoint, http: this.current().arxivHttp };
   }
 
+  /** Crossref as the user's settings say (DOIs outside the library). */
+  crossref(): CrossrefSource {
+    return this.current().crossref;
+  }
+
   private current(): Built {
     const s = this.settings();
     if (!this.built || !sameSettings(this.built.settings, s)) {
       this.built = this.build(s);
       // Which endpoints requests go to: the first thing to check when a fetch reaches the wrong server.
       this.log.info(
-        `Paper sources: Hugging Face ${s.huggingfaceEndpoint}, arXiv ${s.arxivEndpoint}, timeout ${s.timeoutMs / 1000} s`,
+        `Paper sources: Hugging Face ${s.huggingfaceEndpoint}, arXiv ${s.arxivEndpoint}, Crossref ${s.crossrefEndpoint}, timeout ${s.timeoutMs / 1000} s`,
       );
     }
     return this.built;
@@ -87,7 +94,11 @@ export class PaperClients {
       }),
       arxiv: new ArxivSource({ endpoint: s.arxivEndpoint, http: arxivHttp }),
     };
-    return { settings: s, sources, hfHttp, arxivHttp };
+    const crossref = new CrossrefSource({
+      endpoint: s.crossrefEndpoint,
+      http: new HttpClient({ timeoutMs: s.timeoutMs, onRetry }),
+    });
+    return { settings: s, sources, hfHttp, arxivHttp, crossref };
   }
 }
 
@@ -96,6 +107,7 @@ function sameSettings(a: PaperSettings, b: PaperSettings): boolean {
   return (
     a.huggingfaceEndpoint === b.huggingfaceEndpoint &&
     a.arxivEndpoint === b.arxivEndpoint &&
+    a.crossrefEndpoint === b.crossrefEndpoint &&
     a.timeoutMs === b.timeoutMs &&
     a.fetchOnOpen === b.fetchOnOpen
   );

@@ -4,6 +4,7 @@ import type { HttpClient } from '../core/http';
 import type { Services } from '../services';
 import { registerArxivFeeds } from './arxivFeeds/register';
 import { addPaperCommand } from './commands/addPaper';
+import { addPaperByDoiCommand } from './commands/addPaperByDoi';
 import { collectionCommands } from './commands/collectionCommands';
 import { dayCommands } from './commands/dayCommands';
 import { hubTokenCommands } from './commands/hubTokenCommands';
@@ -11,6 +12,7 @@ import { paperCommands } from './commands/paperCommands';
 import type { PapersCommandContext } from './commands/papersCommandContext';
 import { searchCommands } from './commands/searchCommands';
 import { isoDate } from './dayGroups';
+import { DoiLookup } from './doiLookup';
 import { PaperFeeds } from './feeds';
 import { HubTokenStore } from './hubToken';
 import type { Library } from './library/library';
@@ -36,6 +38,8 @@ export interface PapersApi {
   huggingFaceHub(): HuggingFaceHub;
   /** arXiv as the user's settings say: endpoint and its HTTP client (one request at a time, ≥ 3 s apart). */
   arxiv(): { readonly endpoint: string; readonly http: HttpClient };
+  /** Crossref's answer for a DOI outside the library (one request per DOI, shared by every asker). */
+  readonly dois: DoiLookup;
 }
 
 /** The Papers view and its commands. */
@@ -49,6 +53,7 @@ export function registerPapers(services: Services): PapersApi {
     log,
   );
 
+  const dois = new DoiLookup(() => clients.crossref());
   const feeds = new PaperFeeds(store, () => clients.sources(), log);
   // The index's snapshot lives beside the database it indexes (global storage: shared by every window).
   const search = new LazySearch(() => store.library(), {
@@ -141,8 +146,11 @@ export function registerPapers(services: Services): PapersApi {
   // Endpoints can change after the first fetch (edited in Settings, or applied late while settings load). A
   // listing fetched from, or failed at, another endpoint is stale, so the day on screen is fetched again.
   const onSettingsChanged = (s: PaperSettings) => {
-    log.info(`Papers settings changed: Hugging Face ${s.huggingfaceEndpoint}, arXiv ${s.arxivEndpoint}`);
+    log.info(
+      `Papers settings changed: Hugging Face ${s.huggingfaceEndpoint}, arXiv ${s.arxivEndpoint}, Crossref ${s.crossrefEndpoint}`,
+    );
     const before = clients.builtWith;
+    if (before?.crossrefEndpoint !== s.crossrefEndpoint) dois.clear();
     if (!before || (before.huggingfaceEndpoint === s.huggingfaceEndpoint && before.arxivEndpoint === s.arxivEndpoint))
       return;
     if (view.visible && s.fetchOnOpen) void fetchDay(selectedDay);
@@ -202,6 +210,7 @@ export function registerPapers(services: Services): PapersApi {
       ...paperCommands(commandContext),
       ...dayCommands(commandContext),
       addPaperCommand(commandContext),
+      addPaperByDoiCommand(commandContext, dois),
       ...searchCommands(commandContext),
       ...collectionCommands(commandContext),
       ...hubTokenCommands(commandContext),
@@ -215,5 +224,6 @@ export function registerPapers(services: Services): PapersApi {
     store,
     huggingFaceHub: () => clients.huggingFaceHub(),
     arxiv: () => clients.arxiv(),
+    dois,
   };
 }

@@ -4,12 +4,14 @@ import { userSetting } from '../util/userSettings';
 export interface PaperSettings {
   readonly huggingfaceEndpoint: string;
   readonly arxivEndpoint: string;
+  readonly crossrefEndpoint: string;
   readonly fetchOnOpen: boolean;
   readonly timeoutMs: number;
 }
 
 const DEFAULT_HF = 'https://huggingface.co';
 const DEFAULT_ARXIV = 'https://export.arxiv.org';
+const DEFAULT_CROSSREF = 'https://api.crossref.org';
 
 function endpoint(value: unknown, fallback: string): string {
   if (typeof value !== 'string' || !value.trim()) return fallback;
@@ -37,9 +39,13 @@ export class PaperSettingsReader implements vscode.Disposable {
   constructor() {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (
-        ['attractor.huggingface', 'attractor.arxiv', 'attractor.papers', 'attractor.network'].some((s) =>
-          e.affectsConfiguration(s),
-        )
+        [
+          'attractor.huggingface',
+          'attractor.arxiv',
+          'attractor.crossref',
+          'attractor.papers',
+          'attractor.network',
+        ].some((s) => e.affectsConfiguration(s))
       ) {
         this.changed.fire(this.current);
       }
@@ -53,6 +59,7 @@ export class PaperSettingsReader implements vscode.Disposable {
       // Where requests (and the token) go is the user's choice alone, never a workspace's.
       huggingfaceEndpoint: endpoint(userSetting('attractor', 'huggingface.endpoint'), DEFAULT_HF),
       arxivEndpoint: endpoint(userSetting('attractor', 'arxiv.endpoint'), DEFAULT_ARXIV),
+      crossrefEndpoint: endpoint(userSetting('attractor', 'crossref.endpoint'), DEFAULT_CROSSREF),
       fetchOnOpen: c.get<boolean>('papers.fetchOnOpen', true),
       timeoutMs: Math.max(1, Math.min(300, Number.isFinite(timeout) ? timeout : 20)) * 1000,
     };

@@ -14,7 +14,8 @@ import { openLibraryDb } from '../../src/papers/library/libraryDb';
 import { CITE_COLUMNS_SCHEMA, MIGRATIONS } from '../../src/papers/library/schemaDb';
 import type { Paper } from '../../src/papers/paper';
 import { parseArxivAtom } from '../../src/papers/sources/arxiv';
-import { arxivEntry, arxivFeed } from './papersFixtures';
+import { jatsToText, parseCrossrefWork } from '../../src/papers/sources/crossref';
+import { arxivEntry, arxivFeed, crossrefWork } from './papersFixtures';
 
 const GTF: Paper = {
   id: '2306.04406',
@@ -77,6 +78,13 @@ describe('cite: references in text', () => {
       '(see 10.1002/(SICI)1097-0258(19980815)17:15)',
       { kind: 'doi', doi: '10.1002/(SICI)1097-0258(19980815)17:15' },
       '10.1002/(SICI)1097-0258(19980815)17:15',
+    ],
+    // arXiv's own DOIs name the arXiv paper.
+    ['doi:10.48550/arXiv.2306.04406', { kind: 'arxiv', id: '2306.04406' }, 'doi:10.48550/arXiv.2306.04406'],
+    [
+      'https://doi.org/10.48550/ARXIV.2306.04406v2.',
+      { kind: 'arxiv', id: '2306.04406', version: 2 },
+      'https://doi.org/10.48550/ARXIV.2306.04406v2',
     ],
     ['[[arXiv:2306.04406]]', { kind: 'arxiv', id: '2306.04406' }, '[[arXiv:2306.04406]]'],
     ['[[hess2023generalized]]', { kind: 'key', key: 'hess2023generalized' }, '[[hess2023generalized]]'],
@@ -233,6 +241,67 @@ describe('cite: hover text and lookups', () => {
       citationHoverMarkdown({ kind: 'doi', doi: '10.1002/(SICI)1097' }, undefined)!,
       /\[Open doi\.org\]\(https:\/\/doi\.org\/10\.1002\/%28SICI%291097\)/,
     );
+  });
+});
+
+describe('cite: DOIs outside the library, from Crossref', () => {
+  const DOI = '10.1103/PhysRevE.101.012345';
+  const answer = crossrefWork({
+    doi: DOI,
+    title: 'Attractor Reconstruction by <i>Machine</i> Learning',
+    authors: [
+      ['Zhixin', 'Lu'],
+      ['Brian R.', 'Hunt'],
+      ['Edward', 'Ott'],
+      ['Jaideep', 'Pathak'],
+    ],
+    published: [2020, 1, 5],
+    journal: 'Physical Review E',
+    abstract:
+      '<jats:title>Abstract</jats:title><jats:p>A <jats:italic>reservoir</jats:italic> computer &amp; its climate:' +
+      ' x&lt;y, &#x3bb;&#8201;= 0.9</jats:p><jats:p><script>alert(1)</script>Second paragraph.</jats:p>',
+  });
+
+  it('reads a JATS abstract as plain text: no tags, no heading, entities decoded, whitespace collapsed', () => {
+    assert.equal(
+      jatsToText((answer.message as { abstract: string }).abstract),
+      'A reservoir computer & its climate: x<y, \u03bb = 0.9 alert(1)Second paragraph.',
+    );
+  });
+
+  it('reads a work: title, authors, date, journal, DOI, a local id', () => {
+    const paper = parseCrossrefWork(answer, DOI)!;
+    assert.equal(paper.title, 'Attractor Reconstruction by Machine Learning');
+    assert.deepEqual(paper.authors, ['Zhixin Lu', 'Brian R. Hunt', 'Edward Ott', 'Jaideep Pathak']);
+    assert.equal(paper.published, '2020-01-05');
+    assert.equal(paper.journalRef, 'Physical Review E');
+    assert.equal(paper.links?.doi, 'https://doi.org/10.1103/physreve.101.012345');
+    assert.match(paper.id, /^local:[0-9a-f]{12}$/);
+    assert.equal(paper.arxivId, undefined);
+    // A year alone is January 1; a work without a title is none.
+    const yearOnly = crossrefWork({ doi: DOI, title: 'T', published: [1963] });
+    assert.equal(parseCrossrefWork(yearOnly, DOI)?.published, '1963-01-01');
+    assert.equal(parseCrossrefWork({ message: { DOI } }, DOI), undefined);
+    assert.equal(parseCrossrefWork('<html>', DOI), undefined);
+  });
+
+  it('hovers the work with a link that adds it by DOI, network text escaped', () => {
+    const paper = parseCrossrefWork(answer, DOI)!;
+    const md = citationHoverMarkdown({ kind: 'doi', doi: DOI }, undefined, { paper })!;
+    assert.match(md, /^\*\*Attractor Reconstruction by Machine Learning\*\*/);
+    assert.match(md, /Zhixin Lu, Brian R\\?\. Hunt, Edward Ott et al\\?\. · Jan 5, 2020/);
+    assert.doesNotMatch(md, /<script|<jats/);
+    assert.ok(
+      md.includes(
+        `[Add to Library and Open](command:attractor.addPaperByDoi?${encodeURIComponent(JSON.stringify([DOI]))})`,
+      ),
+      md,
+    );
+    const unknown = citationHoverMarkdown({ kind: 'doi', doi: DOI }, undefined, { paper: undefined })!;
+    assert.match(unknown, /Crossref does not know it/);
+    const failed = citationHoverMarkdown({ kind: 'doi', doi: DOI }, undefined, { error: '<b>HTTP 503</b>' })!;
+    assert.match(failed, /Crossref could not be asked: /);
+    assert.doesNotMatch(failed, /<b>/);
   });
 });
 

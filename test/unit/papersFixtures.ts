@@ -118,3 +118,38 @@ export const ARXIV_ERROR = `<?xml version="1.0" encoding="UTF-8"?>
 
 /** The title of a default-library paper, as arXiv would list it (for matching a local paper to its arXiv id). */
 export const SEED_TITLE = 'Limits and Powers of Koopman Learning';
+
+export interface CrossrefWorkSpec {
+  doi: string;
+  title: string;
+  /** `[given, family]` pairs. */
+  authors?: [string, string][];
+  /** `[year, month, day]`, as Crossref's `date-parts`. */
+  published?: number[];
+  journal?: string;
+  /** JATS, as Crossref gives abstracts. */
+  abstract?: string;
+}
+
+/** A Crossref `GET /works/{doi}` answer, shaped as api.crossref.org sends it (the fields Attractor reads). */
+export function crossrefWork(w: CrossrefWorkSpec): Record<string, unknown> {
+  return {
+    status: 'ok',
+    'message-type': 'work',
+    'message-version': '1.0.0',
+    message: {
+      DOI: w.doi,
+      type: 'journal-article',
+      title: [w.title],
+      author: (w.authors ?? []).map(([given, family], i) => ({
+        given,
+        family,
+        sequence: i === 0 ? 'first' : 'additional',
+        affiliation: [],
+      })),
+      ...(w.published ? { published: { 'date-parts': [w.published] }, issued: { 'date-parts': [w.published] } } : {}),
+      ...(w.journal ? { 'container-title': [w.journal] } : {}),
+      ...(w.abstract ? { abstract: w.abstract } : {}),
+    },
+  };
+}

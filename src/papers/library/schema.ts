@@ -50,7 +50,7 @@ export class LibraryFormatError extends Error {
 
 const str = (v: unknown): v is string => typeof v === 'string';
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter(str) : []);
-const SOURCES: readonly PaperSourceName[] = ['seed', 'huggingface', 'arxiv'];
+const SOURCES: readonly PaperSourceName[] = ['seed', 'huggingface', 'arxiv', 'crossref'];
 
 function readPaper(v: unknown): Paper | undefined {
   if (!isRecord(v) || !str(v.id) || !v.id || !str(v.title) || !str(v.abstract) || !str(v.published)) return undefined;
