@@ -42,6 +42,7 @@ describe('first run (in host)', () => {
     const ours = (ext.packageJSON as { contributes: { keybindings: Keybinding[] } }).contributes.keybindings;
     assert.deepEqual(ours.map((k) => k.command).sort(), [
       'attractor.annotatePanelSelection',
+      'attractor.annotatePdfSelection',
       'attractor.annotateSelection',
       'attractor.searchPapers',
     ]);
