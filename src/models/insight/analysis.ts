@@ -161,7 +161,7 @@ export async function analyseDynamics(req: AnalysisRequest): Promise<AnalysisRes
           how: "the model's map in float64 (weights read from the graph)",
         });
     const note =
-      `${m.description}. Fixed points and cycles solved exactly in each linear subregion; ` +
+      `Piecewise linear: ${m.description}. Fixed points and cycles solved exactly in each linear subregion; ` +
       (exact.exhaustive
         ? 'every subregion sequence was tried.'
         : `subregions chosen by SCYFI (Eisenmann et al. 2023) from ${seeds.length} seeds: ${exact.solved.toLocaleString('en-US')} systems solved, ${exact.virtual.toLocaleString('en-US')} virtual solutions (outside their subregion) dropped.`);
