@@ -74,6 +74,46 @@ export interface LyapunovSpectrum {
   readonly steps: number;
 }
 
+/**
+ * The QR step every spectrum here shares: the k tangent images in `q` (row i = J·q_i) are orthonormalised in place
+ * by modified Gram–Schmidt, q = Q·R, and log R_ii added to `sums`. False when a vector vanished or left the finite
+ * numbers (the spectrum is then undefined).
+ */
+function accumulateQr(q: Float64Array, k: number, n: number, sums: Float64Array): boolean {
+  for (let i = 0; i < k; i++) {
+    for (let p = 0; p < i; p++) {
+      let dot = 0;
+      for (let j = 0; j < n; j++) dot += q[i * n + j] * q[p * n + j];
+      for (let j = 0; j < n; j++) q[i * n + j] -= dot * q[p * n + j];
+    }
+    let norm = 0;
+    for (let j = 0; j < n; j++) norm += q[i * n + j] ** 2;
+    norm = Math.sqrt(norm);
+    if (!Number.isFinite(norm) || norm === 0) return false;
+    sums[i] += Math.log(norm);
+    for (let j = 0; j < n; j++) q[i * n + j] /= norm;
+  }
+  return true;
+}
+
+/** Tangent vectors to start from: the identity's first k rows. */
+function identityRows(k: number, n: number): Float64Array {
+  const q = new Float64Array(k * n);
+  for (let i = 0; i < k; i++) q[i * n + i] = 1;
+  return q;
+}
+
+const undefinedSpectrum = (k: number, steps: number): LyapunovSpectrum => ({
+  exponents: new Float64Array(k).fill(NaN),
+  kaplanYorke: undefined,
+  steps,
+});
+
+const finishSpectrum = (sums: Float64Array, steps: number, dt: number): LyapunovSpectrum => {
+  const exponents = sums.map((s) => s / (steps * dt));
+  return { exponents, kaplanYorke: kaplanYorkeDimension(exponents), steps };
+};
+
 export function lyapunovSpectrum(map: DiscreteMap, x0: ArrayLike<number>, options: SpectrumOptions): LyapunovSpectrum {
   const { dt } = options;
   const n = map.dim;
@@ -85,9 +125,8 @@ export function lyapunovSpectrum(map: DiscreteMap, x0: ArrayLike<number>, option
     map.step(x, next);
     [x, next] = [next, x];
   }
-  // tangent vectors, row i = vector i; start from the identity's first k columns
-  const q = new Float64Array(k * n);
-  for (let i = 0; i < k; i++) q[i * n + i] = 1;
+  // tangent vectors, row i = vector i
+  const q = identityRows(k, n);
   const plus = new Float64Array(n);
   const minus = new Float64Array(n);
   const fPlus = new Float64Array(n);
@@ -108,26 +147,97 @@ export function lyapunovSpectrum(map: DiscreteMap, x0: ArrayLike<number>, option
     }
     map.step(x, next);
     [x, next] = [next, x];
-    // modified Gram–Schmidt: q = QR, log of R's diagonal accumulated
-    for (let i = 0; i < k; i++) {
-      for (let p = 0; p < i; p++) {
-        let dot = 0;
-        for (let j = 0; j < n; j++) dot += q[i * n + j] * q[p * n + j];
-        for (let j = 0; j < n; j++) q[i * n + j] -= dot * q[p * n + j];
-      }
-      let norm = 0;
-      for (let j = 0; j < n; j++) norm += q[i * n + j] ** 2;
-      norm = Math.sqrt(norm);
-      if (!Number.isFinite(norm) || norm === 0) {
-        return { exponents: new Float64Array(k).fill(NaN), kaplanYorke: undefined, steps: t };
-      }
-      sums[i] += Math.log(norm);
-      for (let j = 0; j < n; j++) q[i * n + j] /= norm;
-    }
-    if (!Number.isFinite(x[0])) return { exponents: new Float64Array(k).fill(NaN), kaplanYorke: undefined, steps: t };
+    if (!accumulateQr(q, k, n, sums) || !Number.isFinite(x[0])) return undefinedSpectrum(k, t);
   }
-  const exponents = sums.map((s) => s / (steps * dt));
-  return { exponents, kaplanYorke: kaplanYorkeDimension(exponents), steps };
+  return finishSpectrum(sums, steps, dt);
+}
+
+/**
+ * A map applied once to `count` states at a time (`points` is [count, n] row-major; returns [count, n]): a model
+ * through onnxruntime, whose states go in one call as ensemble members, or a JS map.
+ */
+export type BatchStep = (points: Float64Array, count: number) => Float64Array | Promise<Float64Array>;
+
+export interface BatchSpectrumOptions extends SpectrumOptions {
+  /**
+   * The map's arithmetic: sets the central-difference step, 1e-6 of the state's size in float64 (as above) and
+   * 1e-3 in float32, where rounding of the perturbed states (~6e-8 of the size) must stay small against it.
+   */
+  readonly precision?: 'float32' | 'float64';
+  readonly signal?: { readonly cancelled: boolean };
+  readonly onProgress?: (done: number, total: number) => void | Promise<void>;
+}
+
+/**
+ * The same QR method for a map that is evaluated in batches (a model the preview runs): each step evaluates the
+ * state and its 2k central-difference neighbours x ± h·q_i as one batch of 2k+1 states, so the Jacobian–vector
+ * products J·q_i of a model cost one runtime call per step, not 2k. Cancellable; a JS map yields to the event loop
+ * every few milliseconds. `cancelled` when stopped by the signal (exponents NaN).
+ */
+export async function lyapunovSpectrumBatched(
+  step: BatchStep,
+  n: number,
+  x0: ArrayLike<number>,
+  options: BatchSpectrumOptions,
+): Promise<LyapunovSpectrum & { readonly cancelled: boolean }> {
+  const { dt } = options;
+  const k = Math.min(n, options.count ?? n);
+  const steps = options.steps ?? 10_000;
+  const transient = options.transient ?? 0;
+  const relative = options.precision === 'float32' ? 1e-3 : 1e-6;
+  let x = Float64Array.from(x0);
+  const q = identityRows(k, n);
+  const sums = new Float64Array(k);
+  const batch = new Float64Array((2 * k + 1) * n);
+  let yielded = performance.now();
+  const pause = async (t: number) => {
+    if (performance.now() - yielded < 8) return;
+    await options.onProgress?.(t, transient + steps);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    yielded = performance.now();
+  };
+  const cancelled = (t: number) => ({ ...undefinedSpectrum(k, t), cancelled: true });
+  for (let t = 0; t < transient; t++) {
+    if (options.signal?.cancelled) return cancelled(0);
+    x = Float64Array.from((await step(x, 1)).subarray(0, n));
+    await pause(t);
+  }
+  for (let t = 0; t < steps; t++) {
+    if (options.signal?.cancelled) return cancelled(t);
+    let size = 0;
+    for (let j = 0; j < n; j++) size = Math.max(size, Math.abs(x[j]));
+    const h = relative * (1 + size);
+    batch.set(x);
+    for (let i = 0; i < k; i++)
+      for (let j = 0; j < n; j++) {
+        batch[(1 + i) * n + j] = x[j] + h * q[i * n + j];
+        batch[(1 + k + i) * n + j] = x[j] - h * q[i * n + j];
+      }
+    const out = await step(batch, 2 * k + 1);
+    if (out.length < (2 * k + 1) * n) throw new Error(`the map returned ${out.length} values for ${2 * k + 1} × ${n}`);
+    for (let i = 0; i < k; i++)
+      for (let j = 0; j < n; j++) q[i * n + j] = (out[(1 + i) * n + j] - out[(1 + k + i) * n + j]) / (2 * h);
+    x = Float64Array.from(out.subarray(0, n));
+    if (!accumulateQr(q, k, n, sums) || !x.every(Number.isFinite))
+      return { ...undefinedSpectrum(k, t), cancelled: false };
+    await pause(transient + t);
+  }
+  await options.onProgress?.(transient + steps, transient + steps);
+  return { ...finishSpectrum(sums, steps, dt), cancelled: false };
+}
+
+/** A DiscreteMap as a BatchStep (each state stepped in turn). */
+export function batchOf(map: DiscreteMap): BatchStep {
+  const n = map.dim;
+  const out1 = new Float64Array(n);
+  return (points, count) => {
+    const out = new Float64Array(count * n);
+    for (let r = 0; r < count; r++) {
+      map.step(points.subarray(r * n, (r + 1) * n), out1);
+      out.set(out1, r * n);
+    }
+    return out;
+  };
 }
 
 /**

@@ -11,7 +11,9 @@ import { onnx } from 'onnx-proto';
 import { analyseDynamics, analysisSeeds } from '../../src/models/insight/analysis';
 import { newtonSearch, type BatchEvaluate } from '../../src/models/insight/newton';
 import { recognisePiecewiseLinear } from '../../src/models/insight/piecewiseLinear';
-import { exactSearch, regionVisits } from '../../src/models/insight/plrnnSearch';
+import { analyseModel } from '../../src/models/insight/analysisRunner';
+import type { AnalysisView } from '../../src/models/insight/analysisProtocol';
+import { exactSearch, regionVisits, regionVisitsChunked } from '../../src/models/insight/plrnnSearch';
 import { inspectOnnx } from '../../src/models/onnxFile';
 import { ModelRuntime } from '../../src/models/runtime';
 import { recognise, type Signature } from '../../src/models/signature';
@@ -27,6 +29,24 @@ async function time(f: () => unknown, rounds = 5): Promise<number> {
     out.push(performance.now() - t);
   }
   return median(out);
+}
+
+/** The longest the event loop went without a turn while `f` ran (a 1 ms interval timer's largest gap). */
+async function longestBlock(f: () => unknown): Promise<number> {
+  let last = performance.now();
+  let worst = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last);
+    last = now;
+  }, 1);
+  try {
+    await f();
+    worst = Math.max(worst, performance.now() - last);
+  } finally {
+    clearInterval(timer);
+  }
+  return worst;
 }
 
 function load(name: string): { file: string; bytes: Uint8Array; sig: Signature } {
@@ -76,6 +96,7 @@ async function main() {
     );
     console.log(`  one call per iteration (2d+1)·seeds   ${ms(tb)}  (goal ≤ 500 ms; ${found} found, ${calls} calls)`);
     console.log(`  baseline: one call per point          ${ms(ts)}`);
+    console.log(`  longest event-loop block              ${ms(await longestBlock(() => newtonSearch(batched, opts)))}`);
 
     // ---- the zoo PLRNN: colouring and exact search ---------------------------------------------------------
     const pl = load('lorenz63-plrnn');
@@ -99,6 +120,8 @@ async function main() {
     console.log(
       `  subregion of every row, visit counts       ${ms(colourMs)}  (goal ≤ 300 ms on top; ${regions} subregions)`,
     );
+    const colourBlock = await longestBlock(() => regionVisitsChunked(pw.map, run, N));
+    console.log(`  longest event-loop block, chunked colouring ${ms(colourBlock)}`);
     const tail = run.subarray((N - 3000) * 3);
     const s = analysisSeeds(tail, 3000, 3, 32);
     let solved = 0;
@@ -110,6 +133,9 @@ async function main() {
     }, 3);
     console.log(
       `  exact search, periods 1–8 (SCYFI)          ${ms(exactMs)}  (goal ≤ 2 s; ${solved} systems solved, ${points} found)`,
+    );
+    console.log(
+      `  longest event-loop block, exact search     ${ms(await longestBlock(() => exactSearch(pw.map, { seeds: s.seeds, maxPeriod: 8 })))}`,
     );
     const newtonMs = await time(
       () =>
@@ -126,6 +152,45 @@ async function main() {
       1,
     );
     console.log(`  baseline: Newton through onnxruntime, 1–8  ${ms(newtonMs)}`);
+
+    // ---- what the analysis finds on every zoo map and flow (the rollouts repeat the RK4 maps' dynamics) -------
+    console.log("\nZoo findings (Analyse from the model's own states; λ per unit time, model | system)");
+    const names = fs
+      .readdirSync(models)
+      .filter((f) => f.endsWith('.onnx') && !f.includes('rollout'))
+      .map((f) => f.replace(/\.onnx$/, ''))
+      .sort();
+    for (const name of names) {
+      const m = load(name);
+      const dt = m.sig.metadata.dt ?? 0.01;
+      const t0 = performance.now();
+      let view: AnalysisView | undefined;
+      const block = await longestBlock(async () => {
+        view = await analyseModel(runtime, {
+          file: m.file,
+          fileName: name,
+          signature: m.sig,
+          initialState: m.sig.metadata.initialState!,
+          dt,
+          timeStep: dt,
+          signal: { cancelled: false },
+          onProgress: () => undefined,
+        });
+      });
+      const v = view!;
+      const points = v.rows
+        .filter((r) => r.type !== '″')
+        .map((r) => `${r.what}: ${r.coordinates.replace(/, … \d+ values/, ', …')} ${r.type}, ${r.unstable} unstable`);
+      const spec = v.spectrum?.rows ?? [];
+      const col = (k: 'model' | 'system') => spec.map((r) => `${r.name} ${r[k]}`).join(', ');
+      console.log(`\n  ${name} (${v.kind}, ${v.method}, ${ms(performance.now() - t0)}, longest block ${ms(block)})`);
+      for (const p of points.slice(0, 8)) console.log(`    ${p}`);
+      if (points.length > 8) console.log(`    … ${points.length - 8} more`);
+      if (points.length === 0) console.log('    no fixed point or cycle found');
+      for (const line of v.lines.filter((l) => /Closed orbit|Subregions/.test(l))) console.log(`    ${line}`);
+      console.log(`    model:  ${col('model')}`);
+      console.log(`    system: ${col('system')}`);
+    }
   } finally {
     runtime.dispose();
   }

@@ -11,76 +11,16 @@ import { exactSearch, piecewiseMap, regionVisits } from '../../src/models/insigh
 import { inspectOnnx } from '../../src/models/onnxFile';
 import { ModelRuntime } from '../../src/models/runtime';
 import { recognise } from '../../src/models/signature';
-import { encodeModel, floatTensor, model, node, valueInfo, FLOAT, int64Tensor } from '../../src/core/onnxBuild';
+import { floatTensor, model, node, valueInfo, FLOAT, int64Tensor } from '../../src/core/onnxBuild';
 import { Rng } from '../../src/core/rng';
 
+import { HAND_PLRNN as HAND, torchShallowPlrnn, type ShallowPlrnn as Shallow } from '../fixtures/models/models';
+
 const modelsDir = join(__dirname, '..', '..', '..', 'media', 'models');
-
-interface Shallow {
-  readonly d: number;
-  readonly L: number;
-  /** diag */
-  readonly A: number[];
-  /** [d × L] */
-  readonly W1: number[];
-  /** [L × d] */
-  readonly W2: number[];
-  readonly h1: number[];
-  readonly h2: number[];
-}
-
-/**
- * A shallow PLRNN as torch.onnx.export writes an nn.Module with two nn.Linear layers: `input.1` with a dynamic
- * batch axis, Gemm with transB = 1 (weights stored [out, in]), Relu, Mul by the diagonal A, Add; opset 13.
- */
-function torchShallowPlrnn(p: Shallow, clipped = false): Uint8Array {
-  const { d, L } = p;
-  const nodes = [node('Gemm', ['input.1', 'l2.weight', 'l2.bias'], ['/l2/Gemm_output_0'], { transB: 1 }, '/l2/Gemm')];
-  if (clipped) {
-    nodes.push(
-      node('Relu', ['/l2/Gemm_output_0'], ['/Relu_output_0'], {}, '/Relu'),
-      node('MatMul', ['input.1', 'onnx::MatMul_20'], ['/MatMul_output_0'], {}, '/MatMul'),
-      node('Relu', ['/MatMul_output_0'], ['/Relu_1_output_0'], {}, '/Relu_1'),
-      node('Sub', ['/Relu_output_0', '/Relu_1_output_0'], ['/Sub_output_0'], {}, '/Sub'),
-    );
-  } else nodes.push(node('Relu', ['/l2/Gemm_output_0'], ['/Sub_output_0'], {}, '/Relu'));
-  nodes.push(
-    node('Gemm', ['/Sub_output_0', 'l1.weight', 'l1.bias'], ['/l1/Gemm_output_0'], { transB: 1 }, '/l1/Gemm'),
-    node('Mul', ['input.1', 'A'], ['/Mul_output_0'], {}, '/Mul'),
-    node('Add', ['/Mul_output_0', '/l1/Gemm_output_0'], ['17'], {}, '/Add'),
-  );
-  const W2T: number[] = [];
-  for (let j = 0; j < d; j++) for (let l = 0; l < L; l++) W2T.push(p.W2[l * d + j]);
-  const graph: onnx.IGraphProto = {
-    name: 'main_graph',
-    node: nodes,
-    initializer: [
-      floatTensor('l2.weight', [L, d], p.W2),
-      floatTensor('l2.bias', [L], p.h2),
-      floatTensor('l1.weight', [d, L], p.W1),
-      floatTensor('l1.bias', [d], p.h1),
-      floatTensor('A', [d], p.A),
-      floatTensor('onnx::MatMul_20', [d, L], W2T),
-    ],
-    input: [valueInfo('input.1', FLOAT, ['batch_size', d])],
-    output: [valueInfo('17', FLOAT, ['batch_size', d])],
-  };
-  return encodeModel(model({ graph, opset: 13, producerName: 'pytorch', irVersion: 7 }));
-}
 
 function recogniseBytes(bytes: Uint8Array, input = 'input.1', output = '17', d = 2) {
   return recognisePiecewiseLinear(onnx.ModelProto.decode(bytes), input, output, d);
 }
-
-/**
- * z′ = A⊙z + W₁ relu(W₂z + h₂) + h₁ with d = 2, one hidden unit relu(z₁): A = (−0.5, 0.3), W₁ = (−3.5, 1),
- * h₁ = (−1, 0). In closed form: z₁ ≤ 0 gives z₁′ = −0.5 z₁ − 1, z₁ > 0 gives z₁′ = −4 z₁ − 1 (and z₂′ = 0.3 z₂ + relu(z₁)).
- * - fixed point (−2/3, 0) in subregion "0": multipliers −0.5, 0.3, a stable node;
- * - subregion "1" has the fixed point z₁ = −1/5 of its affine map, outside it (z₁ ≤ 0): virtual, not reported;
- * - 2-cycle z₁: −3 (code 0) → 1/2 (code 1) → −3, z₂ = 0.5/0.91 and 0.3 of that; multipliers (−4)(−0.5) = 2 and
- *   0.3² = 0.09: a saddle.
- */
-const HAND: Shallow = { d: 2, L: 1, A: [-0.5, 0.3], W1: [-3.5, 1], W2: [1, 0], h1: [-1, 0], h2: [0] };
 
 describe('dynamics insight: piecewise-linear models (PLRNN family)', function () {
   this.timeout(60_000);

@@ -1,7 +1,7 @@
 /**
  * The preview's "Analyse dynamics" section: Analyse / Cancel / Copy as Markdown, progress, the table of fixed
  * points and cycles (coordinates, eigenvalues or multipliers, type, unstable dimensions, residual, symbolic code),
- * the notes under it, and an overlay canvas over the 3D projection with the points as markers. The overlay draws
+ * the model's Lyapunov spectrum and D_KY beside the true system's, the notes under them, and an overlay canvas over the 3D projection with the points as markers. The overlay draws
  * through the renderer's `place` (where a state is drawn), so it does not depend on how the projection itself is
  * drawn. The run's rows coloured by linear subregion are the 3D view's own per-point colouring (`rowColours`, drawn
  * by the preview through PhaseView.setColouring), until the next run. The view is kept in the webview's state (a
@@ -180,6 +180,19 @@ export class AnalysisSection {
     }
     const body = this.byId('analysis-body');
     const parts: HTMLElement[] = [table, el('p', { class: 'muted', id: 'analysis-method' }, view.note)];
+    if (view.spectrum) {
+      // the model's exponents and D_KY in one column, the true system's beside them
+      const spectrum = el('table', { class: 'grid', id: 'analysis-spectrum' });
+      const header = el('tr');
+      for (const c of view.spectrum.columns) header.append(el('th', {}, c));
+      spectrum.append(header);
+      for (const r of view.spectrum.rows) {
+        const tr = el('tr');
+        tr.append(el('th', { scope: 'row' }, r.name), el('td', {}, r.model), el('td', {}, r.system));
+        spectrum.append(tr);
+      }
+      parts.push(spectrum);
+    }
     for (const line of view.lines) parts.push(el('p', { class: 'analysis-line' }, line.replace(/`/g, '')));
     if (view.regions) {
       const list = el('ol', { id: 'analysis-regions', class: 'regions' });

@@ -16,6 +16,19 @@ export interface AnalysisRow {
   readonly code: string;
 }
 
+/** One row of the Lyapunov spectra side by side: λ_i (per unit time) or D_KY, as text. */
+export interface SpectrumRow {
+  readonly name: string;
+  readonly model: string;
+  readonly system: string;
+}
+
+export interface SpectrumTable {
+  /** The header: what the rows are, the model, the reference system. */
+  readonly columns: readonly [string, string, string];
+  readonly rows: readonly SpectrumRow[];
+}
+
 export interface AnalysisMarker {
   readonly period: number;
   /** The orbit's points, the model's whole state (the webview plots the components on its axes). */
@@ -52,6 +65,8 @@ export interface AnalysisView {
   readonly lines: readonly string[];
   readonly regions?: { readonly total: number; readonly top: readonly { code: string; visits: number }[] };
   readonly colours?: RowColours;
+  /** The model's Lyapunov spectrum and D_KY beside the reference system's. */
+  readonly spectrum?: SpectrumTable;
   readonly markdown: string;
   readonly elapsedMs: number;
   /** The analysed file's version (`mtimeMs:size`): a saved view of another version is dropped, not shown. */
@@ -149,6 +164,19 @@ export function parseAnalysisView(v: unknown): AnalysisView | undefined {
       return undefined;
     colours = { start: c.start, stride: c.stride, values: c.values as number[], legend: c.legend as string[] };
   }
+  let spectrum: SpectrumTable | undefined;
+  if (v.spectrum !== undefined) {
+    const s = v.spectrum;
+    if (!isRecord(s) || !Array.isArray(s.columns) || s.columns.length !== 3 || !s.columns.every((c) => text(c, 200)))
+      return undefined;
+    if (!Array.isArray(s.rows) || s.rows.length > 200) return undefined;
+    const spectrumRows: SpectrumRow[] = [];
+    for (const r of s.rows) {
+      if (!isRecord(r) || !text(r.name, 20) || !text(r.model, 100) || !text(r.system, 100)) return undefined;
+      spectrumRows.push({ name: r.name, model: r.model, system: r.system });
+    }
+    spectrum = { columns: s.columns as unknown as SpectrumTable['columns'], rows: spectrumRows };
+  }
   return {
     file,
     fileName,
@@ -161,6 +189,7 @@ export function parseAnalysisView(v: unknown): AnalysisView | undefined {
     lines: lines as string[],
     regions,
     colours,
+    ...(spectrum ? { spectrum } : {}),
     markdown,
     elapsedMs,
     ...(typeof v.version === 'string' ? { version: v.version } : {}),

@@ -7,7 +7,7 @@
 import { onnx } from 'onnx-proto';
 import type { CancelSignal, ModelRuntime } from '../runtime';
 import type { Signature } from '../signature';
-import { analyseDynamics, analysisMarkdown, analysisNotes, analysisRows } from './analysis';
+import { analyseDynamics, analysisMarkdown, analysisNotes, analysisRows, rk4Batch, spectrumTable } from './analysis';
 import {
   MAX_COLOURED_ROWS,
   REGION_PALETTE,
@@ -125,6 +125,7 @@ export async function analyseModel(runtime: ModelRuntime, req: AnalyseModelReque
     lines: analysisNotes(result),
     regions: result.regions ? { total: result.regions.total, top: result.regions.top.slice(0, 20) } : undefined,
     colours,
+    spectrum: spectrumTable(result),
     markdown: analysisMarkdown(result, req.fileName),
     elapsedMs: result.elapsedMs,
   };
@@ -142,28 +143,10 @@ async function generateStates(
   const d = x0.length;
   const rows = new Float64Array(steps * d);
   let x: Float64Array = Float64Array.from(x0);
+  const rk4 = rk4Batch(evaluate, dt);
   for (let t = 0; t < GENERATED_BURN_IN + steps; t++) {
     if (signal.cancelled) throw new Error('cancelled');
-    if (kind === 'map') x = await evaluate(x, 1, 1);
-    else {
-      const k1 = await evaluate(x, 1, 1);
-      const k2 = await evaluate(
-        x.map((v, j) => v + 0.5 * dt * k1[j]),
-        1,
-        1,
-      );
-      const k3 = await evaluate(
-        x.map((v, j) => v + 0.5 * dt * k2[j]),
-        1,
-        1,
-      );
-      const k4 = await evaluate(
-        x.map((v, j) => v + dt * k3[j]),
-        1,
-        1,
-      );
-      x = x.map((v, j) => v + (dt / 6) * (k1[j] + 2 * k2[j] + 2 * k3[j] + k4[j]));
-    }
+    x = kind === 'map' ? await evaluate(x, 1, 1) : await rk4(x, 1);
     if (!x.every(Number.isFinite)) throw new Error(`the model's state left the finite numbers at step ${t + 1}`);
     if (t >= GENERATED_BURN_IN) rows.set(x, (t - GENERATED_BURN_IN) * d);
   }
