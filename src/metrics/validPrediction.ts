@@ -5,8 +5,11 @@ import type { Trajectory } from '../core/trajectory';
  * Recurrent Neural Networks for the forecasting of complex spatiotemporal dynamics", Neural Networks 126:191–217,
  * arXiv:1910.05266): with NRMSE(t) = sqrt(⟨(ŷ_j(t) − y_j(t))² / σ_j²⟩_j), σ_j the standard deviation of component
  * j **of the attractor** (a long run of the reference, not the evaluated window), VPT = (1/Λ₁)·max{t_f : NRMSE(t)
- * < ε for all t ≤ t_f}, ε = 0.5. Row 0 of both trajectories is the shared initial state (t = 0); the result is the
- * time of the last row before the first with NRMSE ≥ ε, in steps, time units and Lyapunov times (t·λmax).
+ * < ε for all t ≤ t_f}, ε = 0.5. Row 0 of both trajectories is the shared initial state (t = 0); as in the authors'
+ * code (pvlachas/RNN-RC-Chaos, `computeErrors` and `getNumberOfAccuratePredictions`), the predictions are the rows
+ * after it, σ_j is NumPy's `np.std` (population) of the training data and a NaN prediction counts as infinitely
+ * wrong. The result is the number of leading predicted rows with NRMSE < ε, in steps, time units and Lyapunov
+ * times (t·λmax).
  */
 export const DEFAULT_VPT_THRESHOLD = 0.5;
 export const VPT_CITATION =
@@ -61,8 +64,9 @@ export function validPredictionTime(
   const d = Math.min(truth.dim, forecast.dim);
   const sigma = options.scale;
   const n = Math.min(truth.length, forecast.length);
+  // row 0, the shared initial state, is not a prediction
   let firstBad = n;
-  for (let t = 0; t < n; t++) {
+  for (let t = 1; t < n; t++) {
     let e = 0;
     for (let j = 0; j < d; j++) {
       const diff = (forecast.data[t * forecast.dim + j] - truth.data[t * truth.dim + j]) / sigma[j];

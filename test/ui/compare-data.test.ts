@@ -4,8 +4,8 @@
  * D_stsp = D_H = 0 and a valid prediction over the whole horizon; a `.csv` with two named columns (one transformed)
  * is paired by name, the third output left out in the quick pick, and its D_stsp checked against a binning D_stsp
  * written here from the definition of Hess et al. 2023 (GTF-shPLRNN stsp_measure.jl); the choice survives a window
- * reload, "Clear data" goes back to the true system, a file that is too short is refused with the reason, and the zoo
- * ESN (hidden reservoir state) gets a PE.
+ * reload, "Clear data" goes back to the true system, bad files (too short, integer dtype, Fortran order, NaN rows, a
+ * ragged CSV) are refused with a message naming the problem, and the zoo ESN (hidden reservoir state) gets a PE.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -77,18 +77,48 @@ function readNpyRows(file: string, width: number): number[][] {
   return rows;
 }
 
+/** A CSV with the header x,y,z and `rows` rows. */
+function csvRows(rows: number, row: (t: number) => string): string {
+  return ['x,y,z', ...Array.from({ length: rows }, (_, t) => row(t))].join('\n') + '\n';
+}
+
+/** A [rows, 2] .npy v1.0 as numpy.save writes it, optionally with a NaN in row `nanRow` (0-based). */
+function npyFile(descr: '<i4' | '<f8', fortran: boolean, rows: number, nanRow?: number): Uint8Array {
+  const dict = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': (${rows}, 2), }`;
+  const headerLen = Math.ceil((10 + dict.length + 1) / 64) * 64 - 10;
+  const size = descr === '<i4' ? 4 : 8;
+  const body = Buffer.alloc(rows * 2 * size);
+  for (let i = 0; i < rows * 2; i++)
+    if (descr === '<i4') body.writeInt32LE(i, i * 4);
+    else body.writeDoubleLE(Math.floor(i / 2) === nanRow ? NaN : Math.sin(i / 5), i * 8);
+  const lead = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 0, 0]);
+  lead.writeUInt16LE(headerLen, 8);
+  return new Uint8Array(Buffer.concat([lead, Buffer.from(dict.padEnd(headerLen - 1, ' ') + '\n', 'latin1'), body]));
+}
+
 describe('compare a preview with data (UI)', function () {
   this.timeout(240_000);
   const ui = useWorkbench();
   const input = () => ui.wb.page.locator('.quick-input-widget .quick-input-box input');
   let exported: number[][] = [];
 
+  /** Bad data files and the part of the refusal that names the problem. */
+  const badFiles: [string, Uint8Array | string, RegExp][] = [
+    ['short.csv', csvRows(50, () => '1,2,3'), /short\.csv.*50 rows.*at least 100 time steps/],
+    ['ints.npy', npyFile('<i4', false, 120), /ints\.npy.*'<i4'.*float32 or float64/],
+    ['fortran.npy', npyFile('<f8', true, 120), /fortran\.npy.*Fortran.*C order/],
+    ['nan.npy', npyFile('<f8', false, 120, 57), /nan\.npy.*Row 58 .*NaN/],
+    [
+      'ragged.csv',
+      csvRows(150, (t) => (t === 40 ? '1,2,3,4' : '1,2,3')),
+      /ragged\.csv.*Line 42 .*4 fields, the header has 3 \(a ragged CSV\)/,
+    ],
+    ['nan.csv', csvRows(150, (t) => (t === 9 ? '1,NaN,3' : '1,2,3')), /nan\.csv.*Line 11 .*NaN value in column "y"/],
+  ];
+
   before(() => {
     writeWorkspaceFixtures(path.join(ui.host.workspace, 'models'));
-    fs.writeFileSync(
-      path.join(ui.host.workspace, 'short.csv'),
-      ['x,y,z', ...Array.from({ length: 50 }, (_, t) => `${t},${t},${t}`)].join('\n') + '\n',
-    );
+    for (const [name, content] of badFiles) fs.writeFileSync(path.join(ui.host.workspace, name), content);
   });
 
   function openPreview(model = MODEL): Promise<FrameLocator> {
@@ -207,13 +237,26 @@ describe('compare a preview with data (UI)', function () {
     assert.strictEqual(await frame.locator('vscode-button#clear-data').isVisible(), false);
   });
 
-  it('refuses a file that is too short, saying so and what to do', async () => {
+  it('refuses bad files (too short, integer dtype, Fortran order, NaN rows, a ragged CSV), naming the problem', async () => {
+    const { page } = ui.wb;
     const frame = await ui.wb.webview(`Preview: ${MODEL}`);
-    await compareWith(frame, 'short.csv');
-    await waitFor(
-      async () => (await ui.wb.notifications()).some((n) => /short\.csv.*50 rows.*at least 100 time steps/.test(n)),
-      { timeout: 20_000, message: 'the refusal of short.csv' },
-    );
+    await compareWith(frame, badFiles[0][0]);
+    for (const [i, [name, , message]] of badFiles.entries()) {
+      await waitFor(async () => (await ui.wb.notifications()).some((n) => message.test(n)), {
+        timeout: 20_000,
+        message: `the refusal of ${name}`,
+      });
+      // the refusal's own button opens the picker again, as a user goes on to the next file
+      await page
+        .locator('.notifications-toasts .notification-list-item', { hasText: name })
+        .getByRole('button', { name: 'Choose Another…' })
+        .click();
+      await page
+        .locator('.quick-input-widget .quick-input-title', { hasText: 'Compare with Data' })
+        .waitFor({ timeout: 20_000 });
+      if (i + 1 < badFiles.length) await ui.wb.pickQuickItem(badFiles[i + 1][0]);
+      else await input().press('Escape');
+    }
     assert.match((await frame.locator('#metrics h2').textContent()) ?? '', /^Against Lorenz-63/);
   });
 

@@ -8,7 +8,7 @@ import { ModelRuntime, RESTART_BATCH } from '../../src/models/runtime';
 import { recognise } from '../../src/models/signature';
 import { groundTruthComparison, papersProtocolRun } from '../../src/models/groundTruthComparison';
 import { LAST_BATCH, MAX_BATCH, predictionError, runLyapunov, type Simulate } from '../../src/metrics/modelRuns';
-import { kaplanYorkeDimension, lyapunovSpectrum } from '../../src/metrics/lyapunov';
+import { kaplanYorkeDimension, largestLyapunov, lyapunovSpectrum } from '../../src/metrics/lyapunov';
 import { advance, iterate } from '../../src/core/integrate';
 import { polynomialRk4 } from '../../src/systems/polynomial';
 import type { DiscreteMap, Trajectory } from '../../src/core/trajectory';
@@ -111,6 +111,50 @@ describe('metrics that run the model (PE, λmax) and the Lyapunov spectrum', fun
     assert.ok(Math.abs(l2) < 0.01, `λ2 = ${l2}`);
     assert.ok(Math.abs(s.kaplanYorke! - (2 + (l1 + l2) / Math.abs(l3))) < 1e-12);
     assert.ok(s.kaplanYorke! > 2.05 && s.kaplanYorke! < 2.07, `D_KY = ${s.kaplanYorke}`);
+  });
+
+  it('QR spectrum against closed forms: a linear map (ln|eigenvalues|), Hénon (λ1 + λ2 = ln b), logistic r = 4 (ln 2)', () => {
+    // x ↦ A·x with A upper triangular (non-normal): the exponents are ln|A_ii| = ln 1.5, ln 0.8, ln 0.2 at every
+    // point, so the fixed point 0 serves as the orbit
+    const A = [
+      [1.5, 2, 0.3],
+      [0, -0.8, 1],
+      [0, 0, 0.2],
+    ];
+    const linear: DiscreteMap = {
+      dim: 3,
+      observed: 3,
+      step: (x, o) => {
+        for (let i = 0; i < 3; i++) o[i] = A[i][0] * x[0] + A[i][1] * x[1] + A[i][2] * x[2];
+      },
+    };
+    const lin = lyapunovSpectrum(linear, [0, 0, 0], { dt: 1, steps: 20_000, transient: 0 });
+    const expected = [Math.log(1.5), Math.log(0.8), Math.log(0.2)];
+    lin.exponents.forEach((l, i) => assert.ok(Math.abs(l - expected[i]) < 1e-3, `λ${i + 1} = ${l}, ${expected[i]}`));
+    // D_KY = 2 + (ln 1.5 + ln 0.8)/|ln 0.2|
+    assert.ok(Math.abs(lin.kaplanYorke! - (2 + Math.log(1.2) / Math.log(5))) < 1e-3, `D_KY ${lin.kaplanYorke}`);
+
+    // Hénon (a = 1.4, b = 0.3): det J = −b everywhere, so λ1 + λ2 = ln 0.3 on any orbit; λ1 ≈ 0.419 (Sprott 2003)
+    const henon: DiscreteMap = {
+      dim: 2,
+      observed: 2,
+      step: (x, o) => {
+        o[0] = 1 - 1.4 * x[0] * x[0] + x[1];
+        o[1] = 0.3 * x[0];
+      },
+    };
+    const h = lyapunovSpectrum(henon, [0.1, 0.1], { dt: 1, steps: 200_000, transient: 1_000 });
+    const [h1, h2] = h.exponents;
+    assert.ok(Math.abs(h1 + h2 - Math.log(0.3)) < 1e-6, `λ1 + λ2 = ${h1 + h2}, ln 0.3 = ${Math.log(0.3)}`);
+    assert.ok(Math.abs(h1 - 0.4192) / 0.4192 < 0.01, `λ1 = ${h1}`);
+
+    // logistic map at r = 4: conjugate to the tent map, λ = ln 2 (invariant density 1/(π√(x(1−x))))
+    const logistic: DiscreteMap = { dim: 1, observed: 1, step: (x, o) => void (o[0] = 4 * x[0] * (1 - x[0])) };
+    const g = lyapunovSpectrum(logistic, [0.3], { dt: 1, steps: 200_000, transient: 100 });
+    assert.ok(Math.abs(g.exponents[0] - Math.log(2)) / Math.log(2) < 0.01, `λ = ${g.exponents[0]}`);
+    // Benettin's λmax on the same maps
+    assert.ok(Math.abs(largestLyapunov(henon, [0.1, 0.1], { dt: 1, steps: 200_000 }) - 0.4192) / 0.4192 < 0.01);
+    assert.ok(Math.abs(largestLyapunov(linear, [0, 0, 0], { dt: 1, steps: 20_000 }) - Math.log(1.5)) < 1e-3);
   });
 
   it("every system's reference λmax is within 1% of its converged QR value, which a shorter QR run confirms", () => {

@@ -1,12 +1,16 @@
 /**
- * D_stsp and D_H against independent reference implementations transcribed step by step from the authors' Julia
- * code (DurstewitzLab/GTF-shPLRNN, src/measures/stsp_measure.jl and src/measures/pse.jl; Hess et al. 2023). The
- * references below share no code with src/metrics: their own integrators, a naive O(T²) DFT instead of an FFT,
- * dense histograms with edges searched by bisection, padding built as ImageFiltering builds it.
+ * The reconstruction measures against independent reference implementations transcribed step by step from the
+ * authors' code: D_stsp, D_H and the n-step prediction error from DurstewitzLab/GTF-shPLRNN (src/measures/
+ * stsp_measure.jl, pse.jl, prediction_error.jl; Hess et al. 2023), the valid prediction time from
+ * pvlachas/RNN-RC-Chaos (Methods/Models/Utils/global_utils.py, `computeErrors`; Vlachas et al. 2020). The references
+ * below share no code with src/metrics: their own integrators, a naive O(T²) DFT instead of an FFT, dense histograms
+ * with edges searched by bisection, padding built as ImageFiltering builds it, the model iterated start by start.
  */
 import assert from 'node:assert/strict';
 import { stateSpace, stateSpaceDivergence } from '../../src/metrics/stateSpace';
 import { spectralDistance } from '../../src/metrics/spectrum';
+import { predictionError, type Simulate } from '../../src/metrics/modelRuns';
+import { componentStd, validPredictionTime } from '../../src/metrics/validPrediction';
 import type { Trajectory } from '../../src/core/trajectory';
 
 // ---- test data: own RK4 integrators ------------------------------------------------------------------------------
@@ -324,5 +328,216 @@ describe('metrics against the published reference code (GTF-shPLRNN)', function 
     assert.match(s.reason ?? '', /no generated point/);
     const nan = l28.map((r) => r.map(() => NaN));
     assert.ok(Number.isNaN(stateSpaceDivergence(asTrajectory(l28), asTrajectory(nan))));
+  });
+});
+
+// ---- reference: PE (GTF-shPLRNN src/measures/prediction_error.jl, `prediction_error(model, O, X, n)`) ----------
+
+/**
+ * T̃ = T − n; z = init_state(O, X[1:T̃, :]') (the Identity observation model: z is the observation itself); z =
+ * model(z) n times, every start as one column of the batch; Flux.mse(O(z)', X[n+1:end, :]), the mean of the
+ * squared differences over every start and every dimension.
+ */
+function refPredictionError(model: (z: number[]) => number[], X: number[][], n: number): number {
+  const T = X.length;
+  const Tt = T - n;
+  let z = X.slice(0, Tt).map((r) => r.slice());
+  for (let i = 1; i <= n; i++) z = z.map(model);
+  let sum = 0;
+  let count = 0;
+  for (let t = 0; t < Tt; t++)
+    for (let j = 0; j < X[0].length; j++) {
+      sum += (z[t][j] - X[n + t][j]) ** 2;
+      count++;
+    }
+  return sum / count;
+}
+
+// ---- reference: VPT (Vlachas et al. 2020; pvlachas/RNN-RC-Chaos Methods/Models/Utils/global_utils.py) ----------
+
+/** np.std(data, 0): the population standard deviation, as the authors' scaler keeps it (`data_std`). */
+function npStd(X: number[][]): number[] {
+  return X[0].map((_, j) => {
+    const m = X.reduce((a, r) => a + r[j], 0) / X.length;
+    return Math.sqrt(X.reduce((a, r) => a + (r[j] - m) ** 2, 0) / X.length);
+  });
+}
+
+/**
+ * `computeErrors(target, prediction, std)` then `getNumberOfAccuratePredictions(rmnse, 0.5)`: NaN predictions
+ * replaced by Inf (`replaceNaN`); rmnse(t) = sqrt(mean_j (target − prediction)² / std_j²); n = the number of
+ * leading time steps with rmnse < tresh (the while loop stops at the first that is not, or at the end). The target
+ * is what follows the last input (`input_sequence[dynamics_length:]`), so the rows after the shared state.
+ */
+function refAccuratePredictions(target: number[][], prediction: number[][], std: number[], tresh = 0.5): number {
+  const pred = prediction.map((r) => r.map((v) => (Number.isNaN(v) ? Infinity : v)));
+  const rmnse = target.map((r, t) =>
+    Math.sqrt(r.reduce((a, v, j) => a + (v - pred[t][j]) ** 2 / std[j] ** 2, 0) / r.length),
+  );
+  const ok = rmnse.map((e) => e < tresh);
+  const nMax = ok.length;
+  let n = 0;
+  while (ok[n] === true) {
+    n += 1;
+    if (n === nMax) break;
+  }
+  return n;
+}
+
+/** One RK4 step of a field, the state rounded to float32 after the step, as a float32 ONNX model runs. */
+function float32Map(f: Field, dt: number): (z: number[]) => number[] {
+  return (z) => {
+    const [next] = integrate(f, z, dt, 1);
+    return next.map(Math.fround);
+  };
+}
+
+/** The model as the preview runs it: batched starts, rows after 1..steps steps as float32. */
+function simulatorOf(model: (z: number[]) => number[]): Simulate {
+  const all: Simulate = (states, steps) => {
+    const width = model(states[0].slice()).length;
+    const out = new Float32Array(steps * states.length * width);
+    states.forEach((s, m) => {
+      let z = s.slice();
+      for (let t = 0; t < steps; t++) {
+        z = model(z);
+        out.set(z, (t * states.length + m) * width);
+      }
+    });
+    return Promise.resolve(out);
+  };
+  const last = (states: Float64Array, count: number, steps: number) => {
+    const d = states.length / count;
+    const out = new Float32Array(count * d);
+    for (let i = 0; i < count; i++) {
+      let z = Array.from(states.subarray(i * d, (i + 1) * d));
+      for (let t = 0; t < steps; t++) z = model(z);
+      out.set(z, i * d);
+    }
+    return Promise.resolve(out);
+  };
+  return Object.assign(all, { last });
+}
+
+const nearRelative = (a: number, b: number, what: string) => {
+  if (process.env.SHOW_METRICS) console.log(what, a, b);
+  assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: Attractor ${a}, reference ${b}`);
+};
+
+describe('PE and VPT against the published reference code (GTF-shPLRNN, Vlachas et al. 2020)', function () {
+  this.timeout(60_000);
+  const T = 3000;
+  const dt = 0.01;
+  const x0 = lorenz(28, [1, 1, 1], 1)[0];
+  /** Row 0 = the shared initial state, then `steps − 1` RK4 steps. */
+  const from = (f: Field, start: number[], steps: number, h = dt) => [start, ...integrate(f, start, h, steps - 1)];
+  const l28 = from(lorenzField(28), x0, T);
+  const l28near = from(lorenzField(28), [x0[0] + 1e-6, x0[1], x0[2]], T);
+  const l35 = from(lorenzField(35), x0, T);
+  const ross = integrate(rosslerField, [1, 1, 0], 0.05, T, 2000);
+  // 4-D: Lorenz and a fourth variable driven by x; 6-D: two Lorenz systems side by side
+  const driven =
+    (rate: number, gain = 1): Field =>
+    (s) => [...lorenzField(28)(s.slice(0, 3)), (gain * s[0]) / 10 - rate * s[3]];
+  const twin =
+    (rho: number): Field =>
+    (s) => [...lorenzField(28)(s.slice(0, 3)), ...lorenzField(rho)(s.slice(3))];
+  const x4 = [...x0, 0.5];
+  const x6 = [...x0, ...lorenz(28, [2, 1, 1], 1)[0]];
+  const d4 = from(driven(1), x4, T);
+  const d6 = from(twin(28), x6, T);
+
+  describe('PE (n = 20): the model from every test point, 20 steps, MSE against the point 20 steps later', () => {
+    const cases: [string, (z: number[]) => number[], number[][], boolean][] = [
+      ['the true system on its own trajectory', float32Map(lorenzField(28), dt), l28, true],
+      ['Lorenz on the trajectory from a nearby initial state', float32Map(lorenzField(28), dt), l28near, true],
+      ['a ρ = 35 model on ρ = 28 data', float32Map(lorenzField(35), dt), l28, false],
+      ['a Rössler model on Lorenz data', float32Map(rosslerField, dt), l28, false],
+      ['4-D, only the last dimension of the model wrong', float32Map(driven(2), dt), d4, false],
+      ['6-D, only dims 4–6 of the model wrong (ρ = 35)', float32Map(twin(35), dt), d6, false],
+      ['a model that leaves the box (z ↦ 1.3·z)', (z) => z.map((v) => Math.fround(1.3 * v)), l28, false],
+    ];
+    for (const [name, model, X, exact] of cases)
+      it(`agrees to 1e-9, in large batches and as 64 ensemble members per call: ${name}`, async () => {
+        const reference = refPredictionError(model, X, 20);
+        const batched = await predictionError(simulatorOf(model), asTrajectory(X), 20);
+        const perCall: Simulate = (states, steps) => simulatorOf(model)(states, steps);
+        const members = await predictionError(perCall, asTrajectory(X), 20);
+        assert.equal(batched.starts, X.length - 20);
+        assert.equal(members.starts, X.length - 20);
+        nearRelative(batched.value, reference, `PE ${name} (last rows)`);
+        nearRelative(members.value, reference, `PE ${name} (64 members per call)`);
+        // the true system scores float32 rounding only
+        if (exact) assert.ok(reference < 1e-8, `PE of the true system ${reference}`);
+        else assert.ok(reference > 1e-4, `PE ${reference}`);
+      });
+
+    it('a model that overflows: the reference gives Inf, Attractor NaN with the reason', async () => {
+      const square = (z: number[]) => z.map((v) => Math.fround(v * v));
+      assert.equal(refPredictionError(square, l28, 20), Infinity);
+      const pe = await predictionError(simulatorOf(square), asTrajectory(l28), 20);
+      assert.ok(Number.isNaN(pe.value));
+      assert.match(pe.reason ?? '', /left the finite numbers/);
+    });
+  });
+
+  describe('VPT: leading predicted steps with NRMSE < 0.5, σ of the attractor (np.std of a long run)', () => {
+    // the "training data": a long run of the system, not the evaluated window
+    const train = integrate(lorenzField(28), [1, 1, 1], dt, 20_000, 1000);
+    const train4 = integrate(driven(1), [1, 1, 1, 0], dt, 20_000, 1000);
+    const train6 = integrate(twin(28), [1, 1, 1, 2, 1, 1], dt, 20_000, 1000);
+    const cases: [string, number[][], number[][], number[][]][] = [
+      ['a trajectory against itself', l28, l28, train],
+      ['Lorenz from two nearby initial states', l28, l28near, train],
+      ['Lorenz ρ = 28 against ρ = 35 from the same state', l28, l35, train],
+      ['Lorenz against Rössler', l28, ross, train],
+      ['4-D, only the last dimension wrong', d4, from(driven(1, -1), x4, T), train4],
+      [
+        '6-D, only dims 4–6 wrong (from a state 1e-6 away)',
+        d6,
+        from(twin(28), [...x6.slice(0, 5), x6[5] + 1e-6], T),
+        train6,
+      ],
+      ['a forecast exact until it turns NaN', l28, l28.map((r, t) => (t < 1000 ? r : r.map(() => NaN))), train],
+      [
+        'a forecast that leaves the box after staying within it',
+        l28,
+        l28.map((r, t) => (t < 40 ? r : r.map((v) => v * (1 + (t - 40) / 50)))),
+        train,
+      ],
+    ];
+    const lambda = 0.9056;
+    for (const [name, truth, forecast, training] of cases)
+      it(`agrees exactly: ${name}`, () => {
+        const std = npStd(training);
+        const n = refAccuratePredictions(truth.slice(1), forecast.slice(1), std);
+        const scale = componentStd(asTrajectory(training));
+        for (let j = 0; j < std.length; j++) nearRelative(scale[j], std[j], `σ_${j + 1}`);
+        const v = validPredictionTime(asTrajectory(truth), asTrajectory(forecast), { dt, lyapunovMax: lambda, scale });
+        assert.equal(v.steps, n, name);
+        nearRelative(v.time, n * dt, 'time');
+        nearRelative(v.lyapunovTimes!, n * dt * lambda, 'Lyapunov times');
+        assert.equal(v.neverExceeded, n === T - 1);
+        if (truth === forecast) assert.equal(n, T - 1);
+        else assert.ok(n < T - 1, `${name}: ${n} steps`);
+      });
+
+    it('the window’s own σ would change the answer: the attractor’s σ is what counts', () => {
+      const window = l28.slice(0, 30);
+      const std = npStd(train);
+      const own = npStd(window);
+      // off by 0.4 σ of the attractor in every dimension: valid by the attractor's σ, not by the short window's
+      const forecast = window.map((r, t) => (t === 0 ? r : r.map((v, j) => v + 0.4 * std[j])));
+      const withAttractor = refAccuratePredictions(window.slice(1), forecast.slice(1), std);
+      const withWindow = refAccuratePredictions(window.slice(1), forecast.slice(1), own);
+      const v = validPredictionTime(asTrajectory(window), asTrajectory(forecast), {
+        dt,
+        lyapunovMax: lambda,
+        scale: componentStd(asTrajectory(train)),
+      });
+      assert.equal(withAttractor, 29);
+      assert.equal(withWindow, 0);
+      assert.equal(v.steps, withAttractor);
+    });
   });
 });
