@@ -2,8 +2,8 @@
  * The preview's colours and views in a real VS Code (code-server + headless Chromium, software WebGL): the 3D view
  * coloured by time, by the analysis's linear subregions (through the view's per-point colouring, dropped when a new
  * run starts), zoomed by the wheel; the time series' uPlot colours following a theme change while the preview is
- * open; and the note shown when WebGL is unavailable from the start (the last test: it takes WebGL away from every
- * page opened after it).
+ * open; and the note shown when WebGL is unavailable from the start, the canvas renderer then drawing the subregion
+ * colours (the last test: it takes WebGL away from every page opened after it).
  */
 import * as assert from 'assert';
 import * as path from 'path';
@@ -56,6 +56,21 @@ describe('3D view colours, wheel zoom, theme and WebGL fallback (UI)', function 
         if (r > 180 && g > 160 && b < 110) yellow++;
       }
       return { drawn, warm, yellow };
+    });
+
+  /** Pixels of the canvas renderer's plot unlike its background, and of them the warm ones (as in glColours). */
+  const canvasColours = (frame: FrameLocator) =>
+    frame.locator('canvas#phase').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let drawn = 0;
+      let warm = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        const [r, g, b] = [d[i], d[i + 1], d[i + 2]];
+        if (Math.abs(r - d[0]) + Math.abs(g - d[1]) + Math.abs(b - d[2]) <= 60) continue;
+        drawn++;
+        if (r > b + 40 || g > b + 40) warm++;
+      }
+      return { drawn, warm };
     });
 
   /** Chooses an entry of the 3D colour select by keyboard, as a user can. */
@@ -158,9 +173,13 @@ describe('3D view colours, wheel zoom, theme and WebGL fallback (UI)', function 
   it('draws the time series in the new theme’s colours when the theme changes under an open preview', async () => {
     const frame = await previewModel(ui.wb, 'lorenz_flow.onnx');
     await run(frame);
-    /** The theme's chart blue and label grey, the legend's marker for the model, and label pixels in the lanes. */
-    const colours = () =>
-      frame.locator('#series').evaluate((series) => {
+    /**
+     * The theme's chart blue, label grey and editor background; the legend's marker for the model; in the lanes,
+     * pixels of the label grey and of the trace in this blue (and in `other`, another theme's blue); the 3D view's
+     * WebGL background (its corner pixel).
+     */
+    const colours = (other: number[] = [-999, -999, -999]) =>
+      frame.locator('#series').evaluate((series, other) => {
         const style = getComputedStyle(document.body);
         const probe = document.createElement('canvas').getContext('2d')!;
         const rgb = (css: string) => {
@@ -169,27 +188,43 @@ describe('3D view colours, wheel zoom, theme and WebGL fallback (UI)', function 
           probe.fillRect(0, 0, 1, 1);
           return Array.from(probe.getImageData(0, 0, 1, 1).data.slice(0, 3));
         };
+        const near = (d: Uint8ClampedArray, i: number, c: number[], tolerance: number) =>
+          Math.abs(d[i] - c[0]) + Math.abs(d[i + 1] - c[1]) + Math.abs(d[i + 2] - c[2]) <= tolerance;
         const blue = rgb(style.getPropertyValue('--vscode-charts-blue').trim());
         const label = rgb(style.getPropertyValue('--vscode-descriptionForeground').trim());
+        const background = rgb(style.getPropertyValue('--vscode-editor-background').trim());
         const marker = series.querySelector<HTMLElement>('.u-legend .u-series:nth-child(2) .u-marker')!;
         let labels = 0;
+        let trace = 0;
+        let otherTrace = 0;
         for (const canvas of Array.from(series.querySelectorAll('canvas'))) {
           const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-          for (let i = 0; i < d.length; i += 4)
-            if (Math.abs(d[i] - label[0]) + Math.abs(d[i + 1] - label[1]) + Math.abs(d[i + 2] - label[2]) <= 30)
-              labels++;
+          for (let i = 0; i < d.length; i += 4) {
+            if (near(d, i, label, 30)) labels++;
+            if (near(d, i, blue, 12)) trace++;
+            if (near(d, i, other, 12)) otherTrace++;
+          }
         }
+        const gl = document.getElementById('phase-gl') as HTMLCanvasElement;
+        const copy = document.createElement('canvas').getContext('2d')!;
+        copy.drawImage(gl, 0, 0, 1, 1, 0, 0, 1, 1);
         return {
           light: document.body.classList.contains('vscode-light'),
           blue,
+          background,
           marker: rgb(getComputedStyle(marker).borderColor),
           labels,
+          trace,
+          otherTrace,
+          phaseBackground: Array.from(copy.getImageData(0, 0, 1, 1).data.slice(0, 3)),
         };
-      });
+      }, other);
     const light = await colours();
     assert.strictEqual(light.light, true, 'the harness starts in a light theme');
     assert.deepStrictEqual(light.marker, light.blue, 'the model’s legend marker is the theme’s chart blue');
     assert.ok(light.labels > 30, `labels in the theme's grey (${light.labels} pixels)`);
+    assert.ok(light.trace > 500, `the traces in the theme's blue (${light.trace} pixels)`);
+    assert.deepStrictEqual(light.phaseBackground, light.background, 'the 3D view on the editor background');
 
     // The theme picked from the palette with the preview open (the harness's pickColorTheme closes the editors).
     const pick = async (theme: string) => {
@@ -207,13 +242,21 @@ describe('3D view colours, wheel zoom, theme and WebGL fallback (UI)', function 
     try {
       const dark = await waitFor(
         async () => {
-          const c = await colours();
-          return !c.light && c.labels > 30 ? c : undefined;
+          const c = await colours(light.blue);
+          return !c.light && c.labels > 30 && c.trace > 500 ? c : undefined;
         },
-        { timeout: 30_000, message: 'the preview in the dark theme, its lanes redrawn' },
+        { timeout: 30_000, message: 'the preview in the dark theme, its traces and labels redrawn in its colours' },
       );
       assert.notDeepStrictEqual(dark.blue, light.blue, 'the themes’ blues differ');
       assert.deepStrictEqual(dark.marker, dark.blue, 'the legend marker follows the theme');
+      assert.ok(
+        dark.otherTrace < dark.trace / 20,
+        `no trace left in the light theme's blue (${dark.otherTrace} pixels)`,
+      );
+      assert.notDeepStrictEqual(dark.background, light.background, 'the themes’ backgrounds differ');
+      await waitFor(async () => JSON.stringify((await colours()).phaseBackground) === JSON.stringify(dark.background), {
+        message: 'the 3D view redrawn on the dark background',
+      });
       assert.strictEqual(await attr(frame, '#series', 'data-probe'), 'before the theme change', 'the same preview');
     } finally {
       await pick('Light Modern');
@@ -244,5 +287,29 @@ describe('3D view colours, wheel zoom, theme and WebGL fallback (UI)', function 
     assert.strictEqual(await attr(frame, 'canvas#phase', 'data-renderer'), 'canvas');
     assert.ok(Number(await attr(frame, 'canvas#phase', 'data-points')) > 0, 'the canvas renderer draws the run');
     assert.ok(await frame.locator('canvas#phase-gl').isHidden(), 'no WebGL canvas');
+
+    // The analysis's subregion colours are drawn by the canvas renderer too.
+    const plrnn = await previewModel(ui.wb, 'lorenz63-plrnn.onnx');
+    await run(plrnn);
+    assert.strictEqual(await attr(plrnn, 'canvas#phase', 'data-renderer'), 'canvas');
+    assert.strictEqual((await canvasColours(plrnn)).warm, 0, 'one member, the theme’s blue');
+    await plrnn.locator('vscode-button#analyse').click();
+    await waitFor(async () => /found in/.test((await plrnn.locator('#analysis-status').textContent()) ?? ''), {
+      timeout: 180_000,
+      message: 'the analysis to finish',
+    });
+    await waitFor(async () => (await attr(plrnn, 'canvas#phase', 'data-colouring')) === 'regions', {
+      message: 'the canvas view coloured by subregion',
+    });
+    const coloured = await waitFor(
+      async () => {
+        const p = await canvasColours(plrnn);
+        return p.warm > 100 ? p : undefined;
+      },
+      { message: 'the canvas picture in the subregions’ colours' },
+    );
+    console.log(
+      `      canvas coloured by subregion: ${coloured.warm} of ${coloured.drawn} pixels off the first colour`,
+    );
   });
 });

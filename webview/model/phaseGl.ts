@@ -1,8 +1,9 @@
 /**
  * The 3D projection in WebGL (three.js): every point of every ensemble member, drawn as line strips straight from
- * the trajectory's own Float32Array. The array ([rows, members, width]) is uploaded once as one GPU buffer; each
- * member's line reads its three plotted components out of it as strided attributes, so changing nothing but the
- * view redraws without touching the data, and a streamed chunk uploads only its own rows. The normalisation to the
+ * the trajectory's own Float32Array. The array ([rows, members, width]) is uploaded as one GPU buffer (a prefix of
+ * it, grown fourfold when the rows outgrow it); each member's line reads its three plotted components out of it as
+ * strided attributes, so changing nothing but the view redraws without touching the data, and a streamed chunk
+ * uploads only its own rows. The normalisation to the
  * unit cube is the model matrix, so a growing range costs nothing either.
  *
  * Text (axis names, the fixed point's coordinates, marker labels) goes on a 2D canvas laid over this one, placed
@@ -23,6 +24,7 @@ import {
   Line,
   Matrix4,
   OrthographicCamera,
+  Points,
   Scene,
   ShaderMaterial,
   Vector3,
@@ -53,10 +55,22 @@ const MODE = { member: 0, time: 1, index: 2 } as const;
 /**
  * Vertices an interactive frame (a drag, a wheel turn, a run streaming in) may draw, all members together; more are
  * thinned to every k-th row until the interaction stops, then the whole trajectory is drawn. A software rasteriser
- * takes about 1 µs per vertex (10^4 ≈ 13 ms here, 10^6 ≈ 0.8 s); a GPU draws millions per frame.
+ * takes about 1 µs per vertex (10^4 ≈ 13 ms here, 10^6 ≈ 0.8 s); a GPU draws millions per frame. At 3,000 points a
+ * rotate step here cost 8 ms (10^4: 15 ms), about what the canvas renderer takes for 10^4 points.
+ *
+ * The thinned rows are drawn as points, not as a line: a line through every k-th row is k times longer on screen,
+ * and a software rasteriser pays per pixel of line (at 10^6 rows thinned to 10^4, a line strip cost as much as
+ * the whole trajectory's), where a point is a few pixels whatever k is.
  */
-const SOFTWARE_BUDGET = 10_000;
+const SOFTWARE_BUDGET = 3_000;
 const GPU_BUDGET = 4_000_000;
+/**
+ * Rows the GPU buffer holds at first: it grows to four times the rows filled when they outgrow it, so a run's first
+ * frame uploads its first rows, not the whole run's capacity (at 10^6 steps, 12 MB took 0.3–0.8 s of that frame).
+ */
+const FIRST_BUFFER_ROWS = 4096;
+/** Rows of the true system's track an interactive frame draws (as points, like the thinned model). */
+const REFERENCE_BUDGET_SHARE = 0.5;
 
 /**
  * Whether WebGL2 is rasterised in software (true), on a GPU (false), or not available (undefined); asked of a
@@ -82,11 +96,13 @@ uniform float first;
 uniform float count;
 uniform vec3 ramp[5];
 uniform vec3 palette[${PALETTE_SIZE}];
+uniform float pointSize;
 out vec3 vColour;
 out float vIndex;
 void main() {
   vIndex = float(gl_VertexID);
   gl_Position = projectionMatrix * modelViewMatrix * vec4(ax, ay, az, 1.0);
+  gl_PointSize = pointSize;
   if (mode == 1) {
     float s = clamp((vIndex - first) / max(1.0, count - 1.0), 0.0, 1.0) * 4.0;
     int i = int(min(floor(s), 3.0));
@@ -158,8 +174,10 @@ export class PhaseGl {
   /** Maps the data's ranges onto the cube [-1, 1]³. */
   private readonly cube = new Group();
   private lines: Line<BufferGeometry, ShaderMaterial>[] = [];
-  /** Per member, the same line thinned by an index of every k-th row, for interactive frames. */
-  private coarse: Line<BufferGeometry, ShaderMaterial>[] = [];
+  /** Per member, every k-th row as points, for interactive frames. */
+  private coarse: Points<BufferGeometry, ShaderMaterial>[] = [];
+  /** The reference's every k-th row as points, for interactive frames. */
+  private coarseReference: Points<BufferGeometry, ShaderMaterial> | undefined;
   private readonly budget: number;
   private referenceLine: Line<BufferGeometry, ShaderMaterial> | undefined;
   private buffer: InterleavedBuffer | undefined;
@@ -169,10 +187,13 @@ export class PhaseGl {
   private builtFor: Float32Array | undefined;
   private builtReference: ReferenceTrack | undefined;
   private uploadedRows = 0;
+  /** Rows the GPU buffer can hold (a prefix of the trajectory's array). */
+  private bufferRows = 0;
   private ranges: Ranges | undefined;
   private colouring: Colouring = { by: 'member' };
   private colouringVersion = 0;
   private lost = false;
+  private readonly warmMaterial = this.material();
 
   /** Undefined when this browser gives no WebGL2 context (three.js needs WebGL2). */
   static create(canvas: HTMLCanvasElement, onLost: () => void): PhaseGl | undefined {
@@ -220,19 +241,22 @@ export class PhaseGl {
     else if (before.by === 'index' || colouring.by === 'index') this.colouringVersion++;
   }
 
-  /** Compiles the shaders before the first Run, so the first points are not held up by it. */
-  warmUp(theme: Theme): void {
-    const t: RunBuffer = {
-      data: new Float32Array(6),
-      members: 1,
-      width: 3,
-      rows: 2,
-      burnIn: 0,
-      timeStep: 1,
-      names: [],
-    };
-    this.draw(t, { axes: [0, 1, 2], yaw: 0, pitch: 0, zoom: 1 }, theme, undefined, 10, 10);
-    this.reset();
+  /**
+   * Compiles the shaders (the line's and the points') before the first Run, so the first points are not held up by
+   * it. three.js frees a program when no material uses it any more, so this material is kept until `dispose`.
+   */
+  warmUp(): void {
+    const geometry = new BufferGeometry();
+    for (const name of ['ax', 'ay', 'az']) geometry.setAttribute(name, new BufferAttribute(new Float32Array(2), 1));
+    const warm = [new Line(geometry, this.warmMaterial), new Points(geometry, this.warmMaterial)];
+    for (const o of warm) {
+      o.frustumCulled = false;
+      this.cube.add(o);
+    }
+    this.renderer.setSize(10, 10, false);
+    this.renderer.render(this.scene, this.camera);
+    for (const o of warm) this.cube.remove(o);
+    geometry.dispose();
   }
 
   private reset(): void {
@@ -252,11 +276,14 @@ export class PhaseGl {
   }
 
   private dropReference(): void {
-    if (!this.referenceLine) return;
-    this.referenceLine.geometry.dispose();
-    this.referenceLine.material.dispose();
-    this.cube.remove(this.referenceLine);
+    for (const o of [this.referenceLine, this.coarseReference]) {
+      if (!o) continue;
+      o.geometry.dispose();
+      o.material.dispose();
+      this.cube.remove(o);
+    }
     this.referenceLine = undefined;
+    this.coarseReference = undefined;
     this.builtReference = undefined;
   }
 
@@ -270,6 +297,7 @@ export class PhaseGl {
       palette: { value: Array.from({ length: PALETTE_SIZE }, () => new Vector3()) },
       opacity: { value: 1 },
       dashed: { value: false },
+      pointSize: { value: 2 * (window.devicePixelRatio || 1) },
     };
     return new ShaderMaterial({
       glslVersion: GLSL3,
@@ -296,7 +324,9 @@ export class PhaseGl {
     this.built = key;
     this.builtFor = t.data;
     const stride = t.members * t.width;
-    this.buffer = new InterleavedBuffer(t.data, stride);
+    const capacity = Math.min(t.data.length / stride, Math.max(FIRST_BUFFER_ROWS, 4 * t.rows));
+    this.buffer = new InterleavedBuffer(t.data.subarray(0, capacity * stride), stride);
+    this.bufferRows = capacity;
     this.uploadedRows = t.rows;
     const colouring = this.colouring;
     // Indices are read as they are (bytes, not normalised): the shader sees 0, 1, 2, …
@@ -312,9 +342,9 @@ export class PhaseGl {
       line.userData.member = m;
       this.lines.push(line);
       this.cube.add(line);
-      // The thinned line gets a small copy of the rows it keeps (an index into the full buffer would not do: a
+      // The thinned points get a small copy of the rows they keep (an index into the full buffer would not do: a
       // software rasteriser then processes every vertex between the first and last index).
-      const coarse = new Line(new BufferGeometry(), this.material());
+      const coarse = new Points(new BufferGeometry(), this.material());
       coarse.frustumCulled = false;
       coarse.renderOrder = line.renderOrder;
       coarse.userData.member = m;
@@ -336,6 +366,21 @@ export class PhaseGl {
     this.referenceLine = line;
     this.builtReference = ref;
     this.cube.add(line);
+    const coarse = new Points(new BufferGeometry(), this.material());
+    coarse.frustumCulled = false;
+    coarse.renderOrder = line.renderOrder;
+    coarse.visible = false;
+    const keep = Math.max(1, Math.floor(this.budget * REFERENCE_BUDGET_SHARE));
+    const stride = Math.max(1, Math.ceil(ref.rows / keep));
+    const n = Math.ceil(ref.rows / stride);
+    for (let k = 0; k < 3; k++) {
+      const values = new Float32Array(n);
+      for (let i = 0; i < n; i++) values[i] = ref.data[i * stride * ref.width + view.axes[k]];
+      coarse.geometry.setAttribute(['ax', 'ay', 'az'][k], new BufferAttribute(values, 1));
+    }
+    coarse.userData.stride = stride;
+    this.coarseReference = coarse;
+    this.cube.add(coarse);
   }
 
   /**
@@ -352,7 +397,7 @@ export class PhaseGl {
     interactive = false,
   ): GlFrame & { ranges: [number, number][] } {
     const key = `${t.members}:${t.width}:${t.burnIn}:${view.axes.join(',')}:${this.colouringVersion}`;
-    if (key !== this.built || t.data !== this.builtFor) this.build(t, view, key);
+    if (key !== this.built || t.data !== this.builtFor || t.rows > this.bufferRows) this.build(t, view, key);
     const buffer = this.buffer!;
     if (t.rows > this.uploadedRows) {
       // Only the rows that arrived since the last frame go to the GPU.
@@ -414,12 +459,17 @@ export class PhaseGl {
         (u.palette.value as Vector3[]).forEach((v, k) => v.copy(colourUniform(pal[k % pal.length] ?? theme.series[0])));
       }
     });
-    if (this.referenceLine) {
-      const u = this.referenceLine.material.uniforms;
+    if (this.referenceLine && this.coarseReference) {
+      // Thinned with the model: in an interactive frame the truth's every k-th row, as points.
+      const thin = stride > 1;
+      this.referenceLine.visible = !thin;
+      this.coarseReference.visible = thin;
+      const shown = thin ? this.coarseReference : this.referenceLine;
+      const u = shown.material.uniforms;
       (u.colour.value as Vector3).copy(colourUniform(theme.reference));
       u.opacity.value = 0.6;
-      u.dashed.value = true;
-      this.referenceLine.geometry.setDrawRange(0, refRows);
+      u.dashed.value = !thin;
+      shown.geometry.setDrawRange(0, thin ? Math.ceil(refRows / this.coarseReference.userData.stride) : refRows);
     }
 
     this.placeCamera(view, w, h);
@@ -430,11 +480,11 @@ export class PhaseGl {
   }
 
   /**
-   * Fills the thinned line with every `stride`-th row from `first` (and the last row) of member `m`; returns its
+   * Fills the thinned points with every `stride`-th row from `first` (and the last row) of member `m`; returns its
    * vertex count. Rewritten in place only when the rows or the stride changed.
    */
   private thin(
-    line: Line<BufferGeometry, ShaderMaterial>,
+    line: Points<BufferGeometry, ShaderMaterial>,
     t: RunBuffer,
     axes: readonly number[],
     stride: number,
@@ -506,6 +556,7 @@ export class PhaseGl {
 
   dispose(): void {
     this.reset();
+    this.warmMaterial.dispose();
     this.renderer.dispose();
   }
 }

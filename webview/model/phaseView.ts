@@ -8,8 +8,8 @@
  *   as rings with their label in both renderers; `setMarkers([], [])` clears them.
  * - `setColouring(index, palette)`: a colour per point, `index[row * members + member]` choosing one of `palette`
  *   (CSS colours, at most PALETTE_SIZE); `index` covers the trajectory's capacity (steps × members). Call again with
- *   the same array after filling in more of it; `setColouring(undefined)` goes back to the colour-by choice. WebGL
- *   only: the canvas fallback colours by member.
+ *   the same array after filling in more of it; `setColouring(undefined)` goes back to the colour-by choice. Both
+ *   renderers draw it (the canvas one on the rows it keeps).
  * - `setColourBy('member' | 'time')`: the user's choice when no per-point colouring is set.
  */
 import type { ReferenceTrack } from '../../src/models/previewProtocol';
@@ -48,11 +48,10 @@ export class PhaseView {
   constructor(
     readonly canvas: HTMLCanvasElement,
     private readonly glCanvas: HTMLCanvasElement,
-    theme: Theme,
     private readonly onFallback: () => void,
   ) {
     this.gl = PhaseGl.create(glCanvas, () => this.lose('WebGL stopped (its context was lost)'));
-    if (this.gl) this.gl.warmUp(theme);
+    if (this.gl) this.gl.warmUp();
     else this.fallback = 'WebGL is not available here';
   }
 
@@ -100,7 +99,7 @@ export class PhaseView {
     if (!gl || projection === '2d' || t.rows <= t.burnIn) {
       this.glCanvas.hidden = true;
       this.fullDetail = true;
-      const result = drawPhase(this.canvas, t, view, theme, reference);
+      const result = drawPhase(this.canvas, t, view, theme, reference, this.perPoint);
       if (result.place && this.markers.length) {
         const ctx = this.canvas.getContext('2d')!;
         this.drawMarkers(ctx, result.place, theme);

@@ -134,18 +134,74 @@ export interface PlotResult {
   };
 }
 
+/** A colour per point: `index[row * members + member]` picks one of `palette` (the dynamics analysis's subregions). */
+export interface PointColours {
+  readonly index: Uint8Array;
+  readonly palette: readonly string[];
+}
+
+/**
+ * Strokes member `m`'s rows from the burn-in, every `stride`-th, through `at` (screen position, or undefined to
+ * skip a row); with `colours`, each run of rows of one colour is its own path, joined to the previous one. Returns
+ * the rows drawn and the farthest of them from `centre`.
+ */
+function strokeMember(
+  ctx: CanvasRenderingContext2D,
+  t: RunBuffer,
+  m: number,
+  stride: number,
+  at: (row: number) => [number, number] | undefined,
+  colour: string,
+  colours: PointColours | undefined,
+  centre: [number, number] = [0, 0],
+): { drawn: number; radius: number } {
+  let drawn = 0;
+  let radius = 0;
+  let current = -1;
+  let last: [number, number] | undefined;
+  ctx.strokeStyle = colour;
+  ctx.beginPath();
+  for (let r = t.burnIn; r < t.rows; r += stride) {
+    const p = at(r);
+    if (!p || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) continue;
+    const k = colours ? colours.index[r * t.members + m] : -1;
+    if (colours && k !== current) {
+      if (last) {
+        ctx.lineTo(p[0], p[1]);
+        ctx.stroke();
+      }
+      current = k;
+      ctx.strokeStyle = colours.palette[k % colours.palette.length] ?? colour;
+      ctx.beginPath();
+      if (last) ctx.moveTo(last[0], last[1]);
+    }
+    if (last) ctx.lineTo(p[0], p[1]);
+    else ctx.moveTo(p[0], p[1]);
+    last = p;
+    drawn++;
+    const rad = Math.hypot(p[0] - centre[0], p[1] - centre[1]);
+    if (rad > radius) radius = rad;
+  }
+  ctx.stroke();
+  return { drawn, radius };
+}
+
 /** A phase portrait for d = 2, else the 3D projection. */
 export function projectionOf(width: number): '2d' | '3d' {
   return width === 2 ? '2d' : '3d';
 }
 
-/** The 3D projection; `reference` (when given) is drawn when the three axes are among its components. */
+/**
+ * The 3D projection; `reference` (when given) is drawn when the three axes are among its components; `colours`
+ * (when given) colour the model's points instead of its members' colours.
+ */
 export function drawPhase(
   canvas: HTMLCanvasElement,
   t: RunBuffer,
   view: View3d,
   theme: Theme,
   reference?: ReferenceTrack,
+  colours?: PointColours,
 ): PlotResult {
   const { ctx, w, h } = prepare(canvas, theme);
   const projection = projectionOf(t.width);
@@ -160,7 +216,7 @@ export function drawPhase(
     );
     return { points: 0, referencePoints: 0, projection };
   }
-  if (projection === '2d') return drawPortrait(ctx, w, h, t, view, theme, reference);
+  if (projection === '2d') return drawPortrait(ctx, w, h, t, view, theme, reference, colours);
   const [a, b, c] = view.axes;
   const ref = reference && view.axes.every((k) => k < reference.width) ? reference : undefined;
   const ranges = [range(t, a, ref), range(t, b, ref), range(t, c, ref)];
@@ -174,21 +230,19 @@ export function drawPhase(
   ctx.lineWidth = 1;
   for (let m = t.members - 1; m >= 0; m--) {
     const { colour, alpha } = memberColour(theme, m, t.members);
-    ctx.strokeStyle = colour;
     ctx.globalAlpha = alpha;
-    ctx.beginPath();
-    let started = false;
-    for (let r = t.burnIn; r < t.rows; r += stride) {
-      const [px, py] = project(norm(value(t, r, m, a), 0), norm(value(t, r, m, b), 1), norm(value(t, r, m, c), 2));
-      if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
-      if (started) ctx.lineTo(px, py);
-      else ctx.moveTo(px, py);
-      started = true;
-      drawn++;
-      const rad = Math.hypot(px - centre[0], py - centre[1]);
-      if (rad > pointRadius) pointRadius = rad;
-    }
-    ctx.stroke();
+    const member = strokeMember(
+      ctx,
+      t,
+      m,
+      stride,
+      (r) => project(norm(value(t, r, m, a), 0), norm(value(t, r, m, b), 1), norm(value(t, r, m, c), 2)),
+      colour,
+      colours,
+      centre,
+    );
+    drawn += member.drawn;
+    pointRadius = Math.max(pointRadius, member.radius);
   }
   const settled = fixedPoint(t);
   if (settled) {
@@ -338,6 +392,7 @@ function drawPortrait(
   view: View3d,
   theme: Theme,
   reference?: ReferenceTrack,
+  colours?: PointColours,
 ): PlotResult {
   const [a, b] = view.axes;
   const ref = reference && a < reference.width && b < reference.width ? reference : undefined;
@@ -372,20 +427,16 @@ function drawPortrait(
   let drawn = 0;
   for (let m = t.members - 1; m >= 0; m--) {
     const { colour, alpha } = memberColour(theme, m, t.members);
-    ctx.strokeStyle = colour;
     ctx.globalAlpha = alpha;
-    ctx.beginPath();
-    let started = false;
-    for (let r = t.burnIn; r < t.rows; r += stride) {
-      const x = px(value(t, r, m, a));
-      const y = py(value(t, r, m, b));
-      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-      if (started) ctx.lineTo(x, y);
-      else ctx.moveTo(x, y);
-      started = true;
-      drawn++;
-    }
-    ctx.stroke();
+    drawn += strokeMember(
+      ctx,
+      t,
+      m,
+      stride,
+      (r) => [px(value(t, r, m, a)), py(value(t, r, m, b))],
+      colour,
+      colours,
+    ).drawn;
   }
   let referencePoints = 0;
   if (ref) {

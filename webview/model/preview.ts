@@ -138,7 +138,8 @@ function setRunning(on: boolean): void {
   root.setAttribute('aria-busy', on ? 'true' : 'false');
 }
 
-/** Colour the 3D lines by ensemble member or by time (WebGL only: the canvas renderer colours by member). */
+/** Colour the 3D lines by ensemble member or by time (WebGL only: the canvas renderer colours by member; both draw
+ * the analysis's subregion colours when they are on). */
 function colourSelect(): HTMLElement {
   const wrap = el('label', { class: 'axis' });
   wrap.append(el('span', {}, 'colour'));
@@ -170,7 +171,7 @@ function showFallback(): void {
   const reason = model && projectionOf(model.width) === '3d' ? phaseView?.fallback : undefined;
   note.hidden = !reason;
   note.textContent = reason
-    ? `${reason}: the 3D projection is drawn on a 2D canvas instead, thinned to 40,000 points and slower to turn.`
+    ? `${reason}: the 3D projection is drawn on a 2D canvas instead, thinned to 40,000 points, slower to turn and coloured by member (or by subregion after Analyse dynamics), not by time.`
     : '';
   document.getElementById('colour-by')?.closest('label')?.toggleAttribute('hidden', !!reason);
 }
@@ -355,7 +356,7 @@ function render(m: PreviewModel): void {
   phaseView?.dispose();
   colourBy = 'member';
   regionColouring = undefined;
-  phaseView = new PhaseView(phase, glCanvas, theme, () => {
+  phaseView = new PhaseView(phase, glCanvas, () => {
     showFallback();
     schedule();
   });
@@ -440,7 +441,8 @@ function exportPng(): void {
  */
 function schedule(): void {
   if (frame) return;
-  const wait = running ? drawnAt + 3 * drawCost - performance.now() : 0;
+  // The run's first points are drawn at once: the budget is for the frames after them.
+  const wait = running && firstDrawMs !== undefined ? drawnAt + 3 * drawCost - performance.now() : 0;
   if (wait > 0) {
     drawTimer ??= setTimeout(() => {
       drawTimer = undefined;
@@ -519,9 +521,10 @@ function drawPhasePlot(): PlotResult | undefined {
   else phaseCanvas.removeAttribute('data-fixed-point');
   lastPhase = phase;
   drawMarker();
-  // Per-point colours are WebGL's (the canvas renderer colours by member).
-  const coloured = phase.projection === '3d' && phaseView.renderer === 'webgl' ? regionRows : 0;
-  phaseCanvas.setAttribute('data-colouring', coloured ? 'regions' : colourBy);
+  // Both renderers draw the subregion colours; colour by time is WebGL's (the canvas renderer colours by member).
+  const coloured = phase.points > 0 ? regionRows : 0;
+  const colouredBy = phase.projection === '3d' && phaseView.renderer === 'webgl' ? colourBy : 'member';
+  phaseCanvas.setAttribute('data-colouring', coloured ? 'regions' : colouredBy);
   analysis?.draw(phase, phaseCanvas, theme, coloured);
   return phase;
 }
@@ -541,6 +544,14 @@ function drawAll(model: PreviewModel): void {
   const overlay = showReference ? reference : undefined;
   const seriesCanvas = byId('series');
   const phase = drawPhasePlot()!;
+  if (phase.points > 0 && firstDrawMs === undefined && runClickedAt > 0) {
+    // The run's first points are on screen as soon as this frame is shown: the time series and the spectrum
+    // (uPlot charts built anew for the run's shape) follow in the next frame rather than hold this one up.
+    firstDrawMs = performance.now() - runClickedAt;
+    byId('status').setAttribute('data-first-draw-ms', firstDrawMs.toFixed(0));
+    frame = requestAnimationFrame(draw);
+    return;
+  }
   const series = seriesPlots!.update(t, overlay);
   seriesCanvas.setAttribute('data-reference-points', String(series.referencePoints));
   seriesCanvas.setAttribute('data-plot-left', String(series.plotLeft));
@@ -563,10 +574,6 @@ function drawAll(model: PreviewModel): void {
     lastSpectrum = now;
   }
   spectrumPlot!.update(traj ? spectrum : undefined, t.names);
-  if (phase.points > 0 && firstDrawMs === undefined && runClickedAt > 0) {
-    firstDrawMs = now - runClickedAt;
-    byId('status').setAttribute('data-first-draw-ms', firstDrawMs.toFixed(0));
-  }
 }
 
 /** The 3D view's mark of the time under the time-series cursor: an overlay, so moving it redraws nothing else. */
