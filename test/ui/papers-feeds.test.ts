@@ -1,8 +1,9 @@
 /**
  * The Feeds group of the Papers view as a user drives it, against the local fixture server standing for the
  * arXiv API: category feeds fetched when the view opens, the count of papers new since the last visit,
- * "Load more", a query feed added from the palette (its query checked as it is typed), a 503 that keeps the
- * saved papers under an error row with Retry; and, offline, the calm info row at the top of Daily.
+ * "Load more", a query feed added from the palette (its query checked as it is typed) and paged, a 503 and
+ * arXiv's error page that keep the saved papers under an error row with Retry; and, offline, the calm info row at
+ * the top of Daily.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -39,7 +40,7 @@ describe('papers feeds (UI)', function () {
     lg[0] = { ...lg[0], title: 'Reservoir computing of attractors' };
     lg[1] = { ...lg[1], summary: 'We scale transformers to longer contexts.' }; // no keyword: left out
     fixture.set(categoryQuery('cs.LG', DEFAULT_KEYWORDS['cs.LG']), lg);
-    fixture.set(KOOPMAN_QUERY, feedPapers('Koopman paper', 2, 500));
+    fixture.set(KOOPMAN_QUERY, feedPapers('Koopman paper', 4, 500));
     routeArxivFeeds(server, fixture, 3);
     Object.assign(settings, {
       'attractor.huggingface.endpoint': server.url,
@@ -161,7 +162,7 @@ describe('papers feeds (UI)', function () {
     await setExpanded('nlin.CD', false);
   });
 
-  it('adds a query feed from the palette, checking the query as it is typed, and lists its papers', async () => {
+  it('adds a query feed from the palette, checking the query as it is typed, and pages its papers', async () => {
     const { page } = ui.wb;
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await ui.wb.runInputCommand('Attractor: Add arXiv Query Feed…', { title: 'Add arXiv Query Feed' });
@@ -175,12 +176,33 @@ describe('papers feeds (UI)', function () {
     await input.fill('Koopman in chaos');
     await input.press('Enter');
     const items = await waitForRows(
-      (all) => under(all, 'Koopman in chaos').some((i) => i.label === 'Koopman paper 2'),
-      'the query feed with its papers',
+      // Shown, its papers are seen (no longer new), which redraws its rows: click "Load more" once that is done.
+      (all) =>
+        all.find((i) => i.label === 'Koopman in chaos')?.description === '3 papers' &&
+        under(all, 'Koopman in chaos').some((i) => i.label === 'Load more'),
+      'the query feed with its first page, seen',
     );
     assert.deepEqual(
       under(items, 'Koopman in chaos').map((i) => i.label),
-      ['Koopman paper 1', 'Koopman paper 2'],
+      ['Koopman paper 1', 'Koopman paper 2', 'Koopman paper 3', 'Load more'],
+    );
+    await (await row('Load more')).click();
+    const paged = await waitForRows(
+      (all) => under(all, 'Koopman in chaos').some((i) => i.label === 'Koopman paper 4'),
+      'the second page of the query feed',
+    );
+    assert.deepEqual(
+      under(paged, 'Koopman in chaos').map((i) => i.label),
+      ['Koopman paper 1', 'Koopman paper 2', 'Koopman paper 3', 'Koopman paper 4'],
+      'all four, and no "Load more" once arXiv has no more',
+    );
+    const asked = server.requestsTo('/api/query').filter((r) => r.query.get('search_query') === KOOPMAN_QUERY);
+    assert.deepEqual(
+      asked.map((r) => [r.query.get('start'), r.query.get('sortBy'), r.query.get('sortOrder')]),
+      [
+        ['0', 'submittedDate', 'descending'],
+        ['3', 'submittedDate', 'descending'],
+      ],
     );
     const user = JSON.parse(fs.readFileSync(path.join(ui.host.userDataDir, 'User', 'settings.json'), 'utf8')) as {
       'attractor.feeds.queries'?: unknown;
@@ -220,6 +242,40 @@ describe('papers feeds (UI)', function () {
     assert.deepEqual(
       under(retried, 'math.DS').map((i) => i.label),
       ['New flow paper 1', 'Flow paper 1', 'Flow paper 2'],
+    );
+  });
+
+  it('keeps the saved papers when arXiv answers with its error page, with the error it gives and Retry', async () => {
+    // arXiv reports a query it cannot run as an Atom feed of one entry titled "Error" (the fixture's answer to a
+    // query it does not know).
+    const saved = fixture.get('cat:math.DS')!;
+    fixture.delete('cat:math.DS');
+    await ui.wb.contextMenu(await row('math.DS'), 'Refresh Feeds');
+    const failed = await waitForRows(
+      (all) => under(all, 'math.DS').some((i) => /reported an error: incorrect id format/.test(i.label)),
+      'the error of the error page under math.DS',
+    );
+    const rows = under(failed, 'math.DS');
+    assert.equal(rows[0].description, 'Retry');
+    assert.deepEqual(
+      rows.slice(1).map((i) => i.label),
+      ['New flow paper 1', 'Flow paper 1', 'Flow paper 2'],
+      'the last good papers stay',
+    );
+    const error = ui.wb.treeRows('Papers').filter({ hasText: 'reported an error' }).first();
+    assert.equal(await error.locator('.codicon-error').count(), 1, 'shown as an error');
+    assert.ok(!failed.some((i) => i.label === 'Error'), 'the error entry is not listed as a paper');
+
+    fixture.set('cat:math.DS', saved);
+    const asked = server.requestsTo('/api/query').length;
+    await error.click();
+    // The same papers come back, so the rows are the saved ones again once arXiv was asked and the rows settled.
+    await waitForRows(
+      (all) =>
+        server.requestsTo('/api/query').length > asked &&
+        JSON.stringify(under(all, 'math.DS').map((i) => i.label)) ===
+          JSON.stringify(['New flow paper 1', 'Flow paper 1', 'Flow paper 2']),
+      'math.DS after Retry: its papers, no error or loading row',
     );
   });
 
