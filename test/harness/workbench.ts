@@ -247,6 +247,31 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
     await quickInput.waitFor({ state: 'hidden' });
   }
 
+  /**
+   * Waits until the command chosen from the palette shows its own input. The palette hands the focus to it, and a
+   * webview active behind it (an abstract panel opened a moment ago) can take the focus back in between: the
+   * command's input then closes as it opens, too briefly to be seen, and the quick input stays hidden. That is a
+   * focus loss, thrown so that `againWhenClosed` chooses the command again; the quick input staying open without
+   * the command's own input is the command's defect.
+   */
+  async function ownInputShown(title: string, own: Locator): Promise<void> {
+    const hiddenFor = 3_000;
+    let hiddenSince: number | undefined;
+    const shown = await waitFor(
+      async () => {
+        if (await own.isVisible()) return 'own';
+        if (await quickInput.isVisible()) hiddenSince = undefined;
+        else if (hiddenSince === undefined) hiddenSince = Date.now();
+        else if (Date.now() - hiddenSince >= hiddenFor) return 'closed';
+        return false;
+      },
+      { timeout: 20_000, message: `the input of "${title}"` },
+    ).catch((err: unknown) => {
+      throw new NotAFocusLoss(`"${title}" showed no input of its own`, { cause: err });
+    });
+    if (shown === 'closed') throw new Error(`"${title}" was chosen and the quick input closed without its input`);
+  }
+
   async function runInputCommand(
     title: string,
     shows: { title?: string; placeholder?: string },
@@ -262,10 +287,7 @@ function makeWorkbench(host: Host, browser: Browser, context: BrowserContext, pa
     await againWhenClosed(`the input of "${title}" closed under "${fill ?? ''}"`, async () => {
       const row = await commandRow(title);
       await row.click();
-      // The command not showing its own input at all is its defect, not a focus loss.
-      await own.waitFor({ timeout: 20_000 }).catch((err: unknown) => {
-        throw new NotAFocusLoss(`"${title}" showed no input of its own`, { cause: err });
-      });
+      await ownInputShown(title, own);
       if (fill !== undefined) await quickInput.fill(fill, { timeout: 5_000 });
     });
   }
