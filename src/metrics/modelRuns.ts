@@ -3,7 +3,7 @@
  * JS map in tests): λmax by Benettin's two-trajectory method, and the n-step prediction error. Starts are batched
  * as ensemble members, so a measure is a few hundred runtime calls, not one per start.
  */
-import type { Trajectory } from '../core/trajectory';
+import type { DiscreteMap, Trajectory } from '../core/trajectory';
 
 /** States (each of the model's full state length) → rows after 1..steps steps, `[steps, states, width]`. */
 export interface Simulate {
@@ -13,6 +13,39 @@ export interface Simulate {
    * (`[count, state length]`), any number of them; the runner batches them as it runs best.
    */
   readonly last?: (states: Float64Array, count: number, steps: number) => Promise<Float32Array>;
+}
+
+/**
+ * A `Simulate` over a JS map, whole states returned (float32, as the runtime returns them): how the zoo's build
+ * scores its models with the same measures the preview runs through onnxruntime.
+ */
+export function mapSimulate(map: DiscreteMap): Simulate {
+  const n = map.dim;
+  const x = new Float64Array(n);
+  const next = new Float64Array(n);
+  // row `out` of `into` receives each step's state when `every`, or only the last one
+  const run = (state: ArrayLike<number>, steps: number, into: Float32Array, at: (t: number) => number | undefined) => {
+    x.set(state);
+    for (let t = 0; t < steps; t++) {
+      map.step(x, next);
+      x.set(next);
+      const offset = at(t);
+      if (offset !== undefined) into.set(x, offset);
+    }
+  };
+  const simulate = (initialStates: readonly (readonly number[])[], steps: number) => {
+    const m = initialStates.length;
+    const out = new Float32Array(steps * m * n);
+    initialStates.forEach((s, i) => run(s, steps, out, (t) => (t * m + i) * n));
+    return Promise.resolve(out);
+  };
+  const last = (states: Float64Array, count: number, steps: number) => {
+    const out = new Float32Array(count * n);
+    for (let i = 0; i < count; i++)
+      run(states.subarray(i * n, (i + 1) * n), steps, out, (t) => (t === steps - 1 ? i * n : undefined));
+    return Promise.resolve(out);
+  };
+  return Object.assign(simulate, { last });
 }
 
 /** At most this many starts per call (the runtime's ensemble limit). */

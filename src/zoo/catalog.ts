@@ -31,6 +31,13 @@ export interface CatalogEntry {
     readonly spectralDistance: number;
     readonly lyapunovModel: number;
     readonly lyapunovSystem: number;
+    /** n-step prediction error (Hess et al. 2023): MSE n steps after each start; null when it could not be computed. */
+    readonly predictionError: number | null;
+    readonly predictionErrorSteps: number;
+    readonly predictionErrorStarts: number;
+    /** The model's first Lyapunov exponents (QR method) and the Kaplan–Yorke dimension from them. */
+    readonly lyapunovSpectrumModel: readonly number[];
+    readonly kaplanYorkeModel: number | null;
     readonly steps: number;
   };
 }

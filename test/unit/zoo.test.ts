@@ -101,9 +101,9 @@ describe('model zoo', function () {
   });
 
   let zoo: BuiltZoo;
-  before(function () {
+  before(async function () {
     this.timeout(240_000);
-    zoo = buildZoo();
+    zoo = await buildZoo();
   });
 
   it('rebuilds the committed zoo: ONNX weights within 1e-4 relative, cards and catalog identical', () => {
@@ -178,6 +178,77 @@ describe('model zoo', function () {
         s.validPrediction.lyapunovTimes! > 1,
         `${name} valid for ${s.validPrediction.lyapunovTimes} Lyapunov times`,
       );
+    }
+  });
+
+  it('shows PE (n = 20) and the Lyapunov spectrum on the cards and in the catalog; PE matches one run in onnxruntime', async () => {
+    // Independent of src/metrics: the committed ONNX file run by onnxruntime, all starts as one batch, the MSE
+    // written out here as GTF-shPLRNN's prediction_error.jl defines it (Hess et al. 2023).
+    const n = 20;
+    for (const name of ['lorenz63-sindy', 'lorenz63-plrnn', 'lorenz63-linear']) {
+      const entry = catalog.models.find((m) => m.name === name)!;
+      const scores = entry.scores!;
+      const card = readFileSync(join(modelsDir, entry.card), 'utf8');
+      assert.match(
+        card,
+        /\| PE \(n = 20, MSE of the state n steps after each of 10000 starts on the truth; Hess et al\. 2023\) \| /,
+      );
+      assert.match(card, /\| Lyapunov spectrum model \(QR, first 3, 200000 steps\) \/ system \(QR, 10\^6 steps\) \| /);
+      assert.match(card, /\| Kaplan–Yorke dimension model \/ system/);
+      const meta = modelMetadata(decodeModel(readFileSync(join(modelsDir, entry.file))));
+      const x0 = JSON.parse(meta['dynamics.initial_state']) as number[];
+      const steps = scores.steps;
+      const rest = iterate(polynomialRk4(lorenz.field, lorenz.dt), x0, steps - 1);
+      const truth = (t: number, j: number) => (t === 0 ? x0[j] : rest.data[(t - 1) * 3 + j]);
+      const count = 10_000;
+      const available = steps - n;
+      const starts = Array.from({ length: count }, (_, i) => Math.floor((i * available) / count));
+      let x: ort.Tensor = new ort.Tensor(
+        'float32',
+        Float32Array.from(starts.flatMap((t) => [0, 1, 2].map((j) => truth(t, j)))),
+        [count, 3],
+      );
+      const s = await session(name);
+      const h = lorenz.dt;
+      // a flow (SINDy's vector field) is integrated as the preview does: RK4 with the ONNX field
+      const field = async (v: Float32Array) =>
+        (await s.run({ x: new ort.Tensor('float32', v, [count, 3]) })).dxdt.data as Float32Array;
+      const step = async (z: ort.Tensor): Promise<ort.Tensor> => {
+        if (entry.kind !== 'flow') return (await s.run({ x: z })).x_next;
+        const v0 = z.data as Float32Array;
+        const k1 = await field(v0);
+        const k2 = await field(v0.map((v, i) => v + (h / 2) * k1[i]));
+        const k3 = await field(v0.map((v, i) => v + (h / 2) * k2[i]));
+        const k4 = await field(v0.map((v, i) => v + h * k3[i]));
+        return new ort.Tensor(
+          'float32',
+          v0.map((v, i) => v + (h / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i])),
+          [count, 3],
+        );
+      };
+      for (let k = 0; k < n; k++) x = await step(x);
+      const v = x.data as Float32Array;
+      let sum = 0;
+      starts.forEach((t, i) => {
+        for (let j = 0; j < 3; j++) sum += (v[i * 3 + j] - truth(t + n, j)) ** 2;
+      });
+      const pe = sum / (count * 3);
+      assert.equal(scores.predictionErrorSteps, n);
+      assert.equal(scores.predictionErrorStarts, count);
+      // float32 (onnxruntime) against the build's float64 reference map, over 20 steps of a chaotic map
+      assert.ok(
+        Math.abs(scores.predictionError! - pe) <= 0.02 * pe + 1e-7,
+        `${name}: catalog PE ${scores.predictionError} vs onnxruntime ${pe}`,
+      );
+      // λ1 of the QR spectrum and the Benettin λmax are two estimates of one number
+      const l1 = scores.lyapunovSpectrumModel[0];
+      assert.ok(Math.abs(l1 - scores.lyapunovModel) <= 0.01 * Math.abs(scores.lyapunovModel), `${name}: λ1 ${l1}`);
+    }
+    const linear = catalog.models.find((m) => m.name === 'lorenz63-linear')!.scores!;
+    for (const name of ['lorenz63-esn', 'lorenz63-plrnn', 'lorenz63-sindy']) {
+      const s = catalog.models.find((m) => m.name === name)!.scores!;
+      assert.ok(s.predictionError! < linear.predictionError! / 100, `${name} PE ${s.predictionError}`);
+      assert.ok(Math.abs(s.kaplanYorkeModel! - 2.06) < 0.1, `${name} D_KY ${s.kaplanYorkeModel}`);
     }
   });
 

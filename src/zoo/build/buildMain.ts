@@ -18,25 +18,25 @@ const root = process.env.ATTRACTOR_ROOT ?? process.cwd();
 const dir = value('--out') ?? join(root, 'media', 'models');
 const only = value('--only')?.split(',').filter(Boolean);
 
-const zoo = buildZoo({ only, log: (line) => console.log(`  ${line}`) });
-if (flag('--check')) {
-  const result = checkZoo(zoo, dir);
+async function main(): Promise<void> {
+  const zoo = await buildZoo({ only, log: (line) => console.log(`  ${line}`) });
+  if (flag('--check')) {
+    const result = checkZoo(zoo, dir);
+    console.log(
+      `checked ${zoo.files.size} files against ${dir}: ${result.identical} identical, ${result.withinTolerance} within tolerance, ${result.problems.length} problems (${zoo.seconds.toFixed(1)} s)`,
+    );
+    for (const p of result.problems) console.log(`  ✗ ${p}`);
+    process.exitCode = result.ok ? 0 : 1;
+    return;
+  }
+  await writeZoo(zoo, dir);
+  const bytes = [...zoo.files.values()].reduce((s, b) => s + b.length, 0);
   console.log(
-    `checked ${zoo.files.size} files against ${dir}: ${result.identical} identical, ${result.withinTolerance} within tolerance, ${result.problems.length} problems (${zoo.seconds.toFixed(1)} s)`,
-  );
-  for (const p of result.problems) console.log(`  ✗ ${p}`);
-  process.exitCode = result.ok ? 0 : 1;
-} else {
-  writeZoo(zoo, dir).then(
-    () => {
-      const bytes = [...zoo.files.values()].reduce((s, b) => s + b.length, 0);
-      console.log(
-        `wrote ${zoo.files.size} files (${(bytes / 1024).toFixed(0)} KB) to ${dir} in ${zoo.seconds.toFixed(1)} s`,
-      );
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    },
+    `wrote ${zoo.files.size} files (${(bytes / 1024).toFixed(0)} KB) to ${dir} in ${zoo.seconds.toFixed(1)} s`,
   );
 }
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -28,6 +28,11 @@ export function catalogScores(s: EntryScores): CatalogEntry['scores'] {
     spectralDistance: r(s.spectralDistance),
     lyapunovModel: r(s.lyapunovModel),
     lyapunovSystem: r(s.lyapunovSystem),
+    predictionError: Number.isFinite(s.predictionError.value) ? r(s.predictionError.value) : null,
+    predictionErrorSteps: s.predictionError.n,
+    predictionErrorStarts: s.predictionError.starts,
+    lyapunovSpectrumModel: s.spectrumModel.exponents.map(r),
+    kaplanYorkeModel: s.spectrumModel.kaplanYorke === undefined ? null : r(s.spectrumModel.kaplanYorke),
     steps: s.steps,
   };
 }
@@ -43,7 +48,9 @@ export interface BuiltZoo {
   readonly seconds: number;
 }
 
-export function buildZoo(options: ZooBuildOptions & { readonly log?: (line: string) => void } = {}): BuiltZoo {
+export async function buildZoo(
+  options: ZooBuildOptions & { readonly log?: (line: string) => void } = {},
+): Promise<BuiltZoo> {
   const log = options.log ?? (() => {});
   const started = performance.now();
   const entries = buildZooEntries(options);
@@ -51,7 +58,7 @@ export function buildZoo(options: ZooBuildOptions & { readonly log?: (line: stri
   const files = new Map<string, Uint8Array>();
   const models: CatalogEntry[] = [];
   for (const entry of entries) {
-    const scores = entry.learned ? scoreEntry(entry) : undefined;
+    const scores = entry.learned ? await scoreEntry(entry) : undefined;
     const card = cardText(entry, scores, DEFAULT_VPT_THRESHOLD);
     const bytes = encodeEntry(entry, card);
     files.set(`${entry.name}.onnx`, bytes);
@@ -68,7 +75,7 @@ export function buildZoo(options: ZooBuildOptions & { readonly log?: (line: stri
       ...(scores ? { scores: catalogScores(scores) } : {}),
     });
     log(
-      `${entry.name}: ${bytes.length} bytes, ${entry.graph.nodeCount} nodes${scores ? `, VPT ${scores.validPrediction.lyapunovTimes?.toFixed(2)} Λ, D_stsp ${scores.stateSpaceDivergence.toFixed(3)}, D_H ${scores.spectralDistance.toFixed(3)}, λ ${scores.lyapunovModel.toFixed(3)}` : ''}`,
+      `${entry.name}: ${bytes.length} bytes, ${entry.graph.nodeCount} nodes${scores ? `, VPT ${scores.validPrediction.lyapunovTimes?.toFixed(2)} Λ, D_stsp ${scores.stateSpaceDivergence.toFixed(3)}, D_H ${scores.spectralDistance.toFixed(3)}, PE ${scores.predictionError.value.toExponential(2)}, λ ${scores.lyapunovModel.toFixed(3)}, D_KY ${scores.spectrumModel.kaplanYorke?.toFixed(3)}` : ''}`,
     );
   }
   const catalog: Catalog = { version: ZOO_VERSION, models };

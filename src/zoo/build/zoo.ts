@@ -1,5 +1,14 @@
 import type { PaperRef, ZooKind } from '../catalog';
 import { compareTrajectories, largestLyapunov, type ReconstructionScores } from '../../metrics/index';
+import { lyapunovSpectrum } from '../../metrics/lyapunov';
+import {
+  DEFAULT_PE_STEPS,
+  DEFAULT_WARMUP,
+  drivenStates,
+  mapSimulate,
+  predictionError,
+  type PredictionErrorResult,
+} from '../../metrics/modelRuns';
 import { systemData } from './data';
 import { fitEdmd, edmdJs } from './edmd';
 import { esnJs, esnOnnx, trainEsn, type EsnOptions } from './esn';
@@ -16,7 +25,7 @@ import { Rng } from '../../core/rng';
 import { attractorScale } from '../../systems/attractorScale';
 import { truthFrom } from '../../models/groundTruthComparison';
 import { centralDerivatives, stlsq, type SindyOptions } from './sindy';
-import { DYSTS_PAPER, REFERENCE_SYSTEMS, type ReferenceSystem } from '../../systems/systems';
+import { DYSTS_PAPER, QR_SPECTRA, REFERENCE_SYSTEMS, type ReferenceSystem } from '../../systems/systems';
 
 /**
  * The model zoo: every model Attractor ships, built from source with fixed seeds. Each entry carries its ONNX
@@ -344,13 +353,31 @@ export interface EntryScores extends ReconstructionScores {
   readonly steps: number;
   readonly lyapunovModel: number;
   readonly lyapunovSystem: number;
+  /** n-step prediction error (Hess et al. 2023) over the truth's rows, the model's hidden state driven by them. */
+  readonly predictionError: PredictionErrorResult;
+  /** Rows of truth that drove the hidden state before each PE start (teacher forcing), when the model has one. */
+  readonly predictionErrorWarmup?: number;
+  /** The model's first exponents by the QR method, and its Kaplan–Yorke dimension from them. */
+  readonly spectrumModel: {
+    readonly exponents: readonly number[];
+    readonly kaplanYorke: number | undefined;
+    readonly steps: number;
+  };
 }
 
 export const EVALUATION_STEPS = 50_000;
 /** Benettin steps for a zoo model's λmax: 2·10^4 missed by up to a few per cent; 2·10^5 has settled (±0.2%). */
 export const MODEL_LYAPUNOV_BUILD_STEPS = 200_000;
+/**
+ * QR steps for a zoo model's spectrum on its card: as many as Benettin's λmax above for small states; 5·10^4 (750
+ * time units of Lorenz-63) for the ESN, whose 203-dim tangent vectors make each step a hundred times dearer, so
+ * that every test run can afford the rebuild (its λ1 agrees with its Benettin λmax to 0.1%).
+ */
+export const modelSpectrumSteps = (dim: number): number => (dim > 10 ? 50_000 : MODEL_LYAPUNOV_BUILD_STEPS);
+/** Exponents on the card: enough for the Kaplan–Yorke sum of a 3-D attractor to turn negative. */
+const SPECTRUM_COUNT = 4;
 
-export function scoreEntry(entry: ZooEntry, steps = EVALUATION_STEPS): EntryScores {
+export async function scoreEntry(entry: ZooEntry, steps = EVALUATION_STEPS): Promise<EntryScores> {
   const { system } = entry;
   const observed = system.stateNames.length;
   const start = entry.initialState.slice(0, observed);
@@ -370,7 +397,29 @@ export function scoreEntry(entry: ZooEntry, steps = EVALUATION_STEPS): EntryScor
     steps: MODEL_LYAPUNOV_BUILD_STEPS,
     transient: 1_000,
   });
-  return { ...scores, steps, lyapunovModel, lyapunovSystem: system.lyapunovMax };
+  const spectrum = lyapunovSpectrum(entry.reference, entry.initialState, {
+    dt: system.dt,
+    steps: modelSpectrumSteps(entry.dim),
+    transient: 1_000,
+    count: SPECTRUM_COUNT,
+  });
+  // the preview's PE: a model with state beyond what is observed (the ESN's reservoir) is driven by the truth first
+  const simulate = mapSimulate(entry.reference);
+  const hidden = entry.dim > observed ? await drivenStates(simulate, truth, entry.dim, DEFAULT_WARMUP) : undefined;
+  const pe = await predictionError(simulate, truth, DEFAULT_PE_STEPS, undefined, hidden);
+  return {
+    ...scores,
+    steps,
+    lyapunovModel,
+    lyapunovSystem: system.lyapunovMax,
+    predictionError: pe,
+    ...(hidden ? { predictionErrorWarmup: hidden.warmup } : {}),
+    spectrumModel: {
+      exponents: Array.from(spectrum.exponents),
+      kaplanYorke: spectrum.kaplanYorke,
+      steps: spectrum.steps,
+    },
+  };
 }
 
 export function metadataFor(entry: ZooEntry): Record<string, string> {
@@ -391,8 +440,14 @@ export function metadataFor(entry: ZooEntry): Record<string, string> {
 const fmt = (v: number, digits = 3) =>
   !Number.isFinite(v) ? String(v) : v !== 0 && Math.abs(v) < 0.01 ? v.toExponential(1) : v.toFixed(digits);
 
-export function scoresTable(scores: EntryScores, threshold: number): string[] {
+export function scoresTable(scores: EntryScores, threshold: number, systemId: string): string[] {
   const vpt = scores.validPrediction;
+  const pe = scores.predictionError;
+  const hiddenNote = scores.predictionErrorWarmup
+    ? `, the hidden state driven by the truth for ${scores.predictionErrorWarmup} rows before each start`
+    : '';
+  const model = scores.spectrumModel;
+  const system = QR_SPECTRA[systemId];
   return [
     '| measure | value |',
     '|---|---|',
@@ -402,9 +457,15 @@ export function scoresTable(scores: EntryScores, threshold: number): string[] {
     ),
     `| D_stsp (${scores.stateSpace.settings}; Hess et al. 2023) | ${fmt(scores.stateSpaceDivergence)} |`,
     `| D_H (${scores.spectrum.settings}; Hess et al. 2023) | ${fmt(scores.spectralDistance)} |`,
+    `| PE (n = ${pe.n}, MSE of the state n steps after each of ${pe.starts} starts on the truth${hiddenNote}; Hess et al. 2023) | ${Number.isFinite(pe.value) ? fmt(pe.value) : `— (${pe.reason ?? 'not computed'})`} |`,
     `| λmax model (Benettin, ${MODEL_LYAPUNOV_BUILD_STEPS} steps) / system | ${fmt(scores.lyapunovModel)} / ${fmt(scores.lyapunovSystem)} |`,
+    `| Lyapunov spectrum model (QR, first ${model.exponents.length}, ${model.steps} steps) / system (QR, 10^6 steps) | ${exponents(model.exponents)} / ${system ? exponents(system.exponents) : '—'} |`,
+    `| Kaplan–Yorke dimension model / system (Kaplan & Yorke 1979) | ${ky(model.kaplanYorke)} / ${system ? ky(system.kaplanYorke) : '—'} |`,
   ];
 }
+
+const exponents = (l: readonly number[]) => l.map((v) => v.toFixed(3)).join(', ');
+const ky = (v: number | undefined) => (v === undefined ? '— (more exponents needed)' : v.toFixed(3));
 
 export function cardText(entry: ZooEntry, scores: EntryScores | undefined, threshold: number): string {
   const lines: string[] = [`# ${entry.title}`, '', entry.summary, ''];
@@ -422,7 +483,7 @@ export function cardText(entry: ZooEntry, scores: EntryScores | undefined, thres
       `From the model's initial state, ${scores.steps} steps, compared with the true system (RK4) from the same observed state.`,
       '',
     );
-    lines.push(...scoresTable(scores, threshold), '');
+    lines.push(...scoresTable(scores, threshold, entry.system.id), '');
   }
   if (entry.papers.length) {
     lines.push('## Papers', '');
