@@ -28,10 +28,17 @@ import { findSystem, QR_SPECTRA, type ReferenceSystem } from '../systems/systems
  * of the system, and of the model when the zoo measured it at build time (`modelLyapunov`).
  */
 export interface GroundTruthOptions {
-  /** λmax of a model file measured at build time (zoo models), by absolute path. */
-  readonly modelLyapunov?: (file: string) => number | undefined;
+  /** What the zoo's build measured of a model file (zoo models), by absolute path. */
+  readonly modelLyapunov?: (file: string) => BuildTimeLyapunov | undefined;
   /** Which evaluation protocol scores D_stsp and D_H (the setting `attractor.metrics.protocol`). */
   readonly protocol?: () => EvaluationProtocol;
+}
+
+/** A zoo model's λmax (Benettin) and its first exponents by QR with their Kaplan–Yorke dimension, from its card. */
+export interface BuildTimeLyapunov {
+  readonly lambdaMax: number;
+  readonly exponents?: readonly number[];
+  readonly kaplanYorke?: number | null;
 }
 
 /**
@@ -120,7 +127,7 @@ const f = (v: number, digits = 3) =>
 export async function compareRunWithTruth(
   run: CompletedRun,
   system: ReferenceSystem,
-  modelLyapunov?: number,
+  modelLyapunov?: BuildTimeLyapunov,
 ): Promise<MetricsTable> {
   return (await compareWithTruth(run, system, modelLyapunov)).table;
 }
@@ -165,7 +172,7 @@ async function modelMeasures(
   run: CompletedRun,
   system: ReferenceSystem,
   truth: Trajectory,
-  buildTime: number | undefined,
+  buildTime: BuildTimeLyapunov | undefined,
   signal: { readonly cancelled: boolean },
 ): Promise<ModelMeasures> {
   const d = system.stateNames.length;
@@ -185,7 +192,10 @@ async function modelMeasures(
     return {
       pe,
       peHow,
-      lyapunov: { value: buildTime, how: 'model: Benettin on its own map at build time (2·10^5 steps)' },
+      lyapunov: {
+        value: buildTime.lambdaMax,
+        how: `model: Benettin on its own map at build time (2·10^5 steps)${buildSpectrumNote(buildTime)}`,
+      },
     };
   if (missing || !run.simulate) return { pe, peHow, lyapunov: { value: NaN, how: `model: —: ${missing}` } };
   const scale = attractorScale(system);
@@ -220,7 +230,7 @@ async function modelMeasures(
 export async function compareWithTruth(
   run: CompletedRun,
   system: ReferenceSystem,
-  modelLyapunov?: number,
+  modelLyapunov?: BuildTimeLyapunov,
   signal: { readonly cancelled: boolean } = { cancelled: false },
   protocol: EvaluationProtocol = 'preview',
 ): Promise<ComparisonResult> {
@@ -246,6 +256,12 @@ export async function compareWithTruth(
 
 export const STSP_TOOLTIP =
   "D_stsp, state-space divergence of Hess et al. 2023 (GTF-shPLRNN, ICML, arXiv:2306.04406), as in the authors' stsp_measure.jl: KL(p_true ‖ p_model) of binned occupation measures for fewer than 6 observed dims, of Gaussian mixtures (Monte Carlo) from 6 on.";
+function buildSpectrumNote(b: BuildTimeLyapunov): string {
+  if (!b.exponents?.length) return '';
+  const ky = typeof b.kaplanYorke === 'number' ? `, Kaplan–Yorke dimension ${b.kaplanYorke.toFixed(3)}` : '';
+  return `; model spectrum (QR, build time, first ${b.exponents.length}) ${b.exponents.map((v) => v.toFixed(3)).join(', ')}${ky}`;
+}
+
 function spectrumNote(system: ReferenceSystem): string {
   const q = QR_SPECTRA[system.id];
   if (!q) return '';

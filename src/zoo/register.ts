@@ -89,7 +89,16 @@ export function registerZoo(
   context.subscriptions.push(
     deps.models.registerComparison(
       groundTruthComparison({
-        modelLyapunov: (file) => entryForFile(file)?.scores?.lyapunovModel,
+        modelLyapunov: (file) => {
+          const scores = entryForFile(file)?.scores;
+          return scores
+            ? {
+                lambdaMax: scores.lyapunovModel,
+                exponents: scores.lyapunovSpectrumModel,
+                kaplanYorke: scores.kaplanYorkeModel,
+              }
+            : undefined;
+        },
         protocol: () =>
           vscode.workspace.getConfiguration('attractor').get<string>('metrics.protocol') === 'papers'
             ? 'papers'

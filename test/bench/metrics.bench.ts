@@ -279,7 +279,7 @@ async function previewComparisonBlock(): Promise<void> {
   console.log(`\nThe preview's comparison with the true system, ${steps.toLocaleString('en')} rows × 3 (no model run)`);
   for (const round of ['first (σ of the attractor computed)', 'again', 'again']) {
     const t = performance.now();
-    const block = await longestBlock(() => compareWithTruth(run, lorenz, 0.9));
+    const block = await longestBlock(() => compareWithTruth(run, lorenz, { lambdaMax: 0.9 }));
     console.log(`  ${round.padEnd(36)} longest block ${ms(block)}  (goal < 50 ms; wall ${ms(performance.now() - t)})`);
   }
 }

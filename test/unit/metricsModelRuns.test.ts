@@ -325,14 +325,19 @@ describe("the papers' evaluation protocol (GTF evaluation.jl)", function () {
       data: Float32Array.from(all.data),
       simulate: simulator(lorenzMap(), { n: 0, maxBatch: 0 }),
     };
-    const papers = await groundTruthComparison({ modelLyapunov: () => 0.9, protocol: () => 'papers' }).compare(run, {
+    const papers = await groundTruthComparison({
+      modelLyapunov: () => ({ lambdaMax: 0.9 }),
+      protocol: () => 'papers',
+    }).compare(run, {
       cancelled: false,
     });
     assert.match(
       papers!.table.title,
       /protocol of Hess et al\. 2023 \(GTF evaluation\.jl\).*2500 points generated, the first 500 dropped/,
     );
-    const preview = await groundTruthComparison({ modelLyapunov: () => 0.9 }).compare(run, { cancelled: false });
+    const preview = await groundTruthComparison({ modelLyapunov: () => ({ lambdaMax: 0.9 }) }).compare(run, {
+      cancelled: false,
+    });
     assert.match(preview!.table.title, /protocol: the preview's run after its burn-in/);
     const stsp = (t: typeof preview) => t!.table.rows.find((r) => r.name === 'D_stsp')!.value;
     assert.notEqual(stsp(papers), stsp(preview));

@@ -59,13 +59,25 @@ describe('zoo ↔ papers and the preview comparison', () => {
       timeStep: lorenz.dt,
       data: d,
     });
-    const good = await compareRunWithTruth(run(data), lorenz, 0.9);
+    const good = await compareRunWithTruth(run(data), lorenz, { lambdaMax: 0.9 });
     const value = (t: typeof good, name: string) => t.rows.find((r) => r.name === name)!.value;
     // the truth starts from the run's float32 state and parts from it after ~15 time units: small, not 0 (with
     // 3000 points in 27,000 cells and α = 1e-5, cells the truth visits once and the run never weigh heavily)
     assert.ok(Number(value(good, 'D_stsp')) < 1.5 && Number(value(good, 'D_H')) < 0.05);
     assert.ok(parseFloat(value(good, 'Valid prediction time')) > 5);
     assert.match(value(good, 'Valid prediction time'), /Lyapunov times/);
+    // a zoo model's card carries its QR spectrum: the λmax row shows it beside the system's
+    const carded = await compareRunWithTruth(run(data), lorenz, {
+      lambdaMax: 0.9016,
+      exponents: [0.9013, -0.0002, -14.56],
+      kaplanYorke: 2.062,
+    });
+    const lambdaRow = carded.rows.find((r) => r.name === 'λmax')!;
+    assert.equal(lambdaRow.value, '0.902');
+    assert.match(
+      lambdaRow.note!,
+      /model spectrum \(QR, build time, first 3\) 0\.901, -0\.000, -14\.560, Kaplan–Yorke dimension 2\.062.*system spectrum \(QR\) 0\.9046, -0\.0003, -14\.5710, Kaplan–Yorke dimension 2\.062/,
+    );
     const stuck = await compareRunWithTruth(run(new Float32Array(data.length).fill(5)), lorenz);
     assert.ok(Number(value(stuck, 'D_stsp')) > 10 * Number(value(good, 'D_stsp')));
     assert.equal(value(stuck, 'D_H'), '—', 'a constant run has no spectrum');
