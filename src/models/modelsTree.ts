@@ -143,8 +143,22 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
     return [];
   }
 
-  /** Every model the view lists, for the palette's picker. */
+  /**
+   * Every model the view lists, for the palette's picker. The workspace is searched afresh: a file saved a moment
+   * ago must be offered even when the file watcher's event is late or was dropped (they are, under load), and the
+   * view is redrawn when the search finds what it did not show.
+   */
   async all(): Promise<{ uri: vscode.Uri; source: ModelSource }[]> {
+    const shown = this.workspace;
+    this.workspace = undefined;
+    const fresh = await this.list('workspace');
+    const key = (uris: readonly vscode.Uri[]) =>
+      uris
+        .map((u) => u.fsPath)
+        .sort()
+        .join('\n');
+    const before = shown ? await shown.then(key, () => undefined) : undefined;
+    if (before !== key(fresh)) this.changed.fire(undefined);
     const out: { uri: vscode.Uri; source: ModelSource }[] = [];
     for (const source of ['bundled', 'workspace', 'downloaded'] as const)
       for (const uri of await this.list(source)) out.push({ uri, source });

@@ -28,8 +28,8 @@ export interface ModelsApi {
   readonly downloadedModelsDir: vscode.Uri;
   /** Re-lists the Models view (after a download). */
   refresh(): void;
-  /** The Models view's data (bundled, workspace, downloaded). */
-  readonly tree: vscode.TreeDataProvider<unknown>;
+  /** The Models view's data (bundled, workspace, downloaded); `all()` is what the palette's model picker offers. */
+  readonly tree: vscode.TreeDataProvider<unknown> & Pick<ModelsTreeProvider, 'all'>;
   /**
    * Runs a model without a panel (papers, metrics, tests): the same recognition, runtime and limits as a preview.
    * Throws ModelFileError/ModelRunError with a message for people. A model that fits both map and flow runs as

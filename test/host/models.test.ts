@@ -81,6 +81,17 @@ describe('models (in host)', function () {
     assert.deepStrictEqual(groups.slice(0, 2), ['Bundled', 'Workspace']);
   });
 
+  it('offers a model saved a moment ago in the palette picker, before the file watcher reports it', async () => {
+    const tree = api.models.tree;
+    await tree.all(); // the workspace listed, as the view shows it
+    const fresh = path.join(dir, 'saved-just-now.onnx');
+    fs.copyFileSync(path.join(dir, 'pytorch_map.onnx'), fresh);
+    // at once: the watcher's event comes later (it is batched, and dropped under load)
+    const offered = (await tree.all()).map((m) => m.uri.fsPath);
+    assert.ok(offered.includes(fresh), `the picker offers ${fresh}: ${JSON.stringify(offered)}`);
+    fs.rmSync(fresh);
+  });
+
   it('opens *.onnx in the model card editor by default', async () => {
     await vscode.commands.executeCommand('vscode.open', uri('lorenz_flow.onnx'));
     const input = await until(() => {
