@@ -70,11 +70,11 @@ const indexWorker = {
   external: ['libsql'],
 };
 
-// The preview's scoring worker (src/models/offThreadScores.ts starts it from dist/ for each run it scores).
-const scoreWorker = {
+// The models' worker thread (src/models/offThread.ts starts it from dist/ for each job: a run's scores, eigenvalues).
+const jobWorker = {
   ...node,
-  entryPoints: ['src/models/scoreWorker.ts'],
-  outfile: 'dist/scoreWorker.js',
+  entryPoints: ['src/models/jobWorker.ts'],
+  outfile: 'dist/jobWorker.js',
 };
 
 const vendors = {
@@ -138,7 +138,7 @@ const watchMarkers = {
 
 // dist/ is overwritten in place, never deleted first: a running test host keeps its files.
 copyWebviewAssets();
-const targets = [host, renderWorker, indexWorker, scoreWorker, vendors, webviews];
+const targets = [host, renderWorker, indexWorker, jobWorker, vendors, webviews];
 if (watch) {
   const contexts = await Promise.all(
     targets.map((o) => context({ ...o, plugins: [...(o.plugins ?? []), watchMarkers] })),

@@ -174,7 +174,7 @@ export interface BatchSpectrumOptions extends SpectrumOptions {
    * through `every` steps of the map in one call and their differences give D(f^every)·q_i. A call costs about the
    * same for 1 step as for 10, so 10 gives ten times the steps for the same calls. Halved when a tangent vector
    * shrinks below 10^-3 of its length in one interval (the neighbours' difference would drown in float32 rounding)
-   * or grows 100-fold (the neighbours leave the region where the map is linear).
+   * or grows 100-fold (the neighbours leave the region where the map is linear), and doubled again after it.
    */
   readonly every?: number;
 }
@@ -208,7 +208,8 @@ export async function lyapunovSpectrumBatched(
     yielded = performance.now();
   };
   const cancelled = (t: number) => ({ ...undefinedSpectrum(k, t), cancelled: true });
-  let every = Math.max(1, Math.floor(options.every ?? 1));
+  const interval = Math.max(1, Math.floor(options.every ?? 1));
+  let every = interval;
   const advance = (points: Float64Array, count: number, m: number) =>
     m === 1 ? step(points, count, 1) : (step as BatchSteps)(points, count, m);
   for (let t = 0; t < transient; t += every) {
@@ -230,6 +231,7 @@ export async function lyapunovSpectrumBatched(
       }
     const out = await advance(batch, 2 * k + 1, m);
     if (out.length < (2 * k + 1) * n) throw new Error(`the map returned ${out.length} values for ${2 * k + 1} × ${n}`);
+    const directions = Float64Array.from(q);
     for (let i = 0; i < k; i++)
       for (let j = 0; j < n; j++) q[i * n + j] = (out[(1 + i) * n + j] - out[(1 + k + i) * n + j]) / (2 * h);
     const before = Float64Array.from(sums);
@@ -238,13 +240,16 @@ export async function lyapunovSpectrumBatched(
     // a direction that shrank below 1e-3 in this interval was measured through rounding, one that grew 100-fold
     // left the linear regime: redo the interval with half the steps
     if (m > 1 && (sums[k - 1] - before[k - 1] < Math.log(1e-3) || sums[0] - before[0] > Math.log(100))) {
+      // the same orthonormal directions, aligned with the attractor's, carried through fewer steps
       sums.set(before);
-      q.set(identityRows(k, n));
+      q.set(directions);
       every = Math.max(1, Math.floor(m / 2));
       continue;
     }
     x = Float64Array.from(out.subarray(0, n));
     t += m;
+    // a hard stretch passed (Rössler's fold): back towards the interval asked for
+    every = Math.min(interval, 2 * every);
     await pause(transient + t);
   }
   await options.onProgress?.(transient + steps, transient + steps);

@@ -5,7 +5,7 @@
  * paired with the model's outputs by a mapping.
  */
 import { componentStd, validPredictionTime, VPT_CITATION } from '../metrics/index';
-import { scoreOffThread } from './offThreadScores';
+import { offThread } from './offThread';
 import { DEFAULT_PE_STEPS, predictionError, runLyapunov, type PredictionErrorResult } from '../metrics/modelRuns';
 import type { ComparisonResult, CompletedRun } from './comparisons';
 import { decimateReference } from './referenceTrack';
@@ -106,7 +106,7 @@ export async function compareWithData(
     } else
       protocolNote = `protocol: the preview's run (the papers' protocol needs the model started from a data row; ${hidden ? 'the first data row leaves its hidden state undetermined' : whyNotSeeded})`;
   }
-  const { scores } = await scoreOffThread({ truth, model: generated ?? model, options });
+  const { scores } = await offThread('scores', { truth, model: generated ?? model, options });
 
   // Valid prediction time: the forecast starts from the first data row, so both share their state at t = 0.
   let vptRow: MetricsTable['rows'][number];

@@ -1,5 +1,5 @@
 import { VPT_CITATION } from '../metrics/index';
-import { scoreOffThread } from './offThreadScores';
+import { offThread } from './offThread';
 import type { ComparisonResult, CompletedRun, PreviewComparison } from './comparisons';
 import { decimateReference } from './referenceTrack';
 import { type MetricsTable } from './previewProtocol';
@@ -285,7 +285,7 @@ async function metricsTable(
   const model = firstMember(run, d);
   const options = { dt: run.timeStep, lyapunovMax: system.lyapunovMax };
   // VPT from the preview's run (truth and forecast share row 0); D_stsp and D_H from the protocol's run.
-  const { scores: s, validPrediction: vpt } = await scoreOffThread({
+  const { scores: s, validPrediction: vpt } = await offThread('scores', {
     truth,
     model: generated ?? model,
     forecast: generated ? model : undefined,

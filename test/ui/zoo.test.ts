@@ -182,7 +182,7 @@ describe('zoo and papers (UI)', function () {
     );
     assert.match((await metrics.locator('h2').textContent()) ?? '', /Against Lorenz-63/);
     assert.match(rows[1], /Lyapunov times/);
-    // scored in the worker thread of the bundle (dist/scoreWorker.js): numbers, not "—"
+    // scored in the worker thread of the bundle (dist/jobWorker.js): numbers, not "—"
     assert.match(rows[2], /^D_stsp\s+\d+\.\d+/);
     assert.match(rows[3], /^D_H\s+\d+\.\d+/);
     // the model's λmax (from the zoo's build-time estimate) beside the system's, and the system's QR spectrum

@@ -21,7 +21,7 @@ import { Rng } from '../../core/rng';
 import { findSystem, QR_SPECTRA } from '../../systems/systems';
 import { formatEigenvalues, formatNumber } from './classify';
 import { detectClosedOrbit, type ClosedOrbit } from './closedOrbit';
-import { newtonSearch, type BatchEvaluate, type FoundPoint } from './newton';
+import { newtonSearch, type BatchEvaluate, type FoundPoint, type SpectraOf } from './newton';
 import type { PiecewiseRecognition } from './piecewiseLinear';
 import { exactSearch, piecewiseMap, regionVisitsChunked } from './plrnnSearch';
 import type { AnalysisRow, SpectrumRow, SpectrumTable } from './analysisProtocol';
@@ -46,6 +46,8 @@ export interface AnalysisRequest {
   readonly seed?: number;
   readonly signal?: { readonly cancelled: boolean };
   readonly onProgress?: (fraction: number, message: string) => void | Promise<void>;
+  /** Eigenvalues of the Newton search's Jacobians (default: on this thread). */
+  readonly eigenvalues?: SpectraOf;
 }
 
 export interface SpectrumSummary {
@@ -202,6 +204,7 @@ export async function analyseDynamics(req: AnalysisRequest): Promise<AnalysisRes
     maxPeriod,
     cycleSeeds,
     signal: req.signal,
+    eigenvalues: req.eigenvalues,
     onProgress: (done, total) =>
       progress((0.6 * done) / Math.max(1, total), `Newton: ${done} of ${total} seeds settled…`),
   });

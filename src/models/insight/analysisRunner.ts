@@ -16,6 +16,7 @@ import {
   type RowColours,
 } from './analysisProtocol';
 import { recognisePiecewiseLinear, type PiecewiseRecognition } from './piecewiseLinear';
+import { offThread } from '../offThread';
 
 export interface RunRows {
   /** `[steps, members, width]` after the burn-in. */
@@ -45,6 +46,12 @@ export interface AnalyseModelRequest {
 /** Rows analysed at most (the last ones of the run): colouring and seeds stay fast. */
 export const MAX_ANALYSED_ROWS = 50_000;
 const GENERATED_ROWS = 2000;
+/**
+ * From this state size the Jacobians' eigenvalues are found in a worker thread: Hessenberg QR costs ~10·d³, about
+ * 60 ms at d = 50 and 110 ms at d = 203 (the zoo's ESN) here, too long on the host's thread; below, a worker's start
+ * would cost more than the work.
+ */
+const OFF_THREAD_EIGEN_DIM = 32;
 const GENERATED_BURN_IN = 500;
 
 export async function analyseModel(runtime: ModelRuntime, req: AnalyseModelRequest): Promise<AnalysisView> {
@@ -85,6 +92,7 @@ export async function analyseModel(runtime: ModelRuntime, req: AnalyseModelReque
     system: sig.metadata.system,
     signal: req.signal,
     onProgress: req.onProgress,
+    eigenvalues: d >= OFF_THREAD_EIGEN_DIM ? (matrices, n) => offThread('eigenvalues', { matrices, n }) : undefined,
   });
   const markers: AnalysisMarker[] = [];
   for (const p of [...result.points].sort((a, b) => a.period - b.period)) {

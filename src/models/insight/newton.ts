@@ -48,7 +48,16 @@ export interface NewtonSearchOptions {
   readonly cycleSeeds?: number;
   readonly signal?: { readonly cancelled: boolean };
   readonly onProgress?: (done: number, total: number) => void | Promise<void>;
+  /** Eigenvalues of the found points' Jacobians, snapped to real (the host's runs large ones off its thread). */
+  readonly eigenvalues?: SpectraOf;
 }
+
+/** Eigenvalues of each n × n matrix (row-major), tiny imaginary parts snapped to real. */
+export type SpectraOf = (matrices: readonly Float64Array[], n: number) => Promise<Eigenvalue[][]>;
+
+/** On this thread: what the search uses unless told otherwise. */
+export const spectraHere: SpectraOf = (matrices, n) =>
+  Promise.resolve(matrices.map((m) => snapReal(eigenvalues(m, n))));
 
 export interface NewtonSearchResult {
   readonly points: FoundPoint[];
@@ -121,7 +130,14 @@ export async function newtonSearch(evaluate: BatchEvaluate, options: NewtonSearc
       });
       const out = await call(batch, active.length * rows, k);
       const next: SeedState[] = [];
-      active.forEach((s, i) => {
+      // a d × d solve per seed (5 ms at d = 203): the host gets a turn every few milliseconds
+      let since = performance.now();
+      for (let i = 0; i < active.length; i++) {
+        if (performance.now() - since > 8) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          since = performance.now();
+        }
+        const s = active[i];
         const base = i * rows * d;
         const g = new Float64Array(d);
         for (let j = 0; j < d; j++) g[j] = out[base + j] - (kind === 'map' ? s.x[j] : 0);
@@ -131,7 +147,7 @@ export async function newtonSearch(evaluate: BatchEvaluate, options: NewtonSearc
           // not better: back-track from the previous point with half the step
           if (retreat(s)) next.push(s);
           else if (s.prevJacobian && s.prevJacobian.residual <= looseTol) candidates.push(s.prevJacobian);
-          return;
+          continue;
         }
         const J = new Float64Array(d * d);
         for (let j = 0; j < d; j++)
@@ -139,12 +155,12 @@ export async function newtonSearch(evaluate: BatchEvaluate, options: NewtonSearc
             J[m * d + j] = (out[base + (1 + 2 * j) * d + m] - out[base + (2 + 2 * j) * d + m]) / (2 * h[j]);
         if (norm <= tol) {
           candidates.push({ x: s.x, jacobian: J, residual: norm });
-          return;
+          continue;
         }
         s.prevJacobian = { x: s.x, jacobian: J, residual: norm };
         if (s.iterations >= maxIterations) {
           if (norm <= looseTol) candidates.push(s.prevJacobian);
-          return;
+          continue;
         }
         const Jg = Float64Array.from(J);
         if (kind === 'map') for (let j = 0; j < d; j++) Jg[j * d + j] -= 1;
@@ -155,7 +171,7 @@ export async function newtonSearch(evaluate: BatchEvaluate, options: NewtonSearc
         );
         if (!delta || !delta.every(Number.isFinite)) {
           if (norm <= looseTol) candidates.push(s.prevJacobian);
-          return;
+          continue;
         }
         // a trust region: no step longer than half the explored box in any dimension
         let cap = 1;
@@ -165,7 +181,7 @@ export async function newtonSearch(evaluate: BatchEvaluate, options: NewtonSearc
         s.prev = { x: s.x, norm, delta };
         s.x = s.x.map((v, j) => v + s.step * delta[j]);
         next.push(s);
-      });
+      }
       workDone += active.length - next.length;
       active = next;
       await options.onProgress?.(workDone, totalWork);
@@ -205,7 +221,7 @@ export async function newtonSearch(evaluate: BatchEvaluate, options: NewtonSearc
       return m;
     };
     const order = candidates.map((_, i) => i).sort((a, b) => candidates[a].residual - candidates[b].residual);
-    const kept: FoundPoint[] = [];
+    const kept: (Omit<FoundPoint, 'eigenvalues' | 'classification'> & { readonly jacobian: Float64Array })[] = [];
     for (const i of order) {
       const orbit = orbitsOf[i];
       // minimal period: a point back at the start after j < k steps belongs to a shorter cycle
@@ -214,15 +230,21 @@ export async function newtonSearch(evaluate: BatchEvaluate, options: NewtonSearc
       if (shorter) continue;
       const same = [...found, ...kept].some((p) => p.period === k && p.orbit.some((q) => dist(q, orbit[0]) < dedupTol));
       if (same) continue;
-      const values = snapReal(eigenvalues(candidates[i].jacobian, d));
       kept.push({
         period: k,
         orbit: orbit.map((x) => Array.from(x)),
-        eigenvalues: values,
-        classification: classify(values, kind),
         residual: candidates[i].residual,
+        jacobian: candidates[i].jacobian,
       });
     }
-    return kept;
+    const spectra = await (options.eigenvalues ?? spectraHere)(
+      kept.map((p) => p.jacobian),
+      d,
+    );
+    return kept.map(({ jacobian: _, ...p }, i) => ({
+      ...p,
+      eigenvalues: spectra[i],
+      classification: classify(spectra[i], kind),
+    }));
   }
 }
