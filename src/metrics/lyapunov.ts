@@ -1,4 +1,5 @@
 import type { DiscreteMap } from '../core/trajectory';
+import { nextTurn, SLICE_MS } from '../core/turns';
 
 /**
  * The largest Lyapunov exponent of a map by Benettin's method: follow a reference state and a neighbour at
@@ -202,9 +203,9 @@ export async function lyapunovSpectrumBatched(
   const batch = new Float64Array((2 * k + 1) * n);
   let yielded = performance.now();
   const pause = async (t: number) => {
-    if (performance.now() - yielded < 8) return;
+    if (performance.now() - yielded < SLICE_MS) return;
     await options.onProgress?.(t, transient + steps);
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
     yielded = performance.now();
   };
   const cancelled = (t: number) => ({ ...undefinedSpectrum(k, t), cancelled: true });

@@ -5,6 +5,7 @@ import { decimateReference } from './referenceTrack';
 import { type MetricsTable } from './previewProtocol';
 import type { DynamicsMetadata } from './signature';
 import { advance, iterate } from '../core/integrate';
+import { nextTurn } from '../core/turns';
 import { polynomialRk4 } from '../systems/polynomial';
 import type { Trajectory } from '../core/trajectory';
 import {
@@ -102,7 +103,7 @@ export async function truthForRun(
   data.set(run.data.subarray(0, d));
   let length = 1;
   while (length < run.steps) {
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     // The map is deterministic: continuing from the last row gives the rows one long run would.
     const n = Math.min(TRUTH_CHUNK, run.steps - length);
     const part = truthFrom(system, data.subarray((length - 1) * d, length * d), n + 1, run.timeStep);

@@ -5,6 +5,7 @@
 import type { ModelFileError } from './modelErrors';
 import type { ModelInfo, TensorInfo } from './onnxFile';
 import { describeShape, METADATA_KEYS, type Recognition } from './signature';
+import { countText } from '../core/countText';
 
 export function escapeHtml(text: string): string {
   return text
@@ -140,7 +141,7 @@ export function renderModelCard(
     ${row('Opset imports', escapeHtml(opsets))}
     ${row('Producer', escapeHtml([info.producerName, info.producerVersion].filter(Boolean).join(' ') || 'unknown'))}
     ${row('Graph', escapeHtml(info.graphName || '(unnamed)'))}
-    ${row('Parameters', `${info.parameterCount.toLocaleString('en-US')} in ${info.initializerCount} initializers${info.usesExternalData ? ' (some stored in external files)' : ''}`)}
+    ${row('Parameters', `${countText(info.parameterCount)} in ${info.initializerCount} initializers${info.usesExternalData ? ' (some stored in external files)' : ''}`)}
     ${row('Nodes', `${info.nodeCount}${info.subgraphNodeCount ? ` (+ ${info.subgraphNodeCount} in subgraphs)` : ''}`)}
   </tbody></table></section>
   <section aria-label="Inputs"><h2>Inputs</h2>${tensorRows(info.inputs)}</section>

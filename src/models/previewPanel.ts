@@ -24,6 +24,7 @@ import {
 import type { ModelRuntime, RolloutChunk } from './runtime';
 import type { ModelInfo } from './onnxFile';
 import { emitWidth, recognise, refuseRun, wholeStateSignature, type Signature } from './signature';
+import { countText } from '../core/countText';
 
 export const MODEL_PREVIEW_VIEW_TYPE = 'attractor.modelPreview';
 
@@ -285,7 +286,7 @@ class ModelPreviewPanel extends WebviewPage<PreviewToHost, HostToPreview> {
           : result.path === 'rollout'
             ? "the model's own rollout"
             : 'one runtime call per step';
-      const summary = `${steps.toLocaleString('en-US')} steps × ${members} in ${result.elapsedMs.toFixed(0)} ms (${how}; ${result.chunks} chunks; first points after ${first.toFixed(0)} ms).`;
+      const summary = `${countText(steps)} steps × ${members} in ${result.elapsedMs.toFixed(0)} ms (${how}; ${result.chunks} chunks; first points after ${first.toFixed(0)} ms).`;
       this.ctx.log.info(
         `Preview ${path.basename(this.uri.fsPath)}: ${summary} Session ${result.sessionMs.toFixed(0)} ms.`,
       );

@@ -10,6 +10,7 @@ import type * as Ort from 'onnxruntime-node';
 import { ModelFileError, ModelRunError, explainRuntimeError } from './modelErrors';
 import type { ModelInfo } from './onnxFile';
 import { emitWidth, type Signature } from './signature';
+import { nextTurn } from '../core/turns';
 import {
   firstNonFinite,
   loopStepper,
@@ -22,6 +23,7 @@ import {
   type LoopSession,
   type Stepper,
 } from './steppers';
+import { countText } from '../core/countText';
 
 /**
  * onnx-proto and protobufjs (and the modules built on them) load on first use, not at activation: the bundler
@@ -114,9 +116,10 @@ interface CacheEntry {
 /**
  * What one onnxruntime call of `evaluate` may take. onnxruntime-node runs a session on the calling thread, the
  * extension host's, so a batch is split into calls of this size: the Newton stencils of a 203-state ESN (10 seeds ×
- * 407 rows) were one call of 480 ms. Small models learn large calls after the first (their cost is per call).
+ * 407 rows) were one call of 480 ms. Small models learn large calls after the first (their cost is per call). The
+ * budget is half the block we accept: one call's time per row varies up to 3× on a busy machine.
  */
-const RUN_BUDGET_MS = 10;
+const RUN_BUDGET_MS = 5;
 const FIRST_ROWS_PER_RUN = 128;
 
 export interface RuntimeLog {
@@ -396,7 +399,7 @@ export class ModelRuntime {
         chunkSteps = Math.min(maxChunk, Math.max(K, Math.floor(Math.min(target, chunkSteps * 8) / K) * K));
       }
       // Let the host handle messages (Cancel) between chunks.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
     return {
       steps: done,
@@ -471,7 +474,7 @@ export class ModelRuntime {
       }
       out.set(rows.subarray((steps - 1) * n * width, steps * n * width), first * width);
       // Let the host handle messages (Cancel) between batches.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
     return out;
   }
@@ -520,7 +523,9 @@ export class ModelRuntime {
       const n = Math.min(batch, count - first);
       let x: Float32Array | Float64Array =
         sig.elemType === 'float64' ? new Float64Array(batch * d) : new Float32Array(batch * d);
-      for (let r = 0; r < batch; r++) x.set(points.subarray((first + Math.min(r, n - 1)) * d).subarray(0, d), r * d);
+      // a fixed batch larger than what is left repeats the last point
+      x.set(points.subarray(first * d, (first + n) * d));
+      for (let r = n; r < batch; r++) x.copyWithin(r * d, (n - 1) * d, n * d);
       for (let s = 0; s < steps; s++) {
         if (signal.cancelled) throw new ModelRunError('cancelled', 'Cancelled.');
         let result;
@@ -531,15 +536,15 @@ export class ModelRuntime {
           throw explainRuntimeError(err, { file });
         }
         // session.run's promise settles on the next turn after the call; the call itself is most of this time
-        // (a short last group is mostly per-call cost: it does not teach the size; growth is at most 4× a call)
+        // (a short last group is mostly per-call cost: it does not teach the size; growth is at most 2× a call)
         const learned = e.rowsPerRun ?? FIRST_ROWS_PER_RUN;
         if (symbolic && 2 * batch >= learned) {
           const perRow = Math.max(performance.now() - started, 0.05) / batch;
-          e.rowsPerRun = Math.max(1, Math.min(4 * learned, 1 << 20, Math.floor(RUN_BUDGET_MS / perRow)));
+          e.rowsPerRun = Math.max(1, Math.min(2 * learned, 1 << 20, Math.floor(RUN_BUDGET_MS / perRow)));
         }
         x = tensorData(result[sig.stateOutput]).slice();
       }
-      for (let i = 0; i < n * d; i++) out[first * d + i] = x[i];
+      out.set(x.subarray(0, n * d), first * d);
       first += n;
     }
     return out;
@@ -561,7 +566,7 @@ function validateRequest(req: RolloutRequest): void {
   if (req.steps > MAX_STEPS) {
     throw new ModelRunError(
       'tooLarge',
-      `${req.steps.toLocaleString('en-US')} steps is more than a preview runs: at most ${MAX_STEPS.toLocaleString('en-US')} steps.`,
+      `${countText(req.steps)} steps is more than a preview runs: at most ${countText(MAX_STEPS)} steps.`,
     );
   }
   const members = req.initialStates.length;
@@ -572,7 +577,7 @@ function validateRequest(req: RolloutRequest): void {
     const most = Math.floor(MAX_VALUES / (members * width));
     throw new ModelRunError(
       'tooLarge',
-      `${req.steps.toLocaleString('en-US')} steps × ${members} members × ${width} values is more than a preview keeps (${MAX_VALUES.toLocaleString('en-US')} values): at most ${most.toLocaleString('en-US')} steps here.`,
+      `${countText(req.steps)} steps × ${members} members × ${width} values is more than a preview keeps (${countText(MAX_VALUES)} values): at most ${countText(most)} steps here.`,
     );
   }
   for (const x of req.initialStates) {

@@ -1,4 +1,5 @@
 import type MarkdownIt from 'markdown-it';
+import { countText } from '../core/countText';
 
 /** markdown-it's token (its own module is ESM-only for types). */
 type Token = ReturnType<MarkdownIt['parse']>[number];
@@ -12,7 +13,7 @@ type Token = ReturnType<MarkdownIt['parse']>[number];
 export const MAX_PREVIEW_FORMULA_CHARS = 10_000;
 
 /** Why the formula is shown as its source: said beside it, as a TeX comment so that a copy stays valid TeX. */
-export const PREVIEW_FORMULA_NOTE = `% not rendered in the preview: longer than ${MAX_PREVIEW_FORMULA_CHARS.toLocaleString('en-US')} characters`;
+export const PREVIEW_FORMULA_NOTE = `% not rendered in the preview: longer than ${countText(MAX_PREVIEW_FORMULA_CHARS)} characters`;
 
 /**
  * A core rule that turns every overlong formula that a math plugin parsed (VS Code's built-in math extension makes

@@ -3,6 +3,7 @@
  * `maxExpand` counts expansions, not the tokens an expansion copies: `\def\a#1{#1#1}` nested a few times renders
  * 766 characters into 5 MB of HTML, so a formula that defines macros is never rendered.
  */
+import { countText } from '../core/countText';
 
 /**
  * The longest formula rendered. arXiv limits an abstract to 1,920 characters, so no formula of a real
@@ -43,7 +44,7 @@ export function texRefusal(tex: string): TexRefusal | undefined {
 
 const REFUSAL_NOTES: Readonly<Record<TexRefusal, string>> = {
   macro: 'not rendered: it defines macros',
-  length: `not rendered: longer than ${MAX_FORMULA_CHARS.toLocaleString('en-US')} characters`,
+  length: `not rendered: longer than ${countText(MAX_FORMULA_CHARS)} characters`,
   budget: 'not rendered: the abstract has too much math',
   nesting: 'not rendered: nested too deeply',
 };

@@ -25,6 +25,7 @@ import { newtonSearch, type BatchEvaluate, type FoundPoint, type SpectraOf } fro
 import type { PiecewiseRecognition } from './piecewiseLinear';
 import { exactSearch, piecewiseMap, regionVisitsChunked } from './plrnnSearch';
 import type { AnalysisRow, SpectrumRow, SpectrumTable } from './analysisProtocol';
+import { countText } from '../../core/countText';
 
 export type { AnalysisRow };
 
@@ -130,14 +131,11 @@ export async function analyseDynamics(req: AnalysisRequest): Promise<AnalysisRes
 
   if (kind === 'map' && pw?.ok) {
     const m = pw.map;
-    await progress(0, `Colouring ${req.steps.toLocaleString('en-US')} rows by subregion…`);
+    await progress(0, `Colouring ${countText(req.steps)} rows by subregion…`);
     const visits = await regionVisitsChunked(m, req.rows, req.steps, {
       signal: req.signal,
       onProgress: (done, total) =>
-        progress(
-          (0.1 * done) / total,
-          `Colouring by subregion: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows…`,
-        ),
+        progress((0.1 * done) / total, `Colouring by subregion: ${countText(done)} of ${countText(total)} rows…`),
     });
     if (!visits)
       return {
@@ -173,7 +171,7 @@ export async function analyseDynamics(req: AnalysisRequest): Promise<AnalysisRes
       `Piecewise linear: ${m.description}. Fixed points and cycles solved exactly in each linear subregion; ` +
       (exact.exhaustive
         ? 'every subregion sequence was tried.'
-        : `subregions chosen by SCYFI (Eisenmann et al. 2023) from ${seeds.length} seeds: ${exact.solved.toLocaleString('en-US')} systems solved, ${exact.virtual.toLocaleString('en-US')} virtual solutions (outside their subregion) dropped.`);
+        : `subregions chosen by SCYFI (Eisenmann et al. 2023) from ${seeds.length} seeds: ${countText(exact.solved)} systems solved, ${countText(exact.virtual)} virtual solutions (outside their subregion) dropped.`);
     return {
       kind,
       method: 'exact',
@@ -287,7 +285,7 @@ async function modelSpectrum(
   const say = (done: number, total: number) =>
     req.onProgress?.(
       from + ((1 - from) * done) / total,
-      `Lyapunov spectrum (QR method): ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} steps…`,
+      `Lyapunov spectrum (QR method): ${countText(done)} of ${countText(total)} steps…`,
     );
   await say(0, transient + plan.steps);
   let s;
@@ -322,7 +320,7 @@ async function modelSpectrum(
   return {
     exponents: Array.from(s.exponents),
     kaplanYorke: s.kaplanYorke,
-    source: `QR method (Benettin et al. 1980) on ${plan.how}: ${first}${plan.steps.toLocaleString('en-US')} steps after ${transient} from the run's last state, re-orthonormalised every ${plan.every === 1 ? 'step' : `${plan.every} steps`}, tangent maps by central differences of 2k+1 states carried through them in one batch`,
+    source: `QR method (Benettin et al. 1980) on ${plan.how}: ${first}${countText(plan.steps)} steps after ${transient} from the run's last state, re-orthonormalised every ${plan.every === 1 ? 'step' : `${plan.every} steps`}, tangent maps by central differences of 2k+1 states carried through them in one batch`,
   };
 }
 

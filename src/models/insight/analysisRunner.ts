@@ -17,6 +17,7 @@ import {
 } from './analysisProtocol';
 import { recognisePiecewiseLinear, type PiecewiseRecognition } from './piecewiseLinear';
 import { offThread } from '../offThread';
+import { countText } from '../../core/countText';
 
 export interface RunRows {
   /** `[steps, members, width]` after the burn-in. */
@@ -121,11 +122,9 @@ export async function analyseModel(runtime: ModelRuntime, req: AnalyseModelReque
     method: result.method,
     note:
       result.note +
-      (firstRow === undefined
-        ? ` States from ${steps.toLocaleString('en-US')} steps of the model run for the analysis.`
-        : '') +
+      (firstRow === undefined ? ` States from ${countText(steps)} steps of the model run for the analysis.` : '') +
       (run && firstRow !== undefined && run.steps > steps
-        ? ` Only the run's last ${steps.toLocaleString('en-US')} of ${run.steps.toLocaleString('en-US')} rows were analysed (seeds, closed orbit${result.regions ? ', colouring by subregion' : ''}): at most ${MAX_ANALYSED_ROWS.toLocaleString('en-US')} are, so the analysis stays quick.`
+        ? ` Only the run's last ${countText(steps)} of ${countText(run.steps)} rows were analysed (seeds, closed orbit${result.regions ? ', colouring by subregion' : ''}): at most ${countText(MAX_ANALYSED_ROWS)} are, so the analysis stays quick.`
         : ''),
     valuesLabel: kind === 'flow' ? 'eigenvalues λ' : 'multipliers μ',
     rows: analysisRows(result).slice(0, 2000),

@@ -10,6 +10,7 @@
  */
 import { classify, snapReal, type Classification } from './classify';
 import { eigenvalues, solveLinear, type Eigenvalue } from './eigen';
+import { nextTurn, timeSlice } from '../../core/turns';
 
 /**
  * Evaluates the model on `count` points (`points` is [count, d] row-major): f^steps for maps, the vector field f
@@ -81,6 +82,9 @@ interface Candidate {
   readonly residual: number;
 }
 
+/** Values (seeds × (2d+1) × d) one Newton batch may hold. */
+const STENCIL_VALUES = 1 << 17;
+
 const maxAbs = (v: ArrayLike<number>) => {
   let m = 0;
   for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]));
@@ -110,87 +114,95 @@ export async function newtonSearch(evaluate: BatchEvaluate, options: NewtonSearc
   const seedsFor = (k: number) => (k === 1 ? options.seeds : options.seeds.slice(0, options.cycleSeeds));
   const totalWork = Array.from({ length: maxPeriod }, (_, i) => seedsFor(i + 1).length).reduce((a, b) => a + b, 0);
   let workDone = 0;
+  const rows = 2 * d + 1;
+  // seeds per runtime call: all of them for small models (a call's fixed cost dominates), one for a 203-state ESN,
+  // whose stencil alone is 82,621 values (building and reading ten of them held the host's thread for 30-50 ms)
+  const group = Math.max(1, Math.floor(STENCIL_VALUES / (rows * d)));
 
   for (let k = 1; k <= maxPeriod; k++) {
-    const tol = baseTol * k;
-    const looseTol = 300 * tol;
     const candidates: Candidate[] = [];
     let active: SeedState[] = seedsFor(k).map((s) => ({ x: Float64Array.from(s), step: 1, iterations: 0 }));
     while (active.length > 0) {
       if (options.signal?.cancelled) return { points: found, calls, cancelled: true };
-      const rows = 2 * d + 1;
-      const batch = new Float64Array(active.length * rows * d);
-      active.forEach((s, i) => {
-        const base = i * rows * d;
-        for (let r = 0; r < rows; r++) batch.set(s.x, base + r * d);
-        for (let j = 0; j < d; j++) {
-          batch[base + (1 + 2 * j) * d + j] += h[j];
-          batch[base + (2 + 2 * j) * d + j] -= h[j];
-        }
-      });
-      const out = await call(batch, active.length * rows, k);
       const next: SeedState[] = [];
-      // a d × d solve per seed (5 ms at d = 203): the host gets a turn every few milliseconds
-      let since = performance.now();
-      for (let i = 0; i < active.length; i++) {
-        if (performance.now() - since > 8) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          since = performance.now();
-        }
-        const s = active[i];
-        const base = i * rows * d;
-        const g = new Float64Array(d);
-        for (let j = 0; j < d; j++) g[j] = out[base + j] - (kind === 'map' ? s.x[j] : 0);
-        const norm = maxAbs(g);
-        s.iterations++;
-        if (!Number.isFinite(norm) || (s.prev && norm >= s.prev.norm && norm > tol)) {
-          // not better: back-track from the previous point with half the step
-          if (retreat(s)) next.push(s);
-          else if (s.prevJacobian && s.prevJacobian.residual <= looseTol) candidates.push(s.prevJacobian);
-          continue;
-        }
-        const J = new Float64Array(d * d);
-        for (let j = 0; j < d; j++)
-          for (let m = 0; m < d; m++)
-            J[m * d + j] = (out[base + (1 + 2 * j) * d + m] - out[base + (2 + 2 * j) * d + m]) / (2 * h[j]);
-        if (norm <= tol) {
-          candidates.push({ x: s.x, jacobian: J, residual: norm });
-          continue;
-        }
-        s.prevJacobian = { x: s.x, jacobian: J, residual: norm };
-        if (s.iterations >= maxIterations) {
-          if (norm <= looseTol) candidates.push(s.prevJacobian);
-          continue;
-        }
-        const Jg = Float64Array.from(J);
-        if (kind === 'map') for (let j = 0; j < d; j++) Jg[j * d + j] -= 1;
-        const delta = solveLinear(
-          Jg,
-          g.map((v) => -v),
-          d,
-        );
-        if (!delta || !delta.every(Number.isFinite)) {
-          if (norm <= looseTol) candidates.push(s.prevJacobian);
-          continue;
-        }
-        // a trust region: no step longer than half the explored box in any dimension
-        let cap = 1;
-        for (let j = 0; j < d; j++) cap = Math.min(cap, (0.5 * extent[j]) / Math.max(Math.abs(delta[j]), 1e-300));
-        for (let j = 0; j < d; j++) delta[j] *= cap;
-        s.step = Math.min(1, s.step * 2);
-        s.prev = { x: s.x, norm, delta };
-        s.x = s.x.map((v, j) => v + s.step * delta[j]);
-        next.push(s);
+      for (let first = 0; first < active.length; first += group) {
+        if (first > 0) await nextTurn();
+        await iterate(active.slice(first, first + group), k, next, candidates);
       }
       workDone += active.length - next.length;
       active = next;
       await options.onProgress?.(workDone, totalWork);
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
     const accepted = await orbits(candidates, k);
     found.push(...accepted);
   }
   return { points: found, calls, cancelled: false };
+
+  /** One Newton iteration of `seeds`, their stencils in one batch: each seed goes on (`next`), is a candidate or stops. */
+  async function iterate(seeds: readonly SeedState[], k: number, next: SeedState[], candidates: Candidate[]) {
+    const tol = baseTol * k;
+    const looseTol = 300 * tol;
+    const batch = new Float64Array(seeds.length * rows * d);
+    seeds.forEach((s, i) => {
+      const base = i * rows * d;
+      for (let r = 0; r < rows; r++) batch.set(s.x, base + r * d);
+      for (let j = 0; j < d; j++) {
+        batch[base + (1 + 2 * j) * d + j] += h[j];
+        batch[base + (2 + 2 * j) * d + j] -= h[j];
+      }
+    });
+    const out = await call(batch, seeds.length * rows, k);
+    // a d × d solve per seed (5 ms at d = 203): the host gets a turn every few milliseconds
+    const breathe = timeSlice();
+    for (let i = 0; i < seeds.length; i++) {
+      await breathe();
+      const s = seeds[i];
+      const base = i * rows * d;
+      const g = new Float64Array(d);
+      for (let j = 0; j < d; j++) g[j] = out[base + j] - (kind === 'map' ? s.x[j] : 0);
+      const norm = maxAbs(g);
+      s.iterations++;
+      if (!Number.isFinite(norm) || (s.prev && norm >= s.prev.norm && norm > tol)) {
+        // not better: back-track from the previous point with half the step
+        if (retreat(s)) next.push(s);
+        else if (s.prevJacobian && s.prevJacobian.residual <= looseTol) candidates.push(s.prevJacobian);
+        continue;
+      }
+      const J = new Float64Array(d * d);
+      for (let j = 0; j < d; j++)
+        for (let m = 0; m < d; m++)
+          J[m * d + j] = (out[base + (1 + 2 * j) * d + m] - out[base + (2 + 2 * j) * d + m]) / (2 * h[j]);
+      if (norm <= tol) {
+        candidates.push({ x: s.x, jacobian: J, residual: norm });
+        continue;
+      }
+      s.prevJacobian = { x: s.x, jacobian: J, residual: norm };
+      if (s.iterations >= maxIterations) {
+        if (norm <= looseTol) candidates.push(s.prevJacobian);
+        continue;
+      }
+      const Jg = Float64Array.from(J);
+      if (kind === 'map') for (let j = 0; j < d; j++) Jg[j * d + j] -= 1;
+      const delta = solveLinear(
+        Jg,
+        g.map((v) => -v),
+        d,
+      );
+      if (!delta || !delta.every(Number.isFinite)) {
+        if (norm <= looseTol) candidates.push(s.prevJacobian);
+        continue;
+      }
+      // a trust region: no step longer than half the explored box in any dimension
+      let cap = 1;
+      for (let j = 0; j < d; j++) cap = Math.min(cap, (0.5 * extent[j]) / Math.max(Math.abs(delta[j]), 1e-300));
+      for (let j = 0; j < d; j++) delta[j] *= cap;
+      s.step = Math.min(1, s.step * 2);
+      s.prev = { x: s.x, norm, delta };
+      s.x = s.x.map((v, j) => v + s.step * delta[j]);
+      next.push(s);
+    }
+  }
 
   /** Half the step from the previous point; false when the step is too small to go on. */
   function retreat(s: SeedState): boolean {

@@ -15,6 +15,7 @@ import type { FoundPoint } from './newton';
 import type { PiecewiseLinearMap } from './piecewiseLinear';
 import type { DiscreteMap } from '../../core/trajectory';
 import { Rng } from '../../core/rng';
+import { timeSlice } from '../../core/turns';
 
 /** The map in float64, for runs in JS (Lyapunov spectrum, residuals). */
 export function piecewiseMap(m: PiecewiseLinearMap): DiscreteMap {
@@ -134,13 +135,7 @@ export async function exactSearch(m: PiecewiseLinearMap, options: ExactSearchOpt
     return e;
   };
   const total = maxPeriod;
-  let lastYield = performance.now();
-  const breathe = async () => {
-    if (performance.now() - lastYield > 20) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      lastYield = performance.now();
-    }
-  };
+  const breathe = timeSlice();
   // scratch for composing the affine maps (d is small; no allocation per solve)
   let F = new Float64Array(d * d);
   let F2 = new Float64Array(d * d);
@@ -300,8 +295,8 @@ export function regionVisits(m: PiecewiseLinearMap, rows: ArrayLike<number>, ste
   return counter.finish();
 }
 
-/** Rows coloured between checks for Cancel (a few ms of a 200-unit model). */
-const VISIT_CHUNK = 2000;
+/** Rows coloured between looks at the clock (well under a millisecond of a 200-unit model). */
+const VISIT_CHUNK = 250;
 
 /**
  * regionVisits in chunks of rows, checking for Cancel and yielding to the event loop between them, so a long run
@@ -317,13 +312,21 @@ export async function regionVisitsChunked(
   } = {},
 ): Promise<RegionVisits | undefined> {
   const counter = regionCounter(m, rows, steps);
+  const breathe = timeSlice();
   for (let done = 0; done < steps;) {
-    if (options.signal?.cancelled) return undefined;
     done = counter.add(Math.min(steps, done + VISIT_CHUNK));
-    await options.onProgress?.(done, steps);
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (await breathe()) {
+      if (options.signal?.cancelled) return undefined;
+      await options.onProgress?.(done, steps);
+    }
   }
-  return options.signal?.cancelled ? undefined : counter.finish();
+  // the codes of 10^4 subregions of 200 units are 2·10^6 bits to read: a block of its own if made at once
+  const codes: string[] = [];
+  for (let i = 0; i < counter.regionCount(); i++) {
+    codes.push(counter.code(i));
+    if ((await breathe()) && options.signal?.cancelled) return undefined;
+  }
+  return options.signal?.cancelled ? undefined : counter.finish(codes);
 }
 
 /** The state of a colouring: `add(to)` colours rows up to `to` (exclusive) and returns it. */
@@ -331,7 +334,7 @@ function regionCounter(
   m: PiecewiseLinearMap,
   rows: ArrayLike<number>,
   steps: number,
-): { add(to: number): number; finish(): RegionVisits } {
+): { add(to: number): number; regionCount(): number; code(i: number): string; finish(codes?: string[]): RegionVisits } {
   const { d, H, P, q } = m;
   const words = Math.ceil(H / 30);
   const region = new Uint32Array(steps);
@@ -408,13 +411,14 @@ function regionCounter(
     visits[i]++;
     region[t] = i;
   };
-  const finish = (): RegionVisits => {
-    const bits = new Uint8Array(H);
-    const regions = visits.map((v, i) => {
-      for (let u = 0; u < H; u++) bits[u] = (known[i * words + ((u / 30) | 0)] >> (u % 30)) & 1;
-      return { code: codeText(bits), visits: v };
-    });
-    return { region, regions };
+  const bits = new Uint8Array(H);
+  const code = (i: number): string => {
+    for (let u = 0; u < H; u++) bits[u] = (known[i * words + ((u / 30) | 0)] >> (u % 30)) & 1;
+    return codeText(bits);
   };
-  return { add, finish };
+  const finish = (codes = visits.map((_, i) => code(i))): RegionVisits => ({
+    region,
+    regions: visits.map((v, i) => ({ code: codes[i], visits: v })),
+  });
+  return { add, regionCount: () => visits.length, code, finish };
 }

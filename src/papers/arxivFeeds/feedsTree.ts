@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { FeedSummary } from '../library/library';
 import type { GroupNode } from '../papersTree';
 import type { FeedDefinition } from './feedDefinitions';
+import { countText } from '../../core/countText';
 
 /** "3 new · 50 papers": the count of new papers leads, so it is seen on a collapsed row. */
 export function describeFeed(summary: FeedSummary | undefined): string {
@@ -46,7 +47,7 @@ export class LoadMoreNode extends vscode.TreeItem {
   ) {
     super('Load more', vscode.TreeItemCollapsibleState.None);
     this.id = `${parent.id}/more`;
-    this.description = `${summary.nextStart.toLocaleString('en-US')} of ${(summary.total ?? 0).toLocaleString('en-US')} fetched`;
+    this.description = `${countText(summary.nextStart)} of ${countText(summary.total ?? 0)} fetched`;
     this.iconPath = new vscode.ThemeIcon('fold-down');
     this.contextValue = 'loadMore';
     this.command = { command: 'attractor.feeds.loadMore', title: 'Load More', arguments: [parent.feed.id] };

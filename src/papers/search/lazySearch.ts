@@ -5,6 +5,7 @@ import { buildSegment } from './indexSegment';
 import { decodeSnapshot, openSnapshot } from './indexSnapshot';
 import type { IndexWorkerInput, IndexWorkerOutput } from './indexWorker';
 import { SearchIndex } from './searchIndex';
+import { nextTurn } from '../../core/turns';
 
 /** Papers per segment built on the extension host's thread: a few milliseconds each, the loop yielded between. */
 const CHUNK = 250;
@@ -35,8 +36,6 @@ interface State {
 }
 
 type DbLibrary = Library & Required<Pick<Library, 'changesSince' | 'libraryId' | 'file'>>;
-
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * The search index of a library, made on the first search (never at activation). On a library database it is
@@ -174,7 +173,7 @@ export class LazySearch {
     }
     const state = this.state!;
     for (let i = 0; i < changes.ids.length; i += CHUNK) {
-      if (i > 0) await yieldToLoop();
+      if (i > 0) await nextTurn();
       const ids = changes.ids.slice(i, i + CHUNK);
       const found = library.papersOf(ids);
       const present = new Set(found.map((p) => p.id));
