@@ -90,6 +90,9 @@ const vendors = {
 
 const webviews = {
   ...common,
+  // minified in every build: Chromium parses a webview's script before it draws anything (pdf.js is 1.5 MB
+  // unminified), and the source map still maps it back for debugging
+  minify: true,
   entryPoints: {
     paper: 'webview/paper/main.ts',
     modelPreview: 'webview/model/preview.ts',

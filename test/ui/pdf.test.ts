@@ -43,8 +43,12 @@ const COMMENT = 'Needs a generic observation function too.';
 /** attractor.pdf.maxDownloadMB for this host; the oversized PDF is half as large again. */
 const MAX_MB = 1;
 
-/** The PDF editor's steps to its first page, as its page marks them (webview/pdf/main.ts). */
-const OPEN_STEPS = ['start', 'script', 'bytes', 'worker', 'document', 'first-page'] as const;
+/**
+ * The PDF editor's steps to its first page: `start` when VS Code's webview frame began to navigate, `page` when
+ * the frame's page was fetched (after VS Code's webview service worker was ready), then the marks of the page
+ * (webview/pdf/main.ts).
+ */
+const OPEN_STEPS = ['start', 'page', 'script', 'bytes', 'worker', 'document', 'first-page'] as const;
 type OpenStep = (typeof OPEN_STEPS)[number];
 
 function isoDate(d: Date): string {
@@ -121,8 +125,12 @@ describe('PDFs in the editor (UI)', function () {
     return waitFor(
       () =>
         frame.locator('body').evaluate((_, steps) => {
-          const at: Record<string, number> = { start: performance.timeOrigin };
-          for (const step of steps.slice(1)) {
+          const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+          const at: Record<string, number> = {
+            start: performance.timeOrigin,
+            page: performance.timeOrigin + (navigation?.fetchStart ?? 0),
+          };
+          for (const step of steps.slice(2)) {
             const entry = performance.getEntriesByName(`attractor:pdf-${step}`)[0];
             if (!entry) return undefined;
             at[step] = performance.timeOrigin + entry.startTime;
@@ -405,7 +413,7 @@ describe('PDFs in the editor (UI)', function () {
       beside: 'goal ≤ 1000 ms',
     });
 
-    const warm: { total: number; steps: string }[] = [];
+    const warm: { total: number; own: number; steps: string }[] = [];
     for (let i = 0; i < 3; i++) {
       await ui.wb.runCommand('View: Close All Editors');
       await waitFor(async () => (await ui.wb.editorTabs()).length === 0, { message: 'no editors' });
@@ -416,11 +424,19 @@ describe('PDFs in the editor (UI)', function () {
       const times = OPEN_STEPS.map((step, k) => Math.round(steps[step] - (k === 0 ? at : steps[OPEN_STEPS[k - 1]])));
       warm.push({
         total: Math.round(steps['first-page'] - at),
+        own: Math.round(steps['first-page'] - steps.page),
         steps: OPEN_STEPS.map((step, k) => `${step} ${times[k]}`).join(', '),
       });
     }
     assert.strictEqual(server.requestsTo(`/pdf/${LONG.id}`).length, 1, 'downloaded once');
     const median = [...warm].sort((a, b) => a.total - b.total)[1];
+    // `start` and `page` are VS Code's (a webview frame, then its own service worker); the rest is the editor's
+    recordFigure({
+      name: `Open PDF from storage, the editor's part: from its page fetched to the first page drawn (median of ${warm.map((w) => w.own).join(', ')})`,
+      value: [...warm.map((w) => w.own)].sort((a, b) => a - b)[1],
+      unit: 'ms',
+      beside: 'VS Code’s webview frame and service worker take the rest',
+    });
     recordFigure({
       name: `Open PDF of a 20-page PDF to its first page drawn, from global storage (median of ${warm.map((w) => w.total).join(', ')}; its steps in ms: ${median.steps})`,
       value: median.total,
