@@ -55,14 +55,15 @@ const MODE = { member: 0, time: 1, index: 2 } as const;
 /**
  * Vertices an interactive frame (a drag, a wheel turn, a run streaming in) may draw, all members together; more are
  * thinned to every k-th row until the interaction stops, then the whole trajectory is drawn. A software rasteriser
- * takes about 1 µs per vertex (10^4 ≈ 13 ms here, 10^6 ≈ 0.8 s); a GPU draws millions per frame. At 3,000 points a
- * rotate step here cost 8 ms (10^4: 15 ms), about what the canvas renderer takes for 10^4 points.
+ * takes about 1 µs per vertex (10^4 ≈ 13 ms here, 10^6 ≈ 0.8 s) on top of a frame's own ~4.5 ms; a GPU draws
+ * millions per frame. A rotate step at 10^6 rows here: 8.7 ms at 3,000 points, 5.7 ms at 2,000, where the canvas
+ * renderer takes 4.3–6.1 ms for 10^4 points.
  *
  * The thinned rows are drawn as points, not as a line: a line through every k-th row is k times longer on screen,
  * and a software rasteriser pays per pixel of line (at 10^6 rows thinned to 10^4, a line strip cost as much as
  * the whole trajectory's), where a point is a few pixels whatever k is.
  */
-const SOFTWARE_BUDGET = 3_000;
+const SOFTWARE_BUDGET = 2_000;
 const GPU_BUDGET = 4_000_000;
 /**
  * Rows the GPU buffer holds at first: it grows to four times the rows filled when they outgrow it, so a run's first
