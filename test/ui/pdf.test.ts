@@ -481,4 +481,58 @@ describe('PDFs in the editor (UI)', function () {
     assert.ok(fs.readFileSync(file).equals(bytes), 'the workspace PDF unchanged');
     assert.ok(!storedPdfs().includes(WORKSPACE_PDF), 'not copied into global storage');
   });
+  it('follows the color theme in its chrome and keeps the pages as the PDF draws them', async () => {
+    await ui.wb.runCommand('View: Close All Editors');
+    await openPdf(PAPER.title);
+    const frame = await pdfEditor(PAPER.id);
+    /** Relative luminance of a CSS rgb()/rgba() colour. */
+    const luminance = (css: string) => {
+      const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+      return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+    };
+    const chrome = () =>
+      frame.locator('body').evaluate(() => ({
+        body: getComputedStyle(document.body).backgroundColor,
+        toolbar: getComputedStyle(document.querySelector('.pdf-toolbar')!).backgroundColor,
+        text: getComputedStyle(document.querySelector('#page-count')!).color,
+      }));
+    const light = await chrome();
+    assert.ok(luminance(light.body) > 0.8 && luminance(light.toolbar) > 0.8, `light chrome: ${JSON.stringify(light)}`);
+    const inkBefore = await inkOnPage(frame, 1);
+    assert.ok(inkBefore > 500, 'text drawn on the first page');
+
+    // Picked from the palette with the PDF open, as a reader switches at night.
+    const pick = async (theme: string) => {
+      await ui.wb.runInputCommand('Preferences: Color Theme', {
+        placeholder: 'Select Color Theme (detect system color mode disabled)',
+      });
+      await ui.wb.quickPickRow(theme);
+      await input().press('Enter');
+      await input().waitFor({ state: 'hidden' });
+    };
+    await pick('Dark Modern');
+    try {
+      const dark = await waitFor(
+        async () => {
+          const c = await chrome();
+          return luminance(c.body) < 0.3 ? c : undefined;
+        },
+        { timeout: 30_000, message: 'the PDF editor in the dark theme' },
+      );
+      assert.ok(luminance(dark.toolbar) < 0.3, `the toolbar follows the theme: ${dark.toolbar}`);
+      assert.ok(luminance(dark.text) > 0.6, `the toolbar's text is light on dark: ${dark.text}`);
+      // The page is the PDF's own: dark text on white in either theme, not inverted or redrawn in the theme.
+      const page = await frame
+        .locator('.page[data-page-number="1"] canvas')
+        .first()
+        .evaluate((c: HTMLCanvasElement) => {
+          const d = c.getContext('2d')!.getImageData(0, 0, 4, 4).data;
+          return (0.2126 * d[0] + 0.7152 * d[1] + 0.0722 * d[2]) / 255;
+        });
+      assert.ok(page > 0.9, `the page's corner stays white (${page.toFixed(2)})`);
+      assert.ok((await inkOnPage(frame, 1)) > 500, 'the text still drawn');
+    } finally {
+      await pick('Light Modern');
+    }
+  });
 });
