@@ -180,6 +180,9 @@ export class PhaseGl {
   /** The reference's every k-th row as points, for interactive frames. */
   private coarseReference: Points<BufferGeometry, ShaderMaterial> | undefined;
   private readonly budget: number;
+  /** The canvas size (CSS pixels) and pixel ratio the renderer was last given. */
+  private size = { w: 0, h: 0, ratio: 0 };
+  private refExtent: { ref: ReferenceTrack; rows: number; lo: Float64Array; hi: Float64Array } | undefined;
   private referenceLine: Line<BufferGeometry, ShaderMaterial> | undefined;
   private buffer: InterleavedBuffer | undefined;
   private colourBuffer: InterleavedBuffer | undefined;
@@ -255,6 +258,7 @@ export class PhaseGl {
       this.cube.add(o);
     }
     this.renderer.setSize(10, 10, false);
+    this.size = { w: 0, h: 0, ratio: 0 };
     this.renderer.render(this.scene, this.camera);
     for (const o of warm) this.cube.remove(o);
     geometry.dispose();
@@ -416,16 +420,11 @@ export class PhaseGl {
       else this.dropReference();
     }
     const refRows = ref ? referenceRows(t, ref) : 0;
+    // Both curves in one frame (a model that drifts off the attractor stays comparable with the truth).
+    const refExtent = ref ? this.referenceExtent(ref, refRows) : undefined;
     const axisRanges = view.axes.map((j): [number, number] => {
-      let lo = ranges.lo[j];
-      let hi = ranges.hi[j];
-      // Both curves in one frame (a model that drifts off the attractor stays comparable with the truth).
-      if (ref)
-        for (let i = 0; i < refRows; i++) {
-          const v = ref.data[i * ref.width + j];
-          if (v < lo) lo = v;
-          if (v > hi) hi = v;
-        }
+      const lo = Math.min(ranges.lo[j], refExtent?.lo[j] ?? Infinity);
+      const hi = Math.max(ranges.hi[j], refExtent?.hi[j] ?? -Infinity);
       if (!(hi > lo)) return [lo === Infinity ? -1 : lo - 1, hi === -Infinity ? 1 : hi + 1];
       return [lo, hi];
     });
@@ -474,10 +473,42 @@ export class PhaseGl {
     }
 
     this.placeCamera(view, w, h);
-    this.renderer.setSize(w, h, false);
+    // Only on a change: setting a WebGL canvas's size, even to the one it has, reallocates its drawing buffer,
+    // a cost of its own in every frame of a drag on a software rasteriser
+    const ratio = window.devicePixelRatio || 1;
+    if (w !== this.size.w || h !== this.size.h || ratio !== this.size.ratio) {
+      if (ratio !== this.renderer.getPixelRatio()) this.renderer.setPixelRatio(ratio);
+      this.renderer.setSize(w, h, false);
+      this.size = { w, h, ratio };
+    }
     this.renderer.setClearColor(new Color(theme.background), 1);
     this.renderer.render(this.scene, this.camera);
     return { points: drawn, referencePoints: refRows, ranges: axisRanges, stride };
+  }
+
+  /**
+   * The reference's smallest and largest value of each component over its first `rows` rows, extended by the rows
+   * added since the last frame (a frame of a drag rescanned 10^5 rows of a 10^6-step run's truth).
+   */
+  private referenceExtent(ref: ReferenceTrack, rows: number): { lo: Float64Array; hi: Float64Array } {
+    let e = this.refExtent;
+    if (!e || e.ref !== ref || rows < e.rows) {
+      e = {
+        ref,
+        rows: 0,
+        lo: new Float64Array(ref.width).fill(Infinity),
+        hi: new Float64Array(ref.width).fill(-Infinity),
+      };
+      this.refExtent = e;
+    }
+    for (let i = e.rows; i < rows; i++)
+      for (let j = 0; j < ref.width; j++) {
+        const v = ref.data[i * ref.width + j];
+        if (v < e.lo[j]) e.lo[j] = v;
+        if (v > e.hi[j]) e.hi[j] = v;
+      }
+    e.rows = rows;
+    return e;
   }
 
   /**
