@@ -1,11 +1,13 @@
 /**
- * KaTeX macros from `attractor.math.macros` in the paper panel of a real VS Code: a paper from the fixture server
- * whose abstract uses them, a bad macro warned about once while the rest of the abstract's math renders, and a
- * change of the setting rendering the open panel again.
+ * KaTeX macros from `attractor.math.macros` (and VS Code's `markdown.math.macros`) in a real VS Code: in the paper
+ * panel (a paper from the fixture server whose abstract uses them), in the Markdown preview of a note and in a
+ * model card's doc string; a bad macro warned about once while the math around it renders, and a change of the
+ * setting rendering the open panel again.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { lorenzFlow } from '../fixtures/models/models';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server';
 import { useWorkbench } from '../harness/mocha';
 import { waitFor } from '../harness/poll';
@@ -17,6 +19,14 @@ const ABSTRACT =
   'We embed the attractor in $\\Rset^3$, measure $\\norm{x - y}$ between trajectories, ' +
   'bound $\\bad$ and fit $x^2 + y^2$.';
 const MACROS = { '\\Rset': '\\mathbb{R}', '\\norm': '\\left\\lVert #1 \\right\\rVert', '\\bad': '\\frac{' };
+/** VS Code's own setting, which its Markdown preview applies and Attractor's renderers honour too. */
+const MARKDOWN_MACROS = { '\\Cset': '\\mathbb{C}' };
+/** A note and a model card that use the macros of both settings, and the bad one. */
+const NOTE = 'notes/macros.md';
+const NOTE_TEXT =
+  '# Macros\n\nState space $\\Rset^3$, spectrum in $\\Cset$, distance $\\norm{x - y}$, a bad $\\bad$ and $x^2$.\n';
+const CARD = 'models/macro_card.onnx';
+const CARD_DOC = 'Lorenz-63 on $\\Rset^3$: the field $f$ with $\\norm{f(x)}$ bounded on the attractor.';
 
 describe('math macros (UI)', function () {
   let server: FixtureServer;
@@ -33,23 +43,46 @@ describe('math macros (UI)', function () {
       'attractor.arxiv.endpoint': server.url,
       'attractor.network.timeoutSeconds': 5,
       'attractor.math.macros': MACROS,
+      'markdown.math.macros': MARKDOWN_MACROS,
     });
   });
   after(() => server?.close());
-  const ui = useWorkbench({ host: { settings } });
+  const ui = useWorkbench({
+    host: { settings },
+    prepare: (host) => {
+      fs.mkdirSync(path.join(host.workspace, 'notes'), { recursive: true });
+      fs.writeFileSync(path.join(host.workspace, NOTE), NOTE_TEXT);
+      fs.mkdirSync(path.join(host.workspace, 'models'), { recursive: true });
+      fs.writeFileSync(path.join(host.workspace, CARD), lorenzFlow({ docString: CARD_DOC }));
+    },
+  });
 
   /** What the panel's abstract shows: formulas, \mathbb and \mathcal parts, and KaTeX's red undefined commands. */
   async function abstractMath() {
-    const frame = await ui.wb.webview(TITLE);
-    return frame.locator('.markdown-body').evaluate((body) => ({
-      formulas: body.querySelectorAll('.katex').length,
-      mathbb: body.querySelectorAll('.katex-html .mathbb').length,
-      mathcal: body.querySelectorAll('.katex-html .mathcal').length,
-      norms: body.querySelectorAll('.katex-mathml mo[fence="true"]').length,
-      undefinedCommands: Array.from(body.querySelectorAll('.katex-mathml mstyle[mathcolor="#cc0000"]')).map(
-        (e) => e.textContent,
-      ),
-    }));
+    return mathIn(TITLE, '.markdown-body');
+  }
+
+  /** The same for the first `selector` of the webview titled `title`; `mathbb` lists the letters drawn so. */
+  async function mathIn(title: string, selector: string) {
+    const frame = await ui.wb.webview(title);
+    return frame
+      .locator(selector)
+      .first()
+      .evaluate((body) => ({
+        formulas: body.querySelectorAll('.katex').length,
+        mathbb: body.querySelectorAll('.katex-html .mathbb').length,
+        doubleStruck: Array.from(body.querySelectorAll('.katex-mathml mi[mathvariant="double-struck"]')).map(
+          (e) => e.textContent,
+        ),
+        fractions: body.querySelectorAll('.katex-mathml mfrac').length,
+        /** Formulas KaTeX refused, shown as their source (VS Code's preview shows KaTeX's message). */
+        errors: Array.from(body.querySelectorAll('.katex-error')).map((e) => e.textContent),
+        mathcal: body.querySelectorAll('.katex-html .mathcal').length,
+        norms: body.querySelectorAll('.katex-mathml mo[fence="true"]').length,
+        undefinedCommands: Array.from(body.querySelectorAll('.katex-mathml mstyle[mathcolor="#cc0000"]')).map(
+          (e) => e.textContent,
+        ),
+      }));
   }
 
   async function macroWarnings(): Promise<string[]> {
@@ -88,6 +121,47 @@ describe('math macros (UI)', function () {
     );
     assert.equal(warnings.length, 1, warnings.join('\n'));
     assert.match(warnings[0], /\\bad in attractor\.math\.macros does not render/);
+  });
+
+  it("applies both settings' macros in a note's Markdown preview; the bad one is left out there too, not warned about again", async () => {
+    const { page } = ui.wb;
+    await ui.wb.quickOpen(NOTE);
+    // "Markdown: Open Preview" is listed while a Markdown editor has the focus.
+    await page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').first().click();
+    await page.locator('.part.editor .editor-group-container.active .monaco-editor.focused').waitFor();
+    await ui.wb.runCommand('Markdown: Open Preview');
+    const math = await waitFor(
+      async () => {
+        const m = await mathIn('Preview macros.md', 'body').catch(() => undefined);
+        return m && m.formulas === 4 && m.doubleStruck.length === 2 ? m : undefined;
+      },
+      { timeout: 30_000, message: 'the note with its four good formulas, \\Rset and \\Cset double-struck' },
+    );
+    // The bad macro is left out, so VS Code's KaTeX shows that one formula as its source; the rest renders.
+    assert.equal(math.errors.length, 1, JSON.stringify(math));
+    assert.match(math.errors[0] ?? '', /Undefined control sequence: \\bad/);
+    assert.deepEqual([...math.doubleStruck].sort(), ['C', 'R'], JSON.stringify(math));
+    assert.equal(math.norms, 2, '\\norm{…} became \\left\\lVert … \\right\\rVert');
+    assert.equal(math.fractions, 0, 'the bad macro (an unclosed \\frac{) is not applied');
+    assert.equal((await macroWarnings()).length, 1, 'the bad macro was reported once, by the paper panel');
+    // The preview, then the note: the paper panel is the active editor again, for the last test.
+    await ui.wb.runCommand('View: Close Editor');
+    await ui.wb.runCommand('View: Close Editor');
+  });
+
+  it("renders a model card's doc string with the macros", async () => {
+    await ui.wb.quickOpen(CARD);
+    const math = await waitFor(
+      async () => {
+        const m = await mathIn('macro_card.onnx', '.doc').catch(() => undefined);
+        return m && m.formulas === 3 ? m : undefined;
+      },
+      { timeout: 30_000, message: "the card's doc string with its three formulas" },
+    );
+    assert.deepEqual(math.doubleStruck, ['R'], JSON.stringify(math));
+    assert.equal(math.norms, 2, '\\norm{…} became \\left\\lVert … \\right\\rVert');
+    assert.deepEqual(math.undefinedCommands, []);
+    await ui.wb.runCommand('View: Close Editor');
   });
 
   it('re-renders the open panel when the setting changes, without warning again', async () => {
