@@ -20,7 +20,7 @@ import { writeWorkspaceFixtures } from '../fixtures/models/models';
 
 const MODEL = 'lorenz_flow.onnx';
 /** Points an interactive frame draws at most on a software rasteriser (phaseGl.ts's budget, + 2 end rows). */
-const THINNED = 2_002;
+const THINNED = 1_002;
 
 /** RGBA pixels of an 8-bit RGBA or RGB PNG (every filter type undone), as canvases write them. */
 function decodePng(bytes: Buffer): { width: number; height: number; rgba: Uint8Array } {

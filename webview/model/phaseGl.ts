@@ -53,17 +53,18 @@ const TIME_RAMP = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
 const MODE = { member: 0, time: 1, index: 2 } as const;
 
 /**
- * Vertices an interactive frame (a drag, a wheel turn, a run streaming in) may draw, all members together; more are
- * thinned to every k-th row until the interaction stops, then the whole trajectory is drawn. A software rasteriser
- * takes about 1 µs per vertex (10^4 ≈ 13 ms here, 10^6 ≈ 0.8 s) on top of a frame's own ~4.5 ms; a GPU draws
- * millions per frame. A rotate step at 10^6 rows here: 8.7 ms at 3,000 points, 5.7 ms at 2,000, where the canvas
- * renderer takes 4.3–6.1 ms for 10^4 points.
+ * Vertices an interactive frame (a drag, a wheel turn, a run streaming in) may draw, all members together (the true
+ * system's track adds half as many); more are thinned to every k-th row until the interaction stops, then the whole
+ * trajectory is drawn. A software rasteriser takes about 1 µs per vertex (10^4 ≈ 13 ms here, 10^6 ≈ 0.8 s) on top
+ * of a frame's own ~3.5 ms (of which ~2.5 ms is waiting for the GPU process, whatever is drawn); a GPU draws
+ * millions per frame. A rotate step at 10^6 rows here, against 4.1–5.2 ms for the canvas renderer at 10^4 points in
+ * the same runs: 8.7 ms at 3,000 points, 5.4–6.2 ms at 2,000, 4.8 ms at 1,000 (the points' wait 3.8–4.6 → 3.1 ms).
  *
  * The thinned rows are drawn as points, not as a line: a line through every k-th row is k times longer on screen,
  * and a software rasteriser pays per pixel of line (at 10^6 rows thinned to 10^4, a line strip cost as much as
  * the whole trajectory's), where a point is a few pixels whatever k is.
  */
-const SOFTWARE_BUDGET = 2_000;
+const SOFTWARE_BUDGET = 1_000;
 const GPU_BUDGET = 4_000_000;
 /**
  * Rows the GPU buffer holds at first: it grows to four times the rows filled when they outgrow it, so a run's first
@@ -217,8 +218,9 @@ export class PhaseGl {
     readonly software: boolean,
   ) {
     // preserveDrawingBuffer: Export PNG (and a test reading pixels) copies the canvas after the frame was shown.
-    // Multisampling quadruples a software rasteriser's work, so it is only asked of a GPU.
-    this.renderer = new WebGLRenderer({ canvas, antialias: !software, preserveDrawingBuffer: true });
+    // Multisampling quadruples a software rasteriser's work, so it is only asked of a GPU. No depth buffer: nothing
+    // is depth-tested (later members are drawn over earlier ones, as on the canvas), and it would be cleared per frame.
+    this.renderer = new WebGLRenderer({ canvas, antialias: !software, preserveDrawingBuffer: true, depth: false });
     this.renderer.setPixelRatio(window.devicePixelRatio || 1);
     this.scene.add(this.cube);
     this.camera.matrixAutoUpdate = false;
