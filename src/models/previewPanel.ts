@@ -194,6 +194,7 @@ class ModelPreviewPanel extends WebviewPage<PreviewToHost, HostToPreview> {
       await this.sendData();
       await this.analysis.loaded(file);
       this.markLoaded();
+      void this.ctx.runtime.prepare(file, recognition.signature);
       return true;
     } catch (err) {
       await this.fail(null, err);

@@ -296,6 +296,21 @@ export class ModelRuntime {
   }
 
   /**
+   * Builds the session a Run of `sig` will use (loading onnxruntime first), while the user is still looking at the
+   * preview: the first Run of a window then waits for its first chunk only. What fails here is left for the Run
+   * to report.
+   */
+  async prepare(file: string, sig: Signature): Promise<void> {
+    try {
+      const e = await this.entry(file);
+      if (sig.kind === 'rollout') await this.directSession(file, e);
+      else await this.loopSession(file, e, sig).catch(() => this.directSession(file, e));
+    } catch {
+      // The Run explains it.
+    }
+  }
+
+  /**
    * Runs a preview: chunks go to `onChunk` as they are computed. Throws ModelRunError (diverged, cancelled,
    * shape mismatch, …) or ModelFileError; rows computed before a divergence are delivered first.
    */
