@@ -17,6 +17,7 @@ import { parseAnalysisView, REGION_PALETTE } from '../../src/models/insight/anal
 import type { PlotResult } from './plots';
 import { regionPalette } from './regionColours';
 import type { Theme } from './theme';
+import { button, el } from './dom';
 
 export interface AnalysisHost {
   post(message: AnalysisToHost): void;
@@ -24,25 +25,6 @@ export interface AnalysisHost {
   save(view: AnalysisView | undefined): void;
   /** The view saved before a reload, unvalidated. */
   saved(): unknown;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-function button(id: string, label: string, secondary = true): HTMLElement {
-  const b = document.createElement('vscode-button');
-  b.id = id;
-  b.textContent = label;
-  if (secondary) b.setAttribute('secondary', '');
-  return b;
 }
 
 export class AnalysisSection {

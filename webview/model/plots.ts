@@ -249,26 +249,12 @@ export function drawPhase(
     const [px, py] = project(norm(settled[a], 0), norm(settled[b], 1), norm(settled[c], 2));
     drawFixedPoint(ctx, px, py, settled, theme);
   }
-  let referencePoints = 0;
-  if (ref) {
-    // Drawn over the model, thinner and translucent: where they agree the model shows through.
-    ctx.strokeStyle = theme.reference;
-    ctx.globalAlpha = 0.6;
-    ctx.setLineDash([4, 3]);
-    ctx.beginPath();
-    let started = false;
-    for (let i = 0, n = referenceRows(t, ref); i < n; i++) {
-      const o = i * ref.width;
-      const [px, py] = project(norm(ref.data[o + a], 0), norm(ref.data[o + b], 1), norm(ref.data[o + c], 2));
-      if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
-      if (started) ctx.lineTo(px, py);
-      else ctx.moveTo(px, py);
-      started = true;
-      referencePoints++;
-    }
-    ctx.stroke();
-    ctx.setLineDash([]);
-  }
+  const referencePoints = ref
+    ? strokeReference(ctx, theme, referenceRows(t, ref), (i) => {
+        const o = i * ref.width;
+        return project(norm(ref.data[o + a], 0), norm(ref.data[o + b], 1), norm(ref.data[o + c], 2));
+      })
+    : 0;
   ctx.globalAlpha = 1;
   ctx.fillStyle = theme.muted;
   ctx.fillText('drag to rotate · wheel to zoom · double-click to reset', 8, h - 8);
@@ -360,6 +346,33 @@ export function drawAxes(
   return { centre, labels, cubeRadius };
 }
 
+/**
+ * The truth as a dashed, translucent line over the model (where they agree the model shows through); rows that
+ * project off the plot (a non-finite value) are skipped. Returns how many rows were drawn.
+ */
+function strokeReference(
+  ctx: CanvasRenderingContext2D,
+  theme: Theme,
+  rows: number,
+  at: (row: number) => readonly [number, number],
+): number {
+  ctx.strokeStyle = theme.reference;
+  ctx.globalAlpha = 0.6;
+  ctx.setLineDash([4, 3]);
+  ctx.beginPath();
+  let drawn = 0;
+  for (let i = 0; i < rows; i++) {
+    const [x, y] = at(i);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    if (drawn === 0) ctx.moveTo(x, y);
+    else ctx.lineTo(x, y);
+    drawn++;
+  }
+  ctx.stroke();
+  ctx.setLineDash([]);
+  return drawn;
+}
+
 /** A filled disc with a ring, and the coordinates beside it. */
 export function drawFixedPoint(
   ctx: CanvasRenderingContext2D,
@@ -438,23 +451,12 @@ function drawPortrait(
       colours,
     ).drawn;
   }
-  let referencePoints = 0;
-  if (ref) {
-    ctx.strokeStyle = theme.reference;
-    ctx.globalAlpha = 0.6;
-    ctx.setLineDash([4, 3]);
-    ctx.beginPath();
-    for (let i = 0, n = referenceRows(t, ref); i < n; i++) {
-      const x = px(ref.data[i * ref.width + a]);
-      const y = py(ref.data[i * ref.width + b]);
-      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-      if (referencePoints === 0) ctx.moveTo(x, y);
-      else ctx.lineTo(x, y);
-      referencePoints++;
-    }
-    ctx.stroke();
-    ctx.setLineDash([]);
-  }
+  const referencePoints = ref
+    ? strokeReference(ctx, theme, referenceRows(t, ref), (i) => [
+        px(ref.data[i * ref.width + a]),
+        py(ref.data[i * ref.width + b]),
+      ])
+    : 0;
   const settled = fixedPoint(t);
   if (settled) drawFixedPoint(ctx, px(settled[a]), py(settled[b]), settled, theme);
   ctx.globalAlpha = 1;

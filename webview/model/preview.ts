@@ -28,6 +28,7 @@ import { readTheme, type Theme } from './theme';
 import { powerSpectrum, SeriesPlots, SpectrumPlot, type Spectrum } from './timeSeries';
 import { AnalysisSection } from './analysis';
 import { regionIndex, regionPalette } from './regionColours';
+import { button, el } from './dom';
 
 const vscode = vscodeApi<PreviewToHost, PreviewPanelState>();
 const root = document.getElementById('preview') as HTMLElement;
@@ -83,25 +84,6 @@ function turn(): void {
     schedulePhase();
   }, 150);
   schedulePhase();
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-function button(id: string, label: string, secondary = true): HTMLElement {
-  const b = document.createElement('vscode-button');
-  b.id = id;
-  if (secondary) b.setAttribute('secondary', '');
-  b.textContent = label;
-  return b;
 }
 
 function field(id: string, label: string, value: string, help: string): HTMLElement {
